@@ -1,0 +1,35 @@
+import type { Actor, MailKind, Policy, RequestStatus } from './types.js';
+
+export interface RecipientRef {
+  approverId: string;
+  name: string;
+}
+
+interface EventBase {
+  at: string;
+  actor: Actor;
+  requestId: string | null;
+}
+
+/** Every step the ticket's activity log shows, oldest first. */
+export type ActivityEvent = EventBase &
+  (
+    | { type: 'request_created'; recipients: string[]; policy: Policy }
+    | { type: 'recipients_changed'; added: RecipientRef[]; removed: RecipientRef[] }
+    | { type: 'mail_sent'; approverId: string; mail: MailKind; email: string }
+    | { type: 'mail_failed'; approverId: string; mail: MailKind; error: string; attempts: number }
+    | { type: 'reminder_requested'; approverId: string }
+    | { type: 'feedback_given'; approverId: string; body: string }
+    | { type: 'response_recorded'; approverId: string; decision: 'approved' | 'declined' }
+    | { type: 'status_changed'; from: RequestStatus; to: RequestStatus }
+    | { type: 'request_canceled' }
+    | { type: 'ticket_updated' }
+  );
+
+export type ActivityType = ActivityEvent['type'];
+
+type Data<T extends ActivityType> = Omit<Extract<ActivityEvent, { type: T }>, keyof EventBase | 'type'>;
+
+export function activity<T extends ActivityType>(type: T, base: EventBase, data: Data<T>): Extract<ActivityEvent, { type: T }> {
+  return { ...base, type, ...data } as Extract<ActivityEvent, { type: T }>;
+}

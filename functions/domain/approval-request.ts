@@ -1,0 +1,251 @@
+import { type ActivityEvent, activity, type RecipientRef } from './activity.js';
+import { ConflictError, NotFoundError, UnprocessableError } from './errors.js';
+import { decideStatus, isOpen, isSatisfiable } from './policy.js';
+import type { Actor, ApprovalRequest, Approver, MailJob, Policy, Recipient, TicketSnapshot } from './types.js';
+
+/** What one command did: the request after it, what to log and what to mail. */
+export interface Change {
+  before: ApprovalRequest | null;
+  after: ApprovalRequest;
+  events: ActivityEvent[];
+  mails: MailJob[];
+}
+
+export interface CreateRequestInput {
+  id: string;
+  ticketId: string;
+  ticket: TicketSnapshot;
+  approvers: Approver[];
+  policy: Policy;
+  message: string | null;
+  actor: Actor;
+  now: string;
+}
+
+function newRecipient(approver: Approver, now: string): Recipient {
+  return {
+    approverId: approver.approverId,
+    kind: approver.kind,
+    name: approver.name,
+    email: approver.email,
+    status: 'pending',
+    addedAt: now,
+    respondedAt: null,
+    feedback: [],
+    sentAt: null,
+    mailError: null,
+    remindedAt: null,
+    reminders: 0,
+  };
+}
+
+function assertSatisfiable(policy: Policy, count: number): void {
+  if (!isSatisfiable(policy, count)) {
+    throw new UnprocessableError(
+      'quorum_unreachable',
+      `The quorum of ${policy.type === 'quorum' ? policy.count : count} approvals cannot be reached by ${count} recipients.`,
+      { details: { recipients: count } },
+    );
+  }
+}
+
+export function createRequest(input: CreateRequestInput): Change {
+  const { id, ticketId, ticket, approvers, policy, message, actor, now } = input;
+  assertSatisfiable(policy, approvers.length);
+  const recipients = approvers.map((a) => newRecipient(a, now));
+  const after: ApprovalRequest = {
+    id,
+    ticketId,
+    status: 'pending',
+    policy,
+    message,
+    requestedBy: actor,
+    createdAt: now,
+    updatedAt: now,
+    closedAt: null,
+    version: 1,
+    ticket,
+    recipients,
+  };
+  const base = { at: now, actor, requestId: id };
+  return {
+    before: null,
+    after,
+    events: [activity('request_created', base, { recipients: recipients.map((r) => r.approverId), policy })],
+    mails: recipients.map((r) => ({ kind: 'request', approverId: r.approverId })),
+  };
+}
+
+function assertOpen(request: ApprovalRequest): void {
+  if (!isOpen(request.status)) {
+    throw new ConflictError('request_closed', `The approval request is already ${request.status}.`, {
+      details: { status: request.status },
+    });
+  }
+}
+
+/** Applies recipient changes, recomputes the status and records a status change if any. */
+function settle(before: ApprovalRequest, recipients: Recipient[], actor: Actor, now: string, events: ActivityEvent[]) {
+  const status = decideStatus(before.policy, recipients);
+  const after: ApprovalRequest = {
+    ...before,
+    recipients,
+    status,
+    updatedAt: now,
+    closedAt: isOpen(status) ? null : now,
+    version: before.version + 1,
+  };
+  if (status !== before.status) {
+    events.push(activity('status_changed', { at: now, actor, requestId: before.id }, { from: before.status, to: status }));
+  }
+  return after;
+}
+
+export interface EditRecipientsInput {
+  request: ApprovalRequest;
+  approvers: Approver[];
+  actor: Actor;
+  now: string;
+}
+
+/**
+ * Edit request: the list is the whole new recipient list. Kept recipients keep their response,
+ * dropped ones become `removed`, added (or re-added) ones start pending and are mailed.
+ * An empty list cancels the request.
+ */
+export function editRecipients({ request, approvers, actor, now }: EditRecipientsInput): Change {
+  assertOpen(request);
+  if (approvers.length === 0) return cancelRequest({ request, actor, now });
+  assertSatisfiable(request.policy, approvers.length);
+
+  const wanted = new Map(approvers.map((a) => [a.approverId, a]));
+  const added: RecipientRef[] = [];
+  const removed: RecipientRef[] = [];
+  const mails: MailJob[] = [];
+  const recipients = request.recipients.map((r): Recipient => {
+    const approver = wanted.get(r.approverId);
+    if (!approver && r.status !== 'removed') {
+      removed.push({ approverId: r.approverId, name: r.name });
+      return { ...r, status: 'removed' };
+    }
+    if (approver && r.status === 'removed') {
+      added.push({ approverId: r.approverId, name: approver.name });
+      mails.push({ kind: 'request', approverId: r.approverId });
+      return { ...newRecipient(approver, now), feedback: r.feedback };
+    }
+    return r;
+  });
+  const known = new Set(request.recipients.map((r) => r.approverId));
+  for (const approver of approvers) {
+    if (known.has(approver.approverId)) continue;
+    recipients.push(newRecipient(approver, now));
+    added.push({ approverId: approver.approverId, name: approver.name });
+    mails.push({ kind: 'request', approverId: approver.approverId });
+  }
+  if (added.length === 0 && removed.length === 0) return { before: request, after: request, events: [], mails };
+  const events: ActivityEvent[] = [activity('recipients_changed', { at: now, actor, requestId: request.id }, { added, removed })];
+  return { before: request, after: settle(request, recipients, actor, now, events), events, mails };
+}
+
+export function cancelRequest({ request, actor, now }: { request: ApprovalRequest; actor: Actor; now: string }): Change {
+  assertOpen(request);
+  const base = { at: now, actor, requestId: request.id };
+  const after: ApprovalRequest = {
+    ...request,
+    status: 'canceled',
+    updatedAt: now,
+    closedAt: now,
+    version: request.version + 1,
+  };
+  return {
+    before: request,
+    after,
+    events: [activity('request_canceled', base, {}), activity('status_changed', base, { from: request.status, to: 'canceled' })],
+    mails: [],
+  };
+}
+
+function recipientOf(request: ApprovalRequest, approverId: string): Recipient {
+  const recipient = request.recipients.find((r) => r.approverId === approverId);
+  if (!recipient) throw new NotFoundError('not_found', 'No such approval request.');
+  return recipient;
+}
+
+export interface RespondInput {
+  request: ApprovalRequest;
+  approverId: string;
+  decision?: 'approve' | 'decline' | undefined;
+  feedback?: string | undefined;
+  actor: Actor;
+  now: string;
+}
+
+/** An approver's answer: a decision, feedback, or both (a decline with its reason). */
+export function respond({ request, approverId, decision, feedback, actor, now }: RespondInput): Change {
+  const current = recipientOf(request, approverId);
+  if (current.status === 'removed') {
+    throw new ConflictError('recipient_removed', 'You were removed from this approval request.');
+  }
+  assertOpen(request);
+  if (decision && current.status !== 'pending') {
+    throw new ConflictError('already_decided', `You already ${current.status} this request.`, {
+      details: { status: current.status },
+    });
+  }
+  const base = { at: now, actor, requestId: request.id };
+  const events: ActivityEvent[] = [];
+  let next: Recipient = current;
+  if (feedback !== undefined) {
+    next = { ...next, feedback: [...next.feedback, { body: feedback, at: now }] };
+    events.push(activity('feedback_given', base, { approverId, body: feedback }));
+  }
+  if (decision) {
+    const status = decision === 'approve' ? 'approved' : 'declined';
+    next = { ...next, status, respondedAt: now };
+    events.push(activity('response_recorded', base, { approverId, decision: status }));
+  }
+  const recipients = request.recipients.map((r) => (r.approverId === approverId ? next : r));
+  return { before: request, after: settle(request, recipients, actor, now, events), events, mails: [] };
+}
+
+export function remind({
+  request,
+  approverId,
+  actor,
+  now,
+}: {
+  request: ApprovalRequest;
+  approverId: string;
+  actor: Actor;
+  now: string;
+}): Change {
+  const current = recipientOf(request, approverId);
+  assertOpen(request);
+  if (current.status !== 'pending') {
+    throw new ConflictError(
+      'already_responded',
+      `${current.name} has already ${current.status === 'removed' ? 'been removed' : current.status}.`,
+      {
+        details: { status: current.status },
+      },
+    );
+  }
+  const next: Recipient = { ...current, reminders: current.reminders + 1, remindedAt: now };
+  const after: ApprovalRequest = {
+    ...request,
+    recipients: request.recipients.map((r) => (r.approverId === approverId ? next : r)),
+    updatedAt: now,
+    version: request.version + 1,
+  };
+  return {
+    before: request,
+    after,
+    events: [activity('reminder_requested', { at: now, actor, requestId: request.id }, { approverId })],
+    mails: [{ kind: 'reminder', approverId }],
+  };
+}
+
+/** The Approval status column: a canceled request leaves no status behind. */
+export function approvalStatusOf(request: ApprovalRequest | null) {
+  return request && request.status !== 'canceled' ? request.status : null;
+}

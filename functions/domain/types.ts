@@ -1,0 +1,94 @@
+/** Plain data the domain works on. No I/O, no AWS. */
+export const APPROVER_KINDS = ['user', 'contact'] as const;
+export type ApproverKind = (typeof APPROVER_KINDS)[number];
+
+export const REQUEST_STATUSES = ['pending', 'partially_approved', 'approved', 'declined', 'canceled'] as const;
+export type RequestStatus = (typeof REQUEST_STATUSES)[number];
+export type OpenStatus = Extract<RequestStatus, 'pending' | 'partially_approved'>;
+
+export const RECIPIENT_STATUSES = ['pending', 'approved', 'declined', 'removed'] as const;
+export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
+
+export type Policy = { type: 'all' } | { type: 'any' } | { type: 'quorum'; count: number };
+
+export interface Approver {
+  approverId: string;
+  kind: ApproverKind;
+  name: string;
+  email: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface Actor {
+  kind: 'technician' | 'approver' | 'system';
+  /** Cognito `sub` for people, the approverId for approvers, a job name for the system. */
+  id: string;
+  email?: string;
+  name?: string;
+}
+
+export interface ConversationEntry {
+  author: string;
+  body: string;
+  at: string;
+}
+
+export interface TicketSnapshot {
+  number: string;
+  subject: string;
+  requester: { name: string; email: string };
+  conversation: ConversationEntry[];
+}
+
+export interface Feedback {
+  body: string;
+  at: string;
+}
+
+export interface MailError {
+  message: string;
+  at: string;
+  attempts: number;
+}
+
+export interface Recipient {
+  approverId: string;
+  kind: ApproverKind;
+  name: string;
+  email: string;
+  status: RecipientStatus;
+  addedAt: string;
+  respondedAt: string | null;
+  feedback: Feedback[];
+  /** When the request mail reached SES; written by the mailer only. */
+  sentAt: string | null;
+  /** The last failed delivery attempt, cleared when a mail goes out; written by the mailer only. */
+  mailError: MailError | null;
+  remindedAt: string | null;
+  reminders: number;
+}
+
+export interface ApprovalRequest {
+  id: string;
+  ticketId: string;
+  status: RequestStatus;
+  policy: Policy;
+  message: string | null;
+  requestedBy: Actor;
+  createdAt: string;
+  updatedAt: string;
+  closedAt: string | null;
+  /** Optimistic-locking counter: every change to the request or a recipient bumps it. */
+  version: number;
+  ticket: TicketSnapshot;
+  recipients: Recipient[];
+}
+
+export type MailKind = 'request' | 'reminder';
+
+/** One mail the change asks the mailer to send. */
+export interface MailJob {
+  kind: MailKind;
+  approverId: string;
+}

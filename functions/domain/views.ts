@@ -1,0 +1,75 @@
+import { isOpen } from './policy.js';
+import type { ApprovalRequest, Approver, Recipient } from './types.js';
+
+/** How the API shows things: plain JSON, derived from the domain's data. */
+export const STATUS_LABELS = {
+  pending: 'Pending approval',
+  partially_approved: 'Partially approved',
+  approved: 'Approved',
+  declined: 'Declined',
+  canceled: 'Canceled',
+} as const;
+
+export function recipientView(r: Recipient) {
+  return {
+    approverId: r.approverId,
+    kind: r.kind,
+    name: r.name,
+    email: r.email,
+    status: r.status,
+    respondedAt: r.respondedAt,
+    feedback: r.feedback,
+    sentAt: r.sentAt,
+    remindedAt: r.remindedAt,
+    reminders: r.reminders,
+    mailError: r.mailError,
+  };
+}
+
+/** The Approvals tab. */
+export function approvalView(request: ApprovalRequest) {
+  return {
+    id: request.id,
+    ticketId: request.ticketId,
+    status: request.status,
+    statusLabel: STATUS_LABELS[request.status],
+    policy: request.policy,
+    message: request.message,
+    requestedBy: request.requestedBy,
+    createdAt: request.createdAt,
+    updatedAt: request.updatedAt,
+    closedAt: request.closedAt,
+    ticket: { number: request.ticket.number, subject: request.ticket.subject, requester: request.ticket.requester },
+    recipients: request.recipients.map(recipientView),
+  };
+}
+
+/** One request as its recipient sees it in the portal. */
+export function portalView(request: ApprovalRequest, recipient: Recipient) {
+  const open = isOpen(request.status);
+  return {
+    id: request.id,
+    status: request.status,
+    statusLabel: STATUS_LABELS[request.status],
+    ticket: request.ticket,
+    message: request.message,
+    requestedBy: { name: request.requestedBy.name ?? null, email: request.requestedBy.email ?? null },
+    createdAt: request.createdAt,
+    updatedAt: request.updatedAt,
+    closedAt: request.closedAt,
+    you: {
+      approverId: recipient.approverId,
+      kind: recipient.kind,
+      name: recipient.name,
+      status: recipient.status,
+      respondedAt: recipient.respondedAt,
+      feedback: recipient.feedback,
+    },
+    canDecide: open && recipient.status === 'pending',
+    canGiveFeedback: open && recipient.status !== 'removed',
+  };
+}
+
+export function approverView(a: Approver) {
+  return { approverId: a.approverId, kind: a.kind, name: a.name, email: a.email, createdAt: a.createdAt, updatedAt: a.updatedAt };
+}

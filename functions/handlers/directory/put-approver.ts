@@ -1,0 +1,10 @@
+import { approverView } from '../../domain/views.js';
+import { json } from '../../http/responses.js';
+import { route } from '../../http/route.js';
+import { approverParams, putApproverBody } from '../../http/schemas.js';
+import { putApprover } from '../../services/directory.js';
+
+export const handler = route({ access: ['technicians'], params: approverParams, body: putApproverBody }, async ({ params, body }) => {
+  const { created, entry } = await putApprover(params.approverId, body);
+  return json(created ? 201 : 200, approverView(entry));
+});

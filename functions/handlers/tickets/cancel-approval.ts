@@ -1,0 +1,10 @@
+import { noContent } from '../../http/responses.js';
+import { route } from '../../http/route.js';
+import { ticketParams } from '../../http/schemas.js';
+import { technicianActor } from '../../services/actors.js';
+import { cancelApproval } from '../../services/approvals.js';
+
+export const handler = route({ access: ['technicians'], params: ticketParams }, async ({ params, caller }) => {
+  await cancelApproval(params.ticketId, technicianActor(caller));
+  return noContent();
+});

@@ -1,0 +1,11 @@
+import { approvalView } from '../../domain/views.js';
+import { json } from '../../http/responses.js';
+import { route } from '../../http/route.js';
+import { createApprovalBody, ticketParams } from '../../http/schemas.js';
+import { technicianActor } from '../../services/actors.js';
+import { createApproval } from '../../services/approvals.js';
+
+export const handler = route(
+  { access: ['technicians'], params: ticketParams, body: createApprovalBody },
+  async ({ params, body, caller }) => json(201, approvalView(await createApproval(params.ticketId, body, technicianActor(caller)))),
+);

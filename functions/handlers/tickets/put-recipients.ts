@@ -1,0 +1,10 @@
+import { approvalView } from '../../domain/views.js';
+import { json } from '../../http/responses.js';
+import { route } from '../../http/route.js';
+import { putRecipientsBody, ticketParams } from '../../http/schemas.js';
+import { technicianActor } from '../../services/actors.js';
+import { updateRecipients } from '../../services/approvals.js';
+
+export const handler = route({ access: ['technicians'], params: ticketParams, body: putRecipientsBody }, async ({ params, body, caller }) =>
+  json(200, approvalView(await updateRecipients(params.ticketId, body.recipients, technicianActor(caller)))),
+);

@@ -1,0 +1,9 @@
+import { json } from '../../http/responses.js';
+import { route } from '../../http/route.js';
+import { ticketParams, ticketSnapshot } from '../../http/schemas.js';
+import { technicianActor } from '../../services/actors.js';
+import { putTicket } from '../../services/tickets.js';
+
+export const handler = route({ access: ['technicians'], params: ticketParams, body: ticketSnapshot }, async ({ params, body, caller }) =>
+  json(200, await putTicket(params.ticketId, body, technicianActor(caller))),
+);

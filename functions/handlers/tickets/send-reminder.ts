@@ -1,0 +1,12 @@
+import { recipientView } from '../../domain/views.js';
+import { json } from '../../http/responses.js';
+import { route } from '../../http/route.js';
+import { reminderParams } from '../../http/schemas.js';
+import { technicianActor } from '../../services/actors.js';
+import { sendReminder } from '../../services/approvals.js';
+
+export const handler = route({ access: ['technicians'], params: reminderParams }, async ({ params, caller }) => {
+  const request = await sendReminder(params.ticketId, params.approverId, technicianActor(caller));
+  const recipient = request.recipients.find((r) => r.approverId === params.approverId)!;
+  return json(202, { requestId: request.id, recipient: recipientView(recipient) });
+});

@@ -1,0 +1,7 @@
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { config } from '../config.js';
+
+export const cognito = new CognitoIdentityProviderClient({
+  region: config.region(),
+  ...(config.cognitoEndpoint() ? { endpoint: config.cognitoEndpoint() } : {}),
+});

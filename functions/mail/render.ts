@@ -1,0 +1,142 @@
+import type { ApprovalRequest, ConversationEntry, MailKind, Recipient } from '../domain/types.js';
+import { escapeHtml as e, plain, subjectLine } from './escape.js';
+
+export interface RenderedMail {
+  subject: string;
+  html: string;
+  text: string;
+}
+
+export interface MailInput {
+  kind: MailKind;
+  request: ApprovalRequest;
+  recipient: Recipient;
+  /** The portal's public URL, ending in `/`. */
+  portalUrl: string;
+}
+
+/** Long threads are trimmed to the newest entries, with a note saying so. */
+export const MAX_THREAD_ENTRIES = 10;
+const MAX_ENTRY_CHARS = 2000;
+
+export type Action = 'approve' | 'decline' | 'feedback';
+const ACTIONS: { action: Action; label: string; color: string }[] = [
+  { action: 'approve', label: 'Approve', color: '#1a7f37' },
+  { action: 'decline', label: 'Decline', color: '#cf222e' },
+  { action: 'feedback', label: 'Respond with feedback', color: '#0969da' },
+];
+
+/** The portal page of the request; the page asks again before recording anything. */
+export function actionLink(portalUrl: string, requestId: string, action: Action): string {
+  return `${portalUrl}requests/${encodeURIComponent(requestId)}?action=${action}`;
+}
+
+function when(iso: string): string {
+  const d = new Date(iso);
+  return Number.isNaN(d.getTime()) ? iso : `${d.toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+function clip(body: string): string {
+  return body.length > MAX_ENTRY_CHARS ? `${body.slice(0, MAX_ENTRY_CHARS)}…` : body;
+}
+
+function thread(conversation: ConversationEntry[]) {
+  const newest = [...conversation].sort((a, b) => a.at.localeCompare(b.at)).slice(-MAX_THREAD_ENTRIES);
+  return { entries: newest, omitted: conversation.length - newest.length };
+}
+
+function technicianName(request: ApprovalRequest): string {
+  return request.requestedBy.name ?? request.requestedBy.email ?? 'Your helpdesk';
+}
+
+export function renderSubject({ kind, request }: Pick<MailInput, 'kind' | 'request'>): string {
+  const prefix = kind === 'reminder' ? 'Reminder: approval needed' : 'Approval needed';
+  return subjectLine(`${prefix} for ticket #${request.ticket.number}: ${request.ticket.subject}`);
+}
+
+export function renderText(input: MailInput): string {
+  const { kind, request, recipient, portalUrl } = input;
+  const { entries, omitted } = thread(request.ticket.conversation);
+  const lines = [
+    `Hello ${plain(recipient.name)},`,
+    '',
+    kind === 'reminder'
+      ? `${plain(technicianName(request))} is still waiting for your approval on ticket #${plain(request.ticket.number)}.`
+      : `${plain(technicianName(request))} asks for your approval on ticket #${plain(request.ticket.number)}.`,
+    '',
+    `Ticket:    #${plain(request.ticket.number)} ${plain(request.ticket.subject)}`,
+    `Requester: ${plain(request.ticket.requester.name)} <${plain(request.ticket.requester.email)}>`,
+    `Request:   ${request.id}`,
+    '',
+  ];
+  if (request.message) lines.push('Message:', plain(request.message), '');
+  lines.push('Conversation:');
+  if (omitted > 0) lines.push(`(${omitted} earlier ${omitted === 1 ? 'message' : 'messages'} not shown)`);
+  if (entries.length === 0) lines.push('(no messages)');
+  for (const entry of entries) lines.push('', `${plain(entry.author)}, ${when(entry.at)}:`, plain(clip(entry.body)));
+  lines.push('', 'Respond in the portal (you will be asked to sign in and confirm):');
+  for (const { action, label } of ACTIONS) lines.push(`${label}: ${actionLink(portalUrl, request.id, action)}`);
+  lines.push('', 'Opening a link records nothing by itself.');
+  return `${lines.join('\n')}\n`;
+}
+
+const FONT = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;";
+const TEXT = 'overflow-wrap:anywhere;word-break:break-word;';
+
+function button(href: string, label: string, color: string): string {
+  return `<td style="padding:4px 8px 4px 0;"><a href="${e(href)}" style="${FONT}display:inline-block;padding:10px 18px;border-radius:6px;background:${color};color:#ffffff;font-size:14px;font-weight:600;text-decoration:none;">${e(label)}</a></td>`;
+}
+
+function row(label: string, value: string): string {
+  return `<tr><td style="${FONT}padding:4px 12px 4px 0;color:#57606a;font-size:13px;vertical-align:top;white-space:nowrap;">${e(label)}</td><td dir="auto" style="${FONT}${TEXT}padding:4px 0;font-size:14px;color:#1f2328;">${value}</td></tr>`;
+}
+
+export function renderHtml(input: MailInput): string {
+  const { kind, request, recipient, portalUrl } = input;
+  const { entries, omitted } = thread(request.ticket.conversation);
+  const ask =
+    kind === 'reminder'
+      ? `<strong>${e(technicianName(request))}</strong> is still waiting for your approval on ticket #${e(request.ticket.number)}.`
+      : `<strong>${e(technicianName(request))}</strong> asks for your approval on ticket #${e(request.ticket.number)}.`;
+  const message = request.message
+    ? `<tr><td dir="auto" style="${FONT}${TEXT}padding:12px 16px;background:#f6f8fa;border-left:4px solid #0969da;font-size:14px;color:#1f2328;white-space:pre-wrap;">${e(request.message)}</td></tr><tr><td style="height:16px;"></td></tr>`
+    : '';
+  const conversation = entries
+    .map(
+      (entry) =>
+        `<tr><td style="${FONT}padding:10px 0 2px;font-size:13px;color:#57606a;"><strong dir="auto" style="color:#1f2328;">${e(entry.author)}</strong> · ${e(when(entry.at))}</td></tr><tr><td dir="auto" style="${FONT}${TEXT}padding:0 0 10px;font-size:14px;color:#1f2328;white-space:pre-wrap;border-bottom:1px solid #d0d7de;">${e(clip(entry.body))}</td></tr>`,
+    )
+    .join('');
+  const omittedNote =
+    omitted > 0
+      ? `<tr><td style="${FONT}padding:6px 0;font-size:13px;color:#57606a;font-style:italic;">${omitted} earlier ${omitted === 1 ? 'message' : 'messages'} not shown.</td></tr>`
+      : '';
+  const buttons = ACTIONS.map(({ action, label, color }) => button(actionLink(portalUrl, request.id, action), label, color)).join('');
+  return `<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${e(renderSubject(input))}</title></head>
+<body style="margin:0;padding:0;background:#f6f8fa;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f6f8fa;"><tr><td align="center" style="padding:24px 12px;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:600px;background:#ffffff;border:1px solid #d0d7de;border-radius:8px;">
+<tr><td style="${FONT}padding:20px 24px;border-bottom:1px solid #d0d7de;font-size:18px;font-weight:600;color:#1f2328;">${kind === 'reminder' ? 'Reminder: your approval is needed' : 'Your approval is needed'}</td></tr>
+<tr><td style="padding:20px 24px;">
+<table role="presentation" width="100%" cellpadding="0" cellspacing="0">
+<tr><td dir="auto" style="${FONT}${TEXT}font-size:15px;color:#1f2328;padding-bottom:16px;">Hello ${e(recipient.name)},<br>${ask}</td></tr>
+<tr><td style="padding-bottom:16px;"><table role="presentation" cellpadding="0" cellspacing="0">
+${row('Ticket', `#${e(request.ticket.number)} ${e(request.ticket.subject)}`)}
+${row('Requester', `${e(request.ticket.requester.name)} &lt;${e(request.ticket.requester.email)}&gt;`)}
+${row('Request', e(request.id))}
+</table></td></tr>
+${message}
+<tr><td style="padding-bottom:16px;"><table role="presentation" cellpadding="0" cellspacing="0"><tr>${buttons}</tr></table></td></tr>
+<tr><td style="${FONT}font-size:15px;font-weight:600;color:#1f2328;padding:8px 0 4px;border-bottom:1px solid #d0d7de;">Conversation</td></tr>
+<tr><td><table role="presentation" width="100%" cellpadding="0" cellspacing="0">${omittedNote}${conversation || `<tr><td style="${FONT}padding:10px 0;font-size:14px;color:#57606a;">No messages.</td></tr>`}</table></td></tr>
+</table></td></tr>
+<tr><td style="${FONT}padding:16px 24px;border-top:1px solid #d0d7de;font-size:12px;color:#57606a;">You will be asked to sign in and confirm before your answer is recorded. Opening a link records nothing by itself.</td></tr>
+</table></td></tr></table>
+</body></html>
+`;
+}
+
+export function renderMail(input: MailInput): RenderedMail {
+  return { subject: renderSubject(input), html: renderHtml(input), text: renderText(input) };
+}

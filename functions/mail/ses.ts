@@ -1,0 +1,28 @@
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { config } from '../config.js';
+import type { RenderedMail } from './render.js';
+
+export const ses = new SESv2Client({
+  region: config.region(),
+  ...(config.sesEndpoint() ? { endpoint: config.sesEndpoint() } : {}),
+  // The SDK's own backoff absorbs short throttling; longer outages are the outbox's to retry.
+  maxAttempts: 3,
+});
+
+/** Sends one mail with HTML and plain-text parts; returns SES's message id. */
+export async function sendMail(to: string, mail: RenderedMail): Promise<string> {
+  const result = await ses.send(
+    new SendEmailCommand({
+      FromEmailAddress: config.mailFrom(),
+      Destination: { ToAddresses: [to] },
+      Content: {
+        Simple: {
+          Subject: { Data: mail.subject, Charset: 'UTF-8' },
+          Body: { Html: { Data: mail.html, Charset: 'UTF-8' }, Text: { Data: mail.text, Charset: 'UTF-8' } },
+        },
+      },
+      ...(config.sesConfigurationSet() ? { ConfigurationSetName: config.sesConfigurationSet() } : {}),
+    }),
+  );
+  return result.MessageId ?? '';
+}

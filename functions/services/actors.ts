@@ -1,0 +1,17 @@
+import type { Actor } from '../domain/types.js';
+import type { Caller } from '../identity/caller.js';
+
+export function technicianActor(caller: Caller): Actor {
+  return {
+    kind: 'technician',
+    id: caller.sub,
+    ...(caller.email ? { email: caller.email } : {}),
+    ...(caller.name ? { name: caller.name } : {}),
+  };
+}
+
+export function approverActor(approverId: string, name: string): Actor {
+  return { kind: 'approver', id: approverId, name };
+}
+
+export const SYSTEM_MAILER: Actor = { kind: 'system', id: 'mailer' };

@@ -1,0 +1,114 @@
+import { type Change, cancelRequest, createRequest, editRecipients, remind } from '../domain/approval-request.js';
+import { ConflictError, NotFoundError, UnprocessableError } from '../domain/errors.js';
+import { DEFAULT_POLICY, isOpen } from '../domain/policy.js';
+import type { Actor, ApprovalRequest, Approver, Policy, TicketSnapshot } from '../domain/types.js';
+import { loadTab, saveChange, type Tab } from '../store/approval-repository.js';
+import { getApprovers, toApprover } from '../store/directory-repository.js';
+import { ulid } from '../store/ids.js';
+import { toRequestId } from '../store/keys.js';
+import { retryOnStaleState } from '../store/transaction.js';
+
+const now = () => new Date().toISOString();
+
+/** The listed approvers for these ids, or 422 naming the unknown and delisted ones. */
+export async function listedApprovers(approverIds: string[]): Promise<Approver[]> {
+  if (approverIds.length === 0) return [];
+  const entries = await getApprovers(approverIds);
+  const missing = approverIds.filter((id) => !entries.get(id)?.listed);
+  if (missing.length > 0) {
+    throw new UnprocessableError('unknown_approvers', `Not listed approvers: ${missing.join(', ')}.`, {
+      details: { approverIds: missing },
+    });
+  }
+  return approverIds.map((id) => toApprover(entries.get(id)!));
+}
+
+export interface CreateApprovalInput {
+  recipients: string[];
+  message?: string | null | undefined;
+  policy?: Policy | undefined;
+  ticket: TicketSnapshot;
+}
+
+export async function createApproval(ticketId: string, input: CreateApprovalInput, actor: Actor): Promise<ApprovalRequest> {
+  const approvers = await listedApprovers(input.recipients);
+  const change = createRequest({
+    id: toRequestId(ticketId, ulid()),
+    ticketId,
+    ticket: input.ticket,
+    approvers,
+    policy: input.policy ?? DEFAULT_POLICY,
+    message: input.message || null,
+    actor,
+    now: now(),
+  });
+  await saveChange(change, { snapshot: input.ticket });
+  return change.after;
+}
+
+/** The Approvals tab: the newest request, unless there is none or it was canceled. */
+export async function getApproval(ticketId: string): Promise<ApprovalRequest> {
+  const { request } = await loadTab(ticketId);
+  if (!request || request.status === 'canceled') throw new NotFoundError('not_found', `Ticket ${ticketId} has no approval request.`);
+  return request;
+}
+
+function openRequestOf(tab: Tab): ApprovalRequest {
+  const { request } = tab;
+  if (!request || request.status === 'canceled')
+    throw new NotFoundError('not_found', `Ticket ${tab.ticket.ticketId} has no approval request.`);
+  if (!isOpen(request.status))
+    throw new ConflictError('request_closed', `The approval request is already ${request.status}.`, {
+      details: { status: request.status },
+    });
+  return request;
+}
+
+/** Read, decide, write; again on a concurrent change, so no update is ever lost. */
+async function changeOpenRequest(
+  ticketId: string,
+  decide: (request: ApprovalRequest) => Promise<Change> | Change,
+): Promise<ApprovalRequest> {
+  return retryOnStaleState(async () => {
+    const request = openRequestOf(await loadTab(ticketId));
+    const change = await decide(request);
+    await saveChange(change);
+    return change.after;
+  });
+}
+
+export async function updateRecipients(ticketId: string, recipientIds: string[], actor: Actor): Promise<ApprovalRequest> {
+  return changeOpenRequest(ticketId, async (request) => {
+    const current = new Map(request.recipients.filter((r) => r.status !== 'removed').map((r) => [r.approverId, r]));
+    // Only newcomers must be listed now; a kept recipient keeps their place (and response).
+    const newcomers = await listedApprovers(recipientIds.filter((id) => !current.has(id)));
+    const byId = new Map(newcomers.map((a) => [a.approverId, a]));
+    const approvers = recipientIds.map((id) => {
+      const kept = current.get(id);
+      return kept
+        ? {
+            approverId: kept.approverId,
+            kind: kept.kind,
+            name: kept.name,
+            email: kept.email,
+            createdAt: kept.addedAt,
+            updatedAt: kept.addedAt,
+          }
+        : byId.get(id)!;
+    });
+    return editRecipients({ request, approvers, actor, now: now() });
+  });
+}
+
+export async function sendReminder(ticketId: string, approverId: string, actor: Actor): Promise<ApprovalRequest> {
+  return changeOpenRequest(ticketId, (request) => {
+    if (!request.recipients.some((r) => r.approverId === approverId)) {
+      throw new NotFoundError('not_found', `${approverId} is not a recipient of this request.`);
+    }
+    return remind({ request, approverId, actor, now: now() });
+  });
+}
+
+export async function cancelApproval(ticketId: string, actor: Actor): Promise<void> {
+  await changeOpenRequest(ticketId, (request) => cancelRequest({ request, actor, now: now() }));
+}

@@ -1,0 +1,101 @@
+import { config } from '../config.js';
+import { activity } from '../domain/activity.js';
+import { isOpen } from '../domain/policy.js';
+import type { ApprovalRequest } from '../domain/types.js';
+import { logger } from '../logger.js';
+import { renderMail } from '../mail/render.js';
+import { sendMail } from '../mail/ses.js';
+import { loadRequest } from '../store/approval-repository.js';
+import {
+  claimOutbox,
+  completeOutbox,
+  type OutboxEntry,
+  type OutboxMail,
+  recordMailDone,
+  recordMailFailure,
+} from '../store/outbox-repository.js';
+import { SYSTEM_MAILER } from './actors.js';
+
+/** Backoff for a failed entry: 30 s doubling per attempt, capped at 6 h, never given up. */
+export function nextAttemptAt(attempts: number, now: Date): Date {
+  const base = Math.min(6 * 3600_000, 30_000 * 2 ** Math.max(0, attempts - 1));
+  return new Date(now.getTime() + base / 2 + Math.random() * (base / 2));
+}
+
+/** A mail no longer wanted: its recipient was removed, or the request canceled (or, for a reminder, closed). */
+function isObsolete(mail: OutboxMail, request: ApprovalRequest | null): boolean {
+  const recipient = request?.recipients.find((r) => r.approverId === mail.approverId);
+  if (!request || !recipient || recipient.status === 'removed' || request.status === 'canceled') return true;
+  return mail.kind === 'reminder' && (!isOpen(request.status) || recipient.status !== 'pending');
+}
+
+/** Up to `limit` sends at once: SES takes many per second, and one slow send must not hold the rest. */
+async function eachWithConcurrency<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) await work(items[next++] as T);
+  });
+  await Promise.all(workers);
+}
+
+export type DeliveryOutcome = 'done' | 'retry-later' | 'not-claimed';
+
+/**
+ * Drains one outbox entry: claims it (so nobody else sends it meanwhile), sends each mail not
+ * yet done and records it the moment it leaves, then completes the entry, or, after a failed
+ * send, records the error and makes the entry due again.
+ */
+export async function deliverOutbox(id: string, now = new Date()): Promise<DeliveryOutcome> {
+  const entry = await claimOutbox(id, now);
+  if (!entry) return 'not-claimed';
+  const request = await loadRequest(entry.requestId);
+  const failures: { mail: OutboxMail; error: Error }[] = [];
+  const pending = entry.mails.map((mail, index) => ({ mail, index })).filter(({ mail }) => !mail.doneAt);
+  await eachWithConcurrency(pending, 8, async ({ mail, index }) => {
+    const at = new Date().toISOString();
+    if (isObsolete(mail, request)) {
+      await recordMailDone(entry, index, 'skipped', at, []);
+      return;
+    }
+    const recipient = request!.recipients.find((r) => r.approverId === mail.approverId)!;
+    try {
+      await sendMail(recipient.email, renderMail({ kind: mail.kind, request: request!, recipient, portalUrl: config.portalUrl() }));
+    } catch (error) {
+      failures.push({ mail, error: error as Error });
+      return;
+    }
+    const event = activity(
+      'mail_sent',
+      { at, actor: SYSTEM_MAILER, requestId: entry.requestId },
+      { approverId: mail.approverId, mail: mail.kind, email: recipient.email },
+    );
+    await recordMailDone(entry, index, 'sent', at, [event]);
+  });
+  if (failures.length === 0) {
+    await completeOutbox(entry, new Date());
+    return 'done';
+  }
+  await recordFailures(entry, failures, now);
+  return 'retry-later';
+}
+
+async function recordFailures(entry: OutboxEntry, failures: { mail: OutboxMail; error: Error }[], now: Date): Promise<void> {
+  const attempts = entry.attempts + 1;
+  const due = nextAttemptAt(attempts, now);
+  for (const { mail, error } of failures) {
+    const message = `${error.name}: ${error.message}`.slice(0, 500);
+    logger.warn('mail failed; will retry', {
+      outboxId: entry.id,
+      approverId: mail.approverId,
+      attempts,
+      error: message,
+      retryAt: due.toISOString(),
+    });
+    const event = activity(
+      'mail_failed',
+      { at: now.toISOString(), actor: SYSTEM_MAILER, requestId: entry.requestId },
+      { approverId: mail.approverId, mail: mail.kind, error: message, attempts },
+    );
+    await recordMailFailure(entry, mail.approverId, message, now, due, [event]);
+  }
+}

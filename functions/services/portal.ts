@@ -1,0 +1,58 @@
+import { respond } from '../domain/approval-request.js';
+import { ForbiddenError, NotFoundError } from '../domain/errors.js';
+import { isOpen } from '../domain/policy.js';
+import type { ApprovalRequest, Recipient } from '../domain/types.js';
+import type { Caller } from '../identity/caller.js';
+import { loadRequest, saveChange } from '../store/approval-repository.js';
+import { listApproverRequests } from '../store/approver-requests.js';
+import { getLogin } from '../store/directory-repository.js';
+import { retryOnStaleState } from '../store/transaction.js';
+import { approverActor } from './actors.js';
+
+/**
+ * The approver behind a portal token, checked against the directory on every call: Cognito
+ * keeps issued tokens valid after delisting, so the directory is the authority.
+ */
+export async function approverOf(caller: Caller): Promise<string> {
+  const login = await getLogin(caller.sub);
+  if (!login) throw new ForbiddenError('not_an_approver', 'This account is not a listed approver.');
+  if (!login.listed) throw new ForbiddenError('delisted', 'This approver is no longer listed.');
+  return login.approverId;
+}
+
+async function requestFor(requestId: string, approverId: string): Promise<{ request: ApprovalRequest; recipient: Recipient }> {
+  const request = await loadRequest(requestId);
+  const recipient = request?.recipients.find((r) => r.approverId === approverId);
+  if (!request || !recipient) throw new NotFoundError('not_found', 'No such approval request.');
+  return { request, recipient };
+}
+
+/** "My approvals": open ones (still waiting on me) first, newest first within each group. */
+export async function myApprovals(approverId: string) {
+  const all = await listApproverRequests(approverId, 100);
+  const waiting = (s: (typeof all)[number]) => isOpen(s.status) && s.you.status === 'pending';
+  return [...all.filter(waiting), ...all.filter((s) => !waiting(s))];
+}
+
+export async function myApproval(requestId: string, approverId: string) {
+  return requestFor(requestId, approverId);
+}
+
+export async function recordResponse(
+  requestId: string,
+  approverId: string,
+  answer: { decision?: 'approve' | 'decline' | undefined; feedback?: string | undefined },
+) {
+  return retryOnStaleState(async () => {
+    const { request, recipient } = await requestFor(requestId, approverId);
+    const change = respond({
+      request,
+      approverId,
+      ...answer,
+      actor: approverActor(approverId, recipient.name),
+      now: new Date().toISOString(),
+    });
+    await saveChange(change);
+    return { request: change.after, recipient: change.after.recipients.find((r) => r.approverId === approverId)! };
+  });
+}

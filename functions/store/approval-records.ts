@@ -1,0 +1,98 @@
+import type { ActivityEvent } from '../domain/activity.js';
+import type { ApprovalRequest, Recipient, RequestStatus, TicketSnapshot } from '../domain/types.js';
+import { fromRequestId, toRequestId } from './keys.js';
+
+/** The ticket item: its latest snapshot and the Approval status column. */
+export interface TicketRecord {
+  ticketId: string;
+  snapshot: TicketSnapshot | null;
+  approvalStatus: RequestStatus | null;
+  currentRequestKey: string | null;
+  openRequestKey: string | null;
+  updatedAt: string | null;
+}
+
+type Item = Record<string, unknown>;
+
+const str = (v: unknown): string | null => (typeof v === 'string' ? v : null);
+
+export function toTicketRecord(ticketId: string, item: Item | undefined): TicketRecord {
+  const snapshot =
+    item && typeof item.number === 'string'
+      ? {
+          number: item.number,
+          subject: String(item.subject ?? ''),
+          requester: item.requester as TicketSnapshot['requester'],
+          conversation: (item.conversation as TicketSnapshot['conversation']) ?? [],
+        }
+      : null;
+  return {
+    ticketId,
+    snapshot,
+    approvalStatus: (str(item?.approvalStatus) as RequestStatus | null) ?? null,
+    currentRequestKey: str(item?.currentRequestKey),
+    openRequestKey: str(item?.openRequestKey),
+    updatedAt: str(item?.updatedAt),
+  };
+}
+
+export function toRecipient(item: Item): Recipient {
+  return {
+    approverId: item.approverId as string,
+    kind: item.kind as Recipient['kind'],
+    name: item.name as string,
+    email: item.email as string,
+    status: item.status as Recipient['status'],
+    addedAt: item.addedAt as string,
+    respondedAt: str(item.respondedAt),
+    feedback: (item.feedback as Recipient['feedback']) ?? [],
+    sentAt: str(item.sentAt),
+    mailError: (item.mailError as Recipient['mailError']) ?? null,
+    remindedAt: str(item.remindedAt),
+    reminders: Number(item.reminders ?? 0),
+  };
+}
+
+/** The domain fields of a recipient; the mailer's fields (sentAt, mailError) are left out. */
+export function recipientDomainFields(r: Recipient) {
+  return {
+    approverId: r.approverId,
+    kind: r.kind,
+    name: r.name,
+    email: r.email,
+    status: r.status,
+    addedAt: r.addedAt,
+    respondedAt: r.respondedAt,
+    feedback: r.feedback,
+    remindedAt: r.remindedAt,
+    reminders: r.reminders,
+  };
+}
+
+export function requestAttributes(request: ApprovalRequest) {
+  const { recipients: _recipients, id, ...rest } = request;
+  return { ...rest, requestId: id, requestKey: fromRequestId(id).requestKey };
+}
+
+export function toRequest(meta: Item, recipientItems: Item[]): ApprovalRequest {
+  const ticketId = meta.ticketId as string;
+  return {
+    id: toRequestId(ticketId, meta.requestKey as string),
+    ticketId,
+    status: meta.status as RequestStatus,
+    policy: meta.policy as ApprovalRequest['policy'],
+    message: str(meta.message),
+    requestedBy: meta.requestedBy as ApprovalRequest['requestedBy'],
+    createdAt: meta.createdAt as string,
+    updatedAt: meta.updatedAt as string,
+    closedAt: str(meta.closedAt),
+    version: Number(meta.version),
+    ticket: meta.ticket as TicketSnapshot,
+    recipients: recipientItems.map(toRecipient).sort((a, b) => a.addedAt.localeCompare(b.addedAt) || a.name.localeCompare(b.name)),
+  };
+}
+
+export function toActivity(item: Item): ActivityEvent {
+  const { pk: _pk, sk: _sk, entity: _entity, ticketId: _t, ...event } = item;
+  return event as unknown as ActivityEvent;
+}

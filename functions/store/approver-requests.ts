@@ -1,0 +1,70 @@
+import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import type { Recipient, RequestStatus, TicketSnapshot } from '../domain/types.js';
+import { toRecipient } from './approval-records.js';
+import { documents, tableName } from './client.js';
+import { indexKeys, keys, toRequestId } from './keys.js';
+
+/** One line of an approver's "My approvals": their own status and the request's headline. */
+export interface ApproverRequestSummary {
+  requestId: string;
+  status: RequestStatus;
+  ticket: Pick<TicketSnapshot, 'number' | 'subject' | 'requester'>;
+  requestedBy: { name: string | null; email: string | null };
+  createdAt: string;
+  you: Pick<Recipient, 'status' | 'respondedAt'>;
+}
+
+type Item = Record<string, unknown>;
+
+/**
+ * Access pattern 4: Query gsi1 for the approver's recipient items, newest first, then one
+ * BatchGetItem for the requests' headlines (without the conversation, which can be large).
+ */
+export async function listApproverRequests(approverId: string, limit: number): Promise<ApproverRequestSummary[]> {
+  const page = await documents.send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': indexKeys.approverRequestsPk(approverId) },
+      ScanIndexForward: false,
+      Limit: limit,
+    }),
+  );
+  const recipients = (page.Items ?? []) as Item[];
+  if (recipients.length === 0) return [];
+  const metas = new Map<string, Item>();
+  let pending: Item[] = recipients.map((r) => keys.request(r.ticketId as string, r.requestKey as string));
+  for (let attempt = 0; pending.length > 0 && attempt < 8; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+    const result = await documents.send(
+      new BatchGetCommand({
+        RequestItems: {
+          [tableName()]: {
+            Keys: pending,
+            ProjectionExpression: 'ticketId, requestKey, #status, ticket.#number, ticket.subject, ticket.requester, requestedBy, createdAt',
+            ExpressionAttributeNames: { '#status': 'status', '#number': 'number' },
+          },
+        },
+      }),
+    );
+    for (const item of result.Responses?.[tableName()] ?? []) metas.set(`${item.ticketId}/${item.requestKey}`, item);
+    pending = (result.UnprocessedKeys?.[tableName()]?.Keys as Item[] | undefined) ?? [];
+  }
+  return recipients.flatMap((item) => {
+    const meta = metas.get(`${item.ticketId}/${item.requestKey}`);
+    if (!meta) return [];
+    const recipient = toRecipient(item);
+    const by = meta.requestedBy as { name?: string; email?: string };
+    return [
+      {
+        requestId: toRequestId(meta.ticketId as string, meta.requestKey as string),
+        status: meta.status as RequestStatus,
+        ticket: meta.ticket as ApproverRequestSummary['ticket'],
+        requestedBy: { name: by.name ?? null, email: by.email ?? null },
+        createdAt: meta.createdAt as string,
+        you: { status: recipient.status, respondedAt: recipient.respondedAt },
+      },
+    ];
+  });
+}

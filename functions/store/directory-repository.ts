@@ -1,0 +1,187 @@
+import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError } from '../domain/errors.js';
+import type { Approver, ApproverKind } from '../domain/types.js';
+import { documents, tableName } from './client.js';
+import { indexKeys, keys } from './keys.js';
+import { StaleStateError, type TxWrite, transact } from './transaction.js';
+
+/** A directory entry: the approver and their portal login. */
+export interface DirectoryEntry extends Approver {
+  listed: boolean;
+  /** Cognito username and `sub` of the approver's portal login, once provisioned. */
+  login: { username: string; sub: string } | null;
+}
+
+/** Who a portal token belongs to: the login item, read on every approver call. */
+export interface LoginRecord {
+  approverId: string;
+  kind: ApproverKind;
+  listed: boolean;
+}
+
+type Item = Record<string, unknown>;
+
+function toEntry(item: Item): DirectoryEntry {
+  return {
+    approverId: item.approverId as string,
+    kind: item.kind as ApproverKind,
+    name: item.name as string,
+    email: item.email as string,
+    createdAt: item.createdAt as string,
+    updatedAt: item.updatedAt as string,
+    listed: item.listed === true,
+    login: (item.login as DirectoryEntry['login']) ?? null,
+  };
+}
+
+export function toApprover(entry: DirectoryEntry): Approver {
+  const { approverId, kind, name, email, createdAt, updatedAt } = entry;
+  return { approverId, kind, name, email, createdAt, updatedAt };
+}
+
+export async function getApprover(approverId: string): Promise<DirectoryEntry | null> {
+  const result = await documents.send(new GetCommand({ TableName: tableName(), Key: keys.approver(approverId), ConsistentRead: true }));
+  return result.Item ? toEntry(result.Item) : null;
+}
+
+/** Who holds this email address, if anyone. */
+export async function emailOwner(email: string): Promise<string | null> {
+  const result = await documents.send(new GetCommand({ TableName: tableName(), Key: keys.emailGuard(email), ConsistentRead: true }));
+  return (result.Item?.approverId as string | undefined) ?? null;
+}
+
+export async function getLogin(sub: string): Promise<LoginRecord | null> {
+  const result = await documents.send(new GetCommand({ TableName: tableName(), Key: keys.login(sub) }));
+  const item = result.Item;
+  return item ? { approverId: item.approverId as string, kind: item.kind as ApproverKind, listed: item.listed === true } : null;
+}
+
+/** Many directory entries in one BatchGetItem (a recipient list is at most 50). */
+export async function getApprovers(approverIds: string[]): Promise<Map<string, DirectoryEntry>> {
+  const found = new Map<string, DirectoryEntry>();
+  let pending: Item[] = [...new Set(approverIds)].map((id) => keys.approver(id));
+  for (let attempt = 0; pending.length > 0 && attempt < 8; attempt++) {
+    if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+    const result = await documents.send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } } }));
+    for (const item of result.Responses?.[tableName()] ?? []) found.set(item.approverId as string, toEntry(item));
+    pending = (result.UnprocessedKeys?.[tableName()]?.Keys as Item[] | undefined) ?? [];
+  }
+  return found;
+}
+
+/** Listed approvers of one kind, by name. */
+export async function listApprovers(kind: ApproverKind): Promise<DirectoryEntry[]> {
+  const entries: DirectoryEntry[] = [];
+  let start: Item | undefined;
+  do {
+    const page = await documents.send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'gsi2',
+        KeyConditionExpression: 'gsi2pk = :pk',
+        ExpressionAttributeValues: { ':pk': indexKeys.directoryPk(kind) },
+        ExclusiveStartKey: start,
+      }),
+    );
+    entries.push(...(page.Items ?? []).map(toEntry));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return entries;
+}
+
+function loginWrite(entry: DirectoryEntry): TxWrite[] {
+  if (!entry.login) return [];
+  return [
+    {
+      item: {
+        Put: {
+          TableName: tableName(),
+          Item: { ...keys.login(entry.login.sub), entity: 'login', approverId: entry.approverId, kind: entry.kind, listed: entry.listed },
+        },
+      },
+    },
+  ];
+}
+
+/**
+ * Lists (or updates) an approver. The email guard is written in the same transaction, so two
+ * approvers can never hold one address, whatever the timing; `previous` guards the update.
+ */
+export async function saveApprover(entry: DirectoryEntry, previous: DirectoryEntry | null): Promise<void> {
+  const duplicate = () => new ConflictError('duplicate_email', `The email ${entry.email} is already used by another approver.`);
+  const writes: TxWrite[] = [
+    {
+      item: {
+        Put: {
+          TableName: tableName(),
+          Item: {
+            ...keys.approver(entry.approverId),
+            entity: 'approver',
+            ...entry,
+            ...(entry.listed ? indexKeys.directory(entry.kind, entry.name, entry.approverId) : {}),
+          },
+          ConditionExpression: previous ? 'updatedAt = :previous' : 'attribute_not_exists(pk)',
+          ...(previous ? { ExpressionAttributeValues: { ':previous': previous.updatedAt } } : {}),
+        },
+      },
+      onConditionFailed: () => new StaleStateError(),
+    },
+    {
+      item: {
+        Put: {
+          TableName: tableName(),
+          Item: { ...keys.emailGuard(entry.email), entity: 'email-guard', approverId: entry.approverId },
+          ConditionExpression: 'attribute_not_exists(pk) OR approverId = :id',
+          ExpressionAttributeValues: { ':id': entry.approverId },
+        },
+      },
+      onConditionFailed: duplicate,
+    },
+    ...loginWrite(entry),
+  ];
+  if (previous && previous.email.toLowerCase() !== entry.email.toLowerCase()) {
+    writes.push({
+      item: {
+        Delete: {
+          TableName: tableName(),
+          Key: keys.emailGuard(previous.email),
+          ConditionExpression: 'attribute_not_exists(pk) OR approverId = :id',
+          ExpressionAttributeValues: { ':id': entry.approverId },
+        },
+      },
+    });
+  }
+  if (previous?.login && previous.login.sub !== entry.login?.sub) {
+    writes.push({ item: { Delete: { TableName: tableName(), Key: keys.login(previous.login.sub) } } });
+  }
+  await transact(writes);
+}
+
+/** Delists: off the directory, the email freed, the login marked so the API refuses it. */
+export async function delistApprover(entry: DirectoryEntry, at: string): Promise<void> {
+  const delisted: DirectoryEntry = { ...entry, listed: false, updatedAt: at };
+  await transact([
+    {
+      item: {
+        Put: {
+          TableName: tableName(),
+          Item: { ...keys.approver(entry.approverId), entity: 'approver', ...delisted, delistedAt: at },
+          ConditionExpression: 'updatedAt = :previous',
+          ExpressionAttributeValues: { ':previous': entry.updatedAt },
+        },
+      },
+      onConditionFailed: () => new StaleStateError(),
+    },
+    {
+      item: {
+        Delete: {
+          TableName: tableName(),
+          Key: keys.emailGuard(entry.email),
+          ConditionExpression: 'attribute_not_exists(pk) OR approverId = :id',
+          ExpressionAttributeValues: { ':id': entry.approverId },
+        },
+      },
+    },
+    ...loginWrite(delisted),
+  ]);
+}

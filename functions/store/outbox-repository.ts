@@ -1,0 +1,203 @@
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { ActivityEvent } from '../domain/activity.js';
+import type { ApprovalRequest, MailJob } from '../domain/types.js';
+import { activityWrites } from './activity-repository.js';
+import { documents, tableName } from './client.js';
+import { ulid } from './ids.js';
+import { fromRequestId, indexKeys, keys } from './keys.js';
+import { type TxWrite, transact } from './transaction.js';
+
+/** One mail of an outbox entry. `doneAt` is set once it went out or was no longer needed. */
+export interface OutboxMail extends MailJob {
+  doneAt: string | null;
+  outcome: 'sent' | 'skipped' | null;
+}
+
+export interface OutboxEntry {
+  id: string;
+  requestId: string;
+  ticketId: string;
+  mails: OutboxMail[];
+  attempts: number;
+  lastError: string | null;
+  createdAt: string;
+}
+
+/** Done entries stay readable for a month (an audit trail of what was mailed), then expire. */
+const DONE_RETENTION_SECONDS = 30 * 24 * 3600;
+
+/** The outbox entry written in the same transaction as the change that asks for the mail. */
+export function outboxWrite(request: ApprovalRequest, mails: MailJob[]): TxWrite {
+  const id = ulid();
+  return {
+    item: {
+      Put: {
+        TableName: tableName(),
+        Item: {
+          ...keys.outbox(id),
+          ...indexKeys.due(request.updatedAt, id),
+          entity: 'outbox',
+          id,
+          requestId: request.id,
+          ticketId: request.ticketId,
+          mails: mails.map((m) => ({ ...m, doneAt: null, outcome: null })),
+          attempts: 0,
+          lastError: null,
+          createdAt: request.updatedAt,
+        },
+      },
+    },
+  };
+}
+
+function toEntry(item: Record<string, unknown>): OutboxEntry {
+  return {
+    id: item.id as string,
+    requestId: item.requestId as string,
+    ticketId: item.ticketId as string,
+    mails: item.mails as OutboxMail[],
+    attempts: Number(item.attempts ?? 0),
+    lastError: (item.lastError as string | null) ?? null,
+    createdAt: item.createdAt as string,
+  };
+}
+
+/**
+ * Takes the entry for `leaseSeconds` so that the stream and the sweeper never send the same
+ * entry at once. Returns null when the entry is done or someone else holds it.
+ */
+export async function claimOutbox(id: string, now: Date, leaseSeconds = 120): Promise<OutboxEntry | null> {
+  try {
+    const result = await documents.send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: keys.outbox(id),
+        UpdateExpression: 'SET leaseUntil = :until',
+        ConditionExpression: 'attribute_exists(gsi3pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+        ExpressionAttributeValues: { ':until': new Date(now.getTime() + leaseSeconds * 1000).toISOString(), ':now': now.toISOString() },
+        ReturnValues: 'ALL_NEW',
+      }),
+    );
+    return result.Attributes ? toEntry(result.Attributes) : null;
+  } catch (error) {
+    if ((error as Error).name === 'ConditionalCheckFailedException') return null;
+    throw error;
+  }
+}
+
+export async function getOutbox(id: string): Promise<OutboxEntry | null> {
+  const result = await documents.send(new GetCommand({ TableName: tableName(), Key: keys.outbox(id), ConsistentRead: true }));
+  return result.Item ? toEntry(result.Item) : null;
+}
+
+function recipientKey(entry: OutboxEntry, approverId: string) {
+  return keys.recipient(entry.ticketId, fromRequestId(entry.requestId).requestKey, approverId);
+}
+
+/**
+ * Records one mail as sent (or skipped) the moment it leaves, so a later retry of the entry
+ * never sends it again; on the recipient, `sentAt` for the request mail and a cleared error.
+ */
+export async function recordMailDone(
+  entry: OutboxEntry,
+  index: number,
+  outcome: 'sent' | 'skipped',
+  at: string,
+  events: ActivityEvent[],
+): Promise<void> {
+  const mail = entry.mails[index];
+  if (!mail) throw new Error(`Outbox ${entry.id} has no mail ${index}`);
+  const writes: TxWrite[] = [
+    {
+      item: {
+        Update: {
+          TableName: tableName(),
+          Key: keys.outbox(entry.id),
+          UpdateExpression: `SET mails[${index}].doneAt = :at, mails[${index}].outcome = :outcome`,
+          ExpressionAttributeValues: { ':at': at, ':outcome': outcome },
+        },
+      },
+    },
+    ...activityWrites(entry.ticketId, events),
+  ];
+  if (outcome === 'sent') {
+    writes.push({
+      item: {
+        Update: {
+          TableName: tableName(),
+          Key: recipientKey(entry, mail.approverId),
+          UpdateExpression: mail.kind === 'request' ? 'SET sentAt = :at, mailError = :null' : 'SET mailError = :null',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: mail.kind === 'request' ? { ':at': at, ':null': null } : { ':null': null },
+        },
+      },
+    });
+  }
+  await transact(writes);
+}
+
+/** Every mail of the entry is done: it leaves the due index and expires later. */
+export async function completeOutbox(entry: OutboxEntry, at: Date): Promise<void> {
+  await documents.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.outbox(entry.id),
+      UpdateExpression: 'SET doneAt = :at, expiresAt = :exp REMOVE gsi3pk, gsi3sk, leaseUntil',
+      ExpressionAttributeValues: { ':at': at.toISOString(), ':exp': Math.floor(at.getTime() / 1000) + DONE_RETENTION_SECONDS },
+    }),
+  );
+}
+
+/** A send failed: note it on the entry and the recipient, and make the entry due again later. */
+export async function recordMailFailure(
+  entry: OutboxEntry,
+  approverId: string,
+  error: string,
+  at: Date,
+  nextDueAt: Date,
+  events: ActivityEvent[],
+): Promise<void> {
+  const attempts = entry.attempts + 1;
+  await transact([
+    {
+      item: {
+        Update: {
+          TableName: tableName(),
+          Key: keys.outbox(entry.id),
+          UpdateExpression: 'SET attempts = :attempts, lastError = :error, gsi3sk = :due REMOVE leaseUntil',
+          ExpressionAttributeValues: {
+            ':attempts': attempts,
+            ':error': error,
+            ':due': indexKeys.due(nextDueAt.toISOString(), entry.id).gsi3sk,
+          },
+        },
+      },
+    },
+    {
+      item: {
+        Update: {
+          TableName: tableName(),
+          Key: recipientKey(entry, approverId),
+          UpdateExpression: 'SET mailError = :mailError',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':mailError': { message: error, at: at.toISOString(), attempts } },
+        },
+      },
+    },
+    ...activityWrites(entry.ticketId, events),
+  ]);
+}
+
+/** Access pattern 7: outbox entries due by `now`, oldest first. */
+export async function listDueOutbox(now: Date, limit = 50): Promise<string[]> {
+  const result = await documents.send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :now',
+      ExpressionAttributeValues: { ':pk': indexKeys.duePk, ':now': `${now.toISOString()}~` },
+      Limit: limit,
+    }),
+  );
+  return (result.Items ?? []).map((item) => item.id as string);
+}

@@ -1,0 +1,81 @@
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, UnavailableError, UnprocessableError } from '../domain/errors.js';
+import { documents } from './client.js';
+
+type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
+
+/** One write of a transaction, and the error to raise when its condition fails. */
+export interface TxWrite {
+  item: TransactItem;
+  onConditionFailed?: () => Error;
+}
+
+/** DynamoDB's limit of actions in one TransactWriteItems. */
+export const MAX_TRANSACTION_ITEMS = 100;
+
+/**
+ * The request or ticket changed between our read and our write (another writer won). Callers
+ * re-read and re-apply; if it escapes, the client sees a 409 it can retry.
+ */
+export class StaleStateError extends ConflictError {
+  constructor(options: { cause?: unknown } = {}) {
+    super('concurrent_update', 'The approval request changed at the same time; please retry.', options);
+  }
+}
+
+/**
+ * Writes all or nothing. A failed condition becomes the domain error of the item that failed;
+ * a conflicting concurrent transaction becomes StaleStateError; throttling that outlasted the
+ * SDK's retries becomes UnavailableError (503 with Retry-After). Anything else is rethrown.
+ */
+export async function transact(writes: TxWrite[]): Promise<void> {
+  if (writes.length === 0) return;
+  if (writes.length > MAX_TRANSACTION_ITEMS) {
+    throw new UnprocessableError('too_many_changes', 'This change touches too many recipients at once; make it in two steps.', {
+      details: { items: writes.length, limit: MAX_TRANSACTION_ITEMS },
+    });
+  }
+  try {
+    await documents.send(new TransactWriteCommand({ TransactItems: writes.map((w) => w.item) }));
+  } catch (error) {
+    throw translateWriteError(error, writes);
+  }
+}
+
+export function translateWriteError(error: unknown, writes: TxWrite[] = []): unknown {
+  if (error instanceof TransactionCanceledException) {
+    const reasons = error.CancellationReasons ?? [];
+    const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
+    if (failed >= 0) return writes[failed]?.onConditionFailed?.() ?? new StaleStateError({ cause: error });
+    if (reasons.some((r) => r.Code === 'TransactionConflict')) return new StaleStateError({ cause: error });
+    if (reasons.some((r) => r.Code === 'ThrottlingError' || r.Code === 'ProvisionedThroughputExceeded')) {
+      return new UnavailableError('The service is busy; please retry shortly.', 2, { cause: error });
+    }
+    return error;
+  }
+  const name = (error as { name?: string } | null)?.name;
+  if (name === 'ConditionalCheckFailedException') return new StaleStateError({ cause: error });
+  if (name === 'TransactionConflictException') return new StaleStateError({ cause: error });
+  if (name === 'ProvisionedThroughputExceededException' || name === 'ThrottlingException' || name === 'RequestLimitExceeded') {
+    return new UnavailableError('The service is busy; please retry shortly.', 2, { cause: error });
+  }
+  return error;
+}
+
+/**
+ * Runs read-decide-write again when another writer got there first: optimistic locking needs a
+ * fresh read, not a blind retry. Full-jitter backoff keeps 50 concurrent approvers from
+ * colliding in lockstep.
+ */
+export async function retryOnStaleState<T>(attempt: () => Promise<T>, maxAttempts = 40): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (!(error instanceof StaleStateError) || i >= maxAttempts) throw error;
+      const cap = Math.min(400, 10 * 2 ** Math.min(i, 6));
+      await new Promise((resolve) => setTimeout(resolve, Math.random() * cap));
+    }
+  }
+}
