@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { cancelRequest, createRequest, editRecipients, remind, respond } from '../../functions/domain/approval-request.js';
+import { ConflictError, NotFoundError, UnprocessableError } from '../../functions/domain/errors.js';
+import type { ApprovalRequest, Policy } from '../../functions/domain/types.js';
+import { NOW, approver, technician, ticket } from './fixtures.js';
+
+const LATER = '2026-11-25T11:00:00.000Z';
+
+function created(ids: string[], policy: Policy = { type: 'all' }): ApprovalRequest {
+  return createRequest({ id: 'R1', ticketId: 'T1', ticket, approvers: ids.map((id) => approver(id)), policy, message: 'Please', actor: technician, now: NOW }).after;
+}
+
+const answer = (request: ApprovalRequest, approverId: string, decision?: 'approve' | 'decline', feedback?: string) =>
+  respond({ request, approverId, decision, feedback, actor: { kind: 'approver', id: approverId }, now: LATER });
+
+describe('createRequest', () => {
+  it('starts pending, mails every recipient once and logs the request', () => {
+    const change = createRequest({ id: 'R1', ticketId: 'T1', ticket, approvers: [approver('a'), approver('b', 'contact')], policy: { type: 'all' }, message: null, actor: technician, now: NOW });
+    expect(change.after.status).toBe('pending');
+    expect(change.after.recipients.map((r) => [r.approverId, r.status])).toEqual([['a', 'pending'], ['b', 'pending']]);
+    expect(change.mails).toEqual([{ kind: 'request', approverId: 'a' }, { kind: 'request', approverId: 'b' }]);
+    expect(change.events.map((e) => e.type)).toEqual(['request_created']);
+  });
+
+  it('refuses a quorum larger than the recipient list', () => {
+    expect(() => created(['a', 'b'], { type: 'quorum', count: 3 })).toThrow(UnprocessableError);
+  });
+});
+
+describe('respond', () => {
+  it('records an approval and moves the status along', () => {
+    const change = answer(created(['a', 'b']), 'a', 'approve');
+    expect(change.after.status).toBe('partially_approved');
+    expect(change.after.recipients[0]).toMatchObject({ status: 'approved', respondedAt: LATER });
+    expect(change.after.version).toBe(2);
+    expect(change.events.map((e) => e.type)).toEqual(['response_recorded', 'status_changed']);
+  });
+
+  it('keeps feedback first and lets the approver decide later', () => {
+    const withFeedback = answer(created(['a']), 'a', undefined, 'Which model?').after;
+    expect(withFeedback.status).toBe('pending');
+    expect(withFeedback.recipients[0]?.feedback).toEqual([{ body: 'Which model?', at: LATER }]);
+    const approved = answer(withFeedback, 'a', 'approve').after;
+    expect(approved.status).toBe('approved');
+    expect(approved.recipients[0]?.feedback).toHaveLength(1);
+  });
+
+  it('records a decline with its reason', () => {
+    const change = answer(created(['a', 'b']), 'b', 'decline', 'Too expensive');
+    expect(change.after.status).toBe('declined');
+    expect(change.after.closedAt).toBe(LATER);
+    expect(change.events.map((e) => e.type)).toEqual(['feedback_given', 'response_recorded', 'status_changed']);
+  });
+
+  it('refuses a second decision', () => {
+    const once = answer(created(['a', 'b']), 'a', 'approve').after;
+    expect(() => answer(once, 'a', 'decline')).toThrow(expect.objectContaining({ code: 'already_decided' }));
+  });
+
+  it('refuses any answer once the request is closed', () => {
+    const closed = answer(created(['a', 'b'], { type: 'any' }), 'a', 'approve').after;
+    expect(closed.status).toBe('approved');
+    expect(() => answer(closed, 'b', 'approve')).toThrow(ConflictError);
+  });
+
+  it('refuses someone who is not a recipient', () => {
+    expect(() => answer(created(['a']), 'z', 'approve')).toThrow(NotFoundError);
+  });
+});
+
+describe('editRecipients', () => {
+  it('keeps responses of kept recipients, removes dropped ones and mails only newcomers', () => {
+    const answered = answer(created(['a', 'b']), 'a', 'approve').after;
+    const change = editRecipients({ request: answered, approvers: [approver('a'), approver('c')], actor: technician, now: LATER });
+    const byId = Object.fromEntries(change.after.recipients.map((r) => [r.approverId, r.status]));
+    expect(byId).toEqual({ a: 'approved', b: 'removed', c: 'pending' });
+    expect(change.mails).toEqual([{ kind: 'request', approverId: 'c' }]);
+    expect(change.events[0]).toMatchObject({ type: 'recipients_changed', added: [{ approverId: 'c' }], removed: [{ approverId: 'b' }] });
+  });
+
+  it('approves when the last pending recipient is removed under "all"', () => {
+    const answered = answer(created(['a', 'b']), 'a', 'approve').after;
+    const change = editRecipients({ request: answered, approvers: [approver('a')], actor: technician, now: LATER });
+    expect(change.after.status).toBe('approved');
+  });
+
+  it('cancels the request when the list is emptied', () => {
+    const change = editRecipients({ request: created(['a']), approvers: [], actor: technician, now: LATER });
+    expect(change.after.status).toBe('canceled');
+    expect(change.mails).toEqual([]);
+  });
+
+  it('changes nothing when the list is the same', () => {
+    const request = created(['a', 'b']);
+    const change = editRecipients({ request, approvers: [approver('b'), approver('a')], actor: technician, now: LATER });
+    expect(change.after).toBe(request);
+    expect(change.events).toEqual([]);
+  });
+
+  it('mails a re-added recipient again as pending', () => {
+    const removed = editRecipients({ request: created(['a', 'b']), approvers: [approver('a')], actor: technician, now: LATER }).after;
+    const change = editRecipients({ request: removed, approvers: [approver('a'), approver('b')], actor: technician, now: LATER });
+    expect(change.after.recipients.find((r) => r.approverId === 'b')?.status).toBe('pending');
+    expect(change.mails).toEqual([{ kind: 'request', approverId: 'b' }]);
+  });
+});
+
+describe('remind and cancel', () => {
+  it('counts a reminder and mails it', () => {
+    const change = remind({ request: created(['a']), approverId: 'a', actor: technician, now: LATER });
+    expect(change.after.recipients[0]).toMatchObject({ reminders: 1, remindedAt: LATER });
+    expect(change.mails).toEqual([{ kind: 'reminder', approverId: 'a' }]);
+  });
+
+  it('refuses a reminder to someone who already answered', () => {
+    const answered = answer(created(['a', 'b']), 'a', 'approve').after;
+    expect(() => remind({ request: answered, approverId: 'a', actor: technician, now: LATER })).toThrow(expect.objectContaining({ code: 'already_responded' }));
+  });
+
+  it('cancels an open request, and only an open one', () => {
+    const canceled = cancelRequest({ request: created(['a']), actor: technician, now: LATER }).after;
+    expect(canceled.status).toBe('canceled');
+    expect(() => cancelRequest({ request: canceled, actor: technician, now: LATER })).toThrow(ConflictError);
+  });
+});
