@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import { createRequest } from '../../functions/domain/approval-request.js';
+import type { ApprovalRequest, ConversationEntry } from '../../functions/domain/types.js';
+import { MAX_THREAD_ENTRIES, actionLink, renderMail } from '../../functions/mail/render.js';
+import { NOW, approver, technician, ticket } from '../domain/fixtures.js';
+
+const PORTAL = 'https://approvals.example.com/portal/';
+
+function requestWith(overrides: Partial<ApprovalRequest['ticket']> = {}, message: string | null = 'Please approve the purchase.'): ApprovalRequest {
+  return createRequest({
+    id: '01JDEMO000000000000000000.VDE',
+    ticketId: 'T1',
+    ticket: { ...ticket, ...overrides },
+    approvers: [approver('a')],
+    policy: { type: 'all' },
+    message,
+    actor: technician,
+    now: NOW,
+  }).after;
+}
+
+function render(request: ApprovalRequest, kind: 'request' | 'reminder' = 'request') {
+  return renderMail({ kind, request, recipient: request.recipients[0]!, portalUrl: PORTAL });
+}
+
+describe('renderMail', () => {
+  it('renders the request mail (snapshot of HTML and text)', async () => {
+    const mail = render(requestWith());
+    expect(mail.subject).toBe('Approval needed for ticket #4711: New laptop');
+    await expect(mail.html).toMatchFileSnapshot('__snapshots__/request.html');
+    await expect(mail.text).toMatchFileSnapshot('__snapshots__/request.txt');
+  });
+
+  it('renders the reminder mail (snapshot of the text)', async () => {
+    const mail = render(requestWith(), 'reminder');
+    expect(mail.subject).toBe('Reminder: approval needed for ticket #4711: New laptop');
+    await expect(mail.text).toMatchFileSnapshot('__snapshots__/reminder.txt');
+  });
+
+  it('links the three actions to the portal page of the request', () => {
+    const request = requestWith();
+    const { html, text } = render(request);
+    for (const action of ['approve', 'decline', 'feedback'] as const) {
+      const href = actionLink(PORTAL, request.id, action);
+      expect(href).toBe(`${PORTAL}requests/${encodeURIComponent(request.id)}?action=${action}`);
+      expect(html).toContain(`href="${href}"`);
+      expect(text).toContain(href);
+    }
+    expect(html).toContain('>Approve<');
+    expect(html).toContain('>Decline<');
+    expect(html).toContain('>Respond with feedback<');
+  });
+
+  it('shows who asks, the requester, the request number and the thread', () => {
+    const request = requestWith();
+    const { html, text } = render(request);
+    for (const part of [html, text]) {
+      expect(part).toContain('Tess Tech');
+      expect(part).toContain('Rita Requester');
+      expect(part).toContain('rita@example.com');
+      expect(part).toContain(request.id);
+      expect(part).toContain('I need a laptop.');
+      expect(part).toContain('Please approve the purchase.');
+    }
+  });
+
+  it('escapes hostile input and keeps it readable', () => {
+    const hostile = `<script>alert("x")</script> & 'quotes' ${'W'.repeat(300)} Привет שלום مرحبا 你好`;
+    const request = requestWith(
+      { subject: hostile, requester: { name: `"><img src=x onerror=alert(1)>`, email: 'r@example.com' }, conversation: [{ author: '<b>Eve</b>', body: hostile, at: NOW }] },
+      hostile,
+    );
+    const { html, text, subject } = render(request);
+    expect(html).not.toMatch(/<script|<img|<b>Eve/);
+    expect(html).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;quotes&#39;');
+    expect(html).toContain('Привет שלום مرحبا 你好');
+    expect(html).toContain('dir="auto"');
+    expect(html).toContain('overflow-wrap:anywhere');
+    expect(text).toContain('<script>alert("x")</script>'); // plain text shows it as typed
+    expect(subject).not.toMatch(/[\r\n]/);
+    expect(subject.length).toBeLessThanOrEqual(150);
+  });
+
+  it('trims a long thread to the newest entries with a note', () => {
+    const conversation: ConversationEntry[] = Array.from({ length: 25 }, (_, i) => ({
+      author: `Author ${i}`,
+      body: `Message number ${i}`,
+      at: new Date(Date.UTC(2026, 10, 1, 0, i)).toISOString(),
+    }));
+    const { html, text } = render(requestWith({ conversation }));
+    expect(text).toContain(`(${25 - MAX_THREAD_ENTRIES} earlier messages not shown)`);
+    expect(html).toContain(`${25 - MAX_THREAD_ENTRIES} earlier messages not shown.`);
+    expect(text).toContain('Message number 24');
+    expect(text).not.toContain('Message number 14\n');
+    expect(html).toContain('Message number 15');
+  });
+
+  it('keeps external resources out of the HTML', () => {
+    const { html } = render(requestWith());
+    expect(html).not.toMatch(/<img|<script|<link|url\(|@import/i);
+  });
+});
