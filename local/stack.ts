@@ -1,0 +1,132 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
+import { JOBS, ROUTES } from '../functions/handlers/routes.js';
+import { TABLE_DEFINITION } from '../functions/store/table-definition.js';
+import { type UserPoolIds, ensureUserPool } from './bootstrap-cognito.js';
+import { ensureTable } from './bootstrap-table.js';
+import { type Emulator, startCognitoLocal, startDynamoDbLocal, startSesLocal } from './emulators.js';
+import { type HttpHandler, createGateway } from './gateway.js';
+import type { LocalInfo } from './local-info.js';
+import { seedDemo } from './seed.js';
+import type { LocalSettings } from './settings.js';
+import { type StreamHandler, startStreamPoller } from './stream-poller.js';
+
+export interface LocalStack {
+  info: LocalInfo;
+  stop(): Promise<void>;
+}
+
+const say = (message: string) => console.log(`[signoff] ${message}`);
+
+function readState(file: string): { pool?: UserPoolIds } {
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
+}
+
+/**
+ * Starts the emulators, creates the table, pool, groups and clients from the same definitions
+ * as the CDK stack, points the handlers at them through the same environment variables a
+ * Lambda gets, seeds the demo and serves the API, the portal and the stream-fed mailer.
+ */
+export async function startLocalStack(settings: LocalSettings): Promise<LocalStack> {
+  const stops: (() => Promise<void>)[] = [];
+  const stop = async () => {
+    for (const s of stops.reverse()) await s().catch((e) => console.error(e));
+  };
+  try {
+    mkdirSync(settings.stateDir, { recursive: true });
+    const logs = join(settings.stateDir, 'logs');
+    mkdirSync(logs, { recursive: true });
+    const started = await Promise.all([
+      startDynamoDbLocal({
+        port: settings.dynamodbPort,
+        logFile: join(logs, 'dynamodb.log'),
+        ...(settings.persist ? { dataDir: join(settings.stateDir, 'dynamodb') } : {}),
+      }),
+      startCognitoLocal({ port: settings.cognitoPort, dataDir: join(settings.stateDir, 'cognito'), logFile: join(logs, 'cognito.log') }),
+      startSesLocal({ port: settings.sesPort, logFile: join(logs, 'ses.log') }),
+    ] as const);
+    const [dynamo, cognitoLocal, ses] = started as readonly Emulator[] as [Emulator, Emulator, Emulator];
+    for (const e of started) stops.push(e.stop);
+    say(`emulators up: DynamoDB Local ${dynamo.endpoint}, cognito-local ${cognitoLocal.endpoint}, SES ${ses.endpoint}`);
+
+    const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: settings.region });
+    const streamArn = await ensureTable({
+      client: new DynamoDBClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
+      tableName: settings.tableName,
+      definition: TABLE_DEFINITION,
+    });
+    const cognito = new CognitoIdentityProviderClient({ region: settings.region, endpoint: cognitoLocal.endpoint, credentials });
+    const stateFile = join(settings.stateDir, 'state.json');
+    const pool = await ensureUserPool({ client: cognito, poolName: 'signoff', ...(readState(stateFile).pool ? { existing: readState(stateFile).pool } : {}) });
+    writeFileSync(stateFile, JSON.stringify({ pool }, null, 2));
+
+    const apiUrl = `http://127.0.0.1:${settings.port}`;
+    const portalUrl = `${apiUrl}/portal/`;
+    // The same variables the CDK stack gives each Lambda, plus the emulator endpoints.
+    Object.assign(process.env, {
+      TABLE_NAME: settings.tableName,
+      DYNAMODB_ENDPOINT: dynamo.endpoint,
+      COGNITO_ENDPOINT: cognitoLocal.endpoint,
+      SES_ENDPOINT: ses.endpoint,
+      USER_POOL_ID: pool.userPoolId,
+      PORTAL_CLIENT_ID: pool.portalClientId,
+      PORTAL_URL: portalUrl,
+      MAIL_FROM: settings.mailFrom,
+    });
+
+    const demo = await seedDemo(cognito, pool.userPoolId);
+    const load = async <T>(entry: string): Promise<T> => (await import(pathToFileURL(resolve(settings.root, entry)).href)).handler as T;
+
+    const { createTokenVerifier } = await import('./token-verifier.js');
+    const portalDir = resolve(settings.root, 'portal/dist');
+    const gateway = createGateway({
+      routes: ROUTES,
+      loadHandler: (entry) => load<HttpHandler>(entry),
+      verifier: createTokenVerifier({ cognitoEndpoint: cognitoLocal.endpoint, userPoolId: pool.userPoolId, clientIds: [pool.portalClientId, pool.helpdeskClientId] }),
+      ...(existsSync(portalDir) ? { staticPortal: { dir: portalDir, connectSrc: [cognitoLocal.endpoint], prefix: '/portal/' } } : {}),
+      logger: { info: () => {}, error: (message, error) => console.error(`[gateway] ${message}`, error) },
+    });
+    await gateway.listen(settings.port);
+    stops.push(gateway.close);
+
+    const poller = startStreamPoller({
+      streamsClient: new DynamoDBStreamsClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
+      streamArn,
+      handler: await load<StreamHandler>(JOBS.mailer.entry),
+      checkpointFile: join(settings.stateDir, 'stream-checkpoints.json'),
+      functionName: JOBS.mailer.name,
+      logger: { info: () => {}, error: (message, error) => console.error(`[mailer] ${message}`, error) },
+    });
+    stops.push(poller.stop);
+
+    const sweep = await load<() => Promise<unknown>>(JOBS.sweeper.entry);
+    let sweeping = Promise.resolve();
+    const timer = setInterval(() => {
+      sweeping = sweeping.then(() => sweep().then(() => undefined)).catch((e) => console.error('[sweeper]', e));
+    }, settings.sweepIntervalMs);
+    stops.push(async () => {
+      clearInterval(timer);
+      await sweeping;
+    });
+
+    const info: LocalInfo = {
+      apiUrl,
+      portalUrl,
+      region: settings.region,
+      dynamodb: { endpoint: dynamo.endpoint, tableName: settings.tableName },
+      cognito: { endpoint: cognitoLocal.endpoint, userPoolId: pool.userPoolId, clientId: pool.portalClientId, helpdeskClientId: pool.helpdeskClientId },
+      ses: { endpoint: ses.endpoint, storeUrl: `${ses.endpoint}/store`, viewerUrl: `${ses.endpoint}/` },
+      demo,
+    };
+    writeFileSync(join(settings.stateDir, 'local.json'), `${JSON.stringify(info, null, 2)}\n`);
+    return { info, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
