@@ -11,6 +11,16 @@ export default defineConfig({
           env: { TABLE_NAME: 'unit-test', AWS_REGION: 'us-east-1', AWS_ACCESS_KEY_ID: 'test', AWS_SECRET_ACCESS_KEY: 'test', LOG_LEVEL: 'SILENT' },
         },
       },
+      {
+        test: {
+          name: 'stack',
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          globalSetup: ['test/support/global-setup.ts'],
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          env: { LOG_LEVEL: 'SILENT' },
+        },
+      },
     ],
   },
 });

@@ -1,0 +1,62 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { freePort } from '../../local/child-process.js';
+import type { LocalInfo } from '../../local/local-info.js';
+
+const ROOT = resolve(import.meta.dirname, '../..');
+
+export interface StackProcess {
+  info: LocalInfo;
+  stateDir: string;
+  env: NodeJS.ProcessEnv;
+  child: ChildProcess;
+  stop(): Promise<void>;
+}
+
+export async function stackEnv(stateDir = mkdtempSync(join(tmpdir(), 'signoff-test-'))): Promise<NodeJS.ProcessEnv> {
+  return {
+    ...process.env,
+    SIGNOFF_STATE_DIR: stateDir,
+    PORT: String(await freePort()),
+    DYNAMODB_PORT: String(await freePort()),
+    COGNITO_PORT: String(await freePort()),
+    SES_PORT: String(await freePort()),
+    SWEEP_INTERVAL_MS: '1000',
+  };
+}
+
+/** Runs `npm start`'s entry exactly as a developer would, on free ports and a fresh folder. */
+export async function startStackProcess(env: NodeJS.ProcessEnv, timeoutMs = 90_000): Promise<StackProcess> {
+  const stateDir = env.SIGNOFF_STATE_DIR as string;
+  const infoFile = join(stateDir, 'local.json');
+  const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  child.stdout?.on('data', (d) => (output += d));
+  child.stderr?.on('data', (d) => (output += d));
+  const exited = new Promise<number | null>((r) => child.once('exit', r));
+  const deadline = Date.now() + timeoutMs;
+  while (!existsSync(infoFile)) {
+    if (child.exitCode !== null || Date.now() > deadline) {
+      child.kill('SIGINT');
+      throw new Error(`local stack did not start:\n${output.slice(-3000)}`);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  const info = JSON.parse(readFileSync(infoFile, 'utf8')) as LocalInfo;
+  const health = await fetch(`${info.apiUrl}/health`);
+  if (health.status !== 200) throw new Error(`health answered ${health.status}`);
+  return {
+    info,
+    stateDir,
+    env,
+    child,
+    stop: async () => {
+      if (child.exitCode === null) child.kill('SIGINT');
+      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
