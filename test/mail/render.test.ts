@@ -1,12 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { createRequest } from '../../functions/domain/approval-request.js';
 import type { ApprovalRequest, ConversationEntry } from '../../functions/domain/types.js';
-import { MAX_THREAD_ENTRIES, actionLink, renderMail } from '../../functions/mail/render.js';
-import { NOW, approver, technician, ticket } from '../domain/fixtures.js';
+import { actionLink, MAX_THREAD_ENTRIES, renderMail } from '../../functions/mail/render.js';
+import { approver, NOW, technician, ticket } from '../domain/fixtures.js';
 
 const PORTAL = 'https://approvals.example.com/portal/';
 
-function requestWith(overrides: Partial<ApprovalRequest['ticket']> = {}, message: string | null = 'Please approve the purchase.'): ApprovalRequest {
+function requestWith(
+  overrides: Partial<ApprovalRequest['ticket']> = {},
+  message: string | null = 'Please approve the purchase.',
+): ApprovalRequest {
   return createRequest({
     id: '01JDEMO000000000000000000.VDE',
     ticketId: 'T1',
@@ -67,7 +70,11 @@ describe('renderMail', () => {
   it('escapes hostile input and keeps it readable', () => {
     const hostile = `<script>alert("x")</script> & 'quotes' ${'W'.repeat(300)} Привет שלום مرحبا 你好`;
     const request = requestWith(
-      { subject: hostile, requester: { name: `"><img src=x onerror=alert(1)>`, email: 'r@example.com' }, conversation: [{ author: '<b>Eve</b>', body: hostile, at: NOW }] },
+      {
+        subject: hostile,
+        requester: { name: `"><img src=x onerror=alert(1)>`, email: 'r@example.com' },
+        conversation: [{ author: '<b>Eve</b>', body: hostile, at: NOW }],
+      },
       hostile,
     );
     const { html, text, subject } = render(request);
@@ -93,6 +100,22 @@ describe('renderMail', () => {
     expect(text).toContain('Message number 24');
     expect(text).not.toContain('Message number 14\n');
     expect(html).toContain('Message number 15');
+  });
+
+  it('names who wrote the message to the approver', () => {
+    const { html, text } = render(requestWith());
+    expect(html).toContain('Message from Tess Tech');
+    expect(text).toContain('Message from Tess Tech:\nPlease approve the purchase.');
+  });
+
+  it('colours the button cells too, so the buttons stay readable where link styles are ignored (Outlook)', () => {
+    const { html } = render(requestWith());
+    for (const color of ['#1a7f37', '#cf222e', '#0969da']) expect(html).toContain(`bgcolor="${color}"`);
+  });
+
+  it('gives the inbox a preview line', () => {
+    const { html } = render(requestWith(), 'reminder');
+    expect(html).toContain('Tess Tech is still waiting for your answer on ticket #4711, requested by Rita Requester.');
   });
 
   it('keeps external resources out of the HTML', () => {

@@ -1,0 +1,146 @@
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { type BrowserSession, openBrowser } from './support/browser.js';
+import { callApi, cognitoCall, Helpdesk, idTokenFor, uniqueTicket } from './support/helpdesk.js';
+import { actionLink, waitForMail } from './support/mailbox.js';
+import { heading, signIn, storedSession } from './support/portal.js';
+
+const info = inject('local');
+const byId = (id: string) => info.demo.approvers.find((a) => a.approverId === id)!;
+const alice = byId('u-alice');
+const bob = byId('u-bob');
+const dan = byId('c-dan');
+
+describe('my approvals', () => {
+  let browser: BrowserSession | undefined;
+  afterEach(async () => {
+    await browser?.close();
+    browser = undefined;
+  });
+
+  it('lists the open requests first, with ticket, subject, requester, requested by, time and own status', async () => {
+    const helpdesk = await Helpdesk.signIn(info);
+    const answered = uniqueTicket();
+    const open = uniqueTicket();
+    const first = await helpdesk.requestApproval({
+      ticketId: answered.ticketId,
+      ticket: { number: answered.number, subject: 'Extend the support contract' },
+      recipients: [dan.approverId],
+    });
+    await helpdesk.requestApproval({
+      ticketId: open.ticketId,
+      ticket: { number: open.number, subject: 'Add two seats to the licence', requester: { name: 'Sam Seats', email: 'sam@example.com' } },
+      recipients: [dan.approverId],
+    });
+    const danToken = await idTokenFor(info, dan.email, dan.password);
+    const approved = await callApi(info, danToken, 'POST', `/portal/approvals/${encodeURIComponent(first.id)}/responses`, {
+      decision: 'approve',
+    });
+    expect(approved.status).toBe(200);
+
+    browser = await openBrowser();
+    const { page } = browser;
+    await page.goto(info.portalUrl);
+    await signIn(page, dan.email, dan.password);
+    await heading(page, 'My approvals');
+    expect(await page.title()).toContain('Customer Portal');
+
+    const waiting = page.getByRole('region', { name: /Waiting for your answer/ });
+    const earlier = page.getByRole('region', { name: /Answered and closed/ });
+    const openRow = waiting.getByRole('row').filter({ hasText: `#${open.number}` });
+    expect(await openRow.textContent()).toMatch(
+      /Add two seats to the licence[\s\S]*Sam Seats[\s\S]*tess\.tech@signoff\.local[\s\S]*Waiting for you/,
+    );
+    expect(
+      await earlier
+        .getByRole('row')
+        .filter({ hasText: `#${answered.number}` })
+        .textContent(),
+    ).toContain('You approved');
+    expect(await waiting.getByText(`#${answered.number}`).count()).toBe(0);
+    await browser.screenshot('my-approvals');
+
+    await openRow.getByRole('link', { name: 'Add two seats to the licence' }).click();
+    await heading(page, 'Add two seats to the licence');
+    expect(await page.getByRole('radio', { checked: true }).count()).toBe(0);
+    await page.getByRole('link', { name: 'My approvals' }).click();
+    await heading(page, 'My approvals');
+    expect(browser.cspViolations).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
+  });
+
+  it('explains why no answer is needed when the approver was removed or the request withdrawn', async () => {
+    const helpdesk = await Helpdesk.signIn(info);
+    const edited = uniqueTicket();
+    const withdrawn = uniqueTicket();
+    await helpdesk.requestApproval({
+      ticketId: edited.ticketId,
+      ticket: { number: edited.number, subject: 'Edited away' },
+      recipients: [alice.approverId, bob.approverId],
+    });
+    await helpdesk.requestApproval({
+      ticketId: withdrawn.ticketId,
+      ticket: { number: withdrawn.number, subject: 'Withdrawn request' },
+      recipients: [alice.approverId],
+    });
+    const editedLink = actionLink(await waitForMail(info, alice.email, edited.number), 'approve');
+    const withdrawnLink = actionLink(await waitForMail(info, alice.email, withdrawn.number), 'decline');
+    expect((await helpdesk.call('PUT', `/tickets/${edited.ticketId}/approval/recipients`, { recipients: [bob.approverId] })).status).toBe(
+      200,
+    );
+    expect((await helpdesk.call('DELETE', `/tickets/${withdrawn.ticketId}/approval`)).status).toBe(204);
+
+    browser = await openBrowser();
+    const { page } = browser;
+    await page.goto(editedLink);
+    await signIn(page, alice.email, alice.password);
+    await heading(page, 'Edited away');
+    await page.getByText('Your answer is no longer needed').waitFor();
+    expect(await page.getByRole('radio').count()).toBe(0);
+    expect(await page.getByRole('button', { name: /Confirm|Send feedback/ }).count()).toBe(0);
+    await browser.screenshot('request-removed');
+
+    await page.goto(withdrawnLink);
+    await heading(page, 'Withdrawn request');
+    await page.getByText('This request was withdrawn').waitFor();
+    expect(await page.getByRole('radio').count()).toBe(0);
+    await browser.screenshot('request-withdrawn');
+  });
+
+  it('refreshes the session with the refresh token, and signs out for good', async () => {
+    browser = await openBrowser();
+    const { page } = browser;
+    await page.goto(info.portalUrl);
+    await signIn(page, bob.email, bob.password);
+    await heading(page, 'My approvals');
+    const before = await storedSession(page);
+    expect(before?.refreshToken).toBeTruthy();
+    expect(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.includes('session')))).toEqual([]);
+
+    // The ID token is about to expire: the next API call refreshes it first.
+    await page.evaluate(() => {
+      const session = JSON.parse(sessionStorage.getItem('signoff.portal.session') ?? '{}');
+      sessionStorage.setItem('signoff.portal.session', JSON.stringify({ ...session, expiresAt: Date.now() + 1000 }));
+    });
+    await page.reload();
+    await heading(page, 'My approvals');
+    const after = await storedSession(page);
+    expect(after?.idToken).not.toBe(before?.idToken);
+    expect(after?.refreshToken).toBe(before?.refreshToken);
+    expect(after?.expiresAt).toBeGreaterThan(Date.now() + 60_000);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await heading(page, 'Sign in');
+    await page.getByText('You are signed out.').waitFor();
+    expect(await storedSession(page)).toBeNull();
+    // The refresh token was revoked at Cognito, not just forgotten by the tab.
+    await expect(
+      cognitoCall(info, 'InitiateAuth', {
+        AuthFlow: 'REFRESH_TOKEN_AUTH',
+        ClientId: info.cognito.clientId,
+        AuthParameters: { REFRESH_TOKEN: before?.refreshToken },
+      }),
+    ).rejects.toThrow();
+    await page.reload();
+    await heading(page, 'Sign in');
+  });
+});

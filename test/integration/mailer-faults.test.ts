@@ -1,0 +1,141 @@
+import { randomUUID } from 'node:crypto';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createRequest } from '../../functions/domain/approval-request.js';
+import { TABLE_DEFINITION } from '../../functions/store/table-definition.js';
+import { ensureTable } from '../../local/bootstrap-table.js';
+import { local } from '../support/api.js';
+import { NOW, approver, technician, ticket } from '../domain/fixtures.js';
+
+/**
+ * Faults DynamoDB Local and the SES emulator cannot produce, injected with aws-sdk-client-mock,
+ * while the store runs for real on DynamoDB Local (in a table of its own, which the local
+ * stack's mailer does not watch).
+ */
+type Modules = {
+  store: typeof import('../../functions/store/approval-repository.js');
+  outbox: typeof import('../../functions/store/outbox-repository.js');
+  mailer: typeof import('../../functions/services/mailer.js');
+  activity: typeof import('../../functions/store/activity-repository.js');
+  keys: typeof import('../../functions/store/keys.js');
+  client: typeof import('../../functions/store/client.js');
+  handler: typeof import('../../functions/handlers/jobs/mailer.js');
+};
+
+let m: Modules;
+const ses = mockClient(SESv2Client);
+const throttled = Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException', $metadata: {} });
+
+beforeAll(async () => {
+  const tableName = `faults-${randomUUID().slice(0, 8)}`;
+  const { dynamodb, region } = local();
+  await ensureTable({ client: new DynamoDBClient({ region, endpoint: dynamodb.endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }), tableName, definition: TABLE_DEFINITION });
+  Object.assign(process.env, {
+    TABLE_NAME: tableName,
+    DYNAMODB_ENDPOINT: dynamodb.endpoint,
+    AWS_REGION: region,
+    AWS_ACCESS_KEY_ID: 'x',
+    AWS_SECRET_ACCESS_KEY: 'x',
+    PORTAL_URL: 'https://portal.example/portal/',
+    MAIL_FROM: 'approvals@example.com',
+  });
+  m = {
+    store: await import('../../functions/store/approval-repository.js'),
+    outbox: await import('../../functions/store/outbox-repository.js'),
+    mailer: await import('../../functions/services/mailer.js'),
+    activity: await import('../../functions/store/activity-repository.js'),
+    keys: await import('../../functions/store/keys.js'),
+    client: await import('../../functions/store/client.js'),
+    handler: await import('../../functions/handlers/jobs/mailer.js'),
+  };
+});
+
+afterEach(() => {
+  ses.reset();
+});
+
+/** A request for these approvers, saved for real; returns its id and its outbox entry's id. */
+async function savedRequest(ids: string[]) {
+  const ticketId = `T-${randomUUID().slice(0, 8)}`;
+  const change = createRequest({
+    id: m.keys.toRequestId(ticketId, (await import('../../functions/store/ids.js')).ulid()),
+    ticketId,
+    ticket,
+    approvers: ids.map((id) => approver(id)),
+    policy: { type: 'all' },
+    message: null,
+    actor: technician,
+    now: new Date().toISOString(),
+  });
+  await m.store.saveChange(change, { snapshot: ticket });
+  const due = await m.outbox.listDueOutbox(new Date(Date.now() + 1000), 100);
+  const entries = await Promise.all(due.map((id) => m.outbox.getOutbox(id)));
+  const entry = entries.find((e) => e?.requestId === change.after.id)!;
+  return { ticketId, requestId: change.after.id, outboxId: entry.id };
+}
+
+const sentTo = () => ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input.Destination?.ToAddresses?.[0]);
+
+describe('the mailer under faults', () => {
+  it('retries a throttled send with backoff, records the error, and sends once when SES recovers', async () => {
+    const { ticketId, outboxId } = await savedRequest(['a1']);
+    ses.on(SendEmailCommand).rejects(throttled);
+    const now = new Date();
+    expect(await m.mailer.deliverOutbox(outboxId, now)).toBe('retry-later');
+
+    const failed = (await m.store.loadTab(ticketId)).request!.recipients[0]!;
+    expect(failed.sentAt).toBeNull();
+    expect(failed.mailError).toMatchObject({ message: expect.stringContaining('TooManyRequestsException'), attempts: 1 });
+    expect(await m.outbox.listDueOutbox(now)).not.toContain(outboxId); // backed off: not due yet
+    expect(await m.outbox.listDueOutbox(new Date(now.getTime() + 60_000))).toContain(outboxId);
+
+    ses.reset();
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm-1' });
+    expect(await m.mailer.deliverOutbox(outboxId, new Date(now.getTime() + 60_000))).toBe('done');
+    expect(await m.mailer.deliverOutbox(outboxId, new Date(now.getTime() + 120_000))).toBe('not-claimed');
+    expect(sentTo()).toEqual(['a1@example.com']);
+
+    const sent = (await m.store.loadTab(ticketId)).request!.recipients[0]!;
+    expect(sent).toMatchObject({ sentAt: expect.any(String), mailError: null });
+    const types = (await m.activity.listActivity(ticketId)).map((e) => e.type);
+    expect(types).toEqual(['request_created', 'mail_failed', 'mail_sent']);
+    expect(await m.outbox.listDueOutbox(new Date(now.getTime() + 10 * 3600_000))).not.toContain(outboxId);
+  });
+
+  it('never sends a mail twice when only part of an entry failed', async () => {
+    const { outboxId } = await savedRequest(['b1', 'b2', 'b3']);
+    ses.on(SendEmailCommand).callsFake((input) => {
+      if (input.Destination.ToAddresses[0] === 'b2@example.com') throw Object.assign(new Error('Rejected'), { name: 'MessageRejected' });
+      return { MessageId: 'ok' };
+    });
+    expect(await m.mailer.deliverOutbox(outboxId)).toBe('retry-later');
+    ses.reset();
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ok' });
+    expect(await m.mailer.deliverOutbox(outboxId, new Date(Date.now() + 3600_000))).toBe('done');
+    expect(sentTo()).toEqual(['b2@example.com']);
+  });
+
+  it('returns only the failed stream records as batch item failures', async () => {
+    const good = await savedRequest(['c1']);
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ok' });
+    const record = (id: string, seq: string) => ({
+      eventName: 'INSERT' as const,
+      dynamodb: { SequenceNumber: seq, NewImage: { entity: { S: 'outbox' }, id: { S: id } } },
+    });
+    // An entry whose request cannot be read (a malformed id) makes delivery throw for that record only.
+    const bad = `BAD${randomUUID().slice(0, 6)}`;
+    await m.client.documents.send(
+      new (await import('@aws-sdk/lib-dynamodb')).PutCommand({
+        TableName: process.env.TABLE_NAME,
+        Item: { ...m.keys.keys.outbox(bad), ...m.keys.indexKeys.due(NOW, bad), entity: 'outbox', id: bad, requestId: 'not-a-request', ticketId: 'x', mails: [], attempts: 0 },
+      }),
+    );
+    const event = { Records: [record(good.outboxId, '100'), record(bad, '200'), { eventName: 'MODIFY', dynamodb: { SequenceNumber: '300' } }] } as unknown as DynamoDBStreamEvent;
+    const result = await m.handler.handler(event);
+    expect(result.batchItemFailures).toEqual([{ itemIdentifier: '200' }]);
+    expect(sentTo()).toEqual(['c1@example.com']);
+  });
+});
