@@ -15,10 +15,19 @@ export default defineConfig({
         test: {
           name: 'stack',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
-          globalSetup: ['test/support/global-setup.ts'],
+          // Builds the portal, then starts one local stack for the run (inject('local')).
+          globalSetup: ['test/e2e/build-portal.ts', 'test/support/global-setup.ts'],
           testTimeout: 60_000,
           hookTimeout: 120_000,
           env: { LOG_LEVEL: 'SILENT' },
+        },
+      },
+      {
+        test: {
+          name: 'cdk',
+          include: ['test/lib/**/*.test.ts'],
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
         },
       },
     ],

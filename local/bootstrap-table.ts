@@ -79,11 +79,7 @@ const ensureTimeToLive = async (client: DynamoDBClient, tableName: string, attri
  * Creates the table from the shared definition unless it already exists (an existing table is
  * kept as it is, apart from switching its stream on). Returns the stream ARN for the poller.
  */
-export const ensureTable = async (options: {
-  client: DynamoDBClient;
-  tableName: string;
-  definition: TableDefinition;
-}): Promise<string> => {
+export const ensureTable = async (options: { client: DynamoDBClient; tableName: string; definition: TableDefinition }): Promise<string> => {
   const { client, tableName, definition } = options;
   let table = (await describeTable(client, tableName)) ?? (await createTable(client, tableName, definition));
   if (!table?.StreamSpecification?.StreamEnabled) table = await enableStream(client, tableName);

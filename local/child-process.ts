@@ -97,8 +97,7 @@ export const readLogTail = (logFile: string, bytes = LOG_TAIL_BYTES): string => 
   }
 };
 
-const describeCheck = (ready: ReadinessCheck): string =>
-  'url' in ready ? ready.url : `${ready.host ?? '127.0.0.1'}:${ready.port}`;
+const describeCheck = (ready: ReadinessCheck): string => ('url' in ready ? ready.url : `${ready.host ?? '127.0.0.1'}:${ready.port}`);
 
 const checkPort = (ready: ReadinessCheck): { port: number; host: string } | undefined => {
   if ('port' in ready) return { port: ready.port, host: ready.host ?? '127.0.0.1' };

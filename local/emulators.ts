@@ -17,7 +17,10 @@ const defaultLogFile = (name: string, port: number) => join(tmpdir(), `signoff-$
 export const findJava = (): string => {
   const candidates = [
     ...(process.env.JAVA_HOME ? [join(process.env.JAVA_HOME, 'bin', 'java')] : []),
-    ...(process.env.PATH ?? '').split(delimiter).filter(Boolean).map((dir) => join(dir, 'java')),
+    ...(process.env.PATH ?? '')
+      .split(delimiter)
+      .filter(Boolean)
+      .map((dir) => join(dir, 'java')),
   ];
   for (const candidate of candidates) {
     try {
@@ -70,11 +73,7 @@ export const startDynamoDbLocal = async (options: {
  * cognito-local keeps its data in `./.cognito` of its working directory, and HOST sets both the
  * address it listens on and its token issuer (`http://<HOST>:<PORT>/<poolId>`).
  */
-export const startCognitoLocal = async (options: {
-  port: number;
-  dataDir: string;
-  logFile?: string;
-}): Promise<Emulator> => {
+export const startCognitoLocal = async (options: { port: number; dataDir: string; logFile?: string }): Promise<Emulator> => {
   mkdirSync(options.dataDir, { recursive: true });
   const endpoint = `http://${HOST}:${options.port}`;
   const child = await startChildProcess({

@@ -46,7 +46,12 @@ const collectHeaders = (req: IncomingMessage) => {
     const name = (req.rawHeaders[i] ?? '').toLowerCase();
     const value = req.rawHeaders[i + 1] ?? '';
     if (name === 'cookie') {
-      cookies.push(...value.split(';').map((c) => c.trim()).filter(Boolean));
+      cookies.push(
+        ...value
+          .split(';')
+          .map((c) => c.trim())
+          .filter(Boolean),
+      );
     } else {
       headers[name] = name in headers ? `${headers[name]},${value}` : value;
     }

@@ -1,9 +1,9 @@
-import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayEventRequestContextJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { type GatewayEvent, buildEvent, jwtAuthorizer, newRequestId } from './gateway-event.js';
-import { type GatewayRoute, createRouter } from './gateway-routes.js';
+import { buildEvent, type GatewayEvent, jwtAuthorizer, newRequestId } from './gateway-event.js';
+import { createRouter, type GatewayRoute } from './gateway-routes.js';
 import { createLambdaContext } from './lambda-context.js';
-import { type StaticPortalOptions, createStaticPortal } from './static-portal.js';
+import { createStaticPortal, type StaticPortalOptions } from './static-portal.js';
 
 export type HttpHandler = (event: GatewayEvent, context: Context) => Promise<APIGatewayProxyStructuredResultV2 | unknown>;
 

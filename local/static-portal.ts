@@ -63,7 +63,8 @@ export const createStaticPortal = (options: StaticPortalOptions) => {
     const candidate = resolve(root, `.${sep}${relative}`);
     if (candidate !== root && !candidate.startsWith(root + sep)) return undefined;
     if (await isFile(candidate)) return candidate;
-    if (extname(candidate) !== '') return undefined;
+    // Request ids contain dots: only a known asset extension makes a missing path a missing file.
+    if (CONTENT_TYPES[extname(candidate).toLowerCase()] !== undefined) return undefined;
     const index = join(root, 'index.html');
     return (await isFile(index)) ? index : undefined;
   };

@@ -13,6 +13,7 @@ import { createLambdaContext } from './lambda-context.js';
 import { type CheckpointStore, createCheckpointStore } from './stream-checkpoints.js';
 import { toLambdaRecord } from './stream-records.js';
 
+// biome-ignore lint/suspicious/noConfusingVoidType: the same return type as aws-lambda's DynamoDBStreamHandler
 export type StreamHandler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | void>;
 
 export interface StreamPollerOptions {
@@ -51,8 +52,8 @@ const seq = (record: SdkRecord) => record.dynamodb?.SequenceNumber ?? '';
  * Lambda's ReportBatchItemFailures: the batch counts as handled up to the lowest failed sequence
  * number; an identifier that is missing or not in the batch fails the whole batch.
  */
-const handledCount = (records: SdkRecord[], response: DynamoDBBatchResponse | void): number => {
-  const failures = response?.batchItemFailures ?? [];
+const handledCount = (records: SdkRecord[], response: unknown): number => {
+  const failures = (response as Partial<DynamoDBBatchResponse> | undefined)?.batchItemFailures ?? [];
   if (failures.length === 0) return records.length;
   const positions = failures.map((f) => (f.itemIdentifier ? records.findIndex((r) => seq(r) === f.itemIdentifier) : -1));
   return positions.includes(-1) ? 0 : Math.min(...positions);
@@ -95,15 +96,12 @@ export const startStreamPoller = (options: StreamPollerOptions): StreamPoller =>
       ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER' as const, SequenceNumber: after }
       : { ShardIteratorType: 'TRIM_HORIZON' as const };
     try {
-      return (await client.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.id, ...request })))
-        .ShardIterator;
+      return (await client.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.id, ...request }))).ShardIterator;
     } catch (error) {
       if (!(error instanceof TrimmedDataAccessException)) throw error;
       logger.error(`stream shard ${shard.id}: records after ${after} were trimmed; reading from the oldest record`);
       return (
-        await client.send(
-          new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.id, ShardIteratorType: 'TRIM_HORIZON' }),
-        )
+        await client.send(new GetShardIteratorCommand({ StreamArn: streamArn, ShardId: shard.id, ShardIteratorType: 'TRIM_HORIZON' }))
       ).ShardIterator;
     }
   };

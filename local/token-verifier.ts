@@ -36,9 +36,7 @@ const isIn = (allowed: readonly string[], value: unknown) => typeof value === 's
 const checkAudience = (clientIds: readonly string[]) => (props: { payload: JwtPayload }) => {
   const { aud, client_id: clientId } = props.payload;
   const accepted =
-    aud !== undefined
-      ? (Array.isArray(aud) ? aud : [aud]).some((value) => isIn(clientIds, value))
-      : isIn(clientIds, clientId);
+    aud !== undefined ? (Array.isArray(aud) ? aud : [aud]).some((value) => isIn(clientIds, value)) : isIn(clientIds, clientId);
   if (!accepted) {
     throw new JwtInvalidAudienceError('token is not for any of the API clients', aud ?? String(clientId), clientIds);
   }

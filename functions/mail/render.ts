@@ -49,6 +49,13 @@ function technicianName(request: ApprovalRequest): string {
   return request.requestedBy.name ?? request.requestedBy.email ?? 'Your helpdesk';
 }
 
+/** The line mail clients show next to the subject in the inbox. */
+function preview({ kind, request }: Pick<MailInput, 'kind' | 'request'>): string {
+  const who = technicianName(request);
+  const text = kind === 'reminder' ? `${who} is still waiting for your answer` : `${who} asks for your approval`;
+  return subjectLine(`${text} on ticket #${request.ticket.number}, requested by ${request.ticket.requester.name}.`, 140);
+}
+
 export function renderSubject({ kind, request }: Pick<MailInput, 'kind' | 'request'>): string {
   const prefix = kind === 'reminder' ? 'Reminder: approval needed' : 'Approval needed';
   return subjectLine(`${prefix} for ticket #${request.ticket.number}: ${request.ticket.subject}`);
@@ -69,7 +76,7 @@ export function renderText(input: MailInput): string {
     `Request:   ${request.id}`,
     '',
   ];
-  if (request.message) lines.push('Message:', plain(request.message), '');
+  if (request.message) lines.push(`Message from ${plain(technicianName(request))}:`, plain(request.message), '');
   lines.push('Conversation:');
   if (omitted > 0) lines.push(`(${omitted} earlier ${omitted === 1 ? 'message' : 'messages'} not shown)`);
   if (entries.length === 0) lines.push('(no messages)');
@@ -83,8 +90,13 @@ export function renderText(input: MailInput): string {
 const FONT = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;";
 const TEXT = 'overflow-wrap:anywhere;word-break:break-word;';
 
+/**
+ * A "bulletproof" button: the colour sits on the table cell (bgcolor) as well as on the link,
+ * because Outlook's Word engine ignores padding and background on links; there the whole cell
+ * stays coloured and the white label stays readable.
+ */
 function button(href: string, label: string, color: string): string {
-  return `<td style="padding:4px 8px 4px 0;"><a href="${e(href)}" style="${FONT}display:inline-block;padding:10px 18px;border-radius:6px;background:${color};color:#ffffff;font-size:14px;font-weight:600;text-decoration:none;">${e(label)}</a></td>`;
+  return `<td class="button-cell" style="padding:0 8px 8px 0;"><table role="presentation" cellpadding="0" cellspacing="0"><tr><td align="center" bgcolor="${color}" style="border-radius:6px;background:${color};"><a href="${e(href)}" style="${FONT}display:inline-block;padding:10px 18px;border:1px solid ${color};border-radius:6px;background:${color};color:#ffffff;font-size:14px;font-weight:600;line-height:20px;text-decoration:none;white-space:nowrap;">${e(label)}</a></td></tr></table></td>`;
 }
 
 function row(label: string, value: string): string {
@@ -99,7 +111,7 @@ export function renderHtml(input: MailInput): string {
       ? `<strong>${e(technicianName(request))}</strong> is still waiting for your approval on ticket #${e(request.ticket.number)}.`
       : `<strong>${e(technicianName(request))}</strong> asks for your approval on ticket #${e(request.ticket.number)}.`;
   const message = request.message
-    ? `<tr><td dir="auto" style="${FONT}${TEXT}padding:12px 16px;background:#f6f8fa;border-left:4px solid #0969da;font-size:14px;color:#1f2328;white-space:pre-wrap;">${e(request.message)}</td></tr><tr><td style="height:16px;"></td></tr>`
+    ? `<tr><td style="${FONT}padding:12px 16px 2px;background:#f6f8fa;border-left:4px solid #0969da;font-size:13px;font-weight:600;color:#57606a;">Message from ${e(technicianName(request))}</td></tr><tr><td dir="auto" style="${FONT}${TEXT}padding:2px 16px 12px;background:#f6f8fa;border-left:4px solid #0969da;font-size:14px;color:#1f2328;white-space:pre-wrap;">${e(request.message)}</td></tr><tr><td style="height:16px;line-height:16px;font-size:0;">&nbsp;</td></tr>`
     : '';
   const conversation = entries
     .map(
@@ -113,8 +125,10 @@ export function renderHtml(input: MailInput): string {
       : '';
   const buttons = ACTIONS.map(({ action, label, color }) => button(actionLink(portalUrl, request.id, action), label, color)).join('');
   return `<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>${e(renderSubject(input))}</title></head>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="x-apple-disable-message-reformatting"><meta name="color-scheme" content="light"><title>${e(renderSubject(input))}</title>
+<style>@media only screen and (max-width:480px){.buttons{width:100%!important}.button-cell{display:block!important;padding:0 0 8px 0!important}.button-cell table{width:100%!important}.button-cell a{display:block!important;text-align:center!important}}</style></head>
 <body style="margin:0;padding:0;background:#f6f8fa;">
+<div style="display:none;max-height:0;overflow:hidden;mso-hide:all;font-size:1px;line-height:1px;color:#f6f8fa;">${e(preview(input))}</div>
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f6f8fa;"><tr><td align="center" style="padding:24px 12px;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:600px;background:#ffffff;border:1px solid #d0d7de;border-radius:8px;">
 <tr><td style="${FONT}padding:20px 24px;border-bottom:1px solid #d0d7de;font-size:18px;font-weight:600;color:#1f2328;">${kind === 'reminder' ? 'Reminder: your approval is needed' : 'Your approval is needed'}</td></tr>
@@ -127,7 +141,7 @@ ${row('Requester', `${e(request.ticket.requester.name)} &lt;${e(request.ticket.r
 ${row('Request', e(request.id))}
 </table></td></tr>
 ${message}
-<tr><td style="padding-bottom:16px;"><table role="presentation" cellpadding="0" cellspacing="0"><tr>${buttons}</tr></table></td></tr>
+<tr><td style="padding-bottom:12px;"><table class="buttons" role="presentation" cellpadding="0" cellspacing="0"><tr>${buttons}</tr></table></td></tr>
 <tr><td style="${FONT}font-size:15px;font-weight:600;color:#1f2328;padding:8px 0 4px;border-bottom:1px solid #d0d7de;">Conversation</td></tr>
 <tr><td><table role="presentation" width="100%" cellpadding="0" cellspacing="0">${omittedNote}${conversation || `<tr><td style="${FONT}padding:10px 0;font-size:14px;color:#57606a;">No messages.</td></tr>`}</table></td></tr>
 </table></td></tr>

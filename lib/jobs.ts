@@ -1,0 +1,77 @@
+import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
+import * as targets from 'aws-cdk-lib/aws-events-targets';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { HandlerFunction } from './handler-function.js';
+import { suppress } from './nag.js';
+import type { DataTable } from './table.js';
+
+/** How often the sweeper retries failed mail (the outbox backoff starts at 30 s). */
+export const SWEEP_INTERVAL = Duration.minutes(2);
+
+export interface JobsProps {
+  data: DataTable;
+  mailer: HandlerFunction;
+  sweeper: HandlerFunction;
+}
+
+/**
+ * The work behind the API: the mailer drains outbox entries as they are inserted (the table's
+ * stream), and the sweeper retries what failed (the due index) on a schedule.
+ *
+ * A failed send is the outbox's to retry (recorded on the entry, due again later), not the
+ * stream's. The stream retries only records whose outcome could not even be recorded; after
+ * that the record's position goes to the dead-letter queue and the entry, still due in gsi3,
+ * is picked up by the sweeper. So nothing is lost, and the DLQ depth alarm says something is
+ * wrong beyond a flaky send.
+ */
+export class Jobs extends Construct {
+  readonly deadLetterQueue: sqs.Queue;
+  readonly sweepRule: events.Rule;
+
+  constructor(scope: Construct, id: string, props: JobsProps) {
+    super(scope, id);
+    this.deadLetterQueue = new sqs.Queue(this, 'MailerDeadLetters', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    suppress(this.deadLetterQueue, [
+      {
+        id: 'AwsSolutions-SQS3',
+        reason:
+          "This queue is the dead-letter destination of the mailer's stream event source (an on-failure destination, not a redrive policy).",
+      },
+    ]);
+
+    props.mailer.function.addEventSource(
+      new DynamoEventSource(props.data.table, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 10,
+        maxBatchingWindow: Duration.seconds(1),
+        // Only outbox inserts wake the mailer; every other write of the table is filtered out
+        // by Lambda before an invocation (and before it costs anything).
+        filters: [
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.isEqual('INSERT'),
+            dynamodb: { NewImage: { entity: { S: lambda.FilterRule.isEqual('outbox') } } },
+          }),
+        ],
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: 5,
+        maxRecordAge: Duration.hours(1),
+        onFailure: new SqsDlq(this.deadLetterQueue),
+      }),
+    );
+
+    this.sweepRule = new events.Rule(this, 'SweepSchedule', {
+      description: 'Signoff: retry failed and missed outbox mail',
+      schedule: events.Schedule.rate(SWEEP_INTERVAL),
+    });
+    this.sweepRule.addTarget(new targets.LambdaFunction(props.sweeper.function, { retryAttempts: 1, maxEventAge: SWEEP_INTERVAL }));
+  }
+}

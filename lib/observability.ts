@@ -1,0 +1,125 @@
+import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import * as sns from 'aws-cdk-lib/aws-sns';
+import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
+import { Construct } from 'constructs';
+import type { Api } from './api.js';
+import type { HandlerFunction } from './handler-function.js';
+
+export interface ObservabilityProps {
+  stage: string;
+  api: Api;
+  handlers: readonly HandlerFunction[];
+  /** Functions that send mail; their "mail failed" log lines are counted. */
+  mailers: readonly HandlerFunction[];
+  deadLetterQueue: sqs.IQueue;
+  alarmEmail: string | undefined;
+}
+
+const FIVE_MINUTES = Duration.minutes(5);
+
+/**
+ * Alarms into one SNS topic: the API answering 5xx (by contract only our faults do), any handler
+ * error or throttle, anything in the mailer's dead-letter queue, sends that keep failing, and the
+ * account's SES bounce and complaint rates (SES pauses sending above its limits).
+ *
+ * The topic is not KMS-encrypted: CloudWatch cannot publish to a topic under the AWS-managed SNS
+ * key, and alarm notifications carry names and thresholds, nothing from the table.
+ */
+export class Observability extends Construct {
+  readonly alarmTopic: sns.Topic;
+  readonly alarms: cloudwatch.Alarm[] = [];
+
+  constructor(scope: Construct, id: string, props: ObservabilityProps) {
+    super(scope, id);
+    this.alarmTopic = new sns.Topic(this, 'AlarmTopic', { displayName: `Signoff ${props.stage} alarms`, enforceSSL: true });
+    if (props.alarmEmail) this.alarmTopic.addSubscription(new subscriptions.EmailSubscription(props.alarmEmail));
+
+    this.alarm('Api5xx', 'The API answered 5xx: a fault of ours (callers only ever cause 4xx).', {
+      metric: props.api.httpApi.metricServerError({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+    });
+
+    for (const handler of props.handlers) {
+      const name = handler.node.id;
+      this.alarm(`${name}-Errors`, `Handler ${name} failed (uncaught error or timeout).`, {
+        metric: handler.function.metricErrors({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }),
+        threshold: 1,
+      });
+      this.alarm(`${name}-Throttles`, `Handler ${name} was throttled (account or function concurrency exhausted).`, {
+        metric: handler.function.metricThrottles({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.SUM }),
+        threshold: 1,
+      });
+    }
+
+    this.alarm(
+      'MailerDeadLetters',
+      "Stream records the mailer gave up on; the sweeper retries their mail, but look at the mailer's logs.",
+      {
+        metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: FIVE_MINUTES,
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }),
+        threshold: 1,
+      },
+    );
+
+    // services/mailer.ts logs this line for every send that failed and will be retried.
+    const mailFailures = new cloudwatch.Metric({
+      namespace: `Signoff/${props.stage}`,
+      metricName: 'MailSendFailures',
+      period: Duration.minutes(15),
+      statistic: cloudwatch.Stats.SUM,
+    });
+    for (const mailer of props.mailers) {
+      new logs.MetricFilter(this, `${mailer.node.id}-MailFailures`, {
+        logGroup: mailer.logGroup,
+        filterPattern: logs.FilterPattern.stringValue('$.message', '=', 'mail failed; will retry'),
+        metricNamespace: mailFailures.namespace,
+        metricName: mailFailures.metricName,
+        metricValue: '1',
+      });
+    }
+    this.alarm('MailSendFailures', 'SES keeps refusing our mail (sandbox, unverified sender, quota?): see the mailer logs.', {
+      metric: mailFailures,
+      threshold: 5,
+    });
+
+    this.alarm('SesBounceRate', 'SES account bounce rate above 5% (SES reviews the account at 5%, pauses at 10%).', {
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/SES',
+        metricName: 'Reputation.BounceRate',
+        period: Duration.hours(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 0.05,
+    });
+    this.alarm('SesComplaintRate', 'SES account complaint rate above 0.1% (SES reviews the account there).', {
+      metric: new cloudwatch.Metric({
+        namespace: 'AWS/SES',
+        metricName: 'Reputation.ComplaintRate',
+        period: Duration.hours(1),
+        statistic: 'Maximum',
+      }),
+      threshold: 0.001,
+    });
+  }
+
+  private alarm(id: string, description: string, options: { metric: cloudwatch.IMetric; threshold: number }): cloudwatch.Alarm {
+    const alarm = new cloudwatch.Alarm(this, id, {
+      alarmDescription: description,
+      metric: options.metric,
+      threshold: options.threshold,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
+    });
+    alarm.addAlarmAction(new actions.SnsAction(this.alarmTopic));
+    alarm.addOkAction(new actions.SnsAction(this.alarmTopic));
+    this.alarms.push(alarm);
+    return alarm;
+  }
+}

@@ -1,0 +1,289 @@
+import type { RefObject } from 'preact';
+import { useEffect, useId, useRef, useState } from 'preact/hooks';
+import { LocalTime } from '../format.js';
+import type { Action, ApprovalView, ResponseBody } from '../types.js';
+import { Alert } from './alert.js';
+import { isOpen } from './status.js';
+
+const CHOICES: { action: Action; label: string; description: string }[] = [
+  { action: 'approve', label: 'Approve', description: 'Give your approval.' },
+  { action: 'decline', label: 'Decline', description: 'Turn the request down, with a reason if you like.' },
+  { action: 'feedback', label: 'Respond with feedback', description: 'Ask a question or comment. Decide later.' },
+];
+
+const labelOf = (action: Action) => CHOICES.find((c) => c.action === action)?.label ?? action;
+
+export interface AnswerProps {
+  view: ApprovalView;
+  /** The action of the mail link the approver followed; preselected, never submitted by itself. */
+  initialAction: Action | null;
+  busy: boolean;
+  onAnswer: (body: ResponseBody) => void;
+}
+
+/** Where the approver stands, and what they can still do. */
+export function Answer({ view, initialAction, busy, onAnswer }: AnswerProps) {
+  return (
+    <>
+      <Standing view={view} />
+      {view.you.feedback.length > 0 ? <FeedbackHistory feedback={view.you.feedback} /> : null}
+      {view.canDecide ? (
+        <DecisionForm
+          key={view.you.feedback.length}
+          initialAction={initialAction}
+          busy={busy}
+          onAnswer={onAnswer}
+          ticketNumber={view.ticket.number}
+        />
+      ) : view.canGiveFeedback ? (
+        <FeedbackForm key={view.you.feedback.length} busy={busy} onAnswer={onAnswer} focus={initialAction === 'feedback'} />
+      ) : null}
+    </>
+  );
+}
+
+function Standing({ view }: { view: ApprovalView }) {
+  const { you, status } = view;
+  if (you.status === 'approved' || you.status === 'declined') {
+    const verb = you.status === 'approved' ? 'approved' : 'declined';
+    return (
+      <div class={`standing standing-${you.status === 'approved' ? 'good' : 'bad'}`}>
+        <p class="standing-title">You {verb} this request</p>
+        {you.respondedAt ? (
+          <p class="standing-detail">
+            Recorded <LocalTime iso={you.respondedAt} />. Your decision is final.
+          </p>
+        ) : null}
+      </div>
+    );
+  }
+  if (you.status === 'removed') {
+    return (
+      <div class="standing standing-muted">
+        <p class="standing-title">Your answer is no longer needed</p>
+        <p class="standing-detail">The request was changed and you are no longer one of its approvers.</p>
+      </div>
+    );
+  }
+  if (status === 'canceled') {
+    return (
+      <div class="standing standing-muted">
+        <p class="standing-title">This request was withdrawn</p>
+        <p class="standing-detail">It was canceled before you answered, so no answer is needed from you.</p>
+      </div>
+    );
+  }
+  if (!isOpen(status)) {
+    return (
+      <div class="standing standing-muted">
+        <p class="standing-title">This request is already {status === 'approved' ? 'approved' : 'declined'}</p>
+        <p class="standing-detail">It was decided before you answered, so no answer is needed from you.</p>
+      </div>
+    );
+  }
+  return null;
+}
+
+function FeedbackHistory({ feedback }: { feedback: ApprovalView['you']['feedback'] }) {
+  return (
+    <div class="feedback-history">
+      <h3>Your feedback so far</h3>
+      <ol>
+        {feedback.map((f, i) => (
+          <li key={`${f.at}-${i}`}>
+            <p class="prewrap" dir="auto">
+              {f.body}
+            </p>
+            <p class="feedback-time">
+              <LocalTime iso={f.at} />
+            </p>
+          </li>
+        ))}
+      </ol>
+    </div>
+  );
+}
+
+function TextArea(props: {
+  label: string;
+  hint: string;
+  value: string;
+  onInput: (value: string) => void;
+  required?: boolean;
+  inputRef?: RefObject<HTMLTextAreaElement | null>;
+}) {
+  const id = useId();
+  return (
+    <div class="field">
+      <label for={id}>{props.label}</label>
+      <textarea
+        ref={props.inputRef}
+        id={id}
+        rows={4}
+        maxLength={4000}
+        value={props.value}
+        aria-required={props.required}
+        dir="auto"
+        aria-describedby={`${id}-hint`}
+        onInput={(e) => props.onInput((e.currentTarget as HTMLTextAreaElement).value)}
+      />
+      <p class="field-hint" id={`${id}-hint`}>
+        {props.hint}
+      </p>
+    </div>
+  );
+}
+
+function DecisionForm({
+  initialAction,
+  busy,
+  onAnswer,
+  ticketNumber,
+}: {
+  initialAction: Action | null;
+  busy: boolean;
+  onAnswer: (body: ResponseBody) => void;
+  ticketNumber: string;
+}) {
+  const [choice, setChoice] = useState<Action | null>(initialAction);
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const confirmRef = useRef<HTMLButtonElement>(null);
+  const textRef = useRef<HTMLTextAreaElement>(null);
+  const name = useId();
+
+  // A mail link lands with its action chosen and the one control that records it in focus.
+  useEffect(() => {
+    if (!initialAction) return;
+    const target = initialAction === 'approve' ? confirmRef.current : textRef.current;
+    target?.focus();
+    target?.scrollIntoView({ block: 'center' });
+  }, []);
+
+  const submit = (event: Event) => {
+    event.preventDefault();
+    if (busy || !choice) return;
+    const trimmed = text.trim();
+    if (choice === 'feedback') {
+      if (!trimmed) {
+        setError('Write your feedback before sending it.');
+        textRef.current?.focus();
+        return;
+      }
+      onAnswer({ feedback: trimmed });
+    } else {
+      onAnswer({ decision: choice, ...(choice === 'decline' && trimmed ? { feedback: trimmed } : {}) });
+    }
+  };
+
+  return (
+    <form class="decision" onSubmit={submit}>
+      {initialAction ? (
+        <Alert tone="info">
+          You chose <strong>{labelOf(initialAction)}</strong> in the email. Nothing has been recorded yet: confirm below.
+        </Alert>
+      ) : null}
+      <fieldset class="choices">
+        <legend>What would you like to do?</legend>
+        {CHOICES.map((c) => (
+          <label key={c.action} class={`choice choice-${c.action}${choice === c.action ? ' is-selected' : ''}`}>
+            <input
+              type="radio"
+              name={name}
+              value={c.action}
+              checked={choice === c.action}
+              onChange={() => {
+                setChoice(c.action);
+                setError(null);
+              }}
+            />
+            <span class="choice-text">
+              <span class="choice-label">{c.label}</span>
+              <span class="choice-description">{c.description}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+
+      {choice === 'approve' ? (
+        <div class="confirm">
+          <p>Your approval of ticket #{ticketNumber} is recorded when you confirm. You cannot change it afterwards.</p>
+          <button ref={confirmRef} type="submit" class="button button-approve button-block" disabled={busy}>
+            {busy ? 'Recording…' : 'Confirm approval'}
+          </button>
+        </div>
+      ) : null}
+      {choice === 'decline' ? (
+        <div class="confirm">
+          <TextArea
+            label="Reason (optional)"
+            hint="Your reason goes to the person who asked for your approval."
+            value={text}
+            onInput={setText}
+            inputRef={textRef}
+          />
+          <button ref={confirmRef} type="submit" class="button button-decline button-block" disabled={busy}>
+            {busy ? 'Recording…' : 'Confirm decline'}
+          </button>
+        </div>
+      ) : null}
+      {choice === 'feedback' ? (
+        <div class="confirm">
+          <TextArea
+            label="Your feedback"
+            hint="Your feedback goes to the person who asked. You can still approve or decline afterwards."
+            value={text}
+            onInput={(v) => {
+              setText(v);
+              setError(null);
+            }}
+            required
+            inputRef={textRef}
+          />
+          {error ? <Alert tone="error">{error}</Alert> : null}
+          <button ref={confirmRef} type="submit" class="button button-primary button-block" disabled={busy}>
+            {busy ? 'Sending…' : 'Send feedback'}
+          </button>
+        </div>
+      ) : null}
+      {choice === null ? <p class="muted choose-hint">Choose an answer above. Nothing is recorded until you confirm it.</p> : null}
+    </form>
+  );
+}
+
+function FeedbackForm({ busy, onAnswer, focus }: { busy: boolean; onAnswer: (body: ResponseBody) => void; focus: boolean }) {
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const textRef = useRef<HTMLTextAreaElement>(null);
+  useEffect(() => {
+    if (focus) textRef.current?.focus();
+  }, []);
+  const submit = (event: Event) => {
+    event.preventDefault();
+    if (busy) return;
+    if (!text.trim()) {
+      setError('Write your feedback before sending it.');
+      textRef.current?.focus();
+      return;
+    }
+    onAnswer({ feedback: text.trim() });
+  };
+  return (
+    <form class="decision" onSubmit={submit}>
+      <TextArea
+        label="Add feedback"
+        hint="Your feedback goes to the person who asked for your approval."
+        value={text}
+        onInput={(v) => {
+          setText(v);
+          setError(null);
+        }}
+        inputRef={textRef}
+      />
+      {error ? <Alert tone="error">{error}</Alert> : null}
+      <button type="submit" class="button button-secondary" disabled={busy}>
+        {busy ? 'Sending…' : 'Send feedback'}
+      </button>
+    </form>
+  );
+}
