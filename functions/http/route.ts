@@ -4,6 +4,7 @@ import { type ZodType, z } from 'zod';
 import { ValidationError } from '../domain/errors.js';
 import type { Group } from '../handlers/routes.js';
 import type { Caller } from '../identity/caller.js';
+import { idempotency } from './idempotency.js';
 import { authorize, errorResponse, type HttpContext, type HttpEvent, jsonBody } from './middleware.js';
 
 export interface RouteOptions<B extends ZodType, Q extends ZodType, P extends ZodType> {
@@ -45,6 +46,7 @@ export function route<
     .use(errorResponse())
     .use(authorize(options.access))
     .use(jsonBody())
+    .use(idempotency())
     .handler(async (event, context) =>
       handle({
         params: parse(options.params, event.pathParameters ?? {}, 'path'),
