@@ -1,4 +1,4 @@
+import { publicRoute } from '../http/public-route.js';
 import { json } from '../http/responses.js';
-import { route } from '../http/route.js';
 
-export const handler = route({ access: 'public' }, async () => json(200, { status: 'ok' }));
+export const handler = publicRoute(async () => json(200, { status: 'ok' }));

@@ -25,9 +25,8 @@ export function errorResponse(): Middleware {
 }
 
 /** The caller from the JWT authorizer's claims, and the group check: 401 without, 403 outside. */
-export function authorize(access: readonly Group[] | 'public'): Middleware {
+export function authorize(access: readonly Group[]): Middleware {
   const before: Middleware['before'] = async (request) => {
-    if (access === 'public') return;
     const caller = callerFromEvent(request.event as never);
     if (!caller.groups.some((g) => (access as readonly string[]).includes(g))) {
       throw new ForbiddenError('forbidden', 'Your account may not call this route.');

@@ -1,14 +1,16 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { type ZodType, z } from 'zod';
+import * as z from 'zod/mini';
 import { ValidationError } from '../domain/errors.js';
 import type { Group } from '../handlers/routes.js';
 import type { Caller } from '../identity/caller.js';
 import { idempotency } from './idempotency.js';
 import { authorize, errorResponse, type HttpContext, type HttpEvent, jsonBody } from './middleware.js';
 
+type ZodType<T = unknown> = z.ZodMiniType<T>;
+
 export interface RouteOptions<B extends ZodType, Q extends ZodType, P extends ZodType> {
-  access: readonly Group[] | 'public';
+  access: readonly Group[];
   body?: B;
   query?: Q;
   params?: P;

@@ -1,5 +1,5 @@
-import { z } from 'zod';
-import { APPROVER_KINDS, REQUEST_STATUSES } from '../domain/types.js';
+import * as z from 'zod/mini';
+import { APPROVER_KINDS } from '../domain/types.js';
 
 /** Limits, and why: */
 export const LIMITS = {
@@ -17,18 +17,16 @@ export const LIMITS = {
   id: 128,
 } as const;
 
-const text = (max: number) => z.string().trim().min(1).max(max);
+const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
 export const id = z
   .string()
-  .regex(/^[A-Za-z0-9._:@-]+$/, 'may contain letters, digits and . _ : @ - only')
-  .min(1)
-  .max(LIMITS.id);
-const email = z.email().max(254);
+  .check(z.minLength(1), z.maxLength(LIMITS.id), z.regex(/^[A-Za-z0-9._:@-]+$/, 'may contain letters, digits and . _ : @ - only'));
+const email = z.email().check(z.maxLength(254));
 
 export const approverParams = z.object({ approverId: id });
 export const ticketParams = z.object({ ticketId: id });
 export const reminderParams = z.object({ ticketId: id, approverId: id });
-export const requestParams = z.object({ requestId: z.string().min(1).max(400) });
+export const requestParams = z.object({ requestId: z.string().check(z.minLength(1), z.maxLength(400)) });
 
 export const putApproverBody = z.strictObject({
   kind: z.enum(APPROVER_KINDS),
@@ -36,37 +34,43 @@ export const putApproverBody = z.strictObject({
   name: text(LIMITS.name),
 });
 
-export const listApproversQuery = z.strictObject({ kind: z.enum(APPROVER_KINDS).optional() });
+export const listApproversQuery = z.strictObject({ kind: z.optional(z.enum(APPROVER_KINDS)) });
 
 export const ticketSnapshot = z.strictObject({
   number: text(64),
   subject: text(500),
   requester: z.strictObject({ name: text(LIMITS.name), email }),
-  conversation: z
-    .array(
-      z.strictObject({ author: text(LIMITS.name), body: z.string().max(LIMITS.conversationBody), at: z.iso.datetime({ offset: true }) }),
-    )
-    .max(LIMITS.conversationEntries)
-    .default([]),
+  conversation: z._default(
+    z
+      .array(
+        z.strictObject({
+          author: text(LIMITS.name),
+          body: z.string().check(z.maxLength(LIMITS.conversationBody)),
+          at: z.iso.datetime({ offset: true }),
+        }),
+      )
+      .check(z.maxLength(LIMITS.conversationEntries)),
+    [],
+  ),
 });
 
 const recipientList = (min: number) =>
-  z
-    .array(id)
-    .min(min)
-    .max(LIMITS.recipients)
-    .refine((ids) => new Set(ids).size === ids.length, 'must not list an approver twice');
+  z.array(id).check(
+    z.minLength(min),
+    z.maxLength(LIMITS.recipients),
+    z.refine((ids) => new Set(ids).size === ids.length, 'must not list an approver twice'),
+  );
 
 export const policy = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('all') }),
   z.strictObject({ type: z.literal('any') }),
-  z.strictObject({ type: z.literal('quorum'), count: z.number().int().min(1).max(LIMITS.recipients) }),
+  z.strictObject({ type: z.literal('quorum'), count: z.int().check(z.minimum(1), z.maximum(LIMITS.recipients)) }),
 ]);
 
 export const createApprovalBody = z.strictObject({
   recipients: recipientList(1),
-  message: z.string().trim().max(LIMITS.message).nullish(),
-  policy: policy.optional(),
+  message: z.nullish(z.string().check(z.trim(), z.maxLength(LIMITS.message))),
+  policy: z.optional(policy),
   ticket: ticketSnapshot,
 });
 
@@ -74,26 +78,28 @@ export const putRecipientsBody = z.strictObject({ recipients: recipientList(0) }
 
 export const respondBody = z
   .strictObject({
-    decision: z.enum(['approve', 'decline']).optional(),
-    feedback: text(LIMITS.feedback).optional(),
+    decision: z.optional(z.enum(['approve', 'decline'])),
+    feedback: z.optional(text(LIMITS.feedback)),
   })
-  .refine((b) => b.decision !== undefined || b.feedback !== undefined, 'needs a decision, feedback, or both');
+  .check(z.refine((b) => b.decision !== undefined || b.feedback !== undefined, 'needs a decision, feedback, or both'));
+
+const ticketIds = z.pipe(
+  z.pipe(
+    z.string(),
+    z.transform((s: string) =>
+      s
+        .split(',')
+        .map((p) => p.trim())
+        .filter(Boolean),
+    ),
+  ),
+  z.array(id).check(z.minLength(1), z.maxLength(100)),
+);
 
 export const listTicketsQuery = z
   .strictObject({
-    ids: z
-      .string()
-      .transform((s) =>
-        s
-          .split(',')
-          .map((p) => p.trim())
-          .filter(Boolean),
-      )
-      .pipe(z.array(id).min(1).max(100))
-      .optional(),
-    approvalStatus: z
-      .enum(REQUEST_STATUSES.filter((s) => s !== 'canceled') as ['pending', 'partially_approved', 'approved', 'declined'])
-      .optional(),
-    limit: z.coerce.number().int().min(1).max(100).optional(),
+    ids: z.optional(ticketIds),
+    approvalStatus: z.optional(z.enum(['pending', 'partially_approved', 'approved', 'declined'])),
+    limit: z.optional(z.coerce.number().check(z.refine(Number.isInteger, 'must be a whole number'), z.minimum(1), z.maximum(100))),
   })
-  .refine((q) => (q.ids === undefined) !== (q.approvalStatus === undefined), 'give either ids or approvalStatus');
+  .check(z.refine((q) => (q.ids === undefined) !== (q.approvalStatus === undefined), 'give either ids or approvalStatus'));

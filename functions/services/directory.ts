@@ -44,12 +44,6 @@ export async function putApprover(approverId: string, input: PutApproverInput): 
   return { created: !previous?.listed, entry };
 }
 
-export async function listDirectory(kind: ApproverKind | undefined): Promise<DirectoryEntry[]> {
-  const kinds: ApproverKind[] = kind ? [kind] : ['user', 'contact'];
-  const lists = await Promise.all(kinds.map(listApprovers));
-  return lists.flat();
-}
-
 export async function deleteApprover(approverId: string): Promise<void> {
   const entry = await getApprover(approverId);
   if (!entry?.listed) throw new NotFoundError('not_found', `No listed approver ${approverId}.`);

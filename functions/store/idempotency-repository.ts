@@ -49,7 +49,9 @@ export async function startIdempotent(caller: string, key: string, fingerprint: 
   } catch (error) {
     if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
   }
-  const existing = await documents.send(new GetCommand({ TableName: tableName(), Key: keys.idempotency(caller, key), ConsistentRead: true }));
+  const existing = await documents.send(
+    new GetCommand({ TableName: tableName(), Key: keys.idempotency(caller, key), ConsistentRead: true }),
+  );
   const item = existing.Item ?? {};
   if (item.status === 'completed') {
     return { state: 'completed', fingerprint: item.fingerprint as string, response: item.response as StoredResponse };
@@ -71,15 +73,17 @@ export async function completeIdempotent(caller: string, key: string, response: 
 
 /** The call failed: forget the key, so a retry runs again (and gets the same refusal). */
 export async function releaseIdempotent(caller: string, key: string): Promise<void> {
-  await documents.send(
-    new DeleteCommand({
-      TableName: tableName(),
-      Key: keys.idempotency(caller, key),
-      ConditionExpression: '#status = :inProgress',
-      ExpressionAttributeNames: { '#status': 'status' },
-      ExpressionAttributeValues: { ':inProgress': 'in_progress' },
-    }),
-  ).catch((error: Error) => {
-    if (error.name !== 'ConditionalCheckFailedException') throw error;
-  });
+  await documents
+    .send(
+      new DeleteCommand({
+        TableName: tableName(),
+        Key: keys.idempotency(caller, key),
+        ConditionExpression: '#status = :inProgress',
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: { ':inProgress': 'in_progress' },
+      }),
+    )
+    .catch((error: Error) => {
+      if (error.name !== 'ConditionalCheckFailedException') throw error;
+    });
 }

@@ -2,6 +2,7 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, UnavailableError } from '../../functions/domain/errors.js';
 import { MAX_BODY_BYTES } from '../../functions/http/middleware.js';
+import { publicRoute } from '../../functions/http/public-route.js';
 import { json } from '../../functions/http/responses.js';
 import { route, z } from '../../functions/http/route.js';
 import { parseGroups } from '../../functions/identity/caller.js';
@@ -19,8 +20,9 @@ function event(body?: string, claims?: Record<string, string>): APIGatewayProxyE
   } as unknown as APIGatewayProxyEventV2;
 }
 
-const handler = route({ access: ['technicians'], body: z.strictObject({ name: z.string().min(1) }) }, async ({ body, caller }) =>
-  json(200, { name: body.name, sub: caller.sub }),
+const handler = route(
+  { access: ['technicians'], body: z.strictObject({ name: z.string().check(z.minLength(1)) }) },
+  async ({ body, caller }) => json(200, { name: body.name, sub: caller.sub }),
 );
 const call = async (e: APIGatewayProxyEventV2) => {
   const result = await handler(e as never, {} as Context);
@@ -69,7 +71,7 @@ describe('route', () => {
   });
 
   it('maps domain errors once and hides unknown ones behind a bare 500', async () => {
-    const failing = (error: Error) => route({ access: 'public' }, async () => Promise.reject(error));
+    const failing = (error: Error) => publicRoute(async () => Promise.reject(error));
     const conflict = await failing(new ConflictError('already_decided', 'You already approved.'))(event() as never, {} as Context);
     expect(conflict.statusCode).toBe(409);
     expect(JSON.parse(conflict.body!)).toEqual({ error: { code: 'already_decided', message: 'You already approved.' } });

@@ -2,7 +2,7 @@ import { approverView } from '../../domain/views.js';
 import { json } from '../../http/responses.js';
 import { route } from '../../http/route.js';
 import { listApproversQuery } from '../../http/schemas.js';
-import { listDirectory } from '../../services/directory.js';
+import { listDirectory } from '../../services/directory-listing.js';
 
 export const handler = route({ access: ['technicians'], query: listApproversQuery }, async ({ query }) =>
   json(200, { approvers: (await listDirectory(query.kind)).map(approverView) }),

@@ -1,10 +1,10 @@
 import { config } from '../../config.js';
+import { publicRoute } from '../../http/public-route.js';
 import { json } from '../../http/responses.js';
-import { route } from '../../http/route.js';
 import { PORTAL_TITLES } from '../../identity/groups.js';
 
 /** What the portal page needs to sign approvers in; public, and nothing secret. */
-export const handler = route({ access: 'public' }, async () =>
+export const handler = publicRoute(async () =>
   json(200, {
     region: config.region(),
     userPoolId: config.userPoolId(),
