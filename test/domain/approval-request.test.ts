@@ -2,12 +2,21 @@ import { describe, expect, it } from 'vitest';
 import { cancelRequest, createRequest, editRecipients, remind, respond } from '../../functions/domain/approval-request.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../functions/domain/errors.js';
 import type { ApprovalRequest, Policy } from '../../functions/domain/types.js';
-import { NOW, approver, technician, ticket } from './fixtures.js';
+import { approver, NOW, technician, ticket } from './fixtures.js';
 
 const LATER = '2026-11-25T11:00:00.000Z';
 
 function created(ids: string[], policy: Policy = { type: 'all' }): ApprovalRequest {
-  return createRequest({ id: 'R1', ticketId: 'T1', ticket, approvers: ids.map((id) => approver(id)), policy, message: 'Please', actor: technician, now: NOW }).after;
+  return createRequest({
+    id: 'R1',
+    ticketId: 'T1',
+    ticket,
+    approvers: ids.map((id) => approver(id)),
+    policy,
+    message: 'Please',
+    actor: technician,
+    now: NOW,
+  }).after;
 }
 
 const answer = (request: ApprovalRequest, approverId: string, decision?: 'approve' | 'decline', feedback?: string) =>
@@ -15,10 +24,25 @@ const answer = (request: ApprovalRequest, approverId: string, decision?: 'approv
 
 describe('createRequest', () => {
   it('starts pending, mails every recipient once and logs the request', () => {
-    const change = createRequest({ id: 'R1', ticketId: 'T1', ticket, approvers: [approver('a'), approver('b', 'contact')], policy: { type: 'all' }, message: null, actor: technician, now: NOW });
+    const change = createRequest({
+      id: 'R1',
+      ticketId: 'T1',
+      ticket,
+      approvers: [approver('a'), approver('b', 'contact')],
+      policy: { type: 'all' },
+      message: null,
+      actor: technician,
+      now: NOW,
+    });
     expect(change.after.status).toBe('pending');
-    expect(change.after.recipients.map((r) => [r.approverId, r.status])).toEqual([['a', 'pending'], ['b', 'pending']]);
-    expect(change.mails).toEqual([{ kind: 'request', approverId: 'a' }, { kind: 'request', approverId: 'b' }]);
+    expect(change.after.recipients.map((r) => [r.approverId, r.status])).toEqual([
+      ['a', 'pending'],
+      ['b', 'pending'],
+    ]);
+    expect(change.mails).toEqual([
+      { kind: 'request', approverId: 'a' },
+      { kind: 'request', approverId: 'b' },
+    ]);
     expect(change.events.map((e) => e.type)).toEqual(['request_created']);
   });
 
@@ -114,7 +138,9 @@ describe('remind and cancel', () => {
 
   it('refuses a reminder to someone who already answered', () => {
     const answered = answer(created(['a', 'b']), 'a', 'approve').after;
-    expect(() => remind({ request: answered, approverId: 'a', actor: technician, now: LATER })).toThrow(expect.objectContaining({ code: 'already_responded' }));
+    expect(() => remind({ request: answered, approverId: 'a', actor: technician, now: LATER })).toThrow(
+      expect.objectContaining({ code: 'already_responded' }),
+    );
   });
 
   it('cancels an open request, and only an open one', () => {

@@ -56,15 +56,13 @@ describe('decideStatus', () => {
       fc.integer({ min: 1, max: size }).map((count): Policy => ({ type: 'quorum', count })),
     );
 
-  const scenario = fc
-    .integer({ min: 1, max: 12 })
-    .chain((size) =>
-      fc.record({
-        policy: policyArb(size),
-        answers: fc.array(fc.constantFrom<RecipientStatus>('approved', 'declined', 'pending'), { minLength: size, maxLength: size }),
-        order: fc.shuffledSubarray([...Array(size).keys()], { minLength: size, maxLength: size }),
-      }),
-    );
+  const scenario = fc.integer({ min: 1, max: 12 }).chain((size) =>
+    fc.record({
+      policy: policyArb(size),
+      answers: fc.array(fc.constantFrom<RecipientStatus>('approved', 'declined', 'pending'), { minLength: size, maxLength: size }),
+      order: fc.shuffledSubarray([...Array(size).keys()], { minLength: size, maxLength: size }),
+    }),
+  );
 
   it('declines exactly when the approvals still possible fall below the number required', () => {
     fc.assert(

@@ -8,14 +8,22 @@ describe('the approval flow through the HTTP API', () => {
   });
 
   it('runs the seeded demo end to end: request, mail, feedback, approvals, column and activity', async () => {
-    const [user, contact] = [local().demo.approvers.find((a) => a.kind === 'user')!, local().demo.approvers.find((a) => a.kind === 'contact')!];
+    const [user, contact] = [
+      local().demo.approvers.find((a) => a.kind === 'user')!,
+      local().demo.approvers.find((a) => a.kind === 'contact')!,
+    ];
     const listed = await call('GET', '/directory/approvers', { token: technician });
     expect(listed.status).toBe(200);
-    expect(listed.body.approvers.map((a: { approverId: string }) => a.approverId)).toEqual(expect.arrayContaining([user.approverId, contact.approverId]));
+    expect(listed.body.approvers.map((a: { approverId: string }) => a.approverId)).toEqual(
+      expect.arrayContaining([user.approverId, contact.approverId]),
+    );
 
     const ticketId = unique('T');
     const before = { user: (await waitForMails(user.email, 0)).length, contact: (await waitForMails(contact.email, 0)).length };
-    const created = await call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: ticketBody([user.approverId, contact.approverId]) });
+    const created = await call('POST', `/tickets/${ticketId}/approval`, {
+      token: technician,
+      body: ticketBody([user.approverId, contact.approverId]),
+    });
     expect(created.status).toBe(201);
     expect(created.body).toMatchObject({ ticketId, status: 'pending', policy: { type: 'all' } });
 
@@ -25,22 +33,34 @@ describe('the approval flow through the HTTP API', () => {
     const tab = await call('GET', `/tickets/${ticketId}/approval`, { token: technician });
     expect(tab.status).toBe(200);
     expect(tab.body.recipients).toHaveLength(2);
-    for (const r of tab.body.recipients) expect(r).toMatchObject({ status: 'pending', sentAt: expect.any(String), reminders: 0, feedback: [] });
+    for (const r of tab.body.recipients)
+      expect(r).toMatchObject({ status: 'pending', sentAt: expect.any(String), reminders: 0, feedback: [] });
 
     const userToken = await signIn(user.email, user.password);
     const contactToken = await signIn(contact.email, contact.password);
     const mine = await call('GET', '/portal/approvals', { token: userToken });
     expect(mine.body.approvals[0]).toMatchObject({ requestId: created.body.id, status: 'pending', you: { status: 'pending' } });
 
-    const feedback = await call('POST', `/portal/approvals/${created.body.id}/responses`, { token: contactToken, body: { feedback: 'Which model?' } });
-    expect(feedback).toMatchObject({ status: 200, body: { status: 'pending', you: { status: 'pending', feedback: [{ body: 'Which model?' }] } } });
+    const feedback = await call('POST', `/portal/approvals/${created.body.id}/responses`, {
+      token: contactToken,
+      body: { feedback: 'Which model?' },
+    });
+    expect(feedback).toMatchObject({
+      status: 200,
+      body: { status: 'pending', you: { status: 'pending', feedback: [{ body: 'Which model?' }] } },
+    });
 
     const first = await call('POST', `/portal/approvals/${created.body.id}/responses`, { token: userToken, body: { decision: 'approve' } });
     expect(first).toMatchObject({ status: 200, body: { status: 'partially_approved', you: { status: 'approved' }, canDecide: false } });
     const column = await call('GET', `/tickets?ids=${ticketId}`, { token: technician });
-    expect(column.body.tickets).toEqual([{ ticketId, number: created.body.ticket.number, subject: 'New laptop for Rita', approvalStatus: 'partially_approved' }]);
+    expect(column.body.tickets).toEqual([
+      { ticketId, number: created.body.ticket.number, subject: 'New laptop for Rita', approvalStatus: 'partially_approved' },
+    ]);
 
-    const second = await call('POST', `/portal/approvals/${created.body.id}/responses`, { token: contactToken, body: { decision: 'approve' } });
+    const second = await call('POST', `/portal/approvals/${created.body.id}/responses`, {
+      token: contactToken,
+      body: { decision: 'approve' },
+    });
     expect(second.body.status).toBe('approved');
 
     const byStatus = await call('GET', '/tickets?approvalStatus=approved', { token: technician });
@@ -59,28 +79,48 @@ describe('the approval flow through the HTTP API', () => {
   it('declines at the first decline under "all", with the reason kept as feedback', async () => {
     const [a, b] = [await newApprover(technician), await newApprover(technician, 'contact')];
     const ticketId = unique('T');
-    const created = await call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: ticketBody([a.approverId, b.approverId]) });
-    const reply = await call('POST', `/portal/approvals/${created.body.id}/responses`, { token: await b.token(), body: { decision: 'decline', feedback: 'Too expensive' } });
+    const created = await call('POST', `/tickets/${ticketId}/approval`, {
+      token: technician,
+      body: ticketBody([a.approverId, b.approverId]),
+    });
+    const reply = await call('POST', `/portal/approvals/${created.body.id}/responses`, {
+      token: await b.token(),
+      body: { decision: 'decline', feedback: 'Too expensive' },
+    });
     expect(reply.body).toMatchObject({ status: 'declined', you: { status: 'declined', feedback: [{ body: 'Too expensive' }] } });
-    const late = await call('POST', `/portal/approvals/${created.body.id}/responses`, { token: await a.token(), body: { decision: 'approve' } });
+    const late = await call('POST', `/portal/approvals/${created.body.id}/responses`, {
+      token: await a.token(),
+      body: { decision: 'approve' },
+    });
     expect(late).toMatchObject({ status: 409, body: { error: { code: 'request_closed' } } });
   });
 
   it('edits recipients: mails only newcomers, keeps responses, and cancels when emptied', async () => {
     const [a, b, c] = [await newApprover(technician), await newApprover(technician), await newApprover(technician, 'contact')];
     const ticketId = unique('T');
-    const created = await call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: ticketBody([a.approverId, b.approverId]) });
+    const created = await call('POST', `/tickets/${ticketId}/approval`, {
+      token: technician,
+      body: ticketBody([a.approverId, b.approverId]),
+    });
     await call('POST', `/portal/approvals/${created.body.id}/responses`, { token: await a.token(), body: { decision: 'approve' } });
     await waitForMails(b.email, 1);
 
-    const edited = await call('PUT', `/tickets/${ticketId}/approval/recipients`, { token: technician, body: { recipients: [a.approverId, c.approverId] } });
+    const edited = await call('PUT', `/tickets/${ticketId}/approval/recipients`, {
+      token: technician,
+      body: { recipients: [a.approverId, c.approverId] },
+    });
     expect(edited.status).toBe(200);
-    const statuses = Object.fromEntries(edited.body.recipients.map((r: { approverId: string; status: string }) => [r.approverId, r.status]));
+    const statuses = Object.fromEntries(
+      edited.body.recipients.map((r: { approverId: string; status: string }) => [r.approverId, r.status]),
+    );
     expect(statuses).toEqual({ [a.approverId]: 'approved', [b.approverId]: 'removed', [c.approverId]: 'pending' });
     expect(await waitForMails(c.email, 1)).toHaveLength(1);
     expect(await waitForMails(a.email, 2, 1500)).toHaveLength(1); // a was mailed once, at the start
 
-    const removed = await call('POST', `/portal/approvals/${created.body.id}/responses`, { token: await b.token(), body: { decision: 'approve' } });
+    const removed = await call('POST', `/portal/approvals/${created.body.id}/responses`, {
+      token: await b.token(),
+      body: { decision: 'approve' },
+    });
     expect(removed).toMatchObject({ status: 409, body: { error: { code: 'recipient_removed' } } });
 
     const emptied = await call('PUT', `/tickets/${ticketId}/approval/recipients`, { token: technician, body: { recipients: [] } });

@@ -20,7 +20,13 @@ describe('concurrent decisions on one request', () => {
 
   async function decideAtOnce(policy: object) {
     const ticketId = unique('T');
-    const created = await call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: ticketBody(crowd.map((c) => c.approver.approverId), { policy }) });
+    const created = await call('POST', `/tickets/${ticketId}/approval`, {
+      token: technician,
+      body: ticketBody(
+        crowd.map((c) => c.approver.approverId),
+        { policy },
+      ),
+    });
     expect(created.status).toBe(201);
     const replies = await Promise.all(
       crowd.map((c) => call('POST', `/portal/approvals/${created.body.id}/responses`, { token: c.token, body: { decision: 'approve' } })),

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, local, newApprover, technicianToken, ticketBody, type TestApprover, unique } from '../support/api.js';
+import { call, local, newApprover, type TestApprover, technicianToken, ticketBody, unique } from '../support/api.js';
 
 /** Every error of API.md, with its status and the error body, and nothing written. */
 describe('errors', () => {
@@ -20,7 +20,10 @@ describe('errors', () => {
       ['a missing field', { message: 'x' }],
       ['a wrong type', { recipients: 'u-alice', ticket: ticketBody([]).ticket }],
       ['an unknown policy', { ...ticketBody(['u-alice']), policy: { type: 'most' } }],
-      ['a malformed email', { ...ticketBody(['u-alice']), ticket: { ...ticketBody([]).ticket, requester: { name: 'R', email: 'not-an-email' } } }],
+      [
+        'a malformed email',
+        { ...ticketBody(['u-alice']), ticket: { ...ticketBody([]).ticket, requester: { name: 'R', email: 'not-an-email' } } },
+      ],
       ['an empty recipient list', ticketBody([])],
       ['a duplicate recipient', ticketBody(['u-alice', 'u-alice'])],
     ];
@@ -31,18 +34,34 @@ describe('errors', () => {
     });
 
     it('refuses a body that is not JSON', async () => {
-      expectError(await call('POST', `/tickets/${unique('T')}/approval`, { token: technician, raw: '{"recipients": [' }), 400, 'invalid_json');
+      expectError(
+        await call('POST', `/tickets/${unique('T')}/approval`, { token: technician, raw: '{"recipients": [' }),
+        400,
+        'invalid_json',
+      );
     });
 
     it('refuses an unknown approver kind and a malformed approver email', async () => {
-      expectError(await call('PUT', `/directory/approvers/${unique('x')}`, { token: technician, body: { kind: 'boss', email: 'a@b.example', name: 'A' } }), 400);
-      expectError(await call('PUT', `/directory/approvers/${unique('x')}`, { token: technician, body: { kind: 'user', email: 'nope', name: 'A' } }), 400);
+      expectError(
+        await call('PUT', `/directory/approvers/${unique('x')}`, {
+          token: technician,
+          body: { kind: 'boss', email: 'a@b.example', name: 'A' },
+        }),
+        400,
+      );
+      expectError(
+        await call('PUT', `/directory/approvers/${unique('x')}`, { token: technician, body: { kind: 'user', email: 'nope', name: 'A' } }),
+        400,
+      );
     });
 
     it('refuses a portal response without decision or feedback, or with an unknown decision', async () => {
       const token = await approver.token();
       expectError(await call('POST', '/portal/approvals/01ABCDEFGHJKMNPQRSTVWXYZ01.VA/responses', { token, body: {} }), 400);
-      expectError(await call('POST', '/portal/approvals/01ABCDEFGHJKMNPQRSTVWXYZ01.VA/responses', { token, body: { decision: 'maybe' } }), 400);
+      expectError(
+        await call('POST', '/portal/approvals/01ABCDEFGHJKMNPQRSTVWXYZ01.VA/responses', { token, body: { decision: 'maybe' } }),
+        400,
+      );
     });
 
     it('refuses a ticket list query with neither ids nor status', async () => {
@@ -61,7 +80,10 @@ describe('errors', () => {
 
   it('403 for a token of the wrong group, both ways', async () => {
     expectError(await call('GET', '/directory/approvers', { token: await approver.token() }), 403, 'forbidden');
-    expectError(await call('POST', `/tickets/${unique('T')}/approval`, { token: await approver.token(), body: ticketBody([approver.approverId]) }), 403);
+    expectError(
+      await call('POST', `/tickets/${unique('T')}/approval`, { token: await approver.token(), body: ticketBody([approver.approverId]) }),
+      403,
+    );
     expectError(await call('GET', '/portal/approvals', { token: technician }), 403, 'forbidden');
   });
 
@@ -77,9 +99,22 @@ describe('errors', () => {
 
   it('409 for an open request already on the ticket and for a duplicate email', async () => {
     const ticketId = unique('T');
-    expect((await call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: ticketBody([approver.approverId]) })).status).toBe(201);
-    expectError(await call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: ticketBody([approver.approverId]) }), 409, 'open_request_exists');
-    expectError(await call('PUT', `/directory/approvers/${unique('dup')}`, { token: technician, body: { kind: 'user', email: approver.email.toUpperCase(), name: 'Dup' } }), 409, 'duplicate_email');
+    expect(
+      (await call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: ticketBody([approver.approverId]) })).status,
+    ).toBe(201);
+    expectError(
+      await call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: ticketBody([approver.approverId]) }),
+      409,
+      'open_request_exists',
+    );
+    expectError(
+      await call('PUT', `/directory/approvers/${unique('dup')}`, {
+        token: technician,
+        body: { kind: 'user', email: approver.email.toUpperCase(), name: 'Dup' },
+      }),
+      409,
+      'duplicate_email',
+    );
   });
 
   it('413 for a body over 256 KiB', async () => {
@@ -91,10 +126,20 @@ describe('errors', () => {
     const gone = await newApprover(technician, 'contact');
     expect((await call('DELETE', `/directory/approvers/${gone.approverId}`, { token: technician })).status).toBe(204);
     const ticketId = unique('T');
-    const reply = await call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: ticketBody([approver.approverId, 'no-such-approver', gone.approverId]) });
+    const reply = await call('POST', `/tickets/${ticketId}/approval`, {
+      token: technician,
+      body: ticketBody([approver.approverId, 'no-such-approver', gone.approverId]),
+    });
     expectError(reply, 422, 'unknown_approvers');
     expect(reply.body.error.details.approverIds).toEqual(['no-such-approver', gone.approverId]);
-    expectError(await call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: ticketBody([approver.approverId], { policy: { type: 'quorum', count: 2 } }) }), 422, 'quorum_unreachable');
+    expectError(
+      await call('POST', `/tickets/${ticketId}/approval`, {
+        token: technician,
+        body: ticketBody([approver.approverId], { policy: { type: 'quorum', count: 2 } }),
+      }),
+      422,
+      'quorum_unreachable',
+    );
     expect((await call('GET', `/tickets/${ticketId}/approval`, { token: technician })).status).toBe(404);
   });
 
@@ -102,9 +147,16 @@ describe('errors', () => {
     const leaving = await newApprover(technician);
     const token = await leaving.token();
     const ticketId = unique('T');
-    const created = await call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: ticketBody([leaving.approverId, approver.approverId]) });
+    const created = await call('POST', `/tickets/${ticketId}/approval`, {
+      token: technician,
+      body: ticketBody([leaving.approverId, approver.approverId]),
+    });
     await call('DELETE', `/directory/approvers/${leaving.approverId}`, { token: technician });
-    expectError(await call('POST', `/portal/approvals/${created.body.id}/responses`, { token, body: { decision: 'approve' } }), 403, 'delisted');
+    expectError(
+      await call('POST', `/portal/approvals/${created.body.id}/responses`, { token, body: { decision: 'approve' } }),
+      403,
+      'delisted',
+    );
     expectError(await call('GET', '/portal/approvals', { token }), 403, 'delisted');
     const listed = await call('GET', '/directory/approvers?kind=user', { token: technician });
     expect(listed.body.approvers.map((a: { approverId: string }) => a.approverId)).not.toContain(leaving.approverId);

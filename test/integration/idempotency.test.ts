@@ -29,8 +29,16 @@ describe('Idempotency-Key', () => {
   it('refuses the same key with another body with 422', async () => {
     const key = unique('key');
     const ticketId = unique('T');
-    await call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: ticketBody([approver.approverId]), headers: { 'idempotency-key': key } });
-    const other = await call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: ticketBody([approver.approverId], { message: 'other' }), headers: { 'idempotency-key': key } });
+    await call('POST', `/tickets/${ticketId}/approval`, {
+      token: technician,
+      body: ticketBody([approver.approverId]),
+      headers: { 'idempotency-key': key },
+    });
+    const other = await call('POST', `/tickets/${ticketId}/approval`, {
+      token: technician,
+      body: ticketBody([approver.approverId], { message: 'other' }),
+      headers: { 'idempotency-key': key },
+    });
     expect(other).toMatchObject({ status: 422, body: { error: { code: 'idempotency_key_reused' } } });
   });
 
@@ -39,12 +47,24 @@ describe('Idempotency-Key', () => {
     const created = await call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: ticketBody([approver.approverId]) });
     const token = await approver.token();
     const key = unique('click');
-    const replies = await Promise.all([0, 1].map(() => call('POST', `/portal/approvals/${created.body.id}/responses`, { token, body: { decision: 'approve' }, headers: { 'idempotency-key': key } })));
+    const replies = await Promise.all(
+      [0, 1].map(() =>
+        call('POST', `/portal/approvals/${created.body.id}/responses`, {
+          token,
+          body: { decision: 'approve' },
+          headers: { 'idempotency-key': key },
+        }),
+      ),
+    );
     const statuses = replies.map((r) => r.status).sort();
     // Both at the same instant: one runs, the other is told it is in progress (409) or replayed (200).
     expect(statuses[0]).toBe(200);
     expect([200, 409]).toContain(statuses[1]);
-    const replay = await call('POST', `/portal/approvals/${created.body.id}/responses`, { token, body: { decision: 'approve' }, headers: { 'idempotency-key': key } });
+    const replay = await call('POST', `/portal/approvals/${created.body.id}/responses`, {
+      token,
+      body: { decision: 'approve' },
+      headers: { 'idempotency-key': key },
+    });
     expect(replay).toMatchObject({ status: 200, body: { status: 'approved' } });
   });
 
@@ -54,11 +74,17 @@ describe('Idempotency-Key', () => {
     const refused = await call('DELETE', `/tickets/${ticketId}/approval`, { token: technician, headers: { 'idempotency-key': key } });
     expect(refused.status).toBe(404);
     await call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: ticketBody([approver.approverId]) });
-    expect((await call('DELETE', `/tickets/${ticketId}/approval`, { token: technician, headers: { 'idempotency-key': key } })).status).toBe(204);
+    expect((await call('DELETE', `/tickets/${ticketId}/approval`, { token: technician, headers: { 'idempotency-key': key } })).status).toBe(
+      204,
+    );
   });
 
   it('refuses a key longer than 255 characters', async () => {
-    const reply = await call('POST', `/tickets/${unique('T')}/approval`, { token: technician, body: ticketBody([approver.approverId]), headers: { 'idempotency-key': 'x'.repeat(256) } });
+    const reply = await call('POST', `/tickets/${unique('T')}/approval`, {
+      token: technician,
+      body: ticketBody([approver.approverId]),
+      headers: { 'idempotency-key': 'x'.repeat(256) },
+    });
     expect(reply).toMatchObject({ status: 400, body: { error: { code: 'invalid_idempotency_key' } } });
   });
 });

@@ -7,8 +7,8 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRequest } from '../../functions/domain/approval-request.js';
 import { TABLE_DEFINITION } from '../../functions/store/table-definition.js';
 import { ensureTable } from '../../local/bootstrap-table.js';
+import { approver, NOW, technician, ticket } from '../domain/fixtures.js';
 import { local } from '../support/api.js';
-import { NOW, approver, technician, ticket } from '../domain/fixtures.js';
 
 /**
  * Faults DynamoDB Local and the SES emulator cannot produce, injected with aws-sdk-client-mock,
@@ -32,7 +32,11 @@ const throttled = Object.assign(new Error('Maximum sending rate exceeded.'), { n
 beforeAll(async () => {
   const tableName = `faults-${randomUUID().slice(0, 8)}`;
   const { dynamodb, region } = local();
-  await ensureTable({ client: new DynamoDBClient({ region, endpoint: dynamodb.endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }), tableName, definition: TABLE_DEFINITION });
+  await ensureTable({
+    client: new DynamoDBClient({ region, endpoint: dynamodb.endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
+    tableName,
+    definition: TABLE_DEFINITION,
+  });
   Object.assign(process.env, {
     TABLE_NAME: tableName,
     DYNAMODB_ENDPOINT: dynamodb.endpoint,
@@ -130,10 +134,21 @@ describe('the mailer under faults', () => {
     await m.client.documents.send(
       new (await import('@aws-sdk/lib-dynamodb')).PutCommand({
         TableName: process.env.TABLE_NAME,
-        Item: { ...m.keys.keys.outbox(bad), ...m.keys.indexKeys.due(NOW, bad), entity: 'outbox', id: bad, requestId: 'not-a-request', ticketId: 'x', mails: [], attempts: 0 },
+        Item: {
+          ...m.keys.keys.outbox(bad),
+          ...m.keys.indexKeys.due(NOW, bad),
+          entity: 'outbox',
+          id: bad,
+          requestId: 'not-a-request',
+          ticketId: 'x',
+          mails: [],
+          attempts: 0,
+        },
       }),
     );
-    const event = { Records: [record(good.outboxId, '100'), record(bad, '200'), { eventName: 'MODIFY', dynamodb: { SequenceNumber: '300' } }] } as unknown as DynamoDBStreamEvent;
+    const event = {
+      Records: [record(good.outboxId, '100'), record(bad, '200'), { eventName: 'MODIFY', dynamodb: { SequenceNumber: '300' } }],
+    } as unknown as DynamoDBStreamEvent;
     const result = await m.handler.handler(event);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: '200' }]);
     expect(sentTo()).toEqual(['c1@example.com']);

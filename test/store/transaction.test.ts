@@ -3,13 +3,17 @@ import { DynamoDBDocumentClient, TransactWriteCommand } from '@aws-sdk/lib-dynam
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConflictError, UnavailableError } from '../../functions/domain/errors.js';
-import { StaleStateError, retryOnStaleState, transact } from '../../functions/store/transaction.js';
+import { retryOnStaleState, StaleStateError, transact } from '../../functions/store/transaction.js';
 
 const documents = mockClient(DynamoDBDocumentClient);
 afterEach(() => documents.reset());
 
 const canceled = (...codes: string[]) =>
-  new TransactionCanceledException({ message: 'Transaction cancelled', $metadata: {}, CancellationReasons: codes.map((Code) => ({ Code })) });
+  new TransactionCanceledException({
+    message: 'Transaction cancelled',
+    $metadata: {},
+    CancellationReasons: codes.map((Code) => ({ Code })),
+  });
 
 const put = { item: { Put: { TableName: 't', Item: { pk: 'a', sk: 'b' } } } };
 

@@ -1,15 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import {
-  AdminSetUserPasswordCommand,
-  CognitoIdentityProviderClient,
-  InitiateAuthCommand,
-} from '@aws-sdk/client-cognito-identity-provider';
+import { AdminSetUserPasswordCommand, CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { inject } from 'vitest';
 
 export const local = () => inject('local');
 
 const cognito = () =>
-  new CognitoIdentityProviderClient({ region: local().region, endpoint: local().cognito.endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  new CognitoIdentityProviderClient({
+    region: local().region,
+    endpoint: local().cognito.endpoint,
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
 
 export interface Reply<T = any> {
   status: number;
@@ -20,7 +20,11 @@ export interface Reply<T = any> {
 /** Signs in with USER_PASSWORD_AUTH, as the helpdesk and the portal do; returns the ID token. */
 export async function signIn(email: string, password: string, kind: 'id' | 'access' = 'id'): Promise<string> {
   const result = await cognito().send(
-    new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: local().cognito.clientId, AuthParameters: { USERNAME: email, PASSWORD: password } }),
+    new InitiateAuthCommand({
+      AuthFlow: 'USER_PASSWORD_AUTH',
+      ClientId: local().cognito.clientId,
+      AuthParameters: { USERNAME: email, PASSWORD: password },
+    }),
   );
   const token = kind === 'id' ? result.AuthenticationResult?.IdToken : result.AuthenticationResult?.AccessToken;
   if (!token) throw new Error(`no token for ${email}: ${result.ChallengeName}`);
@@ -32,7 +36,11 @@ export async function technicianToken(): Promise<string> {
   return signIn(email, password);
 }
 
-export async function call<T = any>(method: string, path: string, options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {}): Promise<Reply<T>> {
+export async function call<T = any>(
+  method: string,
+  path: string,
+  options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
+): Promise<Reply<T>> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let body: string | undefined;
@@ -63,7 +71,9 @@ export async function newApprover(technician: string, kind: 'user' | 'contact' =
   const reply = await call('PUT', `/directory/approvers/${approverId}`, { token: technician, body: { kind, email, name } });
   if (reply.status !== 201) throw new Error(`PUT approver: ${reply.status} ${JSON.stringify(reply.body)}`);
   const password = 'Test-password-1';
-  await cognito().send(new AdminSetUserPasswordCommand({ UserPoolId: local().cognito.userPoolId, Username: email, Password: password, Permanent: true }));
+  await cognito().send(
+    new AdminSetUserPasswordCommand({ UserPoolId: local().cognito.userPoolId, Username: email, Password: password, Permanent: true }),
+  );
   return { approverId, kind, email, name, password, token: () => signIn(email, password) };
 }
 

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import type { LocalInfo } from '../../local/local-info.js';
 import { stackEnv, startStackProcess } from './local-stack-process.js';
@@ -14,5 +15,8 @@ export default async function setup(project: TestProject) {
   const stack = await startStackProcess(await stackEnv());
   project.provide('local', stack.info);
   project.provide('stateDir', stack.stateDir);
-  return async () => stack.stop();
+  return async () => {
+    await stack.stop();
+    rmSync(stack.stateDir, { recursive: true, force: true });
+  };
 }
