@@ -4,6 +4,7 @@ import { ForbiddenError, PayloadTooLargeError, ValidationError } from '../domain
 import type { Group } from '../handlers/routes.js';
 import { type Caller, callerFromEvent } from '../identity/caller.js';
 import { logger } from '../logger.js';
+import { redactError } from '../redact.js';
 import { statusOf, toErrorResponse } from './errors.js';
 
 export type HttpEvent = APIGatewayProxyEventV2 & { parsedBody?: unknown };
@@ -17,7 +18,7 @@ export const MAX_BODY_BYTES = 256 * 1024;
 export function errorResponse(): Middleware {
   const onError: Middleware['onError'] = async (request) => {
     const status = statusOf(request.error);
-    if (status >= 500) logger.error('request failed', { error: request.error as Error, routeKey: request.event.routeKey });
+    if (status >= 500) logger.error('request failed', { error: redactError(request.error), routeKey: request.event.routeKey });
     else logger.info('request refused', { status, code: (request.error as { code?: string }).code, routeKey: request.event.routeKey });
     request.response = toErrorResponse(request.error);
   };

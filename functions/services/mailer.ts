@@ -5,6 +5,7 @@ import type { ApprovalRequest } from '../domain/types.js';
 import { logger } from '../logger.js';
 import { renderMail } from '../mail/render.js';
 import { sendMail } from '../mail/ses.js';
+import { redact } from '../redact.js';
 import { loadRequest } from '../store/approval-repository.js';
 import {
   claimOutbox,

@@ -1,5 +1,6 @@
 import type { DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { logger } from '../../logger.js';
+import { redactError } from '../../redact.js';
 import { deliverOutbox } from '../../services/mailer.js';
 
 /**
@@ -15,7 +16,7 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
     try {
       await deliverOutbox(image.id.S);
     } catch (error) {
-      logger.error('outbox delivery failed', { error: error as Error, outboxId: image.id.S });
+      logger.error('outbox delivery failed', { error: redactError(error), outboxId: image.id.S });
       batchItemFailures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' });
     }
   }
