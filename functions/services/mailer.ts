@@ -89,7 +89,7 @@ async function recordFailures(entry: OutboxEntry, failures: { mail: OutboxMail; 
       outboxId: entry.id,
       approverId: mail.approverId,
       attempts,
-      error: message,
+      error: redact(message),
       retryAt: due.toISOString(),
     });
     const event = activity(
