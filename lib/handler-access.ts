@@ -84,7 +84,7 @@ export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
 
   // deliverOutbox for each outbox insert on the stream; renders links below PORTAL_URL.
   mailer: { table: DELIVER_OUTBOX, sendMail: true, settings: ['mail', 'portalUrl'] },
-  // listDueOutbox (Query gsi3), then deliverOutbox.
+  // listDueReminders + listDueOutbox (Query gsi3); loadRequest + saveChange for due reminders; deliverOutbox.
   sweeper: { table: DELIVER_OUTBOX, indexes: ['gsi3'], sendMail: true, settings: ['mail', 'portalUrl'] },
 };
 

@@ -18,8 +18,13 @@ export interface CreateRequestInput {
   approvers: Approver[];
   policy: Policy;
   message: string | null;
+  remindEveryHours?: number | null;
   actor: Actor;
   now: string;
+}
+
+function addHours(iso: string, hours: number): string {
+  return new Date(new Date(iso).getTime() + hours * 3600_000).toISOString();
 }
 
 function newRecipient(approver: Approver, now: string): Recipient {
@@ -51,6 +56,7 @@ function assertSatisfiable(policy: Policy, count: number): void {
 
 export function createRequest(input: CreateRequestInput): Change {
   const { id, ticketId, ticket, approvers, policy, message, actor, now } = input;
+  const remindEveryHours = input.remindEveryHours ?? null;
   assertSatisfiable(policy, approvers.length);
   const recipients = approvers.map((a) => newRecipient(a, now));
   const after: ApprovalRequest = {
@@ -63,6 +69,8 @@ export function createRequest(input: CreateRequestInput): Change {
     createdAt: now,
     updatedAt: now,
     closedAt: null,
+    remindEveryHours,
+    nextReminderAt: remindEveryHours ? addHours(now, remindEveryHours) : null,
     version: 1,
     ticket,
     recipients,
@@ -93,6 +101,7 @@ function settle(before: ApprovalRequest, recipients: Recipient[], actor: Actor, 
     status,
     updatedAt: now,
     closedAt: isOpen(status) ? null : now,
+    nextReminderAt: isOpen(status) ? before.nextReminderAt : null,
     version: before.version + 1,
   };
   if (status !== before.status) {
@@ -155,6 +164,7 @@ export function cancelRequest({ request, actor, now }: { request: ApprovalReques
     status: 'canceled',
     updatedAt: now,
     closedAt: now,
+    nextReminderAt: null,
     version: request.version + 1,
   };
   return {
@@ -248,4 +258,29 @@ export function remind({
 /** The Approval status column: a canceled request leaves no status behind. */
 export function approvalStatusOf(request: ApprovalRequest | null) {
   return request && request.status !== 'canceled' ? request.status : null;
+}
+
+/**
+ * The automatic reminder that is due: mail everyone still pending again and schedule the next.
+ * Nothing to do (closed, not due, nobody pending) returns the request unchanged.
+ */
+export function remindDue({ request, actor, now }: { request: ApprovalRequest; actor: Actor; now: string }): Change {
+  const unchanged = { before: request, after: request, events: [], mails: [] };
+  if (!isOpen(request.status) || !request.nextReminderAt || request.nextReminderAt > now || !request.remindEveryHours) return unchanged;
+  const pending = request.recipients.filter((r) => r.status === 'pending');
+  const ids = new Set(pending.map((r) => r.approverId));
+  const after: ApprovalRequest = {
+    ...request,
+    recipients: request.recipients.map((r) => (ids.has(r.approverId) ? { ...r, reminders: r.reminders + 1, remindedAt: now } : r)),
+    nextReminderAt: addHours(now, request.remindEveryHours),
+    updatedAt: now,
+    version: request.version + 1,
+  };
+  const base = { at: now, actor, requestId: request.id };
+  return {
+    before: request,
+    after,
+    events: pending.map((r) => activity('reminder_requested', base, { approverId: r.approverId })),
+    mails: pending.map((r) => ({ kind: 'reminder' as const, approverId: r.approverId })),
+  };
 }

@@ -79,6 +79,10 @@ export interface ApprovalRequest {
   createdAt: string;
   updatedAt: string;
   closedAt: string | null;
+  /** Automatic reminders to everyone still pending, every N hours while the request is open. */
+  remindEveryHours: number | null;
+  /** When the next automatic reminder is due; null once closed or without automatic reminders. */
+  nextReminderAt: string | null;
   /** Optimistic-locking counter: every change to the request or a recipient bumps it. */
   version: number;
   ticket: TicketSnapshot;

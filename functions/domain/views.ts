@@ -39,6 +39,8 @@ export function approvalView(request: ApprovalRequest) {
     createdAt: request.createdAt,
     updatedAt: request.updatedAt,
     closedAt: request.closedAt,
+    remindEveryHours: request.remindEveryHours,
+    nextReminderAt: request.nextReminderAt,
     ticket: { number: request.ticket.number, subject: request.ticket.subject, requester: request.ticket.requester },
     recipients: request.recipients.map(recipientView),
   };

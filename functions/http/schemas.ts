@@ -71,6 +71,8 @@ export const createApprovalBody = z.strictObject({
   recipients: recipientList(1),
   message: z.nullish(z.string().check(z.trim(), z.maxLength(LIMITS.message))),
   policy: z.optional(policy),
+  /** Extension: remind everyone still pending every N hours (1 to 720) while the request is open. */
+  remindEveryHours: z.optional(z.int().check(z.minimum(1), z.maximum(720))),
   ticket: ticketSnapshot,
 });
 

@@ -15,3 +15,5 @@ export function approverActor(approverId: string, name: string): Actor {
 }
 
 export const SYSTEM_MAILER: Actor = { kind: 'system', id: 'mailer' };
+
+export const SYSTEM_REMINDERS: Actor = { kind: 'system', id: 'reminders' };

@@ -27,6 +27,7 @@ export interface CreateApprovalInput {
   recipients: string[];
   message?: string | null | undefined;
   policy?: Policy | undefined;
+  remindEveryHours?: number | undefined;
   ticket: TicketSnapshot;
 }
 
@@ -39,6 +40,7 @@ export async function createApproval(ticketId: string, input: CreateApprovalInpu
     approvers,
     policy: input.policy ?? DEFAULT_POLICY,
     message: input.message || null,
+    remindEveryHours: input.remindEveryHours ?? null,
     actor,
     now: now(),
   });

@@ -86,6 +86,8 @@ export function toRequest(meta: Item, recipientItems: Item[]): ApprovalRequest {
     createdAt: meta.createdAt as string,
     updatedAt: meta.updatedAt as string,
     closedAt: str(meta.closedAt),
+    remindEveryHours: typeof meta.remindEveryHours === 'number' ? meta.remindEveryHours : null,
+    nextReminderAt: str(meta.nextReminderAt),
     version: Number(meta.version),
     ticket: meta.ticket as TicketSnapshot,
     recipients: recipientItems.map(toRecipient).sort((a, b) => a.addedAt.localeCompare(b.addedAt) || a.name.localeCompare(b.name)),

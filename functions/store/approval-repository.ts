@@ -116,7 +116,12 @@ function requestWrite(change: Change): TxWrite {
     item: {
       Put: {
         TableName: tableName(),
-        Item: { ...keys.request(after.ticketId, requestKey), entity: 'request', ...requestAttributes(after) },
+        Item: {
+          ...keys.request(after.ticketId, requestKey),
+          entity: 'request',
+          ...requestAttributes(after),
+          ...(after.nextReminderAt ? indexKeys.reminderDue(after.nextReminderAt, after.id) : {}),
+        },
         ConditionExpression: before ? 'version = :version' : 'attribute_not_exists(pk)',
         ...(before ? { ExpressionAttributeValues: { ':version': before.version } } : {}),
       },
@@ -258,4 +263,18 @@ export async function listTicketsByStatus(status: string, limit: number): Promis
     }),
   );
   return (page.Items ?? []).map((item) => toTicketRecord(item.ticketId as string, item));
+}
+
+/** Access pattern 7b: open requests whose automatic reminder is due by `now`. */
+export async function listDueReminders(now: Date, limit = 50): Promise<string[]> {
+  const page = await documents.send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :now',
+      ExpressionAttributeValues: { ':pk': indexKeys.reminderDuePk, ':now': `${now.toISOString()}~` },
+      Limit: limit,
+    }),
+  );
+  return (page.Items ?? []).map((item) => item.requestId as string);
 }

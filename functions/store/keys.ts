@@ -7,7 +7,7 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  * | item        | pk                   | sk                       | gsi1 (pk / sk)                 | gsi2 (pk / sk)                         | gsi3 (pk / sk)      |
  * |-------------|----------------------|--------------------------|--------------------------------|----------------------------------------|---------------------|
  * | ticket      | TICKET#<ticketId>    | TICKET                   |                                | STATUS#<approvalStatus> / <updatedAt>#<ticketId> (while it has one) | |
- * | request     | TICKET#<ticketId>    | REQ#<ulid>               |                                |                                        |                     |
+ * | request     | TICKET#<ticketId>    | REQ#<ulid>               |                                |                                        | REMIND / <nextReminderAt>#<requestId> (while open with reminders) |
  * | recipient   | TICKET#<ticketId>    | REQ#<ulid>#RCP#<approverId> | APPROVER#<approverId> / REQ#<ulid> |                                 |                     |
  * | activity    | TICKET#<ticketId>    | ACT#<at>#<ulid>          |                                |                                        |                     |
  * | approver    | APPROVER#<approverId>| PROFILE                  |                                | DIRECTORY#<kind> / <name>#<approverId> (while listed) | |
@@ -27,7 +27,8 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  *    request and its recipients with one Query pk = TICKET#t, sk begins_with REQ#<ulid>.
  * 6. Directory entry: GetItem APPROVER#a; email uniqueness: the EMAIL guard item is written in
  *    the same transaction with attribute_not_exists; the directory by kind: Query gsi2.
- * 7. Due work: Query gsi3 pk = DUE, sk <= now (sparse: only outbox items still to send).
+ * 7. Due work: Query gsi3 pk = DUE, sk <= now (sparse: only outbox items still to send), and
+ *    pk = REMIND, sk <= now (open requests whose automatic reminder is due).
  * The activity log: Query pk = TICKET#t, sk begins_with ACT#.
  */
 export const keys = {
@@ -71,6 +72,9 @@ export const indexKeys = {
   /** gsi3: due work, by due time. */
   due: (dueAt: string, id: string) => ({ gsi3pk: 'DUE', gsi3sk: `${dueAt}#${id}` }),
   duePk: 'DUE',
+  /** gsi3: open requests with an automatic reminder, by when it is due. */
+  reminderDue: (dueAt: string, requestId: string) => ({ gsi3pk: 'REMIND', gsi3sk: `${dueAt}#${requestId}` }),
+  reminderDuePk: 'REMIND',
 } as const;
 
 /**

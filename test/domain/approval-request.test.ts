@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { cancelRequest, createRequest, editRecipients, remind, respond } from '../../functions/domain/approval-request.js';
+import { cancelRequest, createRequest, editRecipients, remind, remindDue, respond } from '../../functions/domain/approval-request.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../../functions/domain/errors.js';
 import type { ApprovalRequest, Policy } from '../../functions/domain/types.js';
 import { approver, NOW, technician, ticket } from './fixtures.js';
@@ -147,5 +147,47 @@ describe('remind and cancel', () => {
     const canceled = cancelRequest({ request: created(['a']), actor: technician, now: LATER }).after;
     expect(canceled.status).toBe('canceled');
     expect(() => cancelRequest({ request: canceled, actor: technician, now: LATER })).toThrow(ConflictError);
+  });
+});
+
+describe('automatic reminders', () => {
+  const withReminders = () =>
+    createRequest({
+      id: 'R1',
+      ticketId: 'T1',
+      ticket,
+      approvers: [approver('a'), approver('b')],
+      policy: { type: 'all' },
+      message: null,
+      remindEveryHours: 24,
+      actor: technician,
+      now: NOW,
+    }).after;
+  const DAY_LATER = '2026-11-26T10:00:00.000Z';
+
+  it('schedules the first reminder one interval after the request', () => {
+    expect(withReminders().nextReminderAt).toBe(DAY_LATER);
+  });
+
+  it('reminds only those still pending when due, and schedules the next', () => {
+    const answered = respond({
+      request: withReminders(),
+      approverId: 'a',
+      decision: 'approve',
+      actor: { kind: 'approver', id: 'a' },
+      now: LATER,
+    }).after;
+    const change = remindDue({ request: answered, actor: technician, now: DAY_LATER });
+    expect(change.mails).toEqual([{ kind: 'reminder', approverId: 'b' }]);
+    expect(change.after.recipients.find((r) => r.approverId === 'b')).toMatchObject({ reminders: 1, remindedAt: DAY_LATER });
+    expect(change.after.nextReminderAt).toBe('2026-11-27T10:00:00.000Z');
+  });
+
+  it('does nothing before it is due, and stops once the request is closed', () => {
+    const request = withReminders();
+    expect(remindDue({ request, actor: technician, now: LATER }).after).toBe(request);
+    const closed = cancelRequest({ request, actor: technician, now: LATER }).after;
+    expect(closed.nextReminderAt).toBeNull();
+    expect(remindDue({ request: closed, actor: technician, now: DAY_LATER }).mails).toEqual([]);
   });
 });

@@ -1,14 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createRequest } from '../../functions/domain/approval-request.js';
-import { TABLE_DEFINITION } from '../../functions/store/table-definition.js';
-import { ensureTable } from '../../local/bootstrap-table.js';
 import { approver, NOW, technician, ticket } from '../domain/fixtures.js';
-import { local } from '../support/api.js';
+import { useOwnTable } from '../support/own-table.js';
 
 /**
  * Faults DynamoDB Local and the SES emulator cannot produce, injected with aws-sdk-client-mock,
@@ -30,22 +27,7 @@ const ses = mockClient(SESv2Client);
 const throttled = Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException', $metadata: {} });
 
 beforeAll(async () => {
-  const tableName = `faults-${randomUUID().slice(0, 8)}`;
-  const { dynamodb, region } = local();
-  await ensureTable({
-    client: new DynamoDBClient({ region, endpoint: dynamodb.endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } }),
-    tableName,
-    definition: TABLE_DEFINITION,
-  });
-  Object.assign(process.env, {
-    TABLE_NAME: tableName,
-    DYNAMODB_ENDPOINT: dynamodb.endpoint,
-    AWS_REGION: region,
-    AWS_ACCESS_KEY_ID: 'x',
-    AWS_SECRET_ACCESS_KEY: 'x',
-    PORTAL_URL: 'https://portal.example/portal/',
-    MAIL_FROM: 'approvals@example.com',
-  });
+  await useOwnTable('faults');
   m = {
     store: await import('../../functions/store/approval-repository.js'),
     outbox: await import('../../functions/store/outbox-repository.js'),

@@ -22,12 +22,20 @@ export function stackClient(info: LocalInfo) {
     endpoint: info.cognito.endpoint,
     credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
   });
-  const dynamo = new DynamoDBClient({ region: info.region, endpoint: info.dynamodb.endpoint, credentials: { accessKeyId: 'x', secretAccessKey: 'x' } });
+  const dynamo = new DynamoDBClient({
+    region: info.region,
+    endpoint: info.dynamodb.endpoint,
+    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
+  });
   const api = new URL(info.apiUrl);
 
   async function signIn(email: string, password: string): Promise<string> {
     const result = await cognito.send(
-      new InitiateAuthCommand({ AuthFlow: 'USER_PASSWORD_AUTH', ClientId: info.cognito.clientId, AuthParameters: { USERNAME: email, PASSWORD: password } }),
+      new InitiateAuthCommand({
+        AuthFlow: 'USER_PASSWORD_AUTH',
+        ClientId: info.cognito.clientId,
+        AuthParameters: { USERNAME: email, PASSWORD: password },
+      }),
     );
     const token = result.AuthenticationResult?.IdToken;
     if (!token) throw new Error(`no token for ${email}: ${result.ChallengeName}`);
@@ -89,7 +97,9 @@ export function stackClient(info: LocalInfo) {
     const reply = await call('PUT', `/directory/approvers/${approverId}`, { token: technician, body: { kind, email, name } });
     if (reply.status !== 201) throw new Error(`PUT approver: ${reply.status} ${reply.text}`);
     const password = 'Test-password-1';
-    await cognito.send(new AdminSetUserPasswordCommand({ UserPoolId: info.cognito.userPoolId, Username: email, Password: password, Permanent: true }));
+    await cognito.send(
+      new AdminSetUserPasswordCommand({ UserPoolId: info.cognito.userPoolId, Username: email, Password: password, Permanent: true }),
+    );
     return { approverId, kind, email, name, password, token: () => signIn(email, password) };
   }
 

@@ -1,12 +1,15 @@
 import { logger } from '../../logger.js';
 import { deliverOutbox } from '../../services/mailer.js';
+import { sendDueReminders } from '../../services/reminders.js';
 import { listDueOutbox } from '../../store/outbox-repository.js';
 
 /**
- * Runs on a schedule: delivers outbox entries that are due again after a failed send (and any
+ * Runs on a schedule: sends the automatic reminders that are due (their mail goes through the
+ * outbox like any other), then delivers outbox entries that are due again after a failed send (and any
  * the stream could not deliver). The claim inside deliverOutbox keeps it from racing the stream.
  */
-export const handler = async (): Promise<{ delivered: number; retryLater: number }> => {
+export const handler = async (): Promise<{ reminded: number; delivered: number; retryLater: number }> => {
+  const reminded = await sendDueReminders();
   const due = await listDueOutbox(new Date());
   let delivered = 0;
   let retryLater = 0;
@@ -15,6 +18,6 @@ export const handler = async (): Promise<{ delivered: number; retryLater: number
     if (outcome === 'done') delivered++;
     if (outcome === 'retry-later') retryLater++;
   }
-  if (due.length > 0) logger.info('sweep finished', { due: due.length, delivered, retryLater });
-  return { delivered, retryLater };
+  if (due.length > 0 || reminded > 0) logger.info('sweep finished', { reminded, due: due.length, delivered, retryLater });
+  return { reminded, delivered, retryLater };
 };

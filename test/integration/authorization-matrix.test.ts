@@ -1,0 +1,205 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { ROUTES } from '../../functions/handlers/routes.js';
+import { call, local, newApprover, signIn, type TestApprover, technicianToken, ticketBody, unique } from '../support/api.js';
+import { type Claims, claimsOf, strangerKey, tokenVariants } from '../support/tokens.js';
+
+/**
+ * Every route × every kind of caller → the status API.md promises. Bad tokens get 401, a token
+ * of the wrong group 403, public routes 200 for everyone. Path ids are real where the answer
+ * depends on them: `user` and `contact` are recipients of the request in the path, `outsider`
+ * (a listed contact) is not, and `delisted` was a recipient before being delisted. A caller
+ * that is allowed to change state gets fresh fixtures of its own, so no cell depends on another.
+ */
+const CALLERS = [
+  'none',
+  'garbage',
+  'expired',
+  'foreignKey',
+  'wrongAudience',
+  'technician',
+  'user',
+  'contact',
+  'delisted',
+  'outsider',
+] as const;
+type CallerName = (typeof CALLERS)[number];
+type Row = Record<CallerName, number>;
+
+// biome-ignore format: one route per line reads as a table
+const EXPECTED: Record<string, Row> = {
+  //                   no token  garbage      expired      signed by another key  aud = other client  group technicians  group users  group contacts  delisted user  contact, not a recipient
+  'health':            { none: 200, garbage: 200, expired: 200, foreignKey: 200, wrongAudience: 200, technician: 200, user: 200, contact: 200, delisted: 200, outsider: 200 },
+  'portal-config':     { none: 200, garbage: 200, expired: 200, foreignKey: 200, wrongAudience: 200, technician: 200, user: 200, contact: 200, delisted: 200, outsider: 200 },
+  'put-approver':      { none: 401, garbage: 401, expired: 401, foreignKey: 401, wrongAudience: 401, technician: 201, user: 403, contact: 403, delisted: 403, outsider: 403 },
+  'list-approvers':    { none: 401, garbage: 401, expired: 401, foreignKey: 401, wrongAudience: 401, technician: 200, user: 403, contact: 403, delisted: 403, outsider: 403 },
+  'delete-approver':   { none: 401, garbage: 401, expired: 401, foreignKey: 401, wrongAudience: 401, technician: 204, user: 403, contact: 403, delisted: 403, outsider: 403 },
+  'list-tickets':      { none: 401, garbage: 401, expired: 401, foreignKey: 401, wrongAudience: 401, technician: 200, user: 403, contact: 403, delisted: 403, outsider: 403 },
+  'put-ticket':        { none: 401, garbage: 401, expired: 401, foreignKey: 401, wrongAudience: 401, technician: 200, user: 403, contact: 403, delisted: 403, outsider: 403 },
+  'get-activity':      { none: 401, garbage: 401, expired: 401, foreignKey: 401, wrongAudience: 401, technician: 200, user: 403, contact: 403, delisted: 403, outsider: 403 },
+  'create-approval':   { none: 401, garbage: 401, expired: 401, foreignKey: 401, wrongAudience: 401, technician: 201, user: 403, contact: 403, delisted: 403, outsider: 403 },
+  'get-approval':      { none: 401, garbage: 401, expired: 401, foreignKey: 401, wrongAudience: 401, technician: 200, user: 403, contact: 403, delisted: 403, outsider: 403 },
+  'cancel-approval':   { none: 401, garbage: 401, expired: 401, foreignKey: 401, wrongAudience: 401, technician: 204, user: 403, contact: 403, delisted: 403, outsider: 403 },
+  'put-recipients':    { none: 401, garbage: 401, expired: 401, foreignKey: 401, wrongAudience: 401, technician: 200, user: 403, contact: 403, delisted: 403, outsider: 403 },
+  'send-reminder':     { none: 401, garbage: 401, expired: 401, foreignKey: 401, wrongAudience: 401, technician: 202, user: 403, contact: 403, delisted: 403, outsider: 403 },
+  'list-my-approvals': { none: 401, garbage: 401, expired: 401, foreignKey: 401, wrongAudience: 401, technician: 403, user: 200, contact: 200, delisted: 403, outsider: 200 },
+  'get-my-approval':   { none: 401, garbage: 401, expired: 401, foreignKey: 401, wrongAudience: 401, technician: 403, user: 200, contact: 200, delisted: 403, outsider: 404 },
+  'respond':           { none: 401, garbage: 401, expired: 401, foreignKey: 401, wrongAudience: 401, technician: 403, user: 200, contact: 200, delisted: 403, outsider: 404 },
+};
+
+interface Probe {
+  path: string;
+  body?: unknown;
+}
+
+describe('authorization matrix: every route × every caller', () => {
+  let technician: string;
+  let user: TestApprover;
+  let contact: TestApprover;
+  let outsider: TestApprover;
+  let bystander: TestApprover;
+  let delistedId: string;
+  const tokens = {} as Record<'technician' | 'user' | 'contact' | 'delisted' | 'outsider', string>;
+  let badTokens: (claims: Claims) => Record<'garbage' | 'expired' | 'foreignKey' | 'wrongAudience', string>;
+  /** A request where user, contact and (before delisting) delisted are recipients; outsider is not. */
+  let main: { ticketId: string; requestId: string };
+  /** An open request that only refused callers aim at. */
+  let spare: { ticketId: string; requestId: string };
+
+  async function open(recipients: string[]) {
+    const ticketId = unique('T');
+    const reply = await call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: ticketBody(recipients) });
+    if (reply.status !== 201) throw new Error(`POST approval: ${reply.status} ${JSON.stringify(reply.body)}`);
+    return { ticketId, requestId: reply.body.id as string };
+  }
+
+  beforeAll(async () => {
+    technician = await technicianToken();
+    const delisted = await newApprover(technician, 'user');
+    [user, contact, outsider, bystander] = [
+      await newApprover(technician, 'user'),
+      await newApprover(technician, 'contact'),
+      await newApprover(technician, 'contact'),
+      await newApprover(technician, 'user'),
+    ];
+    main = await open([user.approverId, contact.approverId, delisted.approverId]);
+    spare = await open([user.approverId, contact.approverId]);
+    Object.assign(tokens, {
+      technician,
+      user: await user.token(),
+      contact: await contact.token(),
+      outsider: await outsider.token(),
+      // Signed in while listed: Cognito keeps the token valid, the API must not.
+      delisted: await delisted.token(),
+    });
+    expect((await call('DELETE', `/directory/approvers/${delisted.approverId}`, { token: technician })).status).toBe(204);
+    delistedId = delisted.approverId;
+    const stranger = strangerKey();
+    badTokens = (claims) => ({
+      garbage: 'garbage',
+      expired: tokenVariants.expired(claims),
+      foreignKey: tokenVariants.foreignKey(claims, stranger),
+      wrongAudience: tokenVariants.wrongAudience(claims),
+    });
+  });
+
+  /** The request each route gets; `fresh` when the caller may change state, so it gets fixtures of its own. */
+  const PROBES: Record<string, (fresh: boolean) => Promise<Probe>> = {
+    health: async () => ({ path: '/health' }),
+    'portal-config': async () => ({ path: '/portal/config' }),
+    'put-approver': async () => {
+      const id = unique('m');
+      return { path: `/directory/approvers/${id}`, body: { kind: 'user', email: `${id}@test.example`, name: 'Matrix Approver' } };
+    },
+    'list-approvers': async () => ({ path: '/directory/approvers' }),
+    'delete-approver': async (fresh) => ({
+      path: `/directory/approvers/${fresh ? (await newApprover(technician, 'contact')).approverId : bystander.approverId}`,
+    }),
+    'list-tickets': async () => ({ path: `/tickets?ids=${main.ticketId},${spare.ticketId}` }),
+    'put-ticket': async (fresh) => ({
+      path: `/tickets/${fresh ? (await open([user.approverId])).ticketId : main.ticketId}`,
+      body: ticketBody([]).ticket,
+    }),
+    'get-activity': async () => ({ path: `/tickets/${main.ticketId}/activity` }),
+    'create-approval': async () => ({ path: `/tickets/${unique('T')}/approval`, body: ticketBody([user.approverId, contact.approverId]) }),
+    'get-approval': async () => ({ path: `/tickets/${main.ticketId}/approval` }),
+    'cancel-approval': async (fresh) => ({ path: `/tickets/${(fresh ? await open([user.approverId]) : spare).ticketId}/approval` }),
+    'put-recipients': async (fresh) => ({
+      path: `/tickets/${(fresh ? await open([user.approverId]) : spare).ticketId}/approval/recipients`,
+      body: { recipients: [user.approverId, contact.approverId] },
+    }),
+    'send-reminder': async (fresh) => ({
+      path: `/tickets/${(fresh ? await open([user.approverId, contact.approverId]) : spare).ticketId}/approval/recipients/${user.approverId}/reminders`,
+    }),
+    'list-my-approvals': async () => ({ path: '/portal/approvals' }),
+    'get-my-approval': async () => ({ path: `/portal/approvals/${main.requestId}` }),
+    respond: async (fresh) => ({
+      path: `/portal/approvals/${(fresh ? await open([user.approverId, contact.approverId]) : main).requestId}/responses`,
+      body: { decision: 'approve', feedback: 'Fine by me.' },
+    }),
+  };
+
+  it('has a row for every route of ROUTES, and a probe for each', () => {
+    expect(Object.keys(EXPECTED).sort()).toEqual(ROUTES.map((r) => r.name).sort());
+    expect(Object.keys(PROBES).sort()).toEqual(ROUTES.map((r) => r.name).sort());
+  });
+
+  it('accepts the minted tokens when nothing is wrong with them (so each 401 below is for its one defect)', async () => {
+    const forTechnician = tokenVariants.valid(claimsOf(technician));
+    const forUser = tokenVariants.valid(claimsOf(tokens.user));
+    expect((await call('GET', '/directory/approvers', { token: forTechnician })).status).toBe(200);
+    expect((await call('GET', '/portal/approvals', { token: forUser })).status).toBe(200);
+  });
+
+  it('takes access tokens as well as ID tokens', async () => {
+    const { email, password } = local().demo.technician;
+    expect((await call('GET', '/directory/approvers', { token: await signIn(email, password, 'access') })).status).toBe(200);
+    expect(
+      (await call('GET', `/portal/approvals/${main.requestId}`, { token: await signIn(user.email, user.password, 'access') })).status,
+    ).toBe(200);
+    expect((await call('GET', '/portal/approvals', { token: await signIn(email, password, 'access') })).status).toBe(403);
+  });
+
+  it.each(ROUTES.map((r) => [`${r.method} ${r.path}`, r] as const))('%s', async (_label, route) => {
+    const expected = EXPECTED[route.name]!;
+    // Bad tokens carry the claims of a caller the route would otherwise accept.
+    const base = claimsOf(route.access !== 'public' && !route.access.includes('technicians') ? tokens.user : technician);
+    const bad = badTokens(base);
+    const actual = {} as Row;
+    const malformed: string[] = [];
+    for (const caller of CALLERS) {
+      const token = caller === 'none' ? undefined : caller in bad ? bad[caller as keyof typeof bad] : tokens[caller as keyof typeof tokens];
+      const probe = await PROBES[route.name]!(expected[caller] < 300);
+      const reply = await call(route.method, probe.path, {
+        ...(token ? { token } : {}),
+        ...(probe.body !== undefined ? { body: probe.body } : {}),
+      });
+      actual[caller] = reply.status;
+      if (reply.status >= 400) {
+        const error = reply.body?.error;
+        // The delisted approver is refused as delisted on the portal, and as of the wrong group elsewhere.
+        const delisted = caller === 'delisted' && route.access !== 'public' && !route.access.includes('technicians');
+        const code = { 401: 'unauthorized', 403: delisted ? 'delisted' : 'forbidden' }[reply.status as 401 | 403];
+        if (typeof error?.code !== 'string' || typeof error?.message !== 'string' || (code && error.code !== code)) {
+          malformed.push(`${caller}: ${reply.status} ${JSON.stringify(reply.body)}`);
+        }
+      }
+    }
+    expect(actual).toEqual(expected);
+    expect(malformed).toEqual([]);
+  });
+
+  it('left the delisted approver delisted and the outsider out of the request', async () => {
+    const listed = await call('GET', '/directory/approvers', { token: technician });
+    const ids = listed.body.approvers.map((a: { approverId: string }) => a.approverId);
+    expect(ids).not.toContain(delistedId);
+    expect(ids).toContain(bystander.approverId);
+    const tab = await call('GET', `/tickets/${main.ticketId}/approval`, { token: technician });
+    expect(tab.body.recipients.map((r: { approverId: string }) => r.approverId)).not.toContain(outsider.approverId);
+    const untouched = await call('GET', `/tickets/${spare.ticketId}/approval`, { token: technician });
+    expect(untouched.body.status).toBe('pending');
+    expect(untouched.body.recipients.map((r: { status: string; reminders: number }) => [r.status, r.reminders])).toEqual([
+      ['pending', 0],
+      ['pending', 0],
+    ]);
+  });
+});
