@@ -6,10 +6,10 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { JOBS, ROUTES } from '../functions/handlers/routes.js';
 import { TABLE_DEFINITION } from '../functions/store/table-definition.js';
-import { type UserPoolIds, ensureUserPool } from './bootstrap-cognito.js';
+import { ensureUserPool, type UserPoolIds } from './bootstrap-cognito.js';
 import { ensureTable } from './bootstrap-table.js';
 import { type Emulator, startCognitoLocal, startDynamoDbLocal, startSesLocal } from './emulators.js';
-import { type HttpHandler, createGateway } from './gateway.js';
+import { createGateway, type HttpHandler } from './gateway.js';
 import type { LocalInfo } from './local-info.js';
 import { seedDemo } from './seed.js';
 import type { LocalSettings } from './settings.js';
@@ -62,7 +62,11 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     });
     const cognito = new CognitoIdentityProviderClient({ region: settings.region, endpoint: cognitoLocal.endpoint, credentials });
     const stateFile = join(settings.stateDir, 'state.json');
-    const pool = await ensureUserPool({ client: cognito, poolName: 'signoff', ...(readState(stateFile).pool ? { existing: readState(stateFile).pool } : {}) });
+    const pool = await ensureUserPool({
+      client: cognito,
+      poolName: 'signoff',
+      ...(readState(stateFile).pool ? { existing: readState(stateFile).pool } : {}),
+    });
     writeFileSync(stateFile, JSON.stringify({ pool }, null, 2));
 
     const apiUrl = `http://127.0.0.1:${settings.port}`;
@@ -87,7 +91,11 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     const gateway = createGateway({
       routes: ROUTES,
       loadHandler: (entry) => load<HttpHandler>(entry),
-      verifier: createTokenVerifier({ cognitoEndpoint: cognitoLocal.endpoint, userPoolId: pool.userPoolId, clientIds: [pool.portalClientId, pool.helpdeskClientId] }),
+      verifier: createTokenVerifier({
+        cognitoEndpoint: cognitoLocal.endpoint,
+        userPoolId: pool.userPoolId,
+        clientIds: [pool.portalClientId, pool.helpdeskClientId],
+      }),
       ...(existsSync(portalDir) ? { staticPortal: { dir: portalDir, connectSrc: [cognitoLocal.endpoint], prefix: '/portal/' } } : {}),
       logger: { info: () => {}, error: (message, error) => console.error(`[gateway] ${message}`, error) },
     });
@@ -119,7 +127,12 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       portalUrl,
       region: settings.region,
       dynamodb: { endpoint: dynamo.endpoint, tableName: settings.tableName },
-      cognito: { endpoint: cognitoLocal.endpoint, userPoolId: pool.userPoolId, clientId: pool.portalClientId, helpdeskClientId: pool.helpdeskClientId },
+      cognito: {
+        endpoint: cognitoLocal.endpoint,
+        userPoolId: pool.userPoolId,
+        clientId: pool.portalClientId,
+        helpdeskClientId: pool.helpdeskClientId,
+      },
       ses: { endpoint: ses.endpoint, storeUrl: `${ses.endpoint}/store`, viewerUrl: `${ses.endpoint}/` },
       demo,
     };

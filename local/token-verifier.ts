@@ -18,7 +18,7 @@
  *   USER_PASSWORD_AUTH sign-in.
  */
 import { JwtVerifier } from 'aws-jwt-verify';
-import { JwtInvalidAudienceError, KidNotFoundInJwksError } from 'aws-jwt-verify/error';
+import { JwtExpiredError, JwtInvalidAudienceError, KidNotFoundInJwksError } from 'aws-jwt-verify/error';
 import type { Jwks } from 'aws-jwt-verify/jwk';
 import type { JwtPayload } from 'aws-jwt-verify/jwt-model';
 
@@ -34,6 +34,8 @@ const isIn = (allowed: readonly string[], value: unknown) => typeof value === 's
 
 /** HTTP API checks `aud` when the token has one (ID tokens), else `client_id` (access tokens). */
 const checkAudience = (clientIds: readonly string[]) => (props: { payload: JwtPayload }) => {
+  // API Gateway's JWT authorizer requires exp; aws-jwt-verify only checks it when present.
+  if (typeof props.payload.exp !== 'number') throw new JwtExpiredError('token has no exp claim', undefined);
   const { aud, client_id: clientId } = props.payload;
   const accepted =
     aud !== undefined ? (Array.isArray(aud) ? aud : [aud]).some((value) => isIn(clientIds, value)) : isIn(clientIds, clientId);

@@ -5,8 +5,9 @@ import { APPROVER_KINDS } from '../domain/types.js';
 export const LIMITS = {
   /**
    * Recipients per request: 50. A create writes request + recipients + ticket + activity +
-   * outbox in one 100-action transaction, and an edit may replace the whole list; beyond 50
-   * approvers an approval is a broadcast, not a sign-off.
+   * outbox in one transaction (at most 100 actions), so any list fits; an edit fits too unless it
+   * swaps out more than ~47 people at once (then 422 too_many_changes: cancel and ask anew).
+   * Beyond 50 approvers an approval is a broadcast, not a sign-off.
    */
   recipients: 50,
   feedback: 4000,

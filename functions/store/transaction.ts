@@ -32,9 +32,13 @@ export class StaleStateError extends ConflictError {
 export async function transact(writes: TxWrite[]): Promise<void> {
   if (writes.length === 0) return;
   if (writes.length > MAX_TRANSACTION_ITEMS) {
-    throw new UnprocessableError('too_many_changes', 'This change touches too many recipients at once; make it in two steps.', {
-      details: { items: writes.length, limit: MAX_TRANSACTION_ITEMS },
-    });
+    throw new UnprocessableError(
+      'too_many_changes',
+      'This edit changes too many recipients at once; change fewer at a time, or cancel the request and ask anew.',
+      {
+        details: { items: writes.length, limit: MAX_TRANSACTION_ITEMS },
+      },
+    );
   }
   try {
     await documents.send(new TransactWriteCommand({ TransactItems: writes.map((w) => w.item) }));

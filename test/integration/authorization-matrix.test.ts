@@ -1,7 +1,8 @@
+import { createHmac, createPublicKey } from 'node:crypto';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ROUTES } from '../../functions/handlers/routes.js';
 import { call, local, newApprover, signIn, type TestApprover, technicianToken, ticketBody, unique } from '../support/api.js';
-import { type Claims, claimsOf, strangerKey, tokenVariants } from '../support/tokens.js';
+import { type Claims, claimsOf, cognitoLocalKey, mintToken, strangerKey, tokenVariants } from '../support/tokens.js';
 
 /**
  * Every route × every kind of caller → the status API.md promises. Bad tokens get 401, a token
@@ -25,9 +26,15 @@ const CALLERS = [
 type CallerName = (typeof CALLERS)[number];
 type Row = Record<CallerName, number>;
 
+/**
+ * none: no Authorization header · garbage: `Bearer garbage` · expired: exp in the past ·
+ * foreignKey: signed by a fresh RSA key under cognito-local's kid · wrongAudience: aud = another
+ * client id · technician / user / contact: signed in through Cognito, in that group ·
+ * delisted: a user signed in while listed, then delisted · outsider: a listed contact who is not
+ * a recipient of the request in the path.
+ */
 // biome-ignore format: one route per line reads as a table
 const EXPECTED: Record<string, Row> = {
-  //                   no token  garbage      expired      signed by another key  aud = other client  group technicians  group users  group contacts  delisted user  contact, not a recipient
   'health':            { none: 200, garbage: 200, expired: 200, foreignKey: 200, wrongAudience: 200, technician: 200, user: 200, contact: 200, delisted: 200, outsider: 200 },
   'portal-config':     { none: 200, garbage: 200, expired: 200, foreignKey: 200, wrongAudience: 200, technician: 200, user: 200, contact: 200, delisted: 200, outsider: 200 },
   'put-approver':      { none: 401, garbage: 401, expired: 401, foreignKey: 401, wrongAudience: 401, technician: 201, user: 403, contact: 403, delisted: 403, outsider: 403 },
@@ -148,6 +155,35 @@ describe('authorization matrix: every route × every caller', () => {
     const forUser = tokenVariants.valid(claimsOf(tokens.user));
     expect((await call('GET', '/directory/approvers', { token: forTechnician })).status).toBe(200);
     expect((await call('GET', '/portal/approvals', { token: forUser })).status).toBe(200);
+  });
+
+  it('refuses other forgeries with 401: alg none, HS256 keyed with the public key, another pool, nbf ahead, unknown kid, no exp', async () => {
+    const { endpoint, userPoolId } = local().cognito;
+    const publicPem = createPublicKey(cognitoLocalKey).export({ type: 'spki', format: 'pem' });
+    const now = Math.floor(Date.now() / 1000);
+    const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+    const unsigned = (header: object, claims: Claims) => `${b64(header)}.${b64(claims)}`;
+    for (const [who, route] of [
+      [technician, '/directory/approvers'],
+      [tokens.user, '/portal/approvals'],
+    ] as const) {
+      const claims = { ...claimsOf(who), iat: now - 60, exp: now + 3600 };
+      const hs256 = unsigned({ alg: 'HS256', typ: 'JWT', kid: 'CognitoLocal' }, claims);
+      const forgeries = {
+        'alg none': `${unsigned({ alg: 'none', typ: 'JWT', kid: 'CognitoLocal' }, claims)}.`,
+        'HS256 with the public key': `${hs256}.${createHmac('sha256', publicPem).update(hs256).digest('base64url')}`,
+        'another pool': mintToken({ ...claims, iss: `${endpoint}/${userPoolId.split('_')[0]}_SomeOther` }),
+        'nbf in the future': mintToken({ ...claims, nbf: now + 600 }),
+        'unknown kid': mintToken(claims, cognitoLocalKey, 'SomeOtherKid'),
+        'no exp (a token that never expires)': mintToken(Object.fromEntries(Object.entries(claims).filter(([k]) => k !== 'exp'))),
+      };
+      const statuses = Object.fromEntries(
+        await Promise.all(
+          Object.entries(forgeries).map(async ([name, token]) => [name, (await call('GET', route, { token })).status] as const),
+        ),
+      );
+      expect(statuses).toEqual(Object.fromEntries(Object.keys(forgeries).map((name) => [name, 401])));
+    }
   });
 
   it('takes access tokens as well as ID tokens', async () => {

@@ -1,6 +1,6 @@
 import { request as httpRequest } from 'node:http';
 import { AdminSetUserPasswordCommand, CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
-import { DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { LocalInfo } from '../../local/local-info.js';
 import { ticketBody, unique } from './api.js';
 
@@ -12,6 +12,7 @@ import { ticketBody, unique } from './api.js';
 export interface RawReply {
   status: number;
   text: string;
+  // biome-ignore lint/suspicious/noExplicitAny: replies are JSON of any shape, as in api.ts
   body: any;
   headers: Record<string, string | string[] | undefined>;
 }
@@ -117,7 +118,7 @@ export function stackClient(info: LocalInfo) {
    */
   async function dumpTable(): Promise<string[]> {
     const items: string[] = [];
-    let ExclusiveStartKey: Record<string, any> | undefined;
+    let ExclusiveStartKey: Record<string, AttributeValue> | undefined;
     do {
       const page = await dynamo.send(new ScanCommand({ TableName: info.dynamodb.tableName, ConsistentRead: true, ExclusiveStartKey }));
       for (const item of page.Items ?? []) items.push(canonical(item));
