@@ -1,0 +1,197 @@
+/**
+ * Measurement 4: each handler's deployed bundle against its floor, a bare entry importing only
+ * the same SDK clients and commands: size (lib/bundle-size.ts) and cold import time, the median
+ * of fresh `node` processes that import the file and nothing else.
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { build } from 'esbuild';
+import {
+  ALL_HANDLERS,
+  BUNDLE_BUDGET_RATIO,
+  type BundleSize,
+  esbuildOptions,
+  floorSource,
+  measureBundles,
+  REPO_ROOT,
+} from '../lib/bundle-size.js';
+import { atMost, type Row, type Section, table, verdict } from './report.js';
+import { median } from './stats.js';
+
+export const IMPORT_BUDGET_RATIO = 1.3;
+const RUNS = 5;
+
+interface Measured extends BundleSize {
+  importMs: number;
+  floorImportMs: number;
+  /** False for a handler that imports no SDK client: its floor is an empty module. */
+  hasFloor: boolean;
+}
+
+const IMPORT_SCRIPT = 'const t = performance.now(); await import(process.argv[1]); console.log(performance.now() - t);';
+
+function importOnce(file: string): number {
+  const out = execFileSync(process.execPath, ['--input-type=module', '-e', IMPORT_SCRIPT, pathToFileURL(file).href], {
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH ?? '' },
+    // The SDK's Node-version notice goes to stderr, alike for bundle and floor.
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
+  return Number(out.trim().split('\n').pop());
+}
+
+/** Writes every handler bundle and each distinct floor to `dir`; returns the floor file per handler. */
+async function writeBundles(dir: string, sizes: BundleSize[]): Promise<Map<string, string>> {
+  const { outExtension: _ext, ...options } = esbuildOptions();
+  await build({
+    ...esbuildOptions(),
+    absWorkingDir: REPO_ROOT,
+    outdir: dir,
+    write: true,
+    metafile: false,
+    entryPoints: ALL_HANDLERS.map((e) => ({ in: e.entry, out: e.name })),
+  });
+  const floorFiles = new Map<string, string>();
+  const bySource = new Map<string, string>();
+  for (const size of sizes) {
+    const source = floorSource(size.sdkImports);
+    let file = bySource.get(source);
+    if (!file) {
+      file = join(dir, `floor-${bySource.size}.mjs`);
+      bySource.set(source, file);
+      await build({
+        ...options,
+        absWorkingDir: REPO_ROOT,
+        outfile: file,
+        write: true,
+        metafile: false,
+        stdin: { contents: source, resolveDir: REPO_ROOT, sourcefile: `floor-${size.name}.js`, loader: 'js' },
+      });
+    }
+    floorFiles.set(size.name, file);
+  }
+  return floorFiles;
+}
+
+export async function measureHandlerBundles(): Promise<{ rows: Row[]; section: Section }> {
+  const dir = mkdtempSync(join(tmpdir(), 'signoff-bench-bundles-'));
+  try {
+    const sizes = await measureBundles({ outdir: dir });
+    const floorFiles = await writeBundles(dir, sizes);
+    for (const s of sizes) {
+      const written = statSync(join(dir, `${s.name}.mjs`)).size;
+      if (written !== s.bytes) console.error(`[bench] ${s.name}: written bundle ${written} B, measureBundles said ${s.bytes} B`);
+    }
+    // Each handler is timed right next to its floor, in alternating order, so drift on the
+    // machine (other work, thermal) hits both alike.
+    const times = new Map(sizes.map((s) => [s.name, { handler: [] as number[], floor: [] as number[] }]));
+    for (let run = 0; run < RUNS; run++) {
+      for (const s of sizes) {
+        const t = times.get(s.name)!;
+        const handler = () => t.handler.push(importOnce(join(dir, `${s.name}.mjs`)));
+        const floor = () => t.floor.push(importOnce(floorFiles.get(s.name)!));
+        if (run % 2 === 0) {
+          handler();
+          floor();
+        } else {
+          floor();
+          handler();
+        }
+      }
+    }
+    const measured: Measured[] = sizes.map((s) => ({
+      ...s,
+      importMs: median(times.get(s.name)!.handler),
+      floorImportMs: median(times.get(s.name)!.floor),
+      hasFloor: Object.keys(s.sdkImports).length > 0,
+    }));
+    return { rows: summaryRows(measured), section: detail(measured) };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+const kib = (bytes: number) => `${(bytes / 1024).toFixed(1)} KiB`;
+const ms = (v: number) => `${v.toFixed(1)} ms`;
+
+function summaryRows(all: Measured[]): Row[] {
+  const withFloor = all.filter((m) => m.hasFloor);
+  const worst = (ratio: (m: Measured) => number) => withFloor.reduce((a, b) => (ratio(b) > ratio(a) ? b : a));
+  const sizeRatio = (m: Measured) => m.bytes / m.floorBytes;
+  const importRatio = (m: Measured) => m.importMs / m.floorImportMs;
+  const over = (ratio: (m: Measured) => number, goal: number) => withFloor.filter((m) => ratio(m) > goal);
+  const bySize = worst(sizeRatio);
+  const byImport = worst(importRatio);
+  const sizeOver = over(sizeRatio, BUNDLE_BUDGET_RATIO);
+  const importOver = over(importRatio, IMPORT_BUDGET_RATIO);
+  return [
+    {
+      measurement: `4. bundle size, worst handler (${bySize.name})`,
+      figure: kib(bySize.bytes),
+      floor: kib(bySize.floorBytes),
+      ratio: sizeRatio(bySize),
+      goal: atMost(BUNDLE_BUDGET_RATIO),
+      note: `${sizeOver.length} of ${withFloor.length} handlers over (${sizeOver.map((m) => m.name).join(', ') || 'none'}); see the bundle table`,
+    },
+    {
+      measurement: `4. cold import, worst handler (${byImport.name})`,
+      figure: ms(byImport.importMs),
+      floor: ms(byImport.floorImportMs),
+      ratio: importRatio(byImport),
+      goal: atMost(IMPORT_BUDGET_RATIO),
+      note: `${importOver.length} of ${withFloor.length} handlers over (${importOver.map((m) => m.name).join(', ') || 'none'}); median of ${RUNS} fresh processes`,
+    },
+  ];
+}
+
+function detail(all: Measured[]): Section {
+  const rows = all.map((m) => {
+    const sizeRatio = m.hasFloor ? m.bytes / m.floorBytes : null;
+    const importRatio = m.hasFloor ? m.importMs / m.floorImportMs : null;
+    const top = m.byPackage
+      .filter(([pkg]) => !pkg.startsWith('@aws-sdk/') && !pkg.startsWith('@smithy/'))
+      .slice(0, 3)
+      .map(([pkg, bytes]) => `${pkg} ${kib(bytes)}`)
+      .join(', ');
+    return [
+      m.name,
+      kib(m.bytes),
+      kib(m.floorBytes),
+      sizeRatio === null ? '—' : `${sizeRatio.toFixed(2)}×`,
+      verdict({ ratio: sizeRatio, goal: atMost(BUNDLE_BUDGET_RATIO) }),
+      ms(m.importMs),
+      ms(m.floorImportMs),
+      importRatio === null ? '—' : `${importRatio.toFixed(2)}×`,
+      verdict({ ratio: importRatio, goal: atMost(IMPORT_BUDGET_RATIO) }),
+      top,
+    ];
+  });
+  return {
+    title: 'Bundles: size and cold import per handler',
+    body: [
+      `Minified ESM bundles as NodejsFunction builds them (lib/bundling.ts); the floor imports only the handler's SDK clients and commands. ` +
+        `Import time: median of ${RUNS} fresh \`node --input-type=module\` processes timing \`await import(bundle)\`, each next to a run of its floor. ` +
+        'Handlers that import no SDK client have an empty floor, so their ratio is not meaningful (—).',
+      '',
+      table(
+        [
+          'handler',
+          'bundle',
+          'floor',
+          'size ratio',
+          `≤ ${BUNDLE_BUDGET_RATIO}×`,
+          'import',
+          'floor import',
+          'import ratio',
+          `≤ ${IMPORT_BUDGET_RATIO}×`,
+          'largest non-SDK parts',
+        ],
+        rows,
+        ['l', 'r', 'r', 'r', 'l', 'r', 'r', 'r', 'l', 'l'],
+      ),
+    ].join('\n'),
+  };
+}

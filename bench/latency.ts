@@ -1,0 +1,59 @@
+/**
+ * Measurement 1: the Approvals tab through the gateway (JWT check, handler, one Query, view)
+ * against its floor, the same item collection fetched with one raw SDK Query from here.
+ */
+import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
+import type { Api } from './api.js';
+import { atMost, type Row } from './report.js';
+import { LOCAL_CREDENTIALS } from './stack.js';
+import { percentile } from './stats.js';
+
+const WARM_UP = 30;
+const REQUESTS = 300;
+
+export async function measureTabLatency(api: Api, technician: string, ticketId: string, recipients: number): Promise<Row[]> {
+  const { info } = api;
+  const dynamodb = new DynamoDBClient({ region: info.region, endpoint: info.dynamodb.endpoint, credentials: LOCAL_CREDENTIALS });
+  // The floor: what store/approval-repository.ts loadTab asks DynamoDB for.
+  const query = new QueryCommand({
+    TableName: info.dynamodb.tableName,
+    KeyConditionExpression: 'pk = :pk AND sk >= :req',
+    ExpressionAttributeValues: { ':pk': { S: `TICKET#${ticketId}` }, ':req': { S: 'REQ#' } },
+    ScanIndexForward: false,
+    ConsistentRead: true,
+  });
+  const viaApi = async () => {
+    const started = performance.now();
+    const reply = await api.call('GET', `/tickets/${ticketId}/approval`, { token: technician });
+    if (reply.status !== 200) throw new Error(`GET approval tab: ${reply.status} ${JSON.stringify(reply.body)}`);
+    return performance.now() - started;
+  };
+  const viaQuery = async () => {
+    const started = performance.now();
+    const page = await dynamodb.send(query);
+    if (!page.Items?.length) throw new Error('raw Query found nothing');
+    return performance.now() - started;
+  };
+  for (let i = 0; i < WARM_UP; i++) {
+    await viaApi();
+    await viaQuery();
+  }
+  // Interleaved, so whatever else the machine does hits both alike.
+  const api_: number[] = [];
+  const raw: number[] = [];
+  for (let i = 0; i < REQUESTS; i++) {
+    api_.push(await viaApi());
+    raw.push(await viaQuery());
+  }
+  dynamodb.destroy();
+  const ms = (v: number) => `${v.toFixed(2)} ms`;
+  const row = (p: number): Row => ({
+    measurement: `1. Approvals tab GET, p${p}`,
+    figure: ms(percentile(api_, p)),
+    floor: ms(percentile(raw, p)),
+    ratio: percentile(api_, p) / percentile(raw, p),
+    goal: atMost(3),
+    note: `${REQUESTS} sequential requests after ${WARM_UP} warm-up, ${recipients} recipients; floor: one raw Query`,
+  });
+  return [row(50), row(99)];
+}

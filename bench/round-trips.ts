@@ -1,0 +1,247 @@
+/**
+ * Measurement 3: DynamoDB round trips per route, counted in this process (see in-process.ts),
+ * against the minimum the design needs. Each route runs once on a quiet request (its mails
+ * delivered first, so the mailer's writes cannot collide); then, as a diagnostic, 50 decisions
+ * run concurrently in-process to show what contention costs.
+ */
+import { randomUUID } from 'node:crypto';
+import { type Api, type BenchApprover, claimsOf, ticketBody } from './api.js';
+import type { DynamoCall, Harness, InvokeInput } from './in-process.js';
+import { atMost, type Row, type Section, table } from './report.js';
+import { waitForMails } from './ses-store.js';
+import { sleep } from './stats.js';
+
+interface Step {
+  name: string;
+  input: InvokeInput;
+  expect: number;
+  /** The calls the design needs. */
+  minimum: string[];
+  /** Mails of the request that must have gone out (and been recorded) before the next step. */
+  mailsAfter?: number;
+}
+
+const tally = (calls: string[]) => {
+  const counts = new Map<string, number>();
+  for (const c of calls) counts.set(c, (counts.get(c) ?? 0) + 1);
+  return counts;
+};
+const describe = (calls: string[]) => [...tally(calls)].map(([command, n]) => (n > 1 ? `${n}× ${command}` : command)).join(' + ') || 'none';
+
+/** What the counted calls have beyond the minimum (a multiset difference). */
+function extra(counted: string[], minimum: string[]): string[] {
+  const left = tally(minimum);
+  return counted.filter((c) => {
+    const n = left.get(c) ?? 0;
+    if (n > 0) left.set(c, n - 1);
+    return n === 0;
+  });
+}
+
+export async function measureRoundTrips(
+  api: Api,
+  harness: Harness,
+  technicianToken: string,
+  approvers: BenchApprover[],
+): Promise<{ rows: Row[]; sections: Section[] }> {
+  const [a1, a2, a3] = approvers as [BenchApprover, BenchApprover, BenchApprover];
+  const technician = claimsOf(technicianToken);
+  const ticketId = `rt-${randomUUID().slice(0, 8)}`;
+  let requestId = '';
+  const steps: ((requestId: string) => Step)[] = [
+    () => ({
+      name: 'create request (2 recipients)',
+      input: {
+        route: 'create-approval',
+        claims: technician,
+        pathParameters: { ticketId },
+        body: ticketBody([a1.approverId, a2.approverId], ticketId),
+      },
+      expect: 201,
+      minimum: ['BatchGetItem', 'TransactWriteItems'],
+      mailsAfter: 2,
+    }),
+    () => ({
+      name: 'Approvals tab',
+      input: { route: 'get-approval', claims: technician, pathParameters: { ticketId } },
+      expect: 200,
+      minimum: ['Query'],
+    }),
+    () => ({
+      name: 'ticket column (2 tickets)',
+      input: { route: 'list-tickets', claims: technician, query: { ids: `${ticketId},rt-none` } },
+      expect: 200,
+      minimum: ['BatchGetItem'],
+    }),
+    () => ({
+      name: 'activity',
+      input: { route: 'get-activity', claims: technician, pathParameters: { ticketId } },
+      expect: 200,
+      minimum: ['Query'],
+    }),
+    (id) => ({
+      name: 'portal: get request',
+      input: { route: 'get-my-approval', claims: claimsOf(a1.token), pathParameters: { requestId: id } },
+      expect: 200,
+      minimum: ['GetItem', 'Query'],
+    }),
+    () => ({
+      name: 'portal: my approvals',
+      input: { route: 'list-my-approvals', claims: claimsOf(a1.token) },
+      expect: 200,
+      minimum: ['GetItem', 'Query', 'BatchGetItem'],
+    }),
+    (id) => ({
+      name: 'portal: decision',
+      input: { route: 'respond', claims: claimsOf(a1.token), pathParameters: { requestId: id }, body: { decision: 'approve' } },
+      expect: 200,
+      minimum: ['GetItem', 'Query', 'TransactWriteItems'],
+    }),
+    () => ({
+      name: 'edit recipients (1 newcomer)',
+      input: {
+        route: 'put-recipients',
+        claims: technician,
+        pathParameters: { ticketId },
+        body: { recipients: [a1.approverId, a2.approverId, a3.approverId] },
+      },
+      expect: 200,
+      minimum: ['Query', 'BatchGetItem', 'TransactWriteItems'],
+      mailsAfter: 3,
+    }),
+    () => ({
+      name: 'edit recipients (no newcomer)',
+      input: {
+        route: 'put-recipients',
+        claims: technician,
+        pathParameters: { ticketId },
+        body: { recipients: [a1.approverId, a2.approverId] },
+      },
+      expect: 200,
+      minimum: ['Query', 'TransactWriteItems'],
+    }),
+    () => ({
+      name: 'reminder',
+      input: { route: 'send-reminder', claims: technician, pathParameters: { ticketId, approverId: a2.approverId } },
+      expect: 202,
+      minimum: ['Query', 'TransactWriteItems'],
+      mailsAfter: 4,
+    }),
+    () => ({
+      name: 'cancel',
+      input: { route: 'cancel-approval', claims: technician, pathParameters: { ticketId } },
+      expect: 204,
+      minimum: ['Query', 'TransactWriteItems'],
+    }),
+    () => {
+      const bigTicket = `rt-${randomUUID().slice(0, 8)}`;
+      const ids = approvers.map((a) => a.approverId);
+      return {
+        name: `create request (${ids.length} recipients)`,
+        input: { route: 'create-approval', claims: technician, pathParameters: { ticketId: bigTicket }, body: ticketBody(ids, bigTicket) },
+        expect: 201,
+        minimum: ['BatchGetItem', 'TransactWriteItems'],
+      };
+    },
+  ];
+
+  const rows: Row[] = [];
+  const detail: string[][] = [];
+  for (const make of steps) {
+    const step = make(requestId);
+    const result = await harness.invoke(step.input);
+    if (step.input.route === 'create-approval' && !requestId) requestId = String(result.body?.id ?? '');
+    const counted = result.calls.map((c) => c.command);
+    const failed = result.calls.filter((c) => c.error).map((c) => `${c.command}: ${c.error}`);
+    const more = extra(counted, step.minimum);
+    const statusNote = result.status === step.expect ? '' : `answered ${result.status}, expected ${step.expect}; `;
+    rows.push({
+      measurement: `3. round trips: ${step.name}`,
+      figure: String(counted.length),
+      floor: String(step.minimum.length),
+      ratio: counted.length / step.minimum.length,
+      goal: atMost(1),
+      note: `${statusNote}${describe(counted)}${more.length ? ` (beyond the design: ${describe(more)})` : ''}${failed.length ? `; failed: ${failed.join(', ')}` : ''}`,
+    });
+    const timedCalls = result.calls.map((c) => `${c.command} ${c.ms.toFixed(1)}`).join(' + ');
+    detail.push([
+      step.name,
+      step.input.route,
+      String(result.status),
+      describe(counted),
+      describe(step.minimum),
+      String(result.attempts),
+      timedCalls,
+      result.ms.toFixed(1),
+    ]);
+    if (step.mailsAfter && requestId) {
+      await waitForMails(api.info, requestId, step.mailsAfter);
+      await sleep(300); // the mailer records each mail right after SES took it
+    }
+  }
+
+  const contention = await contendedDecisions(api, harness, technicianToken, approvers);
+  return {
+    rows,
+    sections: [
+      {
+        title: 'Round trips: per route',
+        body: [
+          `Counted by a middleware on the DynamoDB client of functions/store/client.ts, with the handlers invoked in the benchmark process ` +
+            `(payload 2.0 events carrying the real tokens' claims as the gateway hands them over). ${harness.documentClientCheck}. ` +
+            '`attempts` counts HTTP requests, including SDK retries.',
+          '',
+          table(['step', 'route', 'status', 'counted', 'design minimum', 'attempts', 'each call (ms)', 'handler (ms)'], detail, [
+            'l',
+            'l',
+            'l',
+            'l',
+            'l',
+            'r',
+            'l',
+            'r',
+          ]),
+        ].join('\n'),
+      },
+      contention,
+    ],
+  };
+}
+
+/** Diagnostic: every approver of a 50-recipient request decides at once, in this process. */
+async function contendedDecisions(api: Api, harness: Harness, technicianToken: string, approvers: BenchApprover[]): Promise<Section> {
+  const { requestId } = await api.createRequest(
+    technicianToken,
+    approvers.map((a) => a.approverId),
+    'contend',
+  );
+  await waitForMails(api.info, requestId, approvers.length);
+  await sleep(300);
+  const started = performance.now();
+  const seen = await harness.counting(() =>
+    Promise.all(
+      approvers.map((a) =>
+        harness.run({ route: 'respond', claims: claimsOf(a.token), pathParameters: { requestId }, body: { decision: 'approve' } }),
+      ),
+    ),
+  );
+  const ms = performance.now() - started;
+  const statuses = tally(seen.value.map((r) => String(r.status)));
+  const byOutcome = (calls: DynamoCall[]) => describe(calls.map((c) => (c.error ? `${c.command} (${c.error})` : c.command)));
+  const meanMs = (command: string) => {
+    const of = seen.calls.filter((c) => c.command === command);
+    return of.length ? `${command} ${(of.reduce((sum, c) => sum + c.ms, 0) / of.length).toFixed(1)} ms` : '';
+  };
+  const n = approvers.length;
+  return {
+    title: 'Round trips: 50 concurrent decisions (diagnostic)',
+    body: [
+      `All ${n} approvers of one request decide at once, handlers invoked in the benchmark process (no gateway): ` +
+        `${ms.toFixed(0)} ms wall, ${((statuses.get('200') ?? 0) / (ms / 1000)).toFixed(1)} decisions/s; replies ${describe(seen.value.map((r) => String(r.status)))}.`,
+      '',
+      `DynamoDB calls: ${seen.calls.length} for ${n} decisions (${(seen.calls.length / n).toFixed(1)} per decision, design minimum 3), ` +
+        `${seen.attempts} HTTP attempts: ${byOutcome(seen.calls)}. Mean call time under this load: ` +
+        `${['GetItem', 'Query', 'TransactWriteItems'].map(meanMs).filter(Boolean).join(', ')}.`,
+    ].join('\n'),
+  };
+}
