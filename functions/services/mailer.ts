@@ -10,10 +10,11 @@ import { loadRequest } from '../store/approval-repository.js';
 import {
   claimOutbox,
   completeOutbox,
+  markMailDone,
   type OutboxEntry,
   type OutboxMail,
-  recordMailDone,
   recordMailFailure,
+  recordSentMails,
 } from '../store/outbox-repository.js';
 import { SYSTEM_MAILER } from './actors.js';
 
@@ -51,11 +52,12 @@ export async function deliverOutbox(id: string, now = new Date()): Promise<Deliv
   if (!entry) return 'not-claimed';
   const request = await loadRequest(entry.requestId);
   const failures: { mail: OutboxMail; error: Error }[] = [];
-  const pending = entry.mails.map((mail, index) => ({ mail, index })).filter(({ mail }) => !mail.doneAt);
+  const mails = entry.mails.map((mail) => ({ ...mail }));
+  const pending = mails.map((mail, index) => ({ mail, index })).filter(({ mail }) => !mail.doneAt);
   await eachWithConcurrency(pending, 8, async ({ mail, index }) => {
     const at = new Date().toISOString();
     if (isObsolete(mail, request)) {
-      await recordMailDone(entry, index, 'skipped', at, []);
+      await markMailDone(entry, index, 'skipped', at);
       return;
     }
     const recipient = request!.recipients.find((r) => r.approverId === mail.approverId)!;
@@ -65,13 +67,21 @@ export async function deliverOutbox(id: string, now = new Date()): Promise<Deliv
       failures.push({ mail, error: error as Error });
       return;
     }
+    await markMailDone(entry, index, 'sent', at);
+    Object.assign(mail, { doneAt: at, outcome: 'sent' });
+  });
+  // Everything sent and not yet on the recipients and in the log, this attempt's or a crashed one's.
+  const unrecorded = mails.flatMap((mail, index) => {
+    if (mail.outcome !== 'sent' || mail.recordedAt || !mail.doneAt) return [];
+    const email = request?.recipients.find((r) => r.approverId === mail.approverId)?.email ?? '';
     const event = activity(
       'mail_sent',
-      { at, actor: SYSTEM_MAILER, requestId: entry.requestId },
-      { approverId: mail.approverId, mail: mail.kind, email: recipient.email },
+      { at: mail.doneAt, actor: SYSTEM_MAILER, requestId: entry.requestId },
+      { approverId: mail.approverId, mail: mail.kind, email },
     );
-    await recordMailDone(entry, index, 'sent', at, [event]);
+    return [{ index, mail, at: mail.doneAt, event }];
   });
+  await recordSentMails(entry, unrecorded);
   if (failures.length === 0) {
     await completeOutbox(entry, new Date());
     return 'done';

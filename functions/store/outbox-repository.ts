@@ -11,6 +11,8 @@ import { type TxWrite, transact } from './transaction.js';
 export interface OutboxMail extends MailJob {
   doneAt: string | null;
   outcome: 'sent' | 'skipped' | null;
+  /** When the sent mail was written to its recipient and the activity log. */
+  recordedAt?: string | null;
 }
 
 export interface OutboxEntry {
@@ -40,7 +42,7 @@ export function outboxWrite(request: ApprovalRequest, mails: MailJob[]): TxWrite
           id,
           requestId: request.id,
           ticketId: request.ticketId,
-          mails: mails.map((m) => ({ ...m, doneAt: null, outcome: null })),
+          mails: mails.map((m) => ({ ...m, doneAt: null, outcome: null, recordedAt: null })),
           attempts: 0,
           lastError: null,
           createdAt: request.updatedAt,
@@ -95,33 +97,40 @@ function recipientKey(entry: OutboxEntry, approverId: string) {
 }
 
 /**
- * Records one mail as sent (or skipped) the moment it leaves, so a later retry of the entry
- * never sends it again; on the recipient, `sentAt` for the request mail and a cleared error.
+ * Marks one mail done the moment it left (or was found obsolete), so that no later attempt sends
+ * it again. A single-item update: the mailer's parallel sends each mark their own list element,
+ * and concurrent transactions on the one outbox item would conflict on real DynamoDB.
  */
-export async function recordMailDone(
-  entry: OutboxEntry,
-  index: number,
-  outcome: 'sent' | 'skipped',
-  at: string,
-  events: ActivityEvent[],
-): Promise<void> {
-  const mail = entry.mails[index];
-  if (!mail) throw new Error(`Outbox ${entry.id} has no mail ${index}`);
-  const writes: TxWrite[] = [
-    {
-      item: {
-        Update: {
-          TableName: tableName(),
-          Key: keys.outbox(entry.id),
-          UpdateExpression: `SET mails[${index}].doneAt = :at, mails[${index}].outcome = :outcome`,
-          ExpressionAttributeValues: { ':at': at, ':outcome': outcome },
-        },
-      },
-    },
-    ...activityWrites(entry.ticketId, events),
-  ];
-  if (outcome === 'sent') {
-    writes.push({
+export async function markMailDone(entry: OutboxEntry, index: number, outcome: 'sent' | 'skipped', at: string): Promise<void> {
+  await documents.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.outbox(entry.id),
+      UpdateExpression: `SET mails[${index}].doneAt = :at, mails[${index}].outcome = :outcome`,
+      ExpressionAttributeValues: { ':at': at, ':outcome': outcome },
+    }),
+  );
+}
+
+export interface SentMail {
+  index: number;
+  mail: OutboxMail;
+  at: string;
+  event: ActivityEvent;
+}
+
+/** Recipients, activity entries and outbox marks per transaction: 2 actions a mail + 1, under 100. */
+const SENT_PER_TRANSACTION = 45;
+
+/**
+ * Records sent mails on their recipients (`sentAt` for the request mail, the error cleared) and
+ * in the activity log, and marks them recorded on the entry, in as few transactions as fit.
+ * Done once after the sends, out of their way; a retry records what a crash left unrecorded.
+ */
+export async function recordSentMails(entry: OutboxEntry, sent: SentMail[]): Promise<void> {
+  for (let start = 0; start < sent.length; start += SENT_PER_TRANSACTION) {
+    const chunk = sent.slice(start, start + SENT_PER_TRANSACTION);
+    const writes: TxWrite[] = chunk.map(({ mail, at }) => ({
       item: {
         Update: {
           TableName: tableName(),
@@ -131,9 +140,25 @@ export async function recordMailDone(
           ExpressionAttributeValues: mail.kind === 'request' ? { ':at': at, ':null': null } : { ':null': null },
         },
       },
+    }));
+    writes.push(
+      ...activityWrites(
+        entry.ticketId,
+        chunk.map((s) => s.event),
+      ),
+    );
+    writes.push({
+      item: {
+        Update: {
+          TableName: tableName(),
+          Key: keys.outbox(entry.id),
+          UpdateExpression: `SET ${chunk.map(({ index }) => `mails[${index}].recordedAt = :at`).join(', ')}`,
+          ExpressionAttributeValues: { ':at': chunk[0]!.at },
+        },
+      },
     });
+    await transact(writes);
   }
-  await transact(writes);
 }
 
 /** Every mail of the entry is done: it leaves the due index and expires later. */

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createRequest } from '../../functions/domain/approval-request.js';
 import { approver, NOW, technician, ticket } from '../domain/fixtures.js';
 import { useOwnTable } from '../support/own-table.js';
@@ -134,5 +134,27 @@ describe('the mailer under faults', () => {
     const result = await m.handler.handler(event);
     expect(result.batchItemFailures).toEqual([{ itemIdentifier: '200' }]);
     expect(sentTo()).toEqual(['c1@example.com']);
+  });
+
+  it('records after a crash what was sent before it, without sending it again', async () => {
+    const { ticketId, outboxId } = await savedRequest(['d1', 'd2']);
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ok' });
+    const { TransactWriteCommand } = await import('@aws-sdk/lib-dynamodb');
+    const send = m.client.documents.send.bind(m.client.documents);
+    // The process dies (here: the write fails) after both mails left, before they were recorded.
+    const crash = vi
+      .spyOn(m.client.documents, 'send')
+      .mockImplementation(((command: unknown) =>
+        command instanceof TransactWriteCommand ? Promise.reject(new Error('crashed')) : send(command as never)) as never);
+    await expect(m.mailer.deliverOutbox(outboxId)).rejects.toThrow('crashed');
+    crash.mockRestore();
+    expect(sentTo()).toHaveLength(2);
+
+    expect(await m.mailer.deliverOutbox(outboxId, new Date(Date.now() + 3600_000))).toBe('done');
+    expect(sentTo()).toHaveLength(2);
+    const recipients = (await m.store.loadTab(ticketId)).request!.recipients;
+    expect(recipients.map((r) => typeof r.sentAt)).toEqual(['string', 'string']);
+    const sentEvents = (await m.activity.listActivity(ticketId)).filter((e) => e.type === 'mail_sent');
+    expect(sentEvents).toHaveLength(2);
   });
 });
