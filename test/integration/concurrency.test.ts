@@ -15,7 +15,7 @@ describe('concurrent decisions on one request', () => {
   let crowd: { approver: TestApprover; token: string }[];
   beforeAll(async () => {
     technician = await technicianToken();
-    crowd = await approvers(technician, 20);
+    crowd = await approvers(technician, 50);
   });
 
   async function decideAtOnce(policy: object) {
@@ -36,9 +36,9 @@ describe('concurrent decisions on one request', () => {
     return { replies, tab: tab.body, activity: activity.body.activity as { type: string; approverId?: string; to?: string }[] };
   }
 
-  it('under "any", 20 approvals at once end in one approval, the rest 409, never a 5xx', async () => {
+  it('under "any", 50 approvals at once end in one approval, the rest 409, never a 5xx', async () => {
     const { replies, tab, activity } = await decideAtOnce({ type: 'any' });
-    expect(replies.map((r) => r.status).sort()).toEqual([200, ...Array(19).fill(409)]);
+    expect(replies.map((r) => r.status).sort()).toEqual([200, ...Array(49).fill(409)]);
     expect(tab.status).toBe('approved');
     const approved = tab.recipients.filter((r: { status: string }) => r.status === 'approved');
     expect(approved).toHaveLength(1);
@@ -47,7 +47,7 @@ describe('concurrent decisions on one request', () => {
     expect(activity.filter((e) => e.type === 'status_changed').map((e) => e.to)).toEqual(['approved']);
   });
 
-  it('under "all", 20 approvals at once are all recorded, and the request is approved once', async () => {
+  it('under "all", 50 approvals at once are all recorded, and the request is approved once', async () => {
     const { replies, tab, activity } = await decideAtOnce({ type: 'all' });
     const statuses = replies.map((r) => r.status);
     expect(statuses.every((s) => s === 200 || s === 409)).toBe(true);
@@ -55,8 +55,62 @@ describe('concurrent decisions on one request', () => {
     const approved = tab.recipients.filter((r: { status: string }) => r.status === 'approved').length;
     expect(approved).toBe(accepted);
     expect(activity.filter((e) => e.type === 'response_recorded')).toHaveLength(accepted);
-    expect(tab.status).toBe(accepted === 20 ? 'approved' : 'partially_approved');
-    expect(accepted).toBe(20);
+    expect(tab.status).toBe(accepted === 50 ? 'approved' : 'partially_approved');
+    expect(accepted).toBe(50);
     expect(activity.filter((e) => e.type === 'status_changed').map((e) => e.to)).toEqual(['partially_approved', 'approved']);
+  });
+
+  it('a technician editing recipients while approvers answer ends in one state the activity log tells', async () => {
+    const group = crowd.slice(0, 12);
+    const [removed, kept, added] = [group.slice(0, 3), group.slice(3, 10), group.slice(10, 12)];
+    const ticketId = unique('T');
+    const initial = [...removed, ...kept].map((c) => c.approver.approverId);
+    const created = await call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: ticketBody(initial) });
+    const answers = [...removed, ...kept].map((c) =>
+      call('POST', `/portal/approvals/${created.body.id}/responses`, { token: c.token, body: { decision: 'approve' } }).then((r) => ({
+        id: c.approver.approverId,
+        status: r.status,
+      })),
+    );
+    const edit = call('PUT', `/tickets/${ticketId}/approval/recipients`, {
+      token: technician,
+      body: { recipients: [...kept, ...added].map((c) => c.approver.approverId) },
+    });
+    const [replies, edited] = await Promise.all([Promise.all(answers), edit]);
+    expect(edited.status).toBe(200);
+    for (const r of replies) expect([200, 409]).toContain(r.status);
+
+    const tab = (await call('GET', `/tickets/${ticketId}/approval`, { token: technician })).body;
+    const activity = (await call('GET', `/tickets/${ticketId}/activity`, { token: technician })).body.activity as {
+      type: string;
+      approverId?: string;
+      decision?: string;
+      added?: { approverId: string }[];
+      removed?: { approverId: string }[];
+      to?: string;
+    }[];
+    // Replay the log from the start: it must arrive at exactly the final state.
+    const replayed = new Map(initial.map((id) => [id, 'pending']));
+    let status = 'pending';
+    for (const e of activity) {
+      if (e.type === 'response_recorded') replayed.set(e.approverId!, e.decision!);
+      if (e.type === 'recipients_changed') {
+        for (const r of e.removed ?? []) replayed.set(r.approverId, 'removed');
+        for (const r of e.added ?? []) replayed.set(r.approverId, 'pending');
+      }
+      if (e.type === 'status_changed') status = e.to!;
+    }
+    const final = new Map(tab.recipients.map((r: { approverId: string; status: string }) => [r.approverId, r.status]));
+    expect(Object.fromEntries(final)).toEqual(Object.fromEntries(replayed));
+    expect(tab.status).toBe(status);
+    // Every 200 is an answer in the log; every 409 came from someone removed first.
+    const recorded = new Set(activity.filter((e) => e.type === 'response_recorded').map((e) => e.approverId));
+    for (const r of replies) {
+      if (r.status === 200) expect(recorded.has(r.id)).toBe(true);
+      else expect(removed.map((c) => c.approver.approverId)).toContain(r.id);
+    }
+    for (const c of kept) expect(final.get(c.approver.approverId)).toBe('approved');
+    for (const c of added) expect(final.get(c.approver.approverId)).toBe('pending');
+    expect(tab.status).toBe('partially_approved');
   });
 });
