@@ -72,7 +72,7 @@ export function translateWriteError(error: unknown, writes: TxWrite[] = []): unk
  * fresh read, not a blind retry. Full-jitter backoff keeps 50 concurrent approvers from
  * colliding in lockstep.
  */
-export async function retryOnStaleState<T>(attempt: () => Promise<T>, maxAttempts = 40): Promise<T> {
+export async function retryOnStaleState<T>(attempt: () => Promise<T>, maxAttempts = 60): Promise<T> {
   for (let i = 1; ; i++) {
     try {
       return await attempt();

@@ -62,9 +62,10 @@ describe('concurrent decisions on one request', () => {
 
   it('a technician editing recipients while approvers answer ends in one state the activity log tells', async () => {
     const group = crowd.slice(0, 12);
-    const [removed, kept, added] = [group.slice(0, 3), group.slice(3, 10), group.slice(10, 12)];
+    // `silent` never answers, so the request stays open for the edit whatever the timing.
+    const [removed, kept, silent, added] = [group.slice(0, 3), group.slice(3, 9), group.slice(9, 10), group.slice(10, 12)];
     const ticketId = unique('T');
-    const initial = [...removed, ...kept].map((c) => c.approver.approverId);
+    const initial = [...removed, ...kept, ...silent].map((c) => c.approver.approverId);
     const created = await call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: ticketBody(initial) });
     const answers = [...removed, ...kept].map((c) =>
       call('POST', `/portal/approvals/${created.body.id}/responses`, { token: c.token, body: { decision: 'approve' } }).then((r) => ({
@@ -74,7 +75,7 @@ describe('concurrent decisions on one request', () => {
     );
     const edit = call('PUT', `/tickets/${ticketId}/approval/recipients`, {
       token: technician,
-      body: { recipients: [...kept, ...added].map((c) => c.approver.approverId) },
+      body: { recipients: [...kept, ...silent, ...added].map((c) => c.approver.approverId) },
     });
     const [replies, edited] = await Promise.all([Promise.all(answers), edit]);
     expect(edited.status).toBe(200);
@@ -110,7 +111,7 @@ describe('concurrent decisions on one request', () => {
       else expect(removed.map((c) => c.approver.approverId)).toContain(r.id);
     }
     for (const c of kept) expect(final.get(c.approver.approverId)).toBe('approved');
-    for (const c of added) expect(final.get(c.approver.approverId)).toBe('pending');
+    for (const c of [...silent, ...added]) expect(final.get(c.approver.approverId)).toBe('pending');
     expect(tab.status).toBe('partially_approved');
   });
 });
