@@ -1,4 +1,4 @@
-import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActivityEvent } from '../domain/activity.js';
 import type { Change } from '../domain/approval-request.js';
 import { approvalStatusOf } from '../domain/approval-request.js';
@@ -7,6 +7,7 @@ import { isOpen } from '../domain/policy.js';
 import type { ApprovalRequest, TicketSnapshot } from '../domain/types.js';
 import { activityWrites } from './activity-repository.js';
 import { recipientDomainFields, requestAttributes, type TicketRecord, toRequest, toTicketRecord } from './approval-records.js';
+import { batchGet } from './batch-get.js';
 import { documents, tableName } from './client.js';
 import { fromRequestId, indexKeys, keys } from './keys.js';
 import { outboxWrite } from './outbox-repository.js';
@@ -229,24 +230,14 @@ export async function saveTicketSnapshot(
 
 /** Access pattern 2: the status column for a page of tickets. */
 export async function getTickets(ticketIds: string[]): Promise<TicketRecord[]> {
-  const found = new Map<string, Item>();
-  let pending: Record<string, unknown>[] = ticketIds.map((id) => keys.ticket(id));
-  for (let attempt = 0; pending.length > 0 && attempt < 8; attempt++) {
-    if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-    const result = await documents.send(
-      new BatchGetCommand({
-        RequestItems: {
-          [tableName()]: {
-            Keys: pending,
-            ProjectionExpression: 'ticketId, #number, subject, approvalStatus, currentRequestKey, openRequestKey, updatedAt',
-            ExpressionAttributeNames: { '#number': 'number' },
-          },
-        },
-      }),
-    );
-    for (const item of result.Responses?.[tableName()] ?? []) found.set(item.ticketId as string, item);
-    pending = (result.UnprocessedKeys?.[tableName()]?.Keys as Record<string, unknown>[] | undefined) ?? [];
-  }
+  const items = await batchGet(
+    [...new Set(ticketIds)].map((id) => keys.ticket(id)),
+    {
+      projection: 'ticketId, #number, subject, approvalStatus, currentRequestKey, openRequestKey, updatedAt',
+      names: { '#number': 'number' },
+    },
+  );
+  const found = new Map(items.map((item) => [item.ticketId as string, item]));
   return ticketIds.map((id) => toTicketRecord(id, found.get(id)));
 }
 

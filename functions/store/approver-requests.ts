@@ -1,6 +1,7 @@
-import { BatchGetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Recipient, RequestStatus, TicketSnapshot } from '../domain/types.js';
 import { toRecipient } from './approval-records.js';
+import { batchGet } from './batch-get.js';
 import { documents, tableName } from './client.js';
 import { indexKeys, keys, toRequestId } from './keys.js';
 
@@ -33,24 +34,14 @@ export async function listApproverRequests(approverId: string, limit: number): P
   );
   const recipients = (page.Items ?? []) as Item[];
   if (recipients.length === 0) return [];
-  const metas = new Map<string, Item>();
-  let pending: Item[] = recipients.map((r) => keys.request(r.ticketId as string, r.requestKey as string));
-  for (let attempt = 0; pending.length > 0 && attempt < 8; attempt++) {
-    if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-    const result = await documents.send(
-      new BatchGetCommand({
-        RequestItems: {
-          [tableName()]: {
-            Keys: pending,
-            ProjectionExpression: 'ticketId, requestKey, #status, ticket.#number, ticket.subject, ticket.requester, requestedBy, createdAt',
-            ExpressionAttributeNames: { '#status': 'status', '#number': 'number' },
-          },
-        },
-      }),
-    );
-    for (const item of result.Responses?.[tableName()] ?? []) metas.set(`${item.ticketId}/${item.requestKey}`, item);
-    pending = (result.UnprocessedKeys?.[tableName()]?.Keys as Item[] | undefined) ?? [];
-  }
+  const found = await batchGet(
+    recipients.map((r) => keys.request(r.ticketId as string, r.requestKey as string)),
+    {
+      projection: 'ticketId, requestKey, #status, ticket.#number, ticket.subject, ticket.requester, requestedBy, createdAt',
+      names: { '#status': 'status', '#number': 'number' },
+    },
+  );
+  const metas = new Map(found.map((item) => [`${item.ticketId}/${item.requestKey}`, item]));
   return recipients.flatMap((item) => {
     const meta = metas.get(`${item.ticketId}/${item.requestKey}`);
     if (!meta) return [];

@@ -1,6 +1,7 @@
-import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../domain/errors.js';
 import type { Approver, ApproverKind } from '../domain/types.js';
+import { batchGet } from './batch-get.js';
 import { documents, tableName } from './client.js';
 import { indexKeys, keys } from './keys.js';
 import { StaleStateError, type TxWrite, transact } from './transaction.js';
@@ -58,14 +59,11 @@ export async function getLogin(sub: string): Promise<LoginRecord | null> {
 
 /** Many directory entries in one BatchGetItem (a recipient list is at most 50). */
 export async function getApprovers(approverIds: string[]): Promise<Map<string, DirectoryEntry>> {
-  const found = new Map<string, DirectoryEntry>();
-  let pending: Item[] = [...new Set(approverIds)].map((id) => keys.approver(id));
-  for (let attempt = 0; pending.length > 0 && attempt < 8; attempt++) {
-    if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
-    const result = await documents.send(new BatchGetCommand({ RequestItems: { [tableName()]: { Keys: pending, ConsistentRead: true } } }));
-    for (const item of result.Responses?.[tableName()] ?? []) found.set(item.approverId as string, toEntry(item));
-    pending = (result.UnprocessedKeys?.[tableName()]?.Keys as Item[] | undefined) ?? [];
-  }
+  const items = await batchGet(
+    [...new Set(approverIds)].map((id) => keys.approver(id)),
+    { consistent: true },
+  );
+  const found = new Map(items.map((item) => [item.approverId as string, toEntry(item)]));
   return found;
 }
 

@@ -180,3 +180,15 @@ describe('errors', () => {
     expect(local().apiUrl).toMatch(/^http:\/\/127\.0\.0\.1:/);
   });
 });
+
+describe('the ticket column', () => {
+  it('answers a page that names a ticket twice', async () => {
+    const technician = await technicianToken();
+    const reply = await call('GET', '/tickets?ids=T-dup,T-dup', { token: technician });
+    expect(reply.status).toBe(200);
+    expect(reply.body.tickets).toEqual([
+      { ticketId: 'T-dup', number: null, subject: null, approvalStatus: null },
+      { ticketId: 'T-dup', number: null, subject: null, approvalStatus: null },
+    ]);
+  });
+});
