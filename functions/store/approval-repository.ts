@@ -4,7 +4,7 @@ import type { Change } from '../domain/approval-request.js';
 import { approvalStatusOf } from '../domain/approval-request.js';
 import { ConflictError } from '../domain/errors.js';
 import { isOpen } from '../domain/policy.js';
-import type { ApprovalRequest, TicketSnapshot } from '../domain/types.js';
+import type { ApprovalRequest, RequestStatus, TicketSnapshot } from '../domain/types.js';
 import { activityWrites } from './activity-repository.js';
 import { recipientDomainFields, requestAttributes, type TicketRecord, toRequest, toTicketRecord } from './approval-records.js';
 import { batchGet } from './batch-get.js';
@@ -242,13 +242,13 @@ export async function getTickets(ticketIds: string[]): Promise<TicketRecord[]> {
 }
 
 /** Access pattern 3: tickets whose approval has this status, most recently changed first. */
-export async function listTicketsByStatus(status: string, limit: number): Promise<TicketRecord[]> {
+export async function listTicketsByStatus(status: RequestStatus, limit: number): Promise<TicketRecord[]> {
   const page = await documents.send(
     new QueryCommand({
       TableName: tableName(),
       IndexName: 'gsi2',
       KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': indexKeys.ticketStatusPk(status as never) },
+      ExpressionAttributeValues: { ':pk': indexKeys.ticketStatusPk(status) },
       ScanIndexForward: false,
       Limit: limit,
     }),

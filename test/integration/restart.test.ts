@@ -1,33 +1,9 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { LocalInfo } from '../../local/local-info.js';
 import { type StackProcess, stackEnv, startStackProcess } from '../support/local-stack-process.js';
+import { stackClient } from '../support/stack-client.js';
 
 /** A stack of its own, stopped in the middle of a run of requests and started again. */
-async function token(info: LocalInfo, email: string, password: string): Promise<string> {
-  const response = await fetch(info.cognito.endpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': 'AWSCognitoIdentityProviderService.InitiateAuth' },
-    body: JSON.stringify({
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      ClientId: info.cognito.clientId,
-      AuthParameters: { USERNAME: email, PASSWORD: password },
-    }),
-  });
-  return ((await response.json()) as { AuthenticationResult: { IdToken: string } }).AuthenticationResult.IdToken;
-}
-
-function api(info: LocalInfo, auth: string) {
-  return async (method: string, path: string, body?: unknown) => {
-    const response = await fetch(`${info.apiUrl}${path}`, {
-      method,
-      headers: { authorization: `Bearer ${auth}`, 'content-type': 'application/json' },
-      ...(body ? { body: JSON.stringify(body) } : {}),
-    });
-    return { status: response.status, body: (await response.text().then((t) => (t ? JSON.parse(t) : undefined))) as any };
-  };
-}
-
 const request = (i: number) => ({
   recipients: ['u-alice', 'c-carol'],
   ticket: { number: String(9000 + i), subject: `Restart ${i}`, requester: { name: 'R', email: 'r@example.com' }, conversation: [] },
@@ -43,8 +19,9 @@ describe('a restart in the middle of a run', () => {
   it('loses nothing acknowledged, sends no mail twice, and sends pending mail after the restart', async () => {
     const env = await stackEnv();
     stack = await startStackProcess(env);
-    const { email, password } = stack.info.demo.technician;
-    const call = api(stack.info, await token(stack.info, email, password));
+    const first = stackClient(stack.info);
+    const token = await first.technicianToken();
+    const call = (method: string, path: string, body?: unknown) => first.call(method, path, { token, ...(body ? { body } : {}) });
 
     const acknowledged: string[] = [];
     const run = Array.from({ length: 60 }, async (_, i) => {
@@ -58,7 +35,9 @@ describe('a restart in the middle of a run', () => {
     expect(acknowledged.length).toBeGreaterThan(0);
 
     stack = await startStackProcess(env);
-    const again = api(stack.info, await token(stack.info, email, password));
+    const second = stackClient(stack.info);
+    const token2 = await second.technicianToken();
+    const again = (method: string, path: string) => second.call(method, path, { token: token2 });
     for (const ticketId of acknowledged) {
       const deadline = Date.now() + 20_000;
       let tab = await again('GET', `/tickets/${ticketId}/approval`);

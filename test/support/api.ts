@@ -1,6 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { AdminSetUserPasswordCommand, CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { inject } from 'vitest';
+import { stackClient } from './stack-client.js';
+
+export { ticketBody, unique } from './fixtures.js';
 
 export const local = () => inject('local');
 
@@ -52,8 +55,6 @@ export async function call<T = any>(
   return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
 }
 
-export const unique = (prefix: string) => `${prefix}-${randomUUID().slice(0, 8)}`;
-
 export interface TestApprover {
   approverId: string;
   kind: 'user' | 'contact';
@@ -65,30 +66,7 @@ export interface TestApprover {
 
 /** Lists a fresh approver through the API and gives them a known password. */
 export async function newApprover(technician: string, kind: 'user' | 'contact' = 'user'): Promise<TestApprover> {
-  const approverId = unique(kind === 'user' ? 'u' : 'c');
-  const email = `${approverId}@test.example`;
-  const name = `Approver ${approverId}`;
-  const reply = await call('PUT', `/directory/approvers/${approverId}`, { token: technician, body: { kind, email, name } });
-  if (reply.status !== 201) throw new Error(`PUT approver: ${reply.status} ${JSON.stringify(reply.body)}`);
-  const password = 'Test-password-1';
-  await cognito().send(
-    new AdminSetUserPasswordCommand({ UserPoolId: local().cognito.userPoolId, Username: email, Password: password, Permanent: true }),
-  );
-  return { approverId, kind, email, name, password, token: () => signIn(email, password) };
-}
-
-export function ticketBody(recipients: string[], extra: Record<string, unknown> = {}) {
-  return {
-    recipients,
-    message: 'Please approve the new laptop.',
-    ticket: {
-      number: String(Math.floor(Math.random() * 100000)),
-      subject: 'New laptop for Rita',
-      requester: { name: 'Rita Requester', email: 'rita@example.com' },
-      conversation: [{ author: 'Rita Requester', body: 'My laptop broke.', at: '2026-11-24T09:00:00Z' }],
-    },
-    ...extra,
-  };
+  return stackClient(local()).newApprover(technician, kind);
 }
 
 export interface StoredMail {

@@ -2,7 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { AdminSetUserPasswordCommand, CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { type AttributeValue, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { LocalInfo } from '../../local/local-info.js';
-import { ticketBody, unique } from './api.js';
+import { ticketBody, unique } from './fixtures.js';
 
 /**
  * The helpers of api.ts, bound to a given stack (the shared one from inject('local') or a private
