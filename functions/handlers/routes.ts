@@ -3,10 +3,10 @@
  * that may call it. The local gateway and the CDK api construct both read this; nothing else
  * decides who may call what at the edge.
  */
-export const GROUPS = ['technicians', 'users', 'contacts'] as const;
-export type Group = (typeof GROUPS)[number];
+import { APPROVER_GROUPS, type Group } from '../identity/groups.js';
 
-export const APPROVER_GROUPS = ['users', 'contacts'] as const satisfies readonly Group[];
+// lib/ and local/ read the groups from here, with the routes; handlers take them from identity/.
+export { APPROVER_GROUPS, GROUPS, type Group } from '../identity/groups.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 

@@ -4,7 +4,7 @@ import { errorResponse, type HttpContext, type HttpEvent } from './middleware.js
 
 /**
  * A route anyone may call, without body: only the error body. Kept apart from route.ts so that
- * these functions bundle neither zod nor the store (idempotency), and start cold in a blink.
+ * these functions bundle neither the validator nor the store (idempotency), and start cold in a blink.
  */
 export function publicRoute(handle: (event: HttpEvent) => Promise<APIGatewayProxyStructuredResultV2>) {
   return middy<HttpEvent, APIGatewayProxyStructuredResultV2, Error, HttpContext>()

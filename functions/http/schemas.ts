@@ -1,5 +1,13 @@
-import * as z from 'zod/mini';
+import * as v from 'valibot';
 import { APPROVER_KINDS } from '../domain/types.js';
+
+/*
+ * Request schemas (valibot). Each is built by a function, not at module scope: esbuild keeps
+ * every top-level call of a module a bundle imports (it cannot tell a schema builder has no side
+ * effects across modules), so schemas as constants would put all of them, and every valibot
+ * action they use, into every handler. As functions, a handler bundles only the ones it calls.
+ * Why valibot and not zod: see README ("Validation").
+ */
 
 /** Limits, and why: */
 export const LIMITS = {
@@ -18,91 +26,125 @@ export const LIMITS = {
   id: 128,
 } as const;
 
-const text = (max: number) => z.string().check(z.trim(), z.minLength(1), z.maxLength(max));
-export const id = z
-  .string()
-  .check(z.minLength(1), z.maxLength(LIMITS.id), z.regex(/^[A-Za-z0-9._:@-]+$/, 'may contain letters, digits and . _ : @ - only'));
-const email = z.email().check(z.maxLength(254));
+/** The email shape zod's `z.email()` accepts (apostrophes allowed, a dotted domain required). */
+const EMAIL = /^(?:[A-Za-z0-9_'+-]+\.)*[A-Za-z0-9_'+-]*[A-Za-z0-9_+-]@(?:[A-Za-z0-9][A-Za-z0-9-]*\.)+[A-Za-z]{2,}$/;
+/** RFC 3339 date-time with seconds and a zone (`Z` or `±hh:mm`); the calendar date is checked apart. */
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2})T(?:[01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:[01]\d|2[0-3]):[0-5]\d)$/;
+const ID = /^[A-Za-z0-9._:@-]+$/;
 
-export const approverParams = z.object({ approverId: id });
-export const ticketParams = z.object({ ticketId: id });
-export const reminderParams = z.object({ ticketId: id, approverId: id });
-export const requestParams = z.object({ requestId: z.string().check(z.minLength(1), z.maxLength(400)) });
+/** True unless the date-time's day does not exist (2026-02-30); a wrong shape is the regex's to report. */
+const isCalendarDate = (dateTime: string) => {
+  const day = DATE_TIME.exec(dateTime)?.[1];
+  if (day === undefined) return true;
+  const parsed = new Date(`${day}T00:00:00Z`);
+  return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(day);
+};
 
-export const putApproverBody = z.strictObject({
-  kind: z.enum(APPROVER_KINDS),
-  email,
-  name: text(LIMITS.name),
-});
+// Fields.
 
-export const listApproversQuery = z.strictObject({ kind: z.optional(z.enum(APPROVER_KINDS)) });
-
-export const ticketSnapshot = z.strictObject({
-  number: text(64),
-  subject: text(500),
-  requester: z.strictObject({ name: text(LIMITS.name), email }),
-  conversation: z._default(
-    z
-      .array(
-        z.strictObject({
-          author: text(LIMITS.name),
-          body: z.string().check(z.maxLength(LIMITS.conversationBody)),
-          at: z.iso.datetime({ offset: true }),
-        }),
-      )
-      .check(z.maxLength(LIMITS.conversationEntries)),
-    [],
-  ),
-});
+const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(max));
+const id = () => v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.id), v.regex(ID, 'may contain letters, digits and . _ : @ - only'));
+const email = () => v.pipe(v.string(), v.maxLength(254), v.regex(EMAIL, 'must be an email address'));
+const dateTime = () =>
+  v.pipe(
+    v.string(),
+    v.regex(DATE_TIME, 'must be an ISO-8601 date-time with seconds and a zone, such as 2026-12-01T09:30:00Z'),
+    v.check(isCalendarDate, 'must be a real calendar date'),
+  );
+const wholeNumber = (min: number, max: number) => v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(min), v.maxValue(max));
 
 const recipientList = (min: number) =>
-  z.array(id).check(
-    z.minLength(min),
-    z.maxLength(LIMITS.recipients),
-    z.refine((ids) => new Set(ids).size === ids.length, 'must not list an approver twice'),
+  v.pipe(
+    v.array(id()),
+    v.minLength(min),
+    v.maxLength(LIMITS.recipients),
+    v.check((ids) => new Set(ids).size === ids.length, 'must not list an approver twice'),
   );
 
-export const policy = z.discriminatedUnion('type', [
-  z.strictObject({ type: z.literal('all') }),
-  z.strictObject({ type: z.literal('any') }),
-  z.strictObject({ type: z.literal('quorum'), count: z.int().check(z.minimum(1), z.maximum(LIMITS.recipients)) }),
-]);
+// Path parameters. API Gateway hands over exactly the route's own, so strict costs callers
+// nothing, and it spares each bundle valibot's second object schema (~1.2 KiB).
 
-export const createApprovalBody = z.strictObject({
-  recipients: recipientList(1),
-  message: z.nullish(z.string().check(z.trim(), z.maxLength(LIMITS.message))),
-  policy: z.optional(policy),
-  /** Extension: remind everyone still pending every N hours (1 to 720) while the request is open. */
-  remindEveryHours: z.optional(z.int().check(z.minimum(1), z.maximum(720))),
-  ticket: ticketSnapshot,
-});
+export const approverParams = () => v.strictObject({ approverId: id() });
+export const ticketParams = () => v.strictObject({ ticketId: id() });
+export const reminderParams = () => v.strictObject({ ticketId: id(), approverId: id() });
+export const requestParams = () => v.strictObject({ requestId: v.pipe(v.string(), v.minLength(1), v.maxLength(400)) });
 
-export const putRecipientsBody = z.strictObject({ recipients: recipientList(0) });
+// Directory.
 
-export const respondBody = z
-  .strictObject({
-    decision: z.optional(z.enum(['approve', 'decline'])),
-    feedback: z.optional(text(LIMITS.feedback)),
-  })
-  .check(z.refine((b) => b.decision !== undefined || b.feedback !== undefined, 'needs a decision, feedback, or both'));
+export const putApproverBody = () => v.strictObject({ kind: v.picklist(APPROVER_KINDS), email: email(), name: text(LIMITS.name) });
 
-const ticketIds = z.pipe(
-  z.pipe(
-    z.string(),
-    z.transform((s: string) =>
+export const listApproversQuery = () => v.strictObject({ kind: v.optional(v.picklist(APPROVER_KINDS)) });
+
+// Tickets and their approval request.
+
+export const ticketSnapshot = () =>
+  v.strictObject({
+    number: text(64),
+    subject: text(500),
+    requester: v.strictObject({ name: text(LIMITS.name), email: email() }),
+    conversation: v.optional(
+      v.pipe(
+        v.array(
+          v.strictObject({
+            author: text(LIMITS.name),
+            body: v.pipe(v.string(), v.maxLength(LIMITS.conversationBody)),
+            at: dateTime(),
+          }),
+        ),
+        v.maxLength(LIMITS.conversationEntries),
+      ),
+      [],
+    ),
+  });
+
+const policy = () =>
+  v.variant('type', [
+    v.strictObject({ type: v.picklist(['all', 'any']) }),
+    v.strictObject({ type: v.picklist(['quorum']), count: wholeNumber(1, LIMITS.recipients) }),
+  ]);
+
+export const createApprovalBody = () =>
+  v.strictObject({
+    recipients: recipientList(1),
+    message: v.nullish(v.pipe(v.string(), v.trim(), v.maxLength(LIMITS.message))),
+    policy: v.optional(policy()),
+    /** Extension: remind everyone still pending every N hours (1 to 720) while the request is open. */
+    remindEveryHours: v.optional(wholeNumber(1, 720)),
+    ticket: ticketSnapshot(),
+  });
+
+export const putRecipientsBody = () => v.strictObject({ recipients: recipientList(0) });
+
+const ticketIds = () =>
+  v.pipe(
+    v.string(),
+    v.transform((s) =>
       s
         .split(',')
         .map((p) => p.trim())
         .filter(Boolean),
     ),
-  ),
-  z.array(id).check(z.minLength(1), z.maxLength(100)),
-);
+    v.array(id()),
+    v.minLength(1, 'must name at least one ticket'),
+    v.maxLength(100),
+  );
 
-export const listTicketsQuery = z
-  .strictObject({
-    ids: z.optional(ticketIds),
-    approvalStatus: z.optional(z.enum(['pending', 'partially_approved', 'approved', 'declined'])),
-    limit: z.optional(z.coerce.number().check(z.refine(Number.isInteger, 'must be a whole number'), z.minimum(1), z.maximum(100))),
-  })
-  .check(z.refine((q) => (q.ids === undefined) !== (q.approvalStatus === undefined), 'give either ids or approvalStatus'));
+export const listTicketsQuery = () =>
+  v.pipe(
+    v.strictObject({
+      ids: v.optional(ticketIds()),
+      approvalStatus: v.optional(v.picklist(['pending', 'partially_approved', 'approved', 'declined'])),
+      limit: v.optional(
+        v.pipe(v.string(), v.toNumber('must be a number'), v.integer('must be a whole number'), v.minValue(1), v.maxValue(100)),
+      ),
+    }),
+    v.check((q) => (q.ids === undefined) !== (q.approvalStatus === undefined), 'give either ids or approvalStatus'),
+  );
+
+// Portal.
+
+export const respondBody = () =>
+  v.pipe(
+    v.strictObject({ decision: v.optional(v.picklist(['approve', 'decline'])), feedback: v.optional(text(LIMITS.feedback)) }),
+    v.check((b) => b.decision !== undefined || b.feedback !== undefined, 'needs a decision, feedback, or both'),
+  );

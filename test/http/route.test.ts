@@ -1,10 +1,11 @@
 import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
+import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, UnavailableError } from '../../functions/domain/errors.js';
 import { MAX_BODY_BYTES } from '../../functions/http/middleware.js';
 import { publicRoute } from '../../functions/http/public-route.js';
 import { json } from '../../functions/http/responses.js';
-import { route, z } from '../../functions/http/route.js';
+import { route } from '../../functions/http/route.js';
 import { parseGroups } from '../../functions/identity/caller.js';
 
 function event(body?: string, claims?: Record<string, string>): APIGatewayProxyEventV2 {
@@ -21,7 +22,7 @@ function event(body?: string, claims?: Record<string, string>): APIGatewayProxyE
 }
 
 const handler = route(
-  { access: ['technicians'], body: z.strictObject({ name: z.string().check(z.minLength(1)) }) },
+  { access: ['technicians'], body: v.strictObject({ name: v.pipe(v.string(), v.minLength(1)) }) },
   async ({ body, caller }) => json(200, { name: body.name, sub: caller.sub }),
 );
 const call = async (e: APIGatewayProxyEventV2) => {

@@ -3,7 +3,7 @@ import { route } from '../../http/route.js';
 import { approverParams } from '../../http/schemas.js';
 import { deleteApprover } from '../../services/directory.js';
 
-export const handler = route({ access: ['technicians'], params: approverParams }, async ({ params }) => {
+export const handler = route({ access: ['technicians'], params: approverParams() }, async ({ params }) => {
   await deleteApprover(params.approverId);
   return noContent();
 });

@@ -4,6 +4,6 @@ import { route } from '../../http/route.js';
 import { listApproversQuery } from '../../http/schemas.js';
 import { listDirectory } from '../../services/directory-listing.js';
 
-export const handler = route({ access: ['technicians'], query: listApproversQuery }, async ({ query }) =>
+export const handler = route({ access: ['technicians'], query: listApproversQuery() }, async ({ query }) =>
   json(200, { approvers: (await listDirectory(query.kind)).map(approverView) }),
 );

@@ -4,7 +4,7 @@ import { route } from '../../http/route.js';
 import { approverParams, putApproverBody } from '../../http/schemas.js';
 import { putApprover } from '../../services/directory.js';
 
-export const handler = route({ access: ['technicians'], params: approverParams, body: putApproverBody }, async ({ params, body }) => {
+export const handler = route({ access: ['technicians'], params: approverParams(), body: putApproverBody() }, async ({ params, body }) => {
   const { created, entry } = await putApprover(params.approverId, body);
   return json(created ? 201 : 200, approverView(entry));
 });

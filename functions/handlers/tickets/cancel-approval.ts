@@ -4,7 +4,7 @@ import { ticketParams } from '../../http/schemas.js';
 import { technicianActor } from '../../services/actors.js';
 import { cancelApproval } from '../../services/approvals.js';
 
-export const handler = route({ access: ['technicians'], params: ticketParams }, async ({ params, caller }) => {
+export const handler = route({ access: ['technicians'], params: ticketParams() }, async ({ params, caller }) => {
   await cancelApproval(params.ticketId, technicianActor(caller));
   return noContent();
 });

@@ -6,6 +6,6 @@ import { technicianActor } from '../../services/actors.js';
 import { createApproval } from '../../services/approvals.js';
 
 export const handler = route(
-  { access: ['technicians'], params: ticketParams, body: createApprovalBody },
+  { access: ['technicians'], params: ticketParams(), body: createApprovalBody() },
   async ({ params, body, caller }) => json(201, approvalView(await createApproval(params.ticketId, body, technicianActor(caller)))),
 );

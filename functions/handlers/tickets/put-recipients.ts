@@ -5,6 +5,8 @@ import { putRecipientsBody, ticketParams } from '../../http/schemas.js';
 import { technicianActor } from '../../services/actors.js';
 import { updateRecipients } from '../../services/approvals.js';
 
-export const handler = route({ access: ['technicians'], params: ticketParams, body: putRecipientsBody }, async ({ params, body, caller }) =>
-  json(200, approvalView(await updateRecipients(params.ticketId, body.recipients, technicianActor(caller)))),
+export const handler = route(
+  { access: ['technicians'], params: ticketParams(), body: putRecipientsBody() },
+  async ({ params, body, caller }) =>
+    json(200, approvalView(await updateRecipients(params.ticketId, body.recipients, technicianActor(caller)))),
 );

@@ -4,6 +4,7 @@ import { ticketParams, ticketSnapshot } from '../../http/schemas.js';
 import { technicianActor } from '../../services/actors.js';
 import { putTicket } from '../../services/tickets.js';
 
-export const handler = route({ access: ['technicians'], params: ticketParams, body: ticketSnapshot }, async ({ params, body, caller }) =>
-  json(200, await putTicket(params.ticketId, body, technicianActor(caller))),
+export const handler = route(
+  { access: ['technicians'], params: ticketParams(), body: ticketSnapshot() },
+  async ({ params, body, caller }) => json(200, await putTicket(params.ticketId, body, technicianActor(caller))),
 );
