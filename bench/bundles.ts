@@ -27,8 +27,6 @@ const RUNS = 5;
 interface Measured extends BundleSize {
   importMs: number;
   floorImportMs: number;
-  /** False for a handler that imports no SDK client: its floor is an empty module. */
-  hasFloor: boolean;
 }
 
 const IMPORT_SCRIPT = 'const t = performance.now(); await import(process.argv[1]); console.log(performance.now() - t);';
@@ -106,7 +104,6 @@ export async function measureHandlerBundles(): Promise<{ rows: Row[]; section: S
       ...s,
       importMs: median(times.get(s.name)!.handler),
       floorImportMs: median(times.get(s.name)!.floor),
-      hasFloor: Object.keys(s.sdkImports).length > 0,
     }));
     return { rows: summaryRows(measured), section: detail(measured) };
   } finally {
@@ -124,8 +121,10 @@ function summaryRows(all: Measured[]): Row[] {
   const importRatio = (m: Measured) => m.importMs / m.floorImportMs;
   const over = (ratio: (m: Measured) => number, goal: number) => withFloor.filter((m) => ratio(m) > goal);
   const bySize = worst(sizeRatio);
+  const margin = all.reduce((a, b) => (b.allowanceBytes - (b.bytes - b.floorBytes) < a.allowanceBytes - (a.bytes - a.floorBytes) ? b : a));
   const byImport = worst(importRatio);
-  const sizeOver = over(sizeRatio, BUNDLE_BUDGET_RATIO);
+  // Size: every handler, the SDK-free ones against their byte allowance (lib/bundle-size.ts).
+  const sizeOver = all.filter((m) => !m.withinBudget);
   const importOver = over(importRatio, IMPORT_BUDGET_RATIO);
   return [
     {
@@ -134,7 +133,7 @@ function summaryRows(all: Measured[]): Row[] {
       floor: kib(bySize.floorBytes),
       ratio: sizeRatio(bySize),
       goal: atMost(BUNDLE_BUDGET_RATIO),
-      note: `${sizeOver.length} of ${withFloor.length} handlers over (${sizeOver.map((m) => m.name).join(', ') || 'none'}); see the bundle table`,
+      note: `${sizeOver.length} of ${all.length} handlers over (${sizeOver.map((m) => m.name).join(', ') || 'none'}); smallest margin ${kib(margin.allowanceBytes - (margin.bytes - margin.floorBytes))} (${margin.name}); see the bundle table`,
     },
     {
       measurement: `4. cold import, worst handler (${byImport.name})`,
@@ -160,8 +159,9 @@ function detail(all: Measured[]): Section {
       m.name,
       kib(m.bytes),
       kib(m.floorBytes),
-      sizeRatio === null ? '—' : `${sizeRatio.toFixed(2)}×`,
-      verdict({ ratio: sizeRatio, goal: atMost(BUNDLE_BUDGET_RATIO) }),
+      sizeRatio === null ? '—' : `${sizeRatio.toFixed(3)}×`,
+      `${kib(m.bytes - m.floorBytes)} of ${kib(m.allowanceBytes)}`,
+      m.withinBudget ? 'ok' : 'over',
       ms(m.importMs),
       ms(m.floorImportMs),
       importRatio === null ? '—' : `${importRatio.toFixed(2)}×`,
@@ -174,7 +174,7 @@ function detail(all: Measured[]): Section {
     body: [
       `Minified ESM bundles as NodejsFunction builds them (lib/bundling.ts); the floor imports only the handler's SDK clients and commands. ` +
         `Import time: median of ${RUNS} fresh \`node --input-type=module\` processes timing \`await import(bundle)\`, each next to a run of its floor. ` +
-        'Handlers that import no SDK client have an empty floor, so their ratio is not meaningful (—).',
+        'Handlers that import no SDK client have an empty floor, so their ratio is not meaningful (—): their size is held to the byte allowance of the smallest SDK floor instead (15 % of it), and their import time is not judged.',
       '',
       table(
         [
@@ -182,6 +182,7 @@ function detail(all: Measured[]): Section {
           'bundle',
           'floor',
           'size ratio',
+          'added / allowed',
           `≤ ${BUNDLE_BUDGET_RATIO}×`,
           'import',
           'floor import',
@@ -190,7 +191,7 @@ function detail(all: Measured[]): Section {
           'largest non-SDK parts',
         ],
         rows,
-        ['l', 'r', 'r', 'r', 'l', 'r', 'r', 'r', 'l', 'l'],
+        ['l', 'r', 'r', 'r', 'r', 'l', 'r', 'r', 'r', 'l', 'l'],
       ),
     ].join('\n'),
   };
