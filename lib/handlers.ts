@@ -20,7 +20,7 @@ export interface HandlersProps {
 }
 
 /**
- * Every handler of routes.ts (one function per route) and the two jobs, each with the role and
+ * Every handler of routes.ts (one function per route) and the jobs, each with the role and
  * environment handler-access.ts gives it.
  *
  * Environment: only the settings a handler reads. config.ts reads them lazily, so a missing
@@ -32,6 +32,7 @@ export class Handlers extends Construct {
   readonly routes = new Map<string, HandlerFunction>();
   readonly mailer: HandlerFunction;
   readonly sweeper: HandlerFunction;
+  readonly mailEvents: HandlerFunction;
 
   constructor(
     scope: Construct,
@@ -44,11 +45,12 @@ export class Handlers extends Construct {
     }
     this.mailer = this.create(JOBS.mailer.name, JOBS.mailer.entry, Duration.seconds(60));
     this.sweeper = this.create(JOBS.sweeper.name, JOBS.sweeper.entry, Duration.seconds(90));
+    this.mailEvents = this.create(JOBS.mailEvents.name, JOBS.mailEvents.entry, Duration.seconds(15));
   }
 
   /** Every function, routes first. */
   all(): HandlerFunction[] {
-    return [...this.routes.values(), this.mailer, this.sweeper];
+    return [...this.routes.values(), this.mailer, this.sweeper, this.mailEvents];
   }
 
   route(name: string): HandlerFunction {

@@ -16,7 +16,13 @@ export interface JobsProps {
   data: DataTable;
   mailer: HandlerFunction;
   sweeper: HandlerFunction;
+  mailEvents: HandlerFunction;
+  /** The SES configuration set every mail is sent through: its events are ours. */
+  configurationSetName: string;
 }
+
+/** SES events that mean a mail did not get where it should; delays and deliveries are not among them. */
+export const DELIVERY_PROBLEM_EVENTS = ['Email Bounced', 'Email Complaint Received', 'Email Rejected'];
 
 /**
  * The work behind the API: the mailer drains outbox entries as they are inserted (the table's
@@ -27,10 +33,16 @@ export interface JobsProps {
  * that the record's position goes to the dead-letter queue and the entry, still due in gsi3,
  * is picked up by the sweeper. So nothing is lost, and the DLQ depth alarm says something is
  * wrong beyond a flaky send.
+ *
+ * What SES reports about a sent mail (bounce, complaint, rejection) reaches the mail-events
+ * function through EventBridge, which retries a failed invocation for a day and then parks the
+ * event, whole, in a dead-letter queue of its own (from which it can be replayed as is).
  */
 export class Jobs extends Construct {
   readonly deadLetterQueue: sqs.Queue;
+  readonly mailEventDeadLetterQueue: sqs.Queue;
   readonly sweepRule: events.Rule;
+  readonly mailEventRule: events.Rule;
 
   constructor(scope: Construct, id: string, props: JobsProps) {
     super(scope, id);
@@ -73,5 +85,32 @@ export class Jobs extends Construct {
       schedule: events.Schedule.rate(SWEEP_INTERVAL),
     });
     this.sweepRule.addTarget(new targets.LambdaFunction(props.sweeper.function, { retryAttempts: 1, maxEventAge: SWEEP_INTERVAL }));
+
+    this.mailEventDeadLetterQueue = new sqs.Queue(this, 'MailEventDeadLetters', {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    suppress(this.mailEventDeadLetterQueue, [
+      {
+        id: 'AwsSolutions-SQS3',
+        reason: "This queue is the dead-letter queue of the mail-events rule's Lambda target; a dead-letter queue needs none of its own.",
+      },
+    ]);
+    this.mailEventRule = new events.Rule(this, 'MailEventRule', {
+      description: 'Signoff: bounces, complaints and rejections of our mail, onto the recipient and the activity log',
+      eventPattern: {
+        source: ['aws.ses'],
+        detailType: DELIVERY_PROBLEM_EVENTS,
+        detail: { mail: { tags: { 'ses:configuration-set': [props.configurationSetName] } } },
+      },
+    });
+    this.mailEventRule.addTarget(
+      new targets.LambdaFunction(props.mailEvents.function, {
+        retryAttempts: 185,
+        maxEventAge: Duration.hours(24),
+        deadLetterQueue: this.mailEventDeadLetterQueue,
+      }),
+    );
   }
 }

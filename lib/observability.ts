@@ -16,6 +16,8 @@ export interface ObservabilityProps {
   /** Functions that send mail; their "mail failed" log lines are counted. */
   mailers: readonly HandlerFunction[];
   deadLetterQueue: sqs.IQueue;
+  /** SES reports about our mail that the mail-events function could not record. */
+  mailEventDeadLetterQueue: sqs.IQueue;
   alarmEmail: string | undefined;
 }
 
@@ -23,8 +25,9 @@ const FIVE_MINUTES = Duration.minutes(5);
 
 /**
  * Alarms into one SNS topic: the API answering 5xx (by contract only our faults do), any handler
- * error or throttle, anything in the mailer's dead-letter queue, sends that keep failing, and the
- * account's SES bounce and complaint rates (SES pauses sending above its limits).
+ * error or throttle, anything in a dead-letter queue (the mailer's, the mail events'), sends that
+ * keep failing, and the account's SES bounce and complaint rates (SES pauses sending above its
+ * limits).
  *
  * The topic is not KMS-encrypted: CloudWatch cannot publish to a topic under the AWS-managed SNS
  * key, and alarm notifications carry names and thresholds, nothing from the table.
@@ -60,6 +63,17 @@ export class Observability extends Construct {
       "Stream records the mailer gave up on; the sweeper retries their mail, but look at the mailer's logs.",
       {
         metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
+          period: FIVE_MINUTES,
+          statistic: cloudwatch.Stats.MAXIMUM,
+        }),
+        threshold: 1,
+      },
+    );
+    this.alarm(
+      'MailEventDeadLetters',
+      'Bounces or complaints SES reported that could not be recorded on their recipient for a day: see the mail-events logs, then replay the queued events.',
+      {
+        metric: props.mailEventDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
           period: FIVE_MINUTES,
           statistic: cloudwatch.Stats.MAXIMUM,
         }),

@@ -52,13 +52,20 @@ export class SignoffStack extends Stack {
       portalDomain: config.portalDomain,
       certificateArn: config.certificateArn,
     });
-    this.jobs = new Jobs(this, 'Jobs', { data: this.data, mailer: this.handlers.mailer, sweeper: this.handlers.sweeper });
+    this.jobs = new Jobs(this, 'Jobs', {
+      data: this.data,
+      mailer: this.handlers.mailer,
+      sweeper: this.handlers.sweeper,
+      mailEvents: this.handlers.mailEvents,
+      configurationSetName: this.mail.configurationSet.configurationSetName,
+    });
     this.observability = new Observability(this, 'Observability', {
       stage: config.stage,
       api: this.api,
       handlers: this.handlers.all(),
       mailers: [this.handlers.mailer, this.handlers.sweeper],
       deadLetterQueue: this.jobs.deadLetterQueue,
+      mailEventDeadLetterQueue: this.jobs.mailEventDeadLetterQueue,
       alarmEmail: config.alarmEmail,
     });
 

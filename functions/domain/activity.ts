@@ -1,4 +1,4 @@
-import type { Actor, MailKind, Policy, RequestStatus } from './types.js';
+import type { Actor, DeliveryProblem, MailKind, Policy, RequestStatus } from './types.js';
 
 export interface RecipientRef {
   approverId: string;
@@ -18,6 +18,15 @@ export type ActivityEvent = EventBase &
     | { type: 'recipients_changed'; added: RecipientRef[]; removed: RecipientRef[] }
     | { type: 'mail_sent'; approverId: string; mail: MailKind; email: string }
     | { type: 'mail_failed'; approverId: string; mail: MailKind; error: string; attempts: number }
+    | {
+        type: 'mail_undelivered';
+        approverId: string;
+        mail: MailKind;
+        email: string;
+        problem: DeliveryProblem['type'];
+        permanent: boolean;
+        detail: string;
+      }
     | { type: 'reminder_requested'; approverId: string }
     | { type: 'feedback_given'; approverId: string; body: string }
     | { type: 'response_recorded'; approverId: string; decision: 'approved' | 'declined' }

@@ -39,6 +39,7 @@ function newRecipient(approver: Approver, now: string): Recipient {
     feedback: [],
     sentAt: null,
     mailError: null,
+    deliveryProblem: null,
     remindedAt: null,
     reminders: 0,
   };

@@ -52,6 +52,22 @@ export interface MailError {
   attempts: number;
 }
 
+/**
+ * What SES reported after a mail left: it bounced (permanently, or softly after SES gave up
+ * retrying), the recipient marked it as spam, or SES refused to deliver it (a virus). Written by
+ * the mail-events job only; cleared when a later mail to the recipient goes out.
+ */
+export interface DeliveryProblem {
+  type: 'bounce' | 'complaint' | 'reject';
+  /** A hard bounce, a complaint or a rejection: mailing the same address again will not help. */
+  permanent: boolean;
+  /** SES's words: the bounce's diagnostic code, the complaint's feedback type, the reject reason. */
+  detail: string;
+  mail: MailKind;
+  /** When SES reported it. */
+  at: string;
+}
+
 export interface Recipient {
   approverId: string;
   kind: ApproverKind;
@@ -65,6 +81,8 @@ export interface Recipient {
   sentAt: string | null;
   /** The last failed delivery attempt, cleared when a mail goes out; written by the mailer only. */
   mailError: MailError | null;
+  /** The last problem SES reported about a mail that left; written by the mail-events job only. */
+  deliveryProblem: DeliveryProblem | null;
   remindedAt: string | null;
   reminders: number;
 }

@@ -23,6 +23,7 @@ export function recipientView(r: Recipient) {
     remindedAt: r.remindedAt,
     reminders: r.reminders,
     mailError: r.mailError,
+    deliveryProblem: r.deliveryProblem,
   };
 }
 

@@ -89,8 +89,9 @@ export const ROUTES: readonly RouteDefinition[] = [
   { name: 'respond', method: 'POST', path: '/portal/approvals/{requestId}/responses', entry: h('portal/respond'), access: APPROVER_GROUPS },
 ];
 
-/** Handlers that no HTTP route calls: the stream-fed mailer and the scheduled sweep. */
+/** Handlers that no HTTP route calls: the stream-fed mailer, the scheduled sweep, and SES's reports about sent mail. */
 export const JOBS = {
   mailer: { name: 'mailer', entry: h('jobs/mailer') },
   sweeper: { name: 'sweeper', entry: h('jobs/sweeper') },
+  mailEvents: { name: 'mail-events', entry: h('jobs/mail-events') },
 } as const;

@@ -1,6 +1,7 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import { config } from '../config.js';
 import type { RenderedMail } from './render.js';
+import type { MessageTag } from './tags.js';
 
 export const ses = new SESv2Client({
   region: config.region(),
@@ -9,8 +10,11 @@ export const ses = new SESv2Client({
   maxAttempts: 3,
 });
 
-/** Sends one mail with HTML and plain-text parts; returns SES's message id. */
-export async function sendMail(to: string, mail: RenderedMail): Promise<string> {
+/**
+ * Sends one mail with HTML and plain-text parts; returns SES's message id. The tags come back in
+ * SES's events about the mail (tags.ts).
+ */
+export async function sendMail(to: string, mail: RenderedMail, tags: MessageTag[] = []): Promise<string> {
   const result = await ses.send(
     new SendEmailCommand({
       FromEmailAddress: config.mailFrom(),
@@ -21,6 +25,7 @@ export async function sendMail(to: string, mail: RenderedMail): Promise<string> 
           Body: { Html: { Data: mail.html, Charset: 'UTF-8' }, Text: { Data: mail.text, Charset: 'UTF-8' } },
         },
       },
+      ...(tags.length > 0 ? { EmailTags: tags } : {}),
       ...(config.sesConfigurationSet() ? { ConfigurationSetName: config.sesConfigurationSet() } : {}),
     }),
   );

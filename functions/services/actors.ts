@@ -17,3 +17,6 @@ export function approverActor(approverId: string, name: string): Actor {
 export const SYSTEM_MAILER: Actor = { kind: 'system', id: 'mailer' };
 
 export const SYSTEM_REMINDERS: Actor = { kind: 'system', id: 'reminders' };
+
+/** Amazon SES, reporting what became of a mail after it left (bounces, complaints). */
+export const SYSTEM_SES: Actor = { kind: 'system', id: 'ses' };

@@ -5,8 +5,10 @@ import type { ApprovalRequest } from '../domain/types.js';
 import { logger } from '../logger.js';
 import { renderMail } from '../mail/render.js';
 import { sendMail } from '../mail/ses.js';
+import { mailTags } from '../mail/tags.js';
 import { redact } from '../redact.js';
 import { loadRequest } from '../store/approval-repository.js';
+import { fromRequestId } from '../store/keys.js';
 import {
   claimOutbox,
   completeOutbox,
@@ -51,6 +53,7 @@ export async function deliverOutbox(id: string, now = new Date()): Promise<Deliv
   const entry = await claimOutbox(id, now);
   if (!entry) return 'not-claimed';
   const request = await loadRequest(entry.requestId);
+  const { requestKey } = fromRequestId(entry.requestId);
   const failures: { mail: OutboxMail; error: Error }[] = [];
   const mails = entry.mails.map((mail) => ({ ...mail }));
   const pending = mails.map((mail, index) => ({ mail, index })).filter(({ mail }) => !mail.doneAt);
@@ -62,7 +65,11 @@ export async function deliverOutbox(id: string, now = new Date()): Promise<Deliv
     }
     const recipient = request!.recipients.find((r) => r.approverId === mail.approverId)!;
     try {
-      await sendMail(recipient.email, renderMail({ kind: mail.kind, request: request!, recipient, portalUrl: config.portalUrl() }));
+      await sendMail(
+        recipient.email,
+        renderMail({ kind: mail.kind, request: request!, recipient, portalUrl: config.portalUrl() }),
+        mailTags({ ticketId: entry.ticketId, requestKey, approverId: mail.approverId, mail: mail.kind }),
+      );
     } catch (error) {
       failures.push({ mail, error: error as Error });
       return;

@@ -6,16 +6,29 @@ import { keys } from './keys.js';
 import { queryAll } from './query.js';
 import type { TxWrite } from './transaction.js';
 
+const activityItem = (ticketId: string, event: ActivityEvent, id: string) => ({
+  ...keys.activity(ticketId, event.at, id),
+  entity: 'activity',
+  ticketId,
+  ...event,
+});
+
 /** Activity entries are written in the transaction of the change they record. */
 export function activityWrites(ticketId: string, events: ActivityEvent[]): TxWrite[] {
-  return events.map((event) => ({
+  return events.map((event) => ({ item: { Put: { TableName: tableName(), Item: activityItem(ticketId, event, ulid()) } } }));
+}
+
+/**
+ * An entry for something reported to us more than once (an event delivered at least once): its
+ * id comes from the report, and a second Put of the same report fails with `onDuplicate`.
+ */
+export function activityWriteOnce(ticketId: string, event: ActivityEvent, reportId: string, onDuplicate: () => Error): TxWrite {
+  return {
     item: {
-      Put: {
-        TableName: tableName(),
-        Item: { ...keys.activity(ticketId, event.at, ulid()), entity: 'activity', ticketId, ...event },
-      },
+      Put: { TableName: tableName(), Item: activityItem(ticketId, event, reportId), ConditionExpression: 'attribute_not_exists(pk)' },
     },
-  }));
+    onConditionFailed: onDuplicate,
+  };
 }
 
 /** The ticket's activity log, oldest first. */

@@ -48,12 +48,13 @@ export function toRecipient(item: Item): Recipient {
     feedback: (item.feedback as Recipient['feedback']) ?? [],
     sentAt: str(item.sentAt),
     mailError: (item.mailError as Recipient['mailError']) ?? null,
+    deliveryProblem: (item.deliveryProblem as Recipient['deliveryProblem']) ?? null,
     remindedAt: str(item.remindedAt),
     reminders: Number(item.reminders ?? 0),
   };
 }
 
-/** The domain fields of a recipient; the mailer's fields (sentAt, mailError) are left out. */
+/** The domain fields of a recipient; the mail jobs' fields (sentAt, lastMailAt, mailError, deliveryProblem) are left out. */
 export function recipientDomainFields(r: Recipient) {
   return {
     approverId: r.approverId,

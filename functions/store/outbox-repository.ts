@@ -123,8 +123,9 @@ export interface SentMail {
 const SENT_PER_TRANSACTION = 45;
 
 /**
- * Records sent mails on their recipients (`sentAt` for the request mail, the error cleared) and
- * in the activity log, and marks them recorded on the entry, in as few transactions as fit.
+ * Records sent mails on their recipients (`sentAt` for the request mail, `lastMailAt`, earlier
+ * send errors and delivery problems cleared) and in the activity log, and marks them recorded on
+ * the entry, in as few transactions as fit.
  * Done once after the sends, out of their way; a retry records what a crash left unrecorded.
  */
 export async function recordSentMails(entry: OutboxEntry, sent: SentMail[]): Promise<void> {
@@ -135,9 +136,10 @@ export async function recordSentMails(entry: OutboxEntry, sent: SentMail[]): Pro
         Update: {
           TableName: tableName(),
           Key: recipientKey(entry, mail.approverId),
-          UpdateExpression: mail.kind === 'request' ? 'SET sentAt = :at, mailError = :null' : 'SET mailError = :null',
+          // lastMailAt tells the mail-events job whether SES reports on this mail or an older one.
+          UpdateExpression: `SET ${mail.kind === 'request' ? 'sentAt = :at, ' : ''}lastMailAt = :at, mailError = :null, deliveryProblem = :null`,
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: mail.kind === 'request' ? { ':at': at, ':null': null } : { ':null': null },
+          ExpressionAttributeValues: { ':at': at, ':null': null },
         },
       },
     }));

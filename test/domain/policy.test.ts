@@ -15,6 +15,7 @@ function recipients(statuses: RecipientStatus[]): Recipient[] {
     feedback: [],
     sentAt: null,
     mailError: null,
+    deliveryProblem: null,
     remindedAt: null,
     reminders: 0,
   }));

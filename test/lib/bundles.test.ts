@@ -45,7 +45,7 @@ const INVOKE = `
 const [file, event] = process.argv.slice(1);
 const { handler } = await import(file);
 const reply = event ? await handler(JSON.parse(event), { awsRequestId: 'bundle-test', getRemainingTimeInMillis: () => 10000 }) : typeof handler;
-console.log(JSON.stringify(reply));
+console.log(JSON.stringify(reply ?? null));
 `;
 
 function runBundle(name: string, event?: object): { statusCode?: number; body?: string } | string {
@@ -134,6 +134,16 @@ describe('the deployed bundles', () => {
 
   it.each(Object.values(JOBS).map((j) => [j.name] as const))('%s loads in plain node and exports its handler', (name) => {
     expect(runBundle(name)).toBe('function');
+  });
+
+  it('runs the mail-events job in plain node, which lets a report that is no delivery problem pass', () => {
+    const delay = {
+      id: 'e-1',
+      time: '2026-12-01T09:00:00Z',
+      'detail-type': 'Email Delivery Delayed',
+      detail: { eventType: 'DeliveryDelay', mail: {} },
+    };
+    expect(runBundle(JOBS.mailEvents.name, delay)).toBeNull();
   });
 });
 

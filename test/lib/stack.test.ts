@@ -51,6 +51,13 @@ function statementsOf(template: Template, functionId: string, fn: Resource): Sta
   return policies.flatMap((p) => (p.Properties.PolicyDocument as { Statement: Statement[] }).Statement);
 }
 
+/** A dead-letter queue by its construct id (the logical id starts with the construct path). */
+function queue(template: Template, constructId: string): [string, Resource] {
+  const queues = Object.entries(resourcesOf(template, 'AWS::SQS::Queue')).filter(([id]) => id.includes(constructId));
+  expect(queues, constructId).toHaveLength(1);
+  return queues[0]!;
+}
+
 const actionsOf = (s: Statement) => (Array.isArray(s.Action) ? s.Action : [s.Action]);
 const resourcesOfStatement = (s: Statement) => (Array.isArray(s.Resource) ? s.Resource : [s.Resource]);
 const env = (fn: Resource) =>
@@ -295,7 +302,7 @@ describe('the mailer', () => {
   it('drains outbox inserts from the stream, a failing record at a time, into a dead-letter queue', () => {
     const [, mapping] = only(resourcesOf(prod.template, 'AWS::Lambda::EventSourceMapping'));
     const [mailerId] = handlerFunction(prod.template, JOBS.mailer.name);
-    const [queueId] = only(resourcesOf(prod.template, 'AWS::SQS::Queue'));
+    const [queueId] = queue(prod.template, 'MailerDeadLetters');
     expect(mapping.Properties).toMatchObject({
       FunctionName: { Ref: mailerId },
       EventSourceArn: { 'Fn::GetAtt': [expect.any(String), 'StreamArn'] },
@@ -311,9 +318,9 @@ describe('the mailer', () => {
     ]);
   });
 
-  it('keeps dead letters encrypted, over TLS only, for two weeks', () => {
-    const [queueId, queue] = only(resourcesOf(prod.template, 'AWS::SQS::Queue'));
-    expect(queue.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
+  it.each(['MailerDeadLetters', 'MailEventDeadLetters'])('keeps dead letters (%s) encrypted, over TLS only, for two weeks', (name) => {
+    const [queueId, dlq] = queue(prod.template, name);
+    expect(dlq.Properties).toMatchObject({ SqsManagedSseEnabled: true, MessageRetentionPeriod: 14 * 24 * 3600 });
     prod.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
       Queues: [{ Ref: queueId }],
       PolicyDocument: {
@@ -328,6 +335,57 @@ describe('the mailer', () => {
     expect(rules).toHaveLength(1);
     expect(rules[0]!.Properties.ScheduleExpression).toMatch(/^rate\([1-5] minutes?\)$/);
     expect(rules[0]!.Properties.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [sweeperId, 'Arn'] } })]);
+  });
+});
+
+describe('what SES reports about sent mail', () => {
+  const mailEventRules = () =>
+    Object.values(resourcesOf(prod.template, 'AWS::Events::Rule')).filter((r) =>
+      JSON.stringify(r.Properties.EventPattern ?? {}).includes('Email Bounced'),
+    );
+
+  it('sends bounces, complaints and rejections of our configuration set to the mail-events function', () => {
+    const [configurationSetId] = only(resourcesOf(prod.template, 'AWS::SES::ConfigurationSet'));
+    const [functionId] = handlerFunction(prod.template, JOBS.mailEvents.name);
+    const rules = mailEventRules();
+    expect(rules).toHaveLength(1);
+    expect(rules[0]!.Properties.EventPattern).toEqual({
+      source: ['aws.ses'],
+      'detail-type': ['Email Bounced', 'Email Complaint Received', 'Email Rejected'],
+      detail: { mail: { tags: { 'ses:configuration-set': [{ Ref: configurationSetId }] } } },
+    });
+    const [queueId] = queue(prod.template, 'MailEventDeadLetters');
+    expect(rules[0]!.Properties.Targets).toEqual([
+      expect.objectContaining({
+        Arn: { 'Fn::GetAtt': [functionId, 'Arn'] },
+        RetryPolicy: { MaximumRetryAttempts: 185, MaximumEventAgeInSeconds: 24 * 3600 },
+        DeadLetterConfig: { Arn: { 'Fn::GetAtt': [queueId, 'Arn'] } },
+      }),
+    ]);
+  });
+
+  it('has the configuration set publish those events to EventBridge', () => {
+    const [, destination] = only(resourcesOf(prod.template, 'AWS::SES::ConfigurationSetEventDestination'));
+    const published = (destination.Properties.EventDestination as { MatchingEventTypes: string[] }).MatchingEventTypes;
+    expect(published).toEqual(expect.arrayContaining(['bounce', 'complaint', 'reject']));
+    expect(JSON.stringify(destination.Properties.EventDestination)).toContain('EventBridgeDestination');
+  });
+
+  it('lets EventBridge invoke the mail-events function and put into its dead-letter queue', () => {
+    const [functionId] = handlerFunction(prod.template, JOBS.mailEvents.name);
+    prod.template.hasResourceProperties('AWS::Lambda::Permission', {
+      FunctionName: { 'Fn::GetAtt': [functionId, 'Arn'] },
+      Principal: 'events.amazonaws.com',
+    });
+    const [queueId] = queue(prod.template, 'MailEventDeadLetters');
+    prod.template.hasResourceProperties('AWS::SQS::QueuePolicy', {
+      Queues: [{ Ref: queueId }],
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({ Effect: 'Allow', Action: 'sqs:SendMessage', Principal: { Service: 'events.amazonaws.com' } }),
+        ]),
+      },
+    });
   });
 });
 
@@ -485,10 +543,10 @@ describe('alarms', () => {
     }
   });
 
-  it("watch the mailer's dead-letter queue", () => {
-    const [queueId] = only(resourcesOf(prod.template, 'AWS::SQS::Queue'));
-    const dlq = alarms().find((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
-    expect(JSON.stringify(dlq?.Properties.Dimensions)).toContain(queueId);
+  it.each(['MailerDeadLetters', 'MailEventDeadLetters'])('watch the dead-letter queue %s', (name) => {
+    const [queueId] = queue(prod.template, name);
+    const depth = alarms().filter((a) => a.Properties.MetricName === 'ApproximateNumberOfMessagesVisible');
+    expect(depth.filter((a) => JSON.stringify(a.Properties.Dimensions).includes(queueId))).toHaveLength(1);
   });
 
   it('all notify the alarm topic', () => {

@@ -1,0 +1,10 @@
+import { recordMailEvent, type SesEvent } from '../../services/mail-events.js';
+
+/**
+ * Fed by EventBridge with what SES reports about our mail (bounces, complaints, rejections) for
+ * the configuration set. A failure is thrown, so EventBridge retries the event and finally
+ * parks it in the dead-letter queue; nothing SES reported is dropped.
+ */
+export const handler = async (event: SesEvent): Promise<void> => {
+  await recordMailEvent(event);
+};

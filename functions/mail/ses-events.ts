@@ -1,0 +1,84 @@
+import type { DeliveryProblem } from '../domain/types.js';
+import { type MailRef, mailRefOf } from './tags.js';
+
+/**
+ * The part of an SES event record (as EventBridge delivers it in `detail`) that we read. SES
+ * publishes one per event of a mail sent through our configuration set; see "Contents of event
+ * data that Amazon SES publishes" in the SES developer guide.
+ */
+export interface SesEventRecord {
+  eventType?: string;
+  mail?: { messageId?: string; timestamp?: string; destination?: string[]; tags?: Record<string, string[] | undefined> };
+  bounce?: {
+    bounceType?: string;
+    bounceSubType?: string;
+    timestamp?: string;
+    bouncedRecipients?: { emailAddress?: string; diagnosticCode?: string; status?: string }[];
+  };
+  complaint?: { timestamp?: string; complaintFeedbackType?: string; complaintSubType?: string | null };
+  reject?: { reason?: string };
+}
+
+/** A problem SES reported about one of our mails, and which recipient it was for. */
+export interface ReportedProblem {
+  ref: MailRef;
+  problem: DeliveryProblem;
+  /** When SES accepted the mail: tells a report about an older mail from one about the latest. */
+  mailSentAt: string;
+  /** SES's id of the mail. */
+  messageId: string;
+  /** The address the mail went to. */
+  email: string;
+}
+
+const DETAIL_LIMIT = 500;
+const clip = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, DETAIL_LIMIT);
+
+function problemOf(record: SesEventRecord, reportedAt: string): Omit<DeliveryProblem, 'mail'> | null {
+  switch (record.eventType) {
+    case 'Bounce': {
+      const bounce = record.bounce ?? {};
+      const first = bounce.bouncedRecipients?.[0];
+      const kind = [bounce.bounceType, bounce.bounceSubType].filter(Boolean).join('/');
+      const reason = first?.diagnosticCode ?? first?.status ?? '';
+      return {
+        type: 'bounce',
+        // SES reports a soft bounce only once it stopped retrying; "Undetermined" is not known to be final.
+        permanent: bounce.bounceType === 'Permanent',
+        detail: clip([kind, reason].filter(Boolean).join(': ') || 'bounced'),
+        at: bounce.timestamp ?? reportedAt,
+      };
+    }
+    case 'Complaint': {
+      const complaint = record.complaint ?? {};
+      const feedback = complaint.complaintFeedbackType ?? complaint.complaintSubType ?? '';
+      return {
+        type: 'complaint',
+        permanent: true,
+        detail: clip(feedback ? `marked as ${feedback}` : 'marked as spam'),
+        at: complaint.timestamp ?? reportedAt,
+      };
+    }
+    case 'Reject':
+      return { type: 'reject', permanent: true, detail: clip(record.reject?.reason ?? 'rejected by SES'), at: reportedAt };
+    default:
+      return null;
+  }
+}
+
+/**
+ * Reads one SES event: the problem and its recipient, or null for an event that is no delivery
+ * problem (a delay, a delivery) or about a mail that is not ours (no Signoff tags).
+ */
+export function reportedProblemOf(record: SesEventRecord, reportedAt: string): ReportedProblem | null {
+  const ref = mailRefOf(record.mail?.tags);
+  const problem = problemOf(record, reportedAt);
+  if (!ref || !problem) return null;
+  return {
+    ref,
+    problem: { ...problem, mail: ref.mail },
+    mailSentAt: record.mail?.timestamp ?? problem.at,
+    messageId: record.mail?.messageId ?? '',
+    email: record.bounce?.bouncedRecipients?.[0]?.emailAddress ?? record.mail?.destination?.[0] ?? '',
+  };
+}

@@ -1,0 +1,224 @@
+import { randomUUID } from 'node:crypto';
+import { SESv2Client, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createRequest } from '../../functions/domain/approval-request.js';
+import type { SesEvent } from '../../functions/services/mail-events.js';
+import { approver, technician, ticket } from '../domain/fixtures.js';
+import { useOwnTable } from '../support/own-table.js';
+
+/**
+ * What SES reports after a mail left (bounce, complaint, rejection) reaches the mail-events
+ * handler through EventBridge in AWS. SES's emulator publishes no events, so the mails are sent
+ * through a mocked SES client (which keeps the SendEmail input, tags and all), and the events
+ * SES would publish about exactly those mails are built from that input. The store is real:
+ * DynamoDB Local, a table of this file's own.
+ */
+type Modules = {
+  store: typeof import('../../functions/store/approval-repository.js');
+  outbox: typeof import('../../functions/store/outbox-repository.js');
+  mailer: typeof import('../../functions/services/mailer.js');
+  approvals: typeof import('../../functions/services/approvals.js');
+  activity: typeof import('../../functions/store/activity-repository.js');
+  keys: typeof import('../../functions/store/keys.js');
+  ids: typeof import('../../functions/store/ids.js');
+  views: typeof import('../../functions/domain/views.js');
+  handler: typeof import('../../functions/handlers/jobs/mail-events.js');
+};
+
+let m: Modules;
+const ses = mockClient(SESv2Client);
+
+beforeAll(async () => {
+  await useOwnTable('mail-events');
+  m = {
+    store: await import('../../functions/store/approval-repository.js'),
+    outbox: await import('../../functions/store/outbox-repository.js'),
+    mailer: await import('../../functions/services/mailer.js'),
+    approvals: await import('../../functions/services/approvals.js'),
+    activity: await import('../../functions/store/activity-repository.js'),
+    keys: await import('../../functions/store/keys.js'),
+    ids: await import('../../functions/store/ids.js'),
+    views: await import('../../functions/domain/views.js'),
+    handler: await import('../../functions/handlers/jobs/mail-events.js'),
+  };
+});
+
+afterEach(() => {
+  ses.reset();
+});
+
+/** Every mail SES accepted so far, with when it accepted it and the id it gave. */
+const accepted: { input: SendEmailCommandInput; messageId: string; at: string }[] = [];
+
+function acceptMail() {
+  ses.on(SendEmailCommand).callsFake((input: SendEmailCommandInput) => {
+    const messageId = `msg-${randomUUID()}`;
+    accepted.push({ input, messageId, at: new Date().toISOString() });
+    return { MessageId: messageId };
+  });
+}
+
+/** Saves a request for these approvers and delivers its mail; returns the ticket. */
+async function mailedRequest(approverIds: string[]) {
+  const ticketId = `T-${randomUUID().slice(0, 8)}`;
+  const change = createRequest({
+    id: m.keys.toRequestId(ticketId, m.ids.ulid()),
+    ticketId,
+    ticket,
+    approvers: approverIds.map((id) => approver(id)),
+    policy: { type: 'all' },
+    message: null,
+    actor: technician,
+    now: new Date().toISOString(),
+  });
+  await m.store.saveChange(change, { snapshot: ticket });
+  await deliverAll(change.after.id);
+  return { ticketId, requestId: change.after.id };
+}
+
+async function deliverAll(requestId: string) {
+  acceptMail();
+  const due = await m.outbox.listDueOutbox(new Date(Date.now() + 1000), 100);
+  for (const id of due) {
+    const entry = await m.outbox.getOutbox(id);
+    if (entry?.requestId === requestId) expect(await m.mailer.deliverOutbox(id)).toBe('done');
+  }
+}
+
+/** The last mail SES accepted for this address. */
+function mailTo(email: string) {
+  const mail = accepted.filter((a) => a.input.Destination?.ToAddresses?.[0] === email).at(-1);
+  if (!mail) throw new Error(`no mail to ${email}`);
+  return mail;
+}
+
+/** The EventBridge event SES publishes about a mail sent through our configuration set. */
+function sesEvent(mail: ReturnType<typeof mailTo>, detailType: string, record: Record<string, unknown>): SesEvent {
+  const tags: Record<string, string[]> = { 'ses:configuration-set': ['signoff-test'] };
+  for (const tag of mail.input.EmailTags ?? []) tags[tag.Name!] = [tag.Value!];
+  return {
+    id: randomUUID(),
+    time: new Date().toISOString(),
+    'detail-type': detailType,
+    detail: {
+      ...record,
+      mail: { timestamp: mail.at, messageId: mail.messageId, destination: mail.input.Destination?.ToAddresses ?? [], tags },
+    },
+  };
+}
+
+const bounce = (mail: ReturnType<typeof mailTo>, at = new Date().toISOString()) =>
+  sesEvent(mail, 'Email Bounced', {
+    eventType: 'Bounce',
+    bounce: {
+      bounceType: 'Permanent',
+      bounceSubType: 'General',
+      timestamp: at,
+      bouncedRecipients: [
+        { emailAddress: mail.input.Destination?.ToAddresses?.[0], status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' },
+      ],
+    },
+  });
+
+async function recipient(ticketId: string, approverId: string) {
+  const request = (await m.store.loadTab(ticketId)).request!;
+  return m.views.approvalView(request).recipients.find((r) => r.approverId === approverId)!;
+}
+
+const undelivered = async (ticketId: string) => (await m.activity.listActivity(ticketId)).filter((e) => e.type === 'mail_undelivered');
+
+describe('what SES reports about a sent mail', () => {
+  it('shows a bounce on the recipient it was for, and in the activity log', async () => {
+    const { ticketId } = await mailedRequest(['ext:ann@acme', 'bob']);
+    await m.handler.handler(bounce(mailTo('ext:ann@acme@example.com')));
+
+    expect((await recipient(ticketId, 'ext:ann@acme')).deliveryProblem).toEqual({
+      type: 'bounce',
+      permanent: true,
+      detail: 'Permanent/General: smtp; 550 5.1.1 user unknown',
+      mail: 'request',
+      at: expect.any(String),
+    });
+    expect((await recipient(ticketId, 'bob')).deliveryProblem).toBeNull();
+    expect(await undelivered(ticketId)).toEqual([
+      expect.objectContaining({
+        type: 'mail_undelivered',
+        approverId: 'ext:ann@acme',
+        mail: 'request',
+        email: 'ext:ann@acme@example.com',
+        problem: 'bounce',
+        permanent: true,
+        actor: { kind: 'system', id: 'ses' },
+      }),
+    ]);
+  });
+
+  it('records an event delivered twice only once', async () => {
+    const { ticketId } = await mailedRequest(['carl']);
+    const event = bounce(mailTo('carl@example.com'));
+    await m.handler.handler(event);
+    await m.handler.handler(event);
+    expect(await undelivered(ticketId)).toHaveLength(1);
+  });
+
+  it('records complaints and rejections, and ignores delays and mail that is not ours', async () => {
+    const { ticketId } = await mailedRequest(['dora', 'emil', 'fay']);
+    await m.handler.handler(
+      sesEvent(mailTo('dora@example.com'), 'Email Complaint Received', {
+        eventType: 'Complaint',
+        complaint: { complaintFeedbackType: 'abuse', timestamp: new Date().toISOString() },
+      }),
+    );
+    await m.handler.handler(
+      sesEvent(mailTo('emil@example.com'), 'Email Rejected', { eventType: 'Reject', reject: { reason: 'Bad content' } }),
+    );
+    await m.handler.handler(
+      sesEvent(mailTo('fay@example.com'), 'Email Delivery Delayed', {
+        eventType: 'DeliveryDelay',
+        deliveryDelay: { delayType: 'MailboxFull' },
+      }),
+    );
+    const foreign = sesEvent(mailTo('fay@example.com'), 'Email Bounced', { eventType: 'Bounce', bounce: { bounceType: 'Permanent' } });
+    foreign.detail.mail!.tags = { 'ses:configuration-set': ['signoff-test'] };
+    await m.handler.handler(foreign);
+
+    expect((await recipient(ticketId, 'dora')).deliveryProblem).toMatchObject({
+      type: 'complaint',
+      permanent: true,
+      detail: 'marked as abuse',
+    });
+    expect((await recipient(ticketId, 'emil')).deliveryProblem).toMatchObject({ type: 'reject', detail: 'Bad content' });
+    expect((await recipient(ticketId, 'fay')).deliveryProblem).toBeNull();
+    expect((await undelivered(ticketId)).map((e) => (e as { approverId: string }).approverId).sort()).toEqual(['dora', 'emil']);
+  });
+
+  it('clears the problem when a later mail goes out, and keeps a late report about an older mail to the log', async () => {
+    const { ticketId } = await mailedRequest(['gus']);
+    const first = mailTo('gus@example.com');
+    await m.handler.handler(bounce(first));
+    expect((await recipient(ticketId, 'gus')).deliveryProblem).toMatchObject({ type: 'bounce' });
+
+    // The technician sends the mail again (say, after correcting the address): the row is clear.
+    const request = await m.approvals.sendReminder(ticketId, 'gus', technician);
+    await deliverAll(request.id);
+    expect(mailTo('gus@example.com').messageId).not.toBe(first.messageId);
+    expect((await recipient(ticketId, 'gus')).deliveryProblem).toBeNull();
+
+    // A second report about the first mail arrives late: the log has it, the row stays clear.
+    await m.handler.handler(bounce(first));
+    expect((await recipient(ticketId, 'gus')).deliveryProblem).toBeNull();
+    expect(await undelivered(ticketId)).toHaveLength(2);
+
+    // A report about the reminder itself is shown again.
+    await m.handler.handler(bounce(mailTo('gus@example.com')));
+    expect((await recipient(ticketId, 'gus')).deliveryProblem).toMatchObject({ type: 'bounce', mail: 'reminder' });
+  });
+
+  it('tags every mail with its recipient, in the characters SES allows', async () => {
+    await mailedRequest(['h.i:j@k_l-m']);
+    const tags = mailTo('h.i:j@k_l-m@example.com').input.EmailTags ?? [];
+    expect(tags.map((t) => t.Name)).toEqual(['signoff-ticket', 'signoff-request', 'signoff-approver', 'signoff-mail']);
+    for (const tag of tags) expect(tag.Value).toMatch(/^[A-Za-z0-9_-]{1,256}$/);
+  });
+});
