@@ -32,6 +32,8 @@ export default defineConfig({
         test: {
           name: 'cdk',
           include: ['test/lib/**/*.test.ts'],
+          // The stack deploys portal/dist; synthesis warns (and cdk-nag's test fails) without it.
+          globalSetup: ['test/e2e/build-portal.ts'],
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },

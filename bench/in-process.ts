@@ -4,16 +4,10 @@
  * The environment must be set before the first import of anything under functions/: config.ts
  * reads it once.
  */
-import { randomUUID } from 'node:crypto';
-import { resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
-import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { ROUTES } from '../functions/handlers/routes.js';
-import { jwtAuthorizer } from '../local/gateway-event.js';
-import { createLambdaContext } from '../local/lambda-context.js';
+import { handlerOf, type InvokeInput, invokeRoute, routeNamed } from '../test/support/invoke.js';
 import type { BenchStack } from './stack.js';
 
-const ROOT = resolve(import.meta.dirname, '..');
+export type { InvokeInput };
 
 export interface DynamoCall {
   command: string;
@@ -32,16 +26,6 @@ export interface Invocation {
   /** The handler's wall time (its module already imported). */
   ms: number;
 }
-
-export interface InvokeInput {
-  route: string;
-  claims: Record<string, unknown>;
-  pathParameters?: Record<string, string>;
-  query?: Record<string, string>;
-  body?: unknown;
-}
-
-type Handler = (event: unknown, context: Context) => Promise<APIGatewayProxyStructuredResultV2>;
 
 export interface Harness {
   /** One handler call, with the DynamoDB calls it made. */
@@ -109,57 +93,10 @@ export async function createHarness(stack: BenchStack): Promise<Harness> {
   }
   const documentClientCheck = `DocumentClient shares the client's middleware stack (same object: ${shared}); a probe GetCommand through it was counted once as GetItem`;
 
-  const handlers = new Map<string, Promise<Handler>>();
-  const handlerOf = (name: string) => {
-    const route = ROUTES.find((r) => r.name === name);
-    if (!route) throw new Error(`no route ${name}`);
-    let loading = handlers.get(name);
-    if (!loading) {
-      loading = import(pathToFileURL(resolve(ROOT, route.entry)).href).then((m) => m.handler as Handler);
-      handlers.set(name, loading);
-    }
-    return { route, loading };
-  };
-
-  const run = async (input: InvokeInput) => {
-    const { route, loading } = handlerOf(input.route);
-    const handler = await loading;
-    let rawPath = route.path;
-    for (const [name, value] of Object.entries(input.pathParameters ?? {}))
-      rawPath = rawPath.replace(`{${name}}`, encodeURIComponent(value));
-    const rawQueryString = new URLSearchParams(input.query ?? {}).toString();
-    const routeKey = `${route.method} ${route.path}`;
-    const now = new Date();
-    const event = {
-      version: '2.0',
-      routeKey,
-      rawPath,
-      rawQueryString,
-      headers: { 'content-type': 'application/json', host: 'localhost' },
-      ...(input.query ? { queryStringParameters: input.query } : {}),
-      ...(input.pathParameters ? { pathParameters: input.pathParameters } : {}),
-      requestContext: {
-        accountId: '000000000000',
-        apiId: 'bench',
-        authorizer: jwtAuthorizer(input.claims),
-        domainName: 'localhost',
-        domainPrefix: 'localhost',
-        http: { method: route.method, path: rawPath, protocol: 'HTTP/1.1', sourceIp: '127.0.0.1', userAgent: 'bench' },
-        requestId: randomUUID(),
-        routeKey,
-        stage: '$default',
-        time: now.toISOString(),
-        timeEpoch: now.getTime(),
-      },
-      ...(input.body !== undefined ? { body: JSON.stringify(input.body) } : {}),
-      isBase64Encoded: false,
-    };
-    const result = await handler(event, createLambdaContext({ functionName: route.name, timeoutMs: 30_000 }));
-    return { status: result.statusCode ?? 200, body: result.body ? JSON.parse(result.body) : undefined };
-  };
+  const run = async (input: InvokeInput) => invokeRoute(input);
 
   const invoke = async (input: InvokeInput): Promise<Invocation> => {
-    await handlerOf(input.route).loading;
+    await handlerOf(routeNamed(input.route).entry);
     const started = performance.now();
     const seen = await counting(() => run(input));
     return { ...seen.value, calls: seen.calls, attempts: seen.attempts, ms: performance.now() - started };

@@ -8,8 +8,10 @@
  * ride on the writes themselves, so nothing needs ConditionCheckItem; and nothing ever Scans.
  *
  * A new route without an entry here fails synthesis (handlerAccess throws), so a handler can
- * never ship with permissions nobody thought about.
+ * never ship with permissions nobody thought about. test/integration/least-privilege.test.ts
+ * runs every handler and checks that what it called is exactly what it is granted.
  */
+import { ROUTES } from '../functions/handlers/routes.js';
 import type { IndexName } from '../functions/store/table-definition.js';
 
 export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
@@ -90,10 +92,20 @@ export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
   'mail-events': { table: ['GetItem', 'UpdateItem', 'PutItem'] },
 };
 
+/**
+ * http/idempotency.ts on every POST, PUT and DELETE with a token: start (Put), replay (Get),
+ * complete (Update), release after an error (Delete) of the IDEM# record.
+ */
+export const IDEMPOTENCY: readonly TableAction[] = ['GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'];
+
+const usesIdempotency = (name: string) => ROUTES.some((r) => r.name === name && r.access !== 'public' && r.method !== 'GET');
+
+/** What a handler may touch: its entry above, and the Idempotency-Key records if its route takes them. */
 export function handlerAccess(name: string): HandlerAccess {
   const access = HANDLER_ACCESS[name];
   if (!access) throw new Error(`lib/handler-access.ts has no entry for handler "${name}": add what its code reads and writes`);
-  return access;
+  if (!usesIdempotency(name)) return access;
+  return { ...access, table: [...new Set([...(access.table ?? []), ...IDEMPOTENCY])] };
 }
 
 export const usesTable = (access: HandlerAccess) => (access.table?.length ?? 0) + (access.indexes?.length ?? 0) > 0;

@@ -3,7 +3,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { JOBS, ROUTES } from '../../functions/handlers/routes.js';
 import { TABLE_DEFINITION } from '../../functions/store/table-definition.js';
 import { API_THROTTLE } from '../../lib/api.js';
-import { HANDLER_ACCESS } from '../../lib/handler-access.js';
+import { handlerAccess } from '../../lib/handler-access.js';
 import { apiPathPatterns } from '../../lib/portal-edge.js';
 import { type Resource, resourcesOf, type Synthesized, synth } from './synth.js';
 
@@ -220,7 +220,7 @@ describe('least privilege', () => {
   it.each(ALL_HANDLERS.map((h) => [h.name] as const))('%s gets exactly the table actions and indexes its code uses', (name) => {
     const [id, fn] = handlerFunction(prod.template, name);
     const [tableId] = only(resourcesOf(prod.template, 'AWS::DynamoDB::Table'));
-    const access = HANDLER_ACCESS[name]!;
+    const access = handlerAccess(name);
     const statements = statementsOf(prod.template, id, fn).filter((s) => actionsOf(s).some((a) => a.startsWith('dynamodb:')));
     const onTable = statements.filter((s) => JSON.stringify(s.Resource) === JSON.stringify({ 'Fn::GetAtt': [tableId, 'Arn'] }));
     const onIndexes = statements.filter((s) => JSON.stringify(s.Resource).includes('/index/'));

@@ -1,0 +1,263 @@
+import { randomUUID } from 'node:crypto';
+import type { DynamoDBStreamEvent } from 'aws-lambda';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { JOBS, ROUTES } from '../../functions/handlers/routes.js';
+import { handlerAccess } from '../../lib/handler-access.js';
+import { local, ticketBody } from '../support/api.js';
+import { handlerOf, type InvokeInput, invokeRoute } from '../support/invoke.js';
+import { useOwnTable } from '../support/own-table.js';
+
+/**
+ * IAM by observation. Every handler runs in this process against the emulators (a table of this
+ * file's own, the run's cognito-local and SES emulator), through its success paths and the
+ * error paths that touch something (Idempotency-Key replays, reuses and releases); a middleware
+ * on each AWS client records what it calls. The emulators enforce no IAM, so this is what proves
+ * that lib/handler-access.ts, from which every role is built, grants each handler exactly what
+ * its code does: a missing action would be AccessDenied (a 5xx) in AWS, an extra one a needless
+ * privilege.
+ */
+type Observed = { table: Set<string>; indexes: Set<string>; cognito: Set<string>; sendMail: boolean };
+const observed = new Map<string, Observed>();
+let current: string | undefined;
+
+function note(client: 'dynamodb' | 'cognito' | 'ses', command: string, input: Record<string, unknown>) {
+  if (!current) return;
+  const seen = observed.get(current) ?? { table: new Set(), indexes: new Set(), cognito: new Set(), sendMail: false };
+  observed.set(current, seen);
+  const action = command.replace(/Command$/, '');
+  if (client === 'cognito') seen.cognito.add(action);
+  else if (client === 'ses') seen.sendMail ||= action === 'SendEmail';
+  else if (action === 'TransactWriteItems') {
+    // IAM authorises each action of a transaction on its own.
+    for (const item of input.TransactItems as Record<string, unknown>[]) {
+      const kind = Object.keys(item)[0];
+      seen.table.add({ Put: 'PutItem', Update: 'UpdateItem', Delete: 'DeleteItem', ConditionCheck: 'ConditionCheckItem' }[kind!] ?? kind!);
+    }
+  } else if (action === 'Query' && input.IndexName) seen.indexes.add(String(input.IndexName));
+  else seen.table.add(action);
+}
+
+/** Runs work as the handler `name`: every AWS call made meanwhile is put down to it. */
+async function as<T>(name: string, work: () => Promise<T>): Promise<T> {
+  current = name;
+  try {
+    return await work();
+  } finally {
+    current = undefined;
+  }
+}
+
+const technician = { sub: `tech-${randomUUID().slice(0, 8)}`, email: 'tess@example.com', 'cognito:groups': ['technicians'] };
+const call = (input: InvokeInput) => as(input.route, () => invokeRoute(input));
+/** A call with an Idempotency-Key, then its retry: a replay of a success, a rerun of a refusal (refusals are not kept). */
+async function withKey(input: InvokeInput) {
+  const keyed = { ...input, headers: { 'idempotency-key': randomUUID() } };
+  const first = await call(keyed);
+  const retry = await call(keyed);
+  expect(retry.status, `${input.route} retried`).toBe(first.status);
+  return first;
+}
+const u = (name: string) => `${name}-${randomUUID().slice(0, 6)}`;
+
+let m: {
+  directory: typeof import('../../functions/store/directory-repository.js');
+  outbox: typeof import('../../functions/store/outbox-repository.js');
+  store: typeof import('../../functions/store/approval-repository.js');
+  keys: typeof import('../../functions/store/keys.js');
+  ids: typeof import('../../functions/store/ids.js');
+  tags: typeof import('../../functions/mail/tags.js');
+  domain: typeof import('../../functions/domain/approval-request.js');
+};
+
+beforeAll(async () => {
+  await useOwnTable('iam');
+  const info = local();
+  Object.assign(process.env, {
+    USER_POOL_ID: info.cognito.userPoolId,
+    PORTAL_CLIENT_ID: info.cognito.clientId,
+    COGNITO_ENDPOINT: info.cognito.endpoint,
+    SES_ENDPOINT: info.ses.endpoint,
+    LOG_LEVEL: 'SILENT',
+  });
+  const { dynamodb } = await import('../../functions/store/client.js');
+  const { cognito } = await import('../../functions/identity/cognito-client.js');
+  const { ses } = await import('../../functions/mail/ses.js');
+  for (const [name, client] of [
+    ['dynamodb', dynamodb],
+    ['cognito', cognito],
+    ['ses', ses],
+  ] as const) {
+    (client.middlewareStack as { add: (mw: unknown, options: unknown) => void }).add(
+      (next: (args: { input: Record<string, unknown> }) => Promise<unknown>, context: { commandName?: string }) =>
+        async (args: { input: Record<string, unknown> }) => {
+          note(name, String(context.commandName), args.input);
+          return next(args);
+        },
+      { step: 'initialize', name: 'leastPrivilegeRecorder' },
+    );
+  }
+  m = {
+    directory: await import('../../functions/store/directory-repository.js'),
+    outbox: await import('../../functions/store/outbox-repository.js'),
+    store: await import('../../functions/store/approval-repository.js'),
+    keys: await import('../../functions/store/keys.js'),
+    ids: await import('../../functions/store/ids.js'),
+    tags: await import('../../functions/mail/tags.js'),
+    domain: await import('../../functions/domain/approval-request.js'),
+  };
+});
+
+afterAll(() => {
+  current = undefined;
+});
+
+/** Lists an approver through the API; returns the claims of their portal login. */
+async function listed(approverId: string, kind: 'user' | 'contact', email: string) {
+  const reply = await withKey({
+    route: 'put-approver',
+    claims: technician,
+    pathParameters: { approverId },
+    body: { kind, email, name: approverId },
+  });
+  expect(reply.status, JSON.stringify(reply.body)).toBeLessThan(300);
+  const entry = await m.directory.getApprover(approverId);
+  return { sub: entry!.login!.sub, 'cognito:groups': [kind === 'user' ? 'users' : 'contacts'] };
+}
+
+async function deliverMailOf(requestId: string) {
+  const due = await m.outbox.listDueOutbox(new Date(Date.now() + 1000), 100);
+  const entries = await Promise.all(due.map((id) => m.outbox.getOutbox(id)));
+  const ids = entries.filter((e) => e?.requestId === requestId).map((e) => e!.id);
+  const mailer = await handlerOf(JOBS.mailer.entry);
+  const records = ids.map((id, i) => ({
+    eventName: 'INSERT',
+    dynamodb: { SequenceNumber: String(i + 1), NewImage: { entity: { S: 'outbox' }, id: { S: id } } },
+  }));
+  const result = await as(JOBS.mailer.name, () => mailer({ Records: records } as unknown as DynamoDBStreamEvent, {} as never));
+  expect(result).toEqual({ batchItemFailures: [] });
+}
+
+describe('every handler, run for real', () => {
+  it('goes through the whole flow, its replays and its refusals', async () => {
+    // The directory: list, relist as another kind, change the email, refuse a duplicate, delist.
+    const ann = u('ann');
+    const annEmail = `${ann}@example.com`;
+    await listed(ann, 'user', annEmail);
+    const key = randomUUID();
+    const put = (body: unknown) =>
+      call({ route: 'put-approver', claims: technician, pathParameters: { approverId: ann }, body, headers: { 'idempotency-key': key } });
+    expect((await put({ kind: 'contact', email: annEmail, name: ann })).status).toBe(200);
+    expect((await put({ kind: 'contact', email: annEmail, name: ann })).status).toBe(200); // replayed
+    expect((await put({ kind: 'user', email: annEmail, name: ann })).status).toBe(422); // key reused
+    const annNew = `${ann}.new@example.com`;
+    await listed(ann, 'contact', annNew);
+    const annClaims = { sub: (await m.directory.getApprover(ann))!.login!.sub, 'cognito:groups': ['contacts'] };
+    const bob = u('bob');
+    const bobClaims = await listed(bob, 'user', `${bob}@example.com`);
+    const duplicate = await withKey({
+      route: 'put-approver',
+      claims: technician,
+      pathParameters: { approverId: u('dup') },
+      body: { kind: 'user', email: annNew, name: 'Dup' },
+    });
+    expect(duplicate.status).toBe(409);
+    const gone = u('gone');
+    await listed(gone, 'user', `${gone}@example.com`);
+    expect((await withKey({ route: 'delete-approver', claims: technician, pathParameters: { approverId: gone } })).status).toBe(204);
+    expect((await withKey({ route: 'delete-approver', claims: technician, pathParameters: { approverId: u('nobody') } })).status).toBe(404);
+    expect((await call({ route: 'list-approvers', claims: technician, query: { kind: 'contact' } })).status).toBe(200);
+
+    // A ticket's request: create, refuse a second, read, edit, remind.
+    const ticketId = u('T');
+    const path = { ticketId };
+    const created = await withKey({ route: 'create-approval', claims: technician, pathParameters: path, body: ticketBody([ann, bob]) });
+    expect(created.status, JSON.stringify(created.body)).toBe(201);
+    const requestId = created.body!.id as string;
+    expect((await withKey({ route: 'create-approval', claims: technician, pathParameters: path, body: ticketBody([ann]) })).status).toBe(
+      409,
+    );
+    await deliverMailOf(requestId);
+    expect((await call({ route: 'get-approval', claims: technician, pathParameters: path })).status).toBe(200);
+    expect((await call({ route: 'list-tickets', claims: technician, query: { ids: ticketId } })).status).toBe(200);
+    expect((await call({ route: 'list-tickets', claims: technician, query: { approvalStatus: 'pending' } })).status).toBe(200);
+    expect((await call({ route: 'get-activity', claims: technician, pathParameters: path })).status).toBe(200);
+    const snapshot = ticketBody([]).ticket;
+    expect((await withKey({ route: 'put-ticket', claims: technician, pathParameters: path, body: snapshot })).status).toBe(200);
+    expect((await withKey({ route: 'put-ticket', claims: technician, pathParameters: path, body: { number: 1 } })).status).toBe(400);
+    const carl = u('carl');
+    await listed(carl, 'user', `${carl}@example.com`);
+    const edit = (recipients: string[]) =>
+      withKey({ route: 'put-recipients', claims: technician, pathParameters: path, body: { recipients } });
+    expect((await edit([ann, bob, carl])).status).toBe(200);
+    expect((await edit([ann, bob, carl, u('stranger')])).status).toBe(422);
+    const remind = (approverId: string) =>
+      withKey({ route: 'send-reminder', claims: technician, pathParameters: { ticketId, approverId } });
+    expect((await remind(bob)).status).toBe(202);
+    expect((await remind(u('stranger'))).status).toBe(404);
+
+    // The portal: read, give feedback, decide, refuse a second decision.
+    expect((await call({ route: 'list-my-approvals', claims: annClaims })).status).toBe(200);
+    expect((await call({ route: 'get-my-approval', claims: annClaims, pathParameters: { requestId } })).status).toBe(200);
+    const respond = (body: unknown) => withKey({ route: 'respond', claims: annClaims, pathParameters: { requestId }, body });
+    expect((await respond({ feedback: 'Which model?' })).status).toBe(200);
+    expect((await respond({ decision: 'approve' })).status).toBe(200);
+    expect((await respond({ decision: 'decline' })).status).toBe(409);
+    expect((await call({ route: 'get-my-approval', claims: bobClaims, pathParameters: { requestId } })).status).toBe(200);
+
+    // What SES reports about a mail it sent.
+    const mailEvents = await handlerOf(JOBS.mailEvents.entry);
+    const tags = m.tags.mailTags({ ticketId, requestKey: m.keys.fromRequestId(requestId).requestKey, approverId: bob, mail: 'request' });
+    const bounce = {
+      id: randomUUID(),
+      time: new Date().toISOString(),
+      'detail-type': 'Email Bounced',
+      detail: {
+        eventType: 'Bounce',
+        bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: `${bob}@example.com` }] },
+        mail: { timestamp: new Date().toISOString(), tags: Object.fromEntries(tags.map((t) => [t.Name, [t.Value]])) },
+      },
+    };
+    await as(JOBS.mailEvents.name, () => mailEvents(bounce, {} as never));
+
+    // Cancel, twice.
+    expect((await withKey({ route: 'cancel-approval', claims: technician, pathParameters: path })).status).toBe(204);
+    expect((await withKey({ route: 'cancel-approval', claims: technician, pathParameters: path })).status).toBe(404);
+
+    // The sweeper, with an automatic reminder due and its mail to send.
+    const remindedTicket = u('R');
+    const hoursAgo = new Date(Date.now() - 3 * 3600_000).toISOString();
+    const due = m.domain.createRequest({
+      id: m.keys.toRequestId(remindedTicket, m.ids.ulid()),
+      ticketId: remindedTicket,
+      ticket: snapshot,
+      approvers: [(await m.directory.getApprover(carl))!],
+      policy: { type: 'all' },
+      message: null,
+      remindEveryHours: 1,
+      actor: { kind: 'technician', id: technician.sub },
+      now: hoursAgo,
+    });
+    await m.store.saveChange(due, { snapshot });
+    const sweeper = await handlerOf(JOBS.sweeper.entry);
+    const swept = (await as(JOBS.sweeper.name, () => sweeper({}, {} as never))) as unknown as { reminded: number; delivered: number };
+    expect(swept.reminded).toBe(1);
+    expect(swept.delivered).toBeGreaterThanOrEqual(1);
+
+    // The public routes.
+    expect((await call({ route: 'health' })).status).toBe(200);
+    expect((await call({ route: 'portal-config' })).status).toBe(200);
+  });
+
+  it.each([...ROUTES.map((r) => r.name), ...Object.values(JOBS).map((j) => j.name)].map((name) => [name] as const))(
+    '%s is granted exactly the AWS actions it was seen to call',
+    (name) => {
+      const seen = observed.get(name) ?? { table: new Set(), indexes: new Set(), cognito: new Set(), sendMail: false };
+      const access = handlerAccess(name);
+      expect([...seen.table].sort(), 'table actions').toEqual([...(access.table ?? [])].sort());
+      expect([...seen.indexes].sort(), 'indexes queried').toEqual([...(access.indexes ?? [])].sort());
+      expect([...seen.cognito].sort(), 'Cognito actions').toEqual([...(access.cognito ?? [])].sort());
+      expect(seen.sendMail, 'sends mail').toBe(access.sendMail ?? false);
+      expect(seen.table.has('Scan')).toBe(false);
+    },
+  );
+});
