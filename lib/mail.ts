@@ -4,11 +4,14 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
+import { suppress } from './nag.js';
 
 export interface MailProps {
   stage: string;
   isDev: boolean;
   senderEmail: string;
+  /** SES is in the sandbox: sends are authorised against the verified recipients' identities too. */
+  sesSandbox: boolean;
   logRetention: logs.RetentionDays;
 }
 
@@ -27,10 +30,12 @@ export class Mail extends Construct {
   readonly configurationSet: ses.ConfigurationSet;
   readonly eventLog: logs.LogGroup;
   readonly senderEmail: string;
+  readonly sesSandbox: boolean;
 
   constructor(scope: Construct, id: string, props: MailProps) {
     super(scope, id);
     this.senderEmail = props.senderEmail;
+    this.sesSandbox = props.sesSandbox;
     this.configurationSet = new ses.ConfigurationSet(this, 'ConfigurationSet', {
       reputationMetrics: true,
       sendingEnabled: true,
@@ -88,22 +93,39 @@ export class Mail extends Construct {
     });
   }
 
-  /** ARNs `ses:SendEmail` is authorised against: the sender identity and the configuration set. */
+  /**
+   * ARNs `ses:SendEmail` is authorised against: the sender identity and the configuration set;
+   * in the sandbox also every identity of the account, because SES then checks the send against
+   * each recipient's (verified) identity as well.
+   */
   sendingResources(): string[] {
     const stack = Stack.of(this);
     return [
       stack.formatArn({ service: 'ses', resource: 'identity', resourceName: this.identity.emailIdentityName }),
       stack.formatArn({ service: 'ses', resource: 'configuration-set', resourceName: this.configurationSet.configurationSetName }),
+      ...(this.sesSandbox ? [stack.formatArn({ service: 'ses', resource: 'identity', resourceName: '*' })] : []),
     ];
   }
 
   /** SendEmail from the sender address only, through our identity and configuration set. */
   grantSend(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({
+    const grant = iam.Grant.addToPrincipal({
       grantee,
       actions: ['ses:SendEmail'],
       resourceArns: this.sendingResources(),
       conditions: { StringEquals: { 'ses:FromAddress': this.senderEmail } },
     });
+    if (this.sesSandbox && grantee.grantPrincipal instanceof iam.Role) {
+      suppress(grantee.grantPrincipal, [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason:
+            'SES sandbox only (context sesSandbox=true): SES authorises each send against the verified recipient identity too, ' +
+            'which the stack cannot name in advance; the From address is still pinned by the ses:FromAddress condition.',
+          appliesTo: ['Resource::arn:<AWS::Partition>:ses:<AWS::Region>:<AWS::AccountId>:identity/*'],
+        },
+      ]);
+    }
+    return grant;
   }
 }

@@ -33,7 +33,7 @@ export class SignoffStack extends Stack {
     const common = { stage: config.stage, isDev: config.isDev, logRetention };
 
     this.data = new DataTable(this, 'Data', common);
-    this.mail = new Mail(this, 'Mail', { ...common, senderEmail: config.senderEmail });
+    this.mail = new Mail(this, 'Mail', { ...common, senderEmail: config.senderEmail, sesSandbox: config.sesSandbox });
     // The portal's address is only known once its distribution exists, which needs the API,
     // which needs the user pool and the handlers that mention the address: resolved lazily.
     const portalUrl = Lazy.string({ produce: () => this.portal.url });

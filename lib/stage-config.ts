@@ -16,6 +16,12 @@ export interface StageConfig {
   certificateArn: string | undefined;
   /** Optional address that receives the alarm topic's notifications. */
   alarmEmail: string | undefined;
+  /**
+   * The account's SES is still in the sandbox: it then also authorises each send against the
+   * (verified) recipient's identity, so the mailers may send to verified identities too.
+   * Redeploy without it once SES production access is granted.
+   */
+  sesSandbox: boolean;
 }
 
 export const DEFAULT_STAGE = 'dev';
@@ -38,6 +44,7 @@ export function readStageConfig(scope: Construct): StageConfig {
   const portalDomain = text(scope, 'portalDomain')?.toLowerCase();
   const certificateArn = text(scope, 'certificateArn');
   const alarmEmail = text(scope, 'alarmEmail');
+  const sandbox = text(scope, 'sesSandbox')?.toLowerCase() ?? 'false';
 
   if (!STAGE_NAME.test(stage)) throw new Error(`context stage="${stage}": use 1-20 lowercase letters, digits or dashes`);
   if (!EMAIL.test(senderEmail)) throw new Error(`context senderEmail="${senderEmail}" is not an email address`);
@@ -46,6 +53,7 @@ export function readStageConfig(scope: Construct): StageConfig {
   if (Boolean(portalDomain) !== Boolean(certificateArn)) {
     throw new Error('context portalDomain and certificateArn go together: CloudFront needs the certificate for the domain');
   }
+  if (sandbox !== 'true' && sandbox !== 'false') throw new Error(`context sesSandbox="${sandbox}": use true or false`);
   // CloudFront only takes certificates from us-east-1, whatever region the stack is in.
   if (certificateArn && !/^arn:aws[\w-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(certificateArn)) {
     throw new Error(`context certificateArn="${certificateArn}" must be an ACM certificate ARN in us-east-1`);
@@ -57,5 +65,6 @@ export function readStageConfig(scope: Construct): StageConfig {
     portalDomain,
     certificateArn,
     alarmEmail,
+    sesSandbox: sandbox === 'true',
   };
 }

@@ -25,6 +25,7 @@ vi.mock('../../lib/nag.js', async (importOriginal) => {
 
 const STAGES = {
   dev: { stage: 'dev' },
+  'a stage whose SES is still in the sandbox': { stage: 'trial', sesSandbox: 'true' },
   'prod with a custom domain': {
     stage: 'prod',
     senderEmail: 'approvals@signoff.example',

@@ -263,6 +263,20 @@ describe('least privilege', () => {
     }
   });
 
+  it('lets the mailers send to verified recipient identities only while SES is in the sandbox', () => {
+    const sandboxed = synth({ stage: 'trial', senderEmail: SENDER, sesSandbox: 'true' });
+    const anyIdentity = (template: Template, name: string) => {
+      const [id, fn] = handlerFunction(template, name);
+      const ses = statementsOf(template, id, fn).find((s) => actionsOf(s).includes('ses:SendEmail'))!;
+      expect(ses.Condition).toEqual({ StringEquals: { 'ses:FromAddress': SENDER } });
+      return JSON.stringify(ses.Resource).includes(':identity/*');
+    };
+    for (const name of [JOBS.mailer.name, JOBS.sweeper.name]) {
+      expect(anyIdentity(sandboxed.template, name), name).toBe(true);
+      expect(anyIdentity(prod.template, name), name).toBe(false);
+    }
+  });
+
   it("reads the stream through the table's stream ARN only", () => {
     const [id, fn] = handlerFunction(prod.template, JOBS.mailer.name);
     const stream = statementsOf(prod.template, id, fn).filter((s) => actionsOf(s).includes('dynamodb:GetRecords'));

@@ -13,7 +13,15 @@ describe('readStageConfig', () => {
       portalDomain: undefined,
       certificateArn: undefined,
       alarmEmail: undefined,
+      sesSandbox: false,
     });
+  });
+
+  it('reads sesSandbox as a flag, from -c (a string) or cdk.json (a boolean)', () => {
+    expect(read({ sesSandbox: 'true' }).sesSandbox).toBe(true);
+    expect(read({ sesSandbox: true }).sesSandbox).toBe(true);
+    expect(read({ sesSandbox: 'false' }).sesSandbox).toBe(false);
+    expect(() => read({ sesSandbox: 'yes' })).toThrow(/sesSandbox/);
   });
 
   it('treats dev-<name> stages as dev and everything else as kept', () => {
