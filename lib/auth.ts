@@ -84,8 +84,9 @@ export class Identity extends Construct {
       {
         id: 'AwsSolutions-COG2',
         reason:
-          'Approvers are occasional external users who answer a request from a mail link; MFA on every approval would block them. ' +
-          'Technicians are few: an operator can switch the pool to optional TOTP MFA without code changes.',
+          'Approvers are occasional external users who answer a request from a mail link; an MFA enrolment step would stop most of them, ' +
+          'and the portal answers no MFA challenge. Technicians sign in through the helpdesk integration, which would have to answer ' +
+          'SOFTWARE_TOKEN_MFA first: until it does, their protection is the 12-character password policy and no self sign-up.',
       },
       {
         id: 'AwsSolutions-COG8',
