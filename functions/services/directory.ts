@@ -1,14 +1,7 @@
 import { ConflictError, NotFoundError } from '../domain/errors.js';
 import type { ApproverKind } from '../domain/types.js';
 import { disableLogin, provisionLogin } from '../identity/logins.js';
-import {
-  type DirectoryEntry,
-  delistApprover,
-  emailOwner,
-  getApprover,
-  listApprovers,
-  saveApprover,
-} from '../store/directory-repository.js';
+import { type DirectoryEntry, delistApprover, emailOwner, getApprover, saveApprover } from '../store/directory-repository.js';
 
 export interface PutApproverInput {
   kind: ApproverKind;
