@@ -6,6 +6,7 @@ import { handlerAccess } from '../../lib/handler-access.js';
 import { local, ticketBody } from '../support/api.js';
 import { handlerOf, type InvokeInput, invokeRoute } from '../support/invoke.js';
 import { useOwnTable } from '../support/own-table.js';
+import { savedRequest } from '../support/saved-request.js';
 
 /**
  * IAM by observation. Every handler runs in this process against the emulators (a table of this
@@ -62,11 +63,8 @@ const u = (name: string) => `${name}-${randomUUID().slice(0, 6)}`;
 let m: {
   directory: typeof import('../../functions/store/directory-repository.js');
   outbox: typeof import('../../functions/store/outbox-repository.js');
-  store: typeof import('../../functions/store/approval-repository.js');
   keys: typeof import('../../functions/store/keys.js');
-  ids: typeof import('../../functions/store/ids.js');
   tags: typeof import('../../functions/mail/tags.js');
-  domain: typeof import('../../functions/domain/approval-request.js');
 };
 
 beforeAll(async () => {
@@ -99,11 +97,8 @@ beforeAll(async () => {
   m = {
     directory: await import('../../functions/store/directory-repository.js'),
     outbox: await import('../../functions/store/outbox-repository.js'),
-    store: await import('../../functions/store/approval-repository.js'),
     keys: await import('../../functions/store/keys.js'),
-    ids: await import('../../functions/store/ids.js'),
     tags: await import('../../functions/mail/tags.js'),
-    domain: await import('../../functions/domain/approval-request.js'),
   };
 });
 
@@ -224,20 +219,8 @@ describe('every handler, run for real', () => {
     expect((await withKey({ route: 'cancel-approval', claims: technician, pathParameters: path })).status).toBe(404);
 
     // The sweeper, with an automatic reminder due and its mail to send.
-    const remindedTicket = u('R');
-    const hoursAgo = new Date(Date.now() - 3 * 3600_000).toISOString();
-    const due = m.domain.createRequest({
-      id: m.keys.toRequestId(remindedTicket, m.ids.ulid()),
-      ticketId: remindedTicket,
-      ticket: snapshot,
-      approvers: [(await m.directory.getApprover(carl))!],
-      policy: { type: 'all' },
-      message: null,
-      remindEveryHours: 1,
-      actor: { kind: 'technician', id: technician.sub },
-      now: hoursAgo,
-    });
-    await m.store.saveChange(due, { snapshot });
+    const threeHoursAgo = new Date(Date.now() - 3 * 3600_000);
+    await savedRequest([(await m.directory.getApprover(carl))!], { remindEveryHours: 1, now: threeHoursAgo });
     const sweeper = await handlerOf(JOBS.sweeper.entry);
     const swept = (await as(JOBS.sweeper.name, () => sweeper({}, {} as never))) as unknown as { reminded: number; delivered: number };
     expect(swept.reminded).toBe(1);

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { SESv2Client, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createRequest } from '../../functions/domain/approval-request.js';
 import type { SesEvent } from '../../functions/services/mail-events.js';
-import { approver, technician, ticket } from '../domain/fixtures.js';
+import { technician } from '../domain/fixtures.js';
 import { useOwnTable } from '../support/own-table.js';
+import { savedRequest } from '../support/saved-request.js';
 
 /**
  * What SES reports after a mail left (bounce, complaint, rejection) reaches the mail-events
@@ -20,8 +20,6 @@ type Modules = {
   mailer: typeof import('../../functions/services/mailer.js');
   approvals: typeof import('../../functions/services/approvals.js');
   activity: typeof import('../../functions/store/activity-repository.js');
-  keys: typeof import('../../functions/store/keys.js');
-  ids: typeof import('../../functions/store/ids.js');
   views: typeof import('../../functions/domain/views.js');
   handler: typeof import('../../functions/handlers/jobs/mail-events.js');
 };
@@ -37,8 +35,6 @@ beforeAll(async () => {
     mailer: await import('../../functions/services/mailer.js'),
     approvals: await import('../../functions/services/approvals.js'),
     activity: await import('../../functions/store/activity-repository.js'),
-    keys: await import('../../functions/store/keys.js'),
-    ids: await import('../../functions/store/ids.js'),
     views: await import('../../functions/domain/views.js'),
     handler: await import('../../functions/handlers/jobs/mail-events.js'),
   };
@@ -61,20 +57,9 @@ function acceptMail() {
 
 /** Saves a request for these approvers and delivers its mail; returns the ticket. */
 async function mailedRequest(approverIds: string[]) {
-  const ticketId = `T-${randomUUID().slice(0, 8)}`;
-  const change = createRequest({
-    id: m.keys.toRequestId(ticketId, m.ids.ulid()),
-    ticketId,
-    ticket,
-    approvers: approverIds.map((id) => approver(id)),
-    policy: { type: 'all' },
-    message: null,
-    actor: technician,
-    now: new Date().toISOString(),
-  });
-  await m.store.saveChange(change, { snapshot: ticket });
-  await deliverAll(change.after.id);
-  return { ticketId, requestId: change.after.id };
+  const saved = await savedRequest(approverIds);
+  await deliverAll(saved.requestId);
+  return saved;
 }
 
 async function deliverAll(requestId: string) {

@@ -3,9 +3,9 @@ import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { createRequest } from '../../functions/domain/approval-request.js';
-import { approver, NOW, technician, ticket } from '../domain/fixtures.js';
+import { NOW } from '../domain/fixtures.js';
 import { useOwnTable } from '../support/own-table.js';
+import { savedRequest as saveRequest } from '../support/saved-request.js';
 
 /**
  * Faults DynamoDB Local and the SES emulator cannot produce, injected with aws-sdk-client-mock,
@@ -45,22 +45,11 @@ afterEach(() => {
 
 /** A request for these approvers, saved for real; returns its id and its outbox entry's id. */
 async function savedRequest(ids: string[]) {
-  const ticketId = `T-${randomUUID().slice(0, 8)}`;
-  const change = createRequest({
-    id: m.keys.toRequestId(ticketId, (await import('../../functions/store/ids.js')).ulid()),
-    ticketId,
-    ticket,
-    approvers: ids.map((id) => approver(id)),
-    policy: { type: 'all' },
-    message: null,
-    actor: technician,
-    now: new Date().toISOString(),
-  });
-  await m.store.saveChange(change, { snapshot: ticket });
+  const { ticketId, requestId } = await saveRequest(ids);
   const due = await m.outbox.listDueOutbox(new Date(Date.now() + 1000), 100);
   const entries = await Promise.all(due.map((id) => m.outbox.getOutbox(id)));
-  const entry = entries.find((e) => e?.requestId === change.after.id)!;
-  return { ticketId, requestId: change.after.id, outboxId: entry.id };
+  const entry = entries.find((e) => e?.requestId === requestId)!;
+  return { ticketId, requestId, outboxId: entry.id };
 }
 
 const sentTo = () => ses.commandCalls(SendEmailCommand).map((c) => c.args[0].input.Destination?.ToAddresses?.[0]);
