@@ -9,7 +9,9 @@
  *
  * A new route without an entry here fails synthesis (handlerAccess throws), so a handler can
  * never ship with permissions nobody thought about. test/integration/least-privilege.test.ts
- * runs every handler and checks that what it called is exactly what it is granted.
+ * runs every handler through its main and error paths and checks that the actions it called
+ * are exactly the ones granted (actions and indexes; resources and conditions are checked on
+ * the template by test/lib/stack.test.ts).
  */
 import { ROUTES } from '../functions/handlers/routes.js';
 import type { IndexName } from '../functions/store/table-definition.js';

@@ -2,6 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
@@ -35,8 +36,11 @@ export const DELIVERY_PROBLEM_EVENTS = ['Email Bounced', 'Email Complaint Receiv
  * wrong beyond a flaky send.
  *
  * What SES reports about a sent mail (bounce, complaint, rejection) reaches the mail-events
- * function through EventBridge, which retries a failed invocation for a day and then parks the
- * event, whole, in a dead-letter queue of its own (from which it can be replayed as is).
+ * function through EventBridge, which invokes it asynchronously: EventBridge retries handing the
+ * event over for a day, Lambda retries a failed run twice (over about three minutes). Either way
+ * the event then lands, whole, in a dead-letter queue of its own (EventBridge puts the event
+ * itself, Lambda's on-failure destination a record with the event in `requestPayload`), from
+ * which it can be replayed; the queue's depth is alarmed.
  */
 export class Jobs extends Construct {
   readonly deadLetterQueue: sqs.Queue;
@@ -112,5 +116,10 @@ export class Jobs extends Construct {
         deadLetterQueue: this.mailEventDeadLetterQueue,
       }),
     );
+    props.mailEvents.function.configureAsyncInvoke({
+      retryAttempts: 2,
+      maxEventAge: Duration.hours(6),
+      onFailure: new SqsDestination(this.mailEventDeadLetterQueue),
+    });
   }
 }

@@ -71,7 +71,7 @@ export class Observability extends Construct {
     );
     this.alarm(
       'MailEventDeadLetters',
-      'Bounces or complaints SES reported that could not be recorded on their recipient for a day: see the mail-events logs, then replay the queued events.',
+      'Bounces or complaints SES reported that could not be recorded on their recipient: see the mail-events logs, then replay the queued events (docs/deploy.md).',
       {
         metric: props.mailEventDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
           period: FIVE_MINUTES,

@@ -1,8 +1,8 @@
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { ForbiddenError, PayloadTooLargeError, ValidationError } from '../domain/errors.js';
-import type { Group } from '../handlers/routes.js';
 import { type Caller, callerFromEvent } from '../identity/caller.js';
+import type { Group } from '../identity/groups.js';
 import { logger } from '../logger.js';
 import { redactError } from '../redact.js';
 import { statusOf, toErrorResponse } from './errors.js';

@@ -93,15 +93,20 @@ export const ticketSnapshot = () =>
         ),
         v.maxLength(LIMITS.conversationEntries),
       ),
-      [],
+      // A fresh list per request, never one shared default.
+      () => [],
     ),
   });
 
 const policy = () =>
-  v.variant('type', [
-    v.strictObject({ type: v.picklist(['all', 'any']) }),
-    v.strictObject({ type: v.picklist(['quorum']), count: wholeNumber(1, LIMITS.recipients) }),
-  ]);
+  v.variant(
+    'type',
+    [
+      v.strictObject({ type: v.picklist(['all', 'any']) }),
+      v.strictObject({ type: v.picklist(['quorum']), count: wholeNumber(1, LIMITS.recipients) }),
+    ],
+    'must be "all", "any" or "quorum"',
+  );
 
 export const createApprovalBody = () =>
   v.strictObject({

@@ -41,7 +41,7 @@ export function parse<T>(schema: Schema<T> | undefined, value: unknown, where: s
   const result = v.safeParse(schema, value, { message: describeIssue });
   if (result.success) return result.output;
   const issues = result.issues.map((i) => ({
-    path: [where, ...(i.path ?? []).map((item) => String(item.key))].join('.'),
+    path: [where, ...(i.path ?? []).map((item) => quote(String(item.key)))].join('.'),
     message: i.message,
   }));
   throw new ValidationError('invalid_request', `The request ${where} is invalid: ${issues[0]?.path}: ${issues[0]?.message}`, {

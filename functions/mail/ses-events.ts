@@ -23,16 +23,22 @@ export interface SesEventRecord {
 export interface ReportedProblem {
   ref: MailRef;
   problem: DeliveryProblem;
-  /** When SES accepted the mail: tells a report about an older mail from one about the latest. */
-  mailSentAt: string;
   /** SES's id of the mail. */
   messageId: string;
+  /** The same for every copy of one report (SES may publish one, EventBridge deliver it, twice). */
+  reportId: string;
   /** The address the mail went to. */
   email: string;
 }
 
 const DETAIL_LIMIT = 500;
 const clip = (text: string) => text.replace(/\s+/g, ' ').trim().slice(0, DETAIL_LIMIT);
+
+/** SES's times as ISO-8601 with milliseconds, like every other time in the table (they sort as strings). */
+function isoTime(value: string | undefined, fallback: string): string {
+  const time = new Date(value ?? fallback);
+  return Number.isNaN(time.getTime()) ? new Date(fallback).toISOString() : time.toISOString();
+}
 
 function problemOf(record: SesEventRecord, reportedAt: string): Omit<DeliveryProblem, 'mail'> | null {
   switch (record.eventType) {
@@ -46,7 +52,7 @@ function problemOf(record: SesEventRecord, reportedAt: string): Omit<DeliveryPro
         // SES reports a soft bounce only once it stopped retrying; "Undetermined" is not known to be final.
         permanent: bounce.bounceType === 'Permanent',
         detail: clip([kind, reason].filter(Boolean).join(': ') || 'bounced'),
-        at: bounce.timestamp ?? reportedAt,
+        at: isoTime(bounce.timestamp, reportedAt),
       };
     }
     case 'Complaint': {
@@ -56,11 +62,17 @@ function problemOf(record: SesEventRecord, reportedAt: string): Omit<DeliveryPro
         type: 'complaint',
         permanent: true,
         detail: clip(feedback ? `marked as ${feedback}` : 'marked as spam'),
-        at: complaint.timestamp ?? reportedAt,
+        at: isoTime(complaint.timestamp, reportedAt),
       };
     }
     case 'Reject':
-      return { type: 'reject', permanent: true, detail: clip(record.reject?.reason ?? 'rejected by SES'), at: reportedAt };
+      // SES rejects at once: the mail's own time is the report's, the same in every copy of it.
+      return {
+        type: 'reject',
+        permanent: true,
+        detail: clip(record.reject?.reason ?? 'rejected by SES'),
+        at: isoTime(record.mail?.timestamp, reportedAt),
+      };
     default:
       return null;
   }
@@ -68,17 +80,18 @@ function problemOf(record: SesEventRecord, reportedAt: string): Omit<DeliveryPro
 
 /**
  * Reads one SES event: the problem and its recipient, or null for an event that is no delivery
- * problem (a delay, a delivery) or about a mail that is not ours (no Signoff tags).
+ * problem (a delay, a delivery) or about a mail that is not ours (no Signoff tags, no message id).
  */
-export function reportedProblemOf(record: SesEventRecord, reportedAt: string): ReportedProblem | null {
-  const ref = mailRefOf(record.mail?.tags);
-  const problem = problemOf(record, reportedAt);
-  if (!ref || !problem) return null;
+export function reportedProblemOf(record: SesEventRecord | undefined, reportedAt: string): ReportedProblem | null {
+  const ref = mailRefOf(record?.mail?.tags);
+  const problem = record ? problemOf(record, reportedAt) : null;
+  const messageId = record?.mail?.messageId;
+  if (!record || !ref || !problem || !messageId) return null;
   return {
     ref,
     problem: { ...problem, mail: ref.mail },
-    mailSentAt: record.mail?.timestamp ?? problem.at,
-    messageId: record.mail?.messageId ?? '',
+    messageId,
+    reportId: `ses-${messageId}-${problem.type}`,
     email: record.bounce?.bouncedRecipients?.[0]?.emailAddress ?? record.mail?.destination?.[0] ?? '',
   };
 }

@@ -20,9 +20,9 @@ export interface SesEvent {
  * is only logged.
  */
 export async function recordMailEvent(event: SesEvent): Promise<DeliveryOutcome | 'ignored'> {
-  const reported = reportedProblemOf(event.detail, event.time);
+  const reported = reportedProblemOf(event?.detail, event?.time ?? new Date().toISOString());
   if (!reported) {
-    logger.info('mail event ignored', { eventId: event.id, detailType: event['detail-type'], eventType: event.detail?.eventType });
+    logger.info('mail event ignored', { eventId: event?.id, detailType: event?.['detail-type'], eventType: event?.detail?.eventType });
     return 'ignored';
   }
   const { ref, problem } = reported;
@@ -30,8 +30,8 @@ export async function recordMailEvent(event: SesEvent): Promise<DeliveryOutcome 
   const outcome = await recordDeliveryProblem({
     recipient: ref,
     problem,
-    mailSentAt: reported.mailSentAt,
-    reportId: event.id,
+    messageId: reported.messageId,
+    reportId: reported.reportId,
     event: activity(
       'mail_undelivered',
       { at: problem.at, actor: SYSTEM_SES, requestId },

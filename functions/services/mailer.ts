@@ -64,8 +64,9 @@ export async function deliverOutbox(id: string, now = new Date()): Promise<Deliv
       return;
     }
     const recipient = request!.recipients.find((r) => r.approverId === mail.approverId)!;
+    let messageId: string;
     try {
-      await sendMail(
+      messageId = await sendMail(
         recipient.email,
         renderMail({ kind: mail.kind, request: request!, recipient, portalUrl: config.portalUrl() }),
         mailTags({ ticketId: entry.ticketId, requestKey, approverId: mail.approverId, mail: mail.kind }),
@@ -74,8 +75,8 @@ export async function deliverOutbox(id: string, now = new Date()): Promise<Deliv
       failures.push({ mail, error: error as Error });
       return;
     }
-    await markMailDone(entry, index, 'sent', at);
-    Object.assign(mail, { doneAt: at, outcome: 'sent' });
+    await markMailDone(entry, index, 'sent', at, messageId);
+    Object.assign(mail, { doneAt: at, outcome: 'sent', messageId });
   });
   // Everything sent and not yet on the recipients and in the log, this attempt's or a crashed one's.
   const unrecorded = mails.flatMap((mail, index) => {

@@ -36,6 +36,17 @@ export function toTicketRecord(ticketId: string, item: Item | undefined): Ticket
   };
 }
 
+/**
+ * What SES reported about the latest mail to the recipient, if anything: reports are kept per
+ * mail (`deliveryProblems`, by SES message id), so a report about an older mail never shows, and
+ * one that arrives before its own mail was recorded shows as soon as it is.
+ */
+function latestProblem(item: Item): Recipient['deliveryProblem'] {
+  const latest = str(item.lastMessageId);
+  const problems = item.deliveryProblems as Record<string, Recipient['deliveryProblem']> | undefined;
+  return (latest && problems?.[latest]) || null;
+}
+
 export function toRecipient(item: Item): Recipient {
   return {
     approverId: item.approverId as string,
@@ -48,13 +59,13 @@ export function toRecipient(item: Item): Recipient {
     feedback: (item.feedback as Recipient['feedback']) ?? [],
     sentAt: str(item.sentAt),
     mailError: (item.mailError as Recipient['mailError']) ?? null,
-    deliveryProblem: (item.deliveryProblem as Recipient['deliveryProblem']) ?? null,
+    deliveryProblem: latestProblem(item),
     remindedAt: str(item.remindedAt),
     reminders: Number(item.reminders ?? 0),
   };
 }
 
-/** The domain fields of a recipient; the mail jobs' fields (sentAt, lastMailAt, mailError, deliveryProblem) are left out. */
+/** The domain fields of a recipient; the mail jobs' fields (sentAt, lastMessageId, mailError, deliveryProblems) are left out. */
 export function recipientDomainFields(r: Recipient) {
   return {
     approverId: r.approverId,

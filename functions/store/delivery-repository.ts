@@ -15,30 +15,32 @@ export interface RecipientRef {
 export interface DeliveryReport {
   recipient: RecipientRef;
   problem: DeliveryProblem;
-  /** When SES accepted the mail the report is about. */
-  mailSentAt: string;
-  /** The report's own id (the EventBridge event id): the same report twice is recorded once. */
+  /** SES's id of the mail the report is about. */
+  messageId: string;
+  /** Names the report: the same report twice is recorded once. */
   reportId: string;
   event: ActivityEvent;
 }
 
-/** recorded: on the recipient and in the log; older-mail: a later mail went out since, so only in the log. */
-export type DeliveryOutcome = 'recorded' | 'older-mail' | 'duplicate' | 'no-such-recipient';
+export type DeliveryOutcome = 'recorded' | 'duplicate' | 'no-such-recipient';
 
+/**
+ * Internal to this module: a second Put of the same report's activity entry. Not a
+ * SignoffError, because it never reaches a caller: it becomes the 'duplicate' outcome.
+ */
 class DuplicateReportError extends Error {
   override name = 'DuplicateReportError';
 }
 
 /**
- * Records what SES reported about a mail: on the recipient (the Approvals tab shows it) unless a
- * later mail to them has gone out since, and in the activity log either way, in one transaction.
- *
- * The recipient's `lastMailAt` is stamped just before each SendEmail, so it is never later than
- * SES's acceptance time of that mail, and always later than that of any earlier one.
+ * Records what SES reported about a mail, in one transaction: on the recipient, under the
+ * mail's SES message id (`deliveryProblems`; the recipient shows the one about its latest mail,
+ * see approval-records.ts), and in the activity log, once per report.
  */
 export async function recordDeliveryProblem(report: DeliveryReport): Promise<DeliveryOutcome> {
   try {
-    // A mail recorded (or any write to the recipient) between our read and our write: read again.
+    // The recipient changed between our read and our write (the first report about them, or a
+    // concurrent one): read again.
     return await retryOnStaleState(() => recordOnce(report), 10);
   } catch (error) {
     if (error instanceof DuplicateReportError) return 'duplicate';
@@ -47,33 +49,30 @@ export async function recordDeliveryProblem(report: DeliveryReport): Promise<Del
 }
 
 async function recordOnce(report: DeliveryReport): Promise<DeliveryOutcome> {
-  const { recipient, problem, mailSentAt } = report;
+  const { recipient, problem, messageId } = report;
   const key = keys.recipient(recipient.ticketId, recipient.requestKey, recipient.approverId);
   const current = await documents.send(
-    new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true, ProjectionExpression: 'pk, lastMailAt' }),
+    new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true, ProjectionExpression: 'pk, deliveryProblems' }),
   );
   if (!current.Item) return 'no-such-recipient';
-  const lastMailAt = current.Item.lastMailAt as string | undefined;
-  const log = activityWriteOnce(recipient.ticketId, report.event, `ses-${report.reportId}`, () => new DuplicateReportError());
-  if (lastMailAt !== undefined && lastMailAt > mailSentAt) {
-    await transact([log]);
-    return 'older-mail';
-  }
+  // A map attribute must exist before a key can be set in it; an Update must never create a
+  // recipient that has gone (attribute_exists(pk)).
+  const update =
+    current.Item.deliveryProblems === undefined
+      ? {
+          UpdateExpression: 'SET deliveryProblems = :problems',
+          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deliveryProblems)',
+          ExpressionAttributeValues: { ':problems': { [messageId]: problem } },
+        }
+      : {
+          UpdateExpression: 'SET deliveryProblems.#message = :problem',
+          ConditionExpression: 'attribute_exists(deliveryProblems)',
+          ExpressionAttributeNames: { '#message': messageId },
+          ExpressionAttributeValues: { ':problem': problem },
+        };
   await transact([
-    {
-      item: {
-        Update: {
-          TableName: tableName(),
-          Key: key,
-          UpdateExpression: 'SET deliveryProblem = :problem',
-          // Unchanged since the read (an Update must never create a recipient that has gone).
-          ConditionExpression: `attribute_exists(pk) AND ${lastMailAt === undefined ? 'attribute_not_exists(lastMailAt)' : 'lastMailAt = :last'}`,
-          ExpressionAttributeValues: { ':problem': problem, ...(lastMailAt === undefined ? {} : { ':last': lastMailAt }) },
-        },
-      },
-      onConditionFailed: () => new StaleStateError(),
-    },
-    log,
+    { item: { Update: { TableName: tableName(), Key: key, ...update } }, onConditionFailed: () => new StaleStateError() },
+    activityWriteOnce(recipient.ticketId, report.event, report.reportId, () => new DuplicateReportError()),
   ]);
   return 'recorded';
 }

@@ -9,7 +9,7 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  * | ticket      | TICKET#<ticketId>    | TICKET                   |                                | STATUS#<approvalStatus> / <updatedAt>#<ticketId> (while it has one) | |
  * | request     | TICKET#<ticketId>    | REQ#<ulid>               |                                |                                        | REMIND / <nextReminderAt>#<requestId> (while open with reminders) |
  * | recipient   | TICKET#<ticketId>    | REQ#<ulid>#RCP#<approverId> | APPROVER#<approverId> / REQ#<ulid> |                                 |                     |
- * | activity    | TICKET#<ticketId>    | ACT#<at>#<ulid>          |                                |                                        |                     |
+ * | activity    | TICKET#<ticketId>    | ACT#<at>#<ulid or ses-report id> |                                |                                        |                     |
  * | approver    | APPROVER#<approverId>| PROFILE                  |                                | DIRECTORY#<kind> / <name>#<approverId> (while listed) | |
  * | email guard | EMAIL#<email>        | EMAIL                    |                                |                                        |                     |
  * | login       | LOGIN#<cognito sub>  | LOGIN                    |                                |                                        |                     |

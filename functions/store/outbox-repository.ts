@@ -13,6 +13,8 @@ export interface OutboxMail extends MailJob {
   outcome: 'sent' | 'skipped' | null;
   /** When the sent mail was written to its recipient and the activity log. */
   recordedAt?: string | null;
+  /** SES's id of the sent mail: SES's later reports about it (bounces) name it. */
+  messageId?: string;
 }
 
 export interface OutboxEntry {
@@ -101,13 +103,19 @@ function recipientKey(entry: OutboxEntry, approverId: string) {
  * it again. A single-item update: the mailer's parallel sends each mark their own list element,
  * and concurrent transactions on the one outbox item would conflict on real DynamoDB.
  */
-export async function markMailDone(entry: OutboxEntry, index: number, outcome: 'sent' | 'skipped', at: string): Promise<void> {
+export async function markMailDone(
+  entry: OutboxEntry,
+  index: number,
+  outcome: 'sent' | 'skipped',
+  at: string,
+  messageId?: string,
+): Promise<void> {
   await documents.send(
     new UpdateCommand({
       TableName: tableName(),
       Key: keys.outbox(entry.id),
-      UpdateExpression: `SET mails[${index}].doneAt = :at, mails[${index}].outcome = :outcome`,
-      ExpressionAttributeValues: { ':at': at, ':outcome': outcome },
+      UpdateExpression: `SET mails[${index}].doneAt = :at, mails[${index}].outcome = :outcome${messageId ? `, mails[${index}].messageId = :messageId` : ''}`,
+      ExpressionAttributeValues: { ':at': at, ':outcome': outcome, ...(messageId ? { ':messageId': messageId } : {}) },
     }),
   );
 }
@@ -123,9 +131,9 @@ export interface SentMail {
 const SENT_PER_TRANSACTION = 45;
 
 /**
- * Records sent mails on their recipients (`sentAt` for the request mail, `lastMailAt`, earlier
- * send errors and delivery problems cleared) and in the activity log, and marks them recorded on
- * the entry, in as few transactions as fit.
+ * Records sent mails on their recipients (`sentAt` for the request mail, the id SES gave the
+ * mail, earlier send errors cleared) and in the activity log, and marks them recorded on the
+ * entry, in as few transactions as fit.
  * Done once after the sends, out of their way; a retry records what a crash left unrecorded.
  */
 export async function recordSentMails(entry: OutboxEntry, sent: SentMail[]): Promise<void> {
@@ -136,10 +144,14 @@ export async function recordSentMails(entry: OutboxEntry, sent: SentMail[]): Pro
         Update: {
           TableName: tableName(),
           Key: recipientKey(entry, mail.approverId),
-          // lastMailAt tells the mail-events job whether SES reports on this mail or an older one.
-          UpdateExpression: `SET ${mail.kind === 'request' ? 'sentAt = :at, ' : ''}lastMailAt = :at, mailError = :null, deliveryProblem = :null`,
+          // The latest mail's id decides which of SES's reports the recipient shows (delivery-repository.ts).
+          UpdateExpression: `SET ${mail.kind === 'request' ? 'sentAt = :at, ' : ''}lastMessageId = :messageId, mailError = :null`,
           ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: { ':at': at, ':null': null },
+          ExpressionAttributeValues: {
+            ...(mail.kind === 'request' ? { ':at': at } : {}),
+            ':null': null,
+            ':messageId': mail.messageId ?? null,
+          },
         },
       },
     }));

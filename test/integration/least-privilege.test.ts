@@ -209,7 +209,11 @@ describe('every handler, run for real', () => {
       detail: {
         eventType: 'Bounce',
         bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: `${bob}@example.com` }] },
-        mail: { timestamp: new Date().toISOString(), tags: Object.fromEntries(tags.map((t) => [t.Name, [t.Value]])) },
+        mail: {
+          timestamp: new Date().toISOString(),
+          messageId: `msg-${randomUUID()}`,
+          tags: Object.fromEntries(tags.map((t) => [t.Name, [t.Value]])),
+        },
       },
     };
     await as(JOBS.mailEvents.name, () => mailEvents(bounce, {} as never));

@@ -47,23 +47,25 @@ afterEach(() => {
 /** Every mail SES accepted so far, with when it accepted it and the id it gave. */
 const accepted: { input: SendEmailCommandInput; messageId: string; at: string }[] = [];
 
-function acceptMail() {
-  ses.on(SendEmailCommand).callsFake((input: SendEmailCommandInput) => {
-    const messageId = `msg-${randomUUID()}`;
-    accepted.push({ input, messageId, at: new Date().toISOString() });
-    return { MessageId: messageId };
+/** SES accepts every mail; `meanwhile` runs before SES answers (a report that overtakes the send's recording). */
+function acceptMail(meanwhile?: (mail: (typeof accepted)[number]) => Promise<void>) {
+  ses.on(SendEmailCommand).callsFake(async (input: SendEmailCommandInput) => {
+    const mail = { input, messageId: `msg-${randomUUID()}`, at: new Date().toISOString() };
+    accepted.push(mail);
+    await meanwhile?.(mail);
+    return { MessageId: mail.messageId };
   });
 }
 
 /** Saves a request for these approvers and delivers its mail; returns the ticket. */
-async function mailedRequest(approverIds: string[]) {
+async function mailedRequest(approverIds: string[], meanwhile?: Parameters<typeof acceptMail>[0]) {
   const saved = await savedRequest(approverIds);
-  await deliverAll(saved.requestId);
+  await deliverAll(saved.requestId, meanwhile);
   return saved;
 }
 
-async function deliverAll(requestId: string) {
-  acceptMail();
+async function deliverAll(requestId: string, meanwhile?: Parameters<typeof acceptMail>[0]) {
+  acceptMail(meanwhile);
   const due = await m.outbox.listDueOutbox(new Date(Date.now() + 1000), 100);
   for (const id of due) {
     const entry = await m.outbox.getOutbox(id);
@@ -198,6 +200,12 @@ describe('what SES reports about a sent mail', () => {
     // A report about the reminder itself is shown again.
     await m.handler.handler(bounce(mailTo('gus@example.com')));
     expect((await recipient(ticketId, 'gus')).deliveryProblem).toMatchObject({ type: 'bounce', mail: 'reminder' });
+  });
+
+  it('shows a report that arrives before its mail was even recorded as sent', async () => {
+    // SES answers a mail to a suppressed address with an instant bounce.
+    const { ticketId } = await mailedRequest(['ivy'], (mail) => m.handler.handler(bounce(mail)));
+    expect((await recipient(ticketId, 'ivy')).deliveryProblem).toMatchObject({ type: 'bounce', mail: 'request' });
   });
 
   it('tags every mail with its recipient, in the characters SES allows', async () => {

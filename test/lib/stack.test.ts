@@ -385,6 +385,16 @@ describe('what SES reports about sent mail', () => {
     expect(JSON.stringify(destination.Properties.EventDestination)).toContain('EventBridgeDestination');
   });
 
+  it('sends a run of the mail-events function that keeps failing to the same dead-letter queue', () => {
+    const [functionId] = handlerFunction(prod.template, JOBS.mailEvents.name);
+    const [queueId] = queue(prod.template, 'MailEventDeadLetters');
+    prod.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: functionId },
+      MaximumRetryAttempts: 2,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+    });
+  });
+
   it('lets EventBridge invoke the mail-events function and put into its dead-letter queue', () => {
     const [functionId] = handlerFunction(prod.template, JOBS.mailEvents.name);
     prod.template.hasResourceProperties('AWS::Lambda::Permission', {

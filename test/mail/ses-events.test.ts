@@ -58,8 +58,8 @@ describe('SES event records', () => {
         mail: 'request',
         at: '2026-12-01T09:05:00.000Z',
       },
-      mailSentAt: '2026-12-01T09:00:00.000Z',
       messageId: 'm-1',
+      reportId: 'ses-m-1-bounce',
       email: 'ann@acme.example',
     });
   });
@@ -76,6 +76,22 @@ describe('SES event records', () => {
     expect(reported!.problem.detail).toHaveLength(500);
     expect(reported!.problem.detail).not.toContain('\n');
     expect(reported!.problem.at).toBe('2026-12-01T09:06:00.000Z');
+  });
+
+  it('give every time with milliseconds, a rejection the time of its mail, so that copies of a report match', () => {
+    const complaint = reportedProblemOf(
+      { eventType: 'Complaint', mail, complaint: { timestamp: '2026-12-01T09:07:00Z' } },
+      '2026-12-01T09:08:00Z',
+    );
+    expect(complaint!.problem).toMatchObject({ type: 'complaint', detail: 'marked as spam', at: '2026-12-01T09:07:00.000Z' });
+    const reject = reportedProblemOf({ eventType: 'Reject', mail, reject: { reason: 'Bad content' } }, '2026-12-01T09:08:00Z');
+    expect(reject!.problem.at).toBe('2026-12-01T09:00:00.000Z');
+    expect(reject!.reportId).toBe('ses-m-1-reject');
+  });
+
+  it('are not ours without a message id, nor when the record is missing', () => {
+    expect(reportedProblemOf({ eventType: 'Reject', mail: { ...mail, messageId: undefined } }, '2026-12-01T09:08:00Z')).toBeNull();
+    expect(reportedProblemOf(undefined, '2026-12-01T09:08:00Z')).toBeNull();
   });
 
   it('are no problem when they report a delivery, a delay or an open', () => {
