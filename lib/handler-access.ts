@@ -90,8 +90,8 @@ export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
   mailer: { table: DELIVER_OUTBOX, sendMail: true, settings: ['mail', 'portalUrl'] },
   // listDueReminders + listDueOutbox (Query gsi3); loadRequest + saveChange for due reminders; deliverOutbox.
   sweeper: { table: DELIVER_OUTBOX, indexes: ['gsi3'], sendMail: true, settings: ['mail', 'portalUrl'] },
-  // recordDeliveryProblem: read the recipient (GetItem), Update it and Put the activity entry.
-  'mail-events': { table: ['GetItem', 'UpdateItem', 'PutItem'] },
+  // recordDeliveryProblem: Update the recipient and Put the activity entry, in one transaction.
+  'mail-events': { table: ['UpdateItem', 'PutItem'] },
 };
 
 /**

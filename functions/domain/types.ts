@@ -55,7 +55,7 @@ export interface MailError {
 /**
  * What SES reported after a mail left: it bounced (permanently, or softly after SES gave up
  * retrying), the recipient marked it as spam, or SES refused to deliver it (a virus). Written by
- * the mail-events job only; cleared when a later mail to the recipient goes out.
+ * the mail-events job only.
  */
 export interface DeliveryProblem {
   type: 'bounce' | 'complaint' | 'reject';
@@ -81,7 +81,7 @@ export interface Recipient {
   sentAt: string | null;
   /** The last failed delivery attempt, cleared when a mail goes out; written by the mailer only. */
   mailError: MailError | null;
-  /** The last problem SES reported about a mail that left; written by the mail-events job only. */
+  /** What SES reported about the latest mail to the recipient (none once a later mail went out). */
   deliveryProblem: DeliveryProblem | null;
   remindedAt: string | null;
   reminders: number;

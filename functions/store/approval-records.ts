@@ -37,14 +37,16 @@ export function toTicketRecord(ticketId: string, item: Item | undefined): Ticket
 }
 
 /**
- * What SES reported about the latest mail to the recipient, if anything: reports are kept per
- * mail (`deliveryProblems`, by SES message id), so a report about an older mail never shows, and
- * one that arrives before its own mail was recorded shows as soon as it is.
+ * The recipient attribute that holds what SES reported about one mail. Reports are kept per mail
+ * (by SES message id), so a report about an older mail never shows, and one that arrives before
+ * its own mail was recorded shows as soon as it is; and each is written without a read.
  */
+export const deliveryProblemAttribute = (messageId: string) => `deliveryProblem#${messageId}`;
+
+/** What SES reported about the latest mail to the recipient, if anything. */
 function latestProblem(item: Item): Recipient['deliveryProblem'] {
   const latest = str(item.lastMessageId);
-  const problems = item.deliveryProblems as Record<string, Recipient['deliveryProblem']> | undefined;
-  return (latest && problems?.[latest]) || null;
+  return latest ? ((item[deliveryProblemAttribute(latest)] as Recipient['deliveryProblem']) ?? null) : null;
 }
 
 export function toRecipient(item: Item): Recipient {
@@ -65,7 +67,7 @@ export function toRecipient(item: Item): Recipient {
   };
 }
 
-/** The domain fields of a recipient; the mail jobs' fields (sentAt, lastMessageId, mailError, deliveryProblems) are left out. */
+/** The domain fields of a recipient; the mail jobs' fields (sentAt, lastMessageId, mailError, deliveryProblem#…) are left out. */
 export function recipientDomainFields(r: Recipient) {
   return {
     approverId: r.approverId,

@@ -1,10 +1,10 @@
-import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActivityEvent } from '../domain/activity.js';
 import type { DeliveryProblem } from '../domain/types.js';
 import { activityWriteOnce } from './activity-repository.js';
-import { documents, tableName } from './client.js';
+import { deliveryProblemAttribute } from './approval-records.js';
+import { tableName } from './client.js';
 import { keys } from './keys.js';
-import { retryOnStaleState, StaleStateError, transact } from './transaction.js';
+import { transact } from './transaction.js';
 
 export interface RecipientRef {
   ticketId: string;
@@ -25,54 +25,41 @@ export interface DeliveryReport {
 export type DeliveryOutcome = 'recorded' | 'duplicate' | 'no-such-recipient';
 
 /**
- * Internal to this module: a second Put of the same report's activity entry. Not a
- * SignoffError, because it never reaches a caller: it becomes the 'duplicate' outcome.
+ * Internal to this module: which condition of the transaction failed. Not SignoffErrors,
+ * because they never reach a caller: they become outcomes.
  */
-class DuplicateReportError extends Error {
-  override name = 'DuplicateReportError';
-}
+class NoSuchRecipientError extends Error {}
+class DuplicateReportError extends Error {}
 
 /**
- * Records what SES reported about a mail, in one transaction: on the recipient, under the
- * mail's SES message id (`deliveryProblems`; the recipient shows the one about its latest mail,
- * see approval-records.ts), and in the activity log, once per report.
+ * Records what SES reported about a mail, in one transaction and no read: on the recipient, in
+ * an attribute of that mail's own (the recipient shows the one about its latest mail, see
+ * approval-records.ts), and in the activity log, once per report.
  */
 export async function recordDeliveryProblem(report: DeliveryReport): Promise<DeliveryOutcome> {
+  const { recipient, problem, messageId } = report;
   try {
-    // The recipient changed between our read and our write (the first report about them, or a
-    // concurrent one): read again.
-    return await retryOnStaleState(() => recordOnce(report), 10);
+    await transact([
+      {
+        item: {
+          Update: {
+            TableName: tableName(),
+            Key: keys.recipient(recipient.ticketId, recipient.requestKey, recipient.approverId),
+            UpdateExpression: 'SET #problem = :problem',
+            // An Update must never create a recipient that has gone.
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#problem': deliveryProblemAttribute(messageId) },
+            ExpressionAttributeValues: { ':problem': problem },
+          },
+        },
+        onConditionFailed: () => new NoSuchRecipientError(),
+      },
+      activityWriteOnce(recipient.ticketId, report.event, report.reportId, () => new DuplicateReportError()),
+    ]);
+    return 'recorded';
   } catch (error) {
+    if (error instanceof NoSuchRecipientError) return 'no-such-recipient';
     if (error instanceof DuplicateReportError) return 'duplicate';
     throw error;
   }
-}
-
-async function recordOnce(report: DeliveryReport): Promise<DeliveryOutcome> {
-  const { recipient, problem, messageId } = report;
-  const key = keys.recipient(recipient.ticketId, recipient.requestKey, recipient.approverId);
-  const current = await documents.send(
-    new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true, ProjectionExpression: 'pk, deliveryProblems' }),
-  );
-  if (!current.Item) return 'no-such-recipient';
-  // A map attribute must exist before a key can be set in it; an Update must never create a
-  // recipient that has gone (attribute_exists(pk)).
-  const update =
-    current.Item.deliveryProblems === undefined
-      ? {
-          UpdateExpression: 'SET deliveryProblems = :problems',
-          ConditionExpression: 'attribute_exists(pk) AND attribute_not_exists(deliveryProblems)',
-          ExpressionAttributeValues: { ':problems': { [messageId]: problem } },
-        }
-      : {
-          UpdateExpression: 'SET deliveryProblems.#message = :problem',
-          ConditionExpression: 'attribute_exists(deliveryProblems)',
-          ExpressionAttributeNames: { '#message': messageId },
-          ExpressionAttributeValues: { ':problem': problem },
-        };
-  await transact([
-    { item: { Update: { TableName: tableName(), Key: key, ...update } }, onConditionFailed: () => new StaleStateError() },
-    activityWriteOnce(recipient.ticketId, report.event, report.reportId, () => new DuplicateReportError()),
-  ]);
-  return 'recorded';
 }
