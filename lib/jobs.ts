@@ -50,18 +50,10 @@ export class Jobs extends Construct {
 
   constructor(scope: Construct, id: string, props: JobsProps) {
     super(scope, id);
-    this.deadLetterQueue = new sqs.Queue(this, 'MailerDeadLetters', {
-      retentionPeriod: Duration.days(14),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-    suppress(this.deadLetterQueue, [
-      {
-        id: 'AwsSolutions-SQS3',
-        reason:
-          "This queue is the dead-letter destination of the mailer's stream event source (an on-failure destination, not a redrive policy).",
-      },
-    ]);
+    this.deadLetterQueue = this.deadLetters(
+      'MailerDeadLetters',
+      "the dead-letter destination of the mailer's stream event source (an on-failure destination, not a redrive policy)",
+    );
 
     props.mailer.function.addEventSource(
       new DynamoEventSource(props.data.table, {
@@ -90,17 +82,10 @@ export class Jobs extends Construct {
     });
     this.sweepRule.addTarget(new targets.LambdaFunction(props.sweeper.function, { retryAttempts: 1, maxEventAge: SWEEP_INTERVAL }));
 
-    this.mailEventDeadLetterQueue = new sqs.Queue(this, 'MailEventDeadLetters', {
-      retentionPeriod: Duration.days(14),
-      encryption: sqs.QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-    });
-    suppress(this.mailEventDeadLetterQueue, [
-      {
-        id: 'AwsSolutions-SQS3',
-        reason: "This queue is the dead-letter queue of the mail-events rule's Lambda target; a dead-letter queue needs none of its own.",
-      },
-    ]);
+    this.mailEventDeadLetterQueue = this.deadLetters(
+      'MailEventDeadLetters',
+      "the dead-letter queue of the mail-events rule's Lambda target and the function's on-failure destination",
+    );
     this.mailEventRule = new events.Rule(this, 'MailEventRule', {
       description: 'Signoff: bounces, complaints and rejections of our mail, onto the recipient and the activity log',
       eventPattern: {
@@ -121,5 +106,16 @@ export class Jobs extends Construct {
       maxEventAge: Duration.hours(6),
       onFailure: new SqsDestination(this.mailEventDeadLetterQueue),
     });
+  }
+
+  /** A dead-letter queue: encrypted, TLS only, kept two weeks; it needs no dead-letter queue of its own. */
+  private deadLetters(id: string, whatFor: string): sqs.Queue {
+    const queue = new sqs.Queue(this, id, {
+      retentionPeriod: Duration.days(14),
+      encryption: sqs.QueueEncryption.SQS_MANAGED,
+      enforceSSL: true,
+    });
+    suppress(queue, [{ id: 'AwsSolutions-SQS3', reason: `This queue is ${whatFor}; a dead-letter queue needs none of its own.` }]);
+    return queue;
   }
 }

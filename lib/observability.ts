@@ -58,27 +58,15 @@ export class Observability extends Construct {
       });
     }
 
-    this.alarm(
+    this.deadLetterAlarm(
       'MailerDeadLetters',
       "Stream records the mailer gave up on; the sweeper retries their mail, but look at the mailer's logs.",
-      {
-        metric: props.deadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: FIVE_MINUTES,
-          statistic: cloudwatch.Stats.MAXIMUM,
-        }),
-        threshold: 1,
-      },
+      props.deadLetterQueue,
     );
-    this.alarm(
+    this.deadLetterAlarm(
       'MailEventDeadLetters',
       'Bounces or complaints SES reported that could not be recorded on their recipient: see the mail-events logs, then replay the queued events (docs/deploy.md).',
-      {
-        metric: props.mailEventDeadLetterQueue.metricApproximateNumberOfMessagesVisible({
-          period: FIVE_MINUTES,
-          statistic: cloudwatch.Stats.MAXIMUM,
-        }),
-        threshold: 1,
-      },
+      props.mailEventDeadLetterQueue,
     );
 
     // services/mailer.ts logs this line for every send that failed and will be retried.
@@ -120,6 +108,12 @@ export class Observability extends Construct {
       }),
       threshold: 0.001,
     });
+  }
+
+  /** Anything at all in a dead-letter queue is worth a look. */
+  private deadLetterAlarm(id: string, description: string, queue: sqs.IQueue): cloudwatch.Alarm {
+    const metric = queue.metricApproximateNumberOfMessagesVisible({ period: FIVE_MINUTES, statistic: cloudwatch.Stats.MAXIMUM });
+    return this.alarm(id, description, { metric, threshold: 1 });
   }
 
   private alarm(id: string, description: string, options: { metric: cloudwatch.IMetric; threshold: number }): cloudwatch.Alarm {
