@@ -7,6 +7,7 @@ import { local, ticketBody } from '../support/api.js';
 import { handlerOf, type InvokeInput, invokeRoute } from '../support/invoke.js';
 import { useOwnTable } from '../support/own-table.js';
 import { savedRequest } from '../support/saved-request.js';
+import { bounceOf } from '../support/ses-events.js';
 
 /**
  * IAM by observation. Every handler runs in this process against the emulators (a table of this
@@ -202,20 +203,7 @@ describe('every handler, run for real', () => {
     // What SES reports about a mail it sent.
     const mailEvents = await handlerOf(JOBS.mailEvents.entry);
     const tags = m.tags.mailTags({ ticketId, requestKey: m.keys.fromRequestId(requestId).requestKey, approverId: bob, mail: 'request' });
-    const bounce = {
-      id: randomUUID(),
-      time: new Date().toISOString(),
-      'detail-type': 'Email Bounced',
-      detail: {
-        eventType: 'Bounce',
-        bounce: { bounceType: 'Permanent', bouncedRecipients: [{ emailAddress: `${bob}@example.com` }] },
-        mail: {
-          timestamp: new Date().toISOString(),
-          messageId: `msg-${randomUUID()}`,
-          tags: Object.fromEntries(tags.map((t) => [t.Name, [t.Value]])),
-        },
-      },
-    };
+    const bounce = bounceOf({ messageId: `msg-${randomUUID()}`, at: new Date().toISOString(), to: `${bob}@example.com`, tags });
     await as(JOBS.mailEvents.name, () => mailEvents(bounce, {} as never));
 
     // Cancel, twice.

@@ -2,10 +2,10 @@ import { randomUUID } from 'node:crypto';
 import { SESv2Client, SendEmailCommand, type SendEmailCommandInput } from '@aws-sdk/client-sesv2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { SesEvent } from '../../functions/services/mail-events.js';
 import { technician } from '../domain/fixtures.js';
 import { useOwnTable } from '../support/own-table.js';
 import { savedRequest } from '../support/saved-request.js';
+import { bounceOf, type SentMail, sesEvent } from '../support/ses-events.js';
 
 /**
  * What SES reports after a mail left (bounce, complaint, rejection) reaches the mail-events
@@ -45,12 +45,13 @@ afterEach(() => {
 });
 
 /** Every mail SES accepted so far, with when it accepted it and the id it gave. */
-const accepted: { input: SendEmailCommandInput; messageId: string; at: string }[] = [];
+const accepted: (SentMail & { input: SendEmailCommandInput })[] = [];
 
 /** SES accepts every mail; `meanwhile` runs before SES answers (a report that overtakes the send's recording). */
 function acceptMail(meanwhile?: (mail: (typeof accepted)[number]) => Promise<void>) {
   ses.on(SendEmailCommand).callsFake(async (input: SendEmailCommandInput) => {
-    const mail = { input, messageId: `msg-${randomUUID()}`, at: new Date().toISOString() };
+    const to = input.Destination?.ToAddresses?.[0] ?? '';
+    const mail = { input, to, tags: input.EmailTags ?? [], messageId: `msg-${randomUUID()}`, at: new Date().toISOString() };
     accepted.push(mail);
     await meanwhile?.(mail);
     return { MessageId: mail.messageId };
@@ -75,38 +76,10 @@ async function deliverAll(requestId: string, meanwhile?: Parameters<typeof accep
 
 /** The last mail SES accepted for this address. */
 function mailTo(email: string) {
-  const mail = accepted.filter((a) => a.input.Destination?.ToAddresses?.[0] === email).at(-1);
+  const mail = accepted.filter((a) => a.to === email).at(-1);
   if (!mail) throw new Error(`no mail to ${email}`);
   return mail;
 }
-
-/** The EventBridge event SES publishes about a mail sent through our configuration set. */
-function sesEvent(mail: ReturnType<typeof mailTo>, detailType: string, record: Record<string, unknown>): SesEvent {
-  const tags: Record<string, string[]> = { 'ses:configuration-set': ['signoff-test'] };
-  for (const tag of mail.input.EmailTags ?? []) tags[tag.Name!] = [tag.Value!];
-  return {
-    id: randomUUID(),
-    time: new Date().toISOString(),
-    'detail-type': detailType,
-    detail: {
-      ...record,
-      mail: { timestamp: mail.at, messageId: mail.messageId, destination: mail.input.Destination?.ToAddresses ?? [], tags },
-    },
-  };
-}
-
-const bounce = (mail: ReturnType<typeof mailTo>, at = new Date().toISOString()) =>
-  sesEvent(mail, 'Email Bounced', {
-    eventType: 'Bounce',
-    bounce: {
-      bounceType: 'Permanent',
-      bounceSubType: 'General',
-      timestamp: at,
-      bouncedRecipients: [
-        { emailAddress: mail.input.Destination?.ToAddresses?.[0], status: '5.1.1', diagnosticCode: 'smtp; 550 5.1.1 user unknown' },
-      ],
-    },
-  });
 
 async function recipient(ticketId: string, approverId: string) {
   const request = (await m.store.loadTab(ticketId)).request!;
@@ -118,7 +91,7 @@ const undelivered = async (ticketId: string) => (await m.activity.listActivity(t
 describe('what SES reports about a sent mail', () => {
   it('shows a bounce on the recipient it was for, and in the activity log', async () => {
     const { ticketId } = await mailedRequest(['ext:ann@acme', 'bob']);
-    await m.handler.handler(bounce(mailTo('ext:ann@acme@example.com')));
+    await m.handler.handler(bounceOf(mailTo('ext:ann@acme@example.com')));
 
     expect((await recipient(ticketId, 'ext:ann@acme')).deliveryProblem).toEqual({
       type: 'bounce',
@@ -143,7 +116,7 @@ describe('what SES reports about a sent mail', () => {
 
   it('records an event delivered twice only once', async () => {
     const { ticketId } = await mailedRequest(['carl']);
-    const event = bounce(mailTo('carl@example.com'));
+    const event = bounceOf(mailTo('carl@example.com'));
     await m.handler.handler(event);
     await m.handler.handler(event);
     expect(await undelivered(ticketId)).toHaveLength(1);
@@ -183,7 +156,7 @@ describe('what SES reports about a sent mail', () => {
   it('clears the problem when a later mail goes out, and keeps a late report about an older mail to the log', async () => {
     const { ticketId } = await mailedRequest(['gus']);
     const first = mailTo('gus@example.com');
-    await m.handler.handler(bounce(first));
+    await m.handler.handler(bounceOf(first));
     expect((await recipient(ticketId, 'gus')).deliveryProblem).toMatchObject({ type: 'bounce' });
 
     // The technician sends the mail again (say, after correcting the address): the row is clear.
@@ -193,19 +166,29 @@ describe('what SES reports about a sent mail', () => {
     expect((await recipient(ticketId, 'gus')).deliveryProblem).toBeNull();
 
     // A second report about the first mail arrives late: the log has it, the row stays clear.
-    await m.handler.handler(bounce(first));
+    await m.handler.handler(bounceOf(first));
     expect((await recipient(ticketId, 'gus')).deliveryProblem).toBeNull();
     expect(await undelivered(ticketId)).toHaveLength(2);
 
     // A report about the reminder itself is shown again.
-    await m.handler.handler(bounce(mailTo('gus@example.com')));
+    await m.handler.handler(bounceOf(mailTo('gus@example.com')));
     expect((await recipient(ticketId, 'gus')).deliveryProblem).toMatchObject({ type: 'bounce', mail: 'reminder' });
   });
 
   it('shows a report that arrives before its mail was even recorded as sent', async () => {
     // SES answers a mail to a suppressed address with an instant bounce.
-    const { ticketId } = await mailedRequest(['ivy'], (mail) => m.handler.handler(bounce(mail)));
+    const { ticketId } = await mailedRequest(['ivy'], (mail) => m.handler.handler(bounceOf(mail)));
     expect((await recipient(ticketId, 'ivy')).deliveryProblem).toMatchObject({ type: 'bounce', mail: 'request' });
+  });
+
+  it('writes nothing for a report naming a recipient the request does not have', async () => {
+    const { ticketId } = await mailedRequest(['jan']);
+    const mail = mailTo('jan@example.com');
+    const tags = mail.tags.map((t) => (t.Name === 'signoff-approver' ? { ...t, Value: Buffer.from('nobody').toString('base64url') } : t));
+    await m.handler.handler(bounceOf({ ...mail, tags }));
+    const request = (await m.store.loadTab(ticketId)).request!;
+    expect(request.recipients.map((r) => r.approverId)).toEqual(['jan']);
+    expect(await undelivered(ticketId)).toEqual([]);
   });
 
   it('tags every mail with its recipient, in the characters SES allows', async () => {
