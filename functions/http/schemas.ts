@@ -84,6 +84,15 @@ const dateTime = () =>
     v.regex(DATE_TIME, 'must be an ISO-8601 date-time with seconds and a zone, such as 2026-12-01T09:30:00Z'),
     v.check(isCalendarDate, 'must be a real calendar date'),
   );
+/** A whole number in a query string: decimal digits only (no `0x10`, `1e2`, ` 5`, `+5` or `5.0`). */
+const queryNumber = (min: number, max: number) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^(?:0|[1-9]\d{0,8})$/, 'must be a whole number in decimal digits'),
+    v.toNumber(),
+    v.minValue(min),
+    v.maxValue(max),
+  );
 const wholeNumber = (min: number, max: number) => v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(min), v.maxValue(max));
 
 const recipientList = (min: number) =>
@@ -172,9 +181,7 @@ export const listTicketsQuery = () =>
     v.strictObject({
       ids: v.optional(ticketIds()),
       approvalStatus: v.optional(v.picklist(['pending', 'partially_approved', 'approved', 'declined'])),
-      limit: v.optional(
-        v.pipe(v.string(), v.toNumber('must be a number'), v.integer('must be a whole number'), v.minValue(1), v.maxValue(100)),
-      ),
+      limit: v.optional(queryNumber(1, 100)),
     }),
     v.check((q) => (q.ids === undefined) !== (q.approvalStatus === undefined), 'give either ids or approvalStatus'),
   );

@@ -112,10 +112,10 @@ describe('the field rules', () => {
   it('reads the ticket column query: ids split at commas, a whole-number limit, ids or a status but not both', () => {
     expect(parse(listTicketsQuery(), { ids: 'a, b,,c', limit: '20' }, 'query')).toEqual({ ids: ['a', 'b', 'c'], limit: 20 });
     expect(issuesOf(listTicketsQuery(), { approvalStatus: 'pending', limit: 'ten' }, 'query')).toEqual([
-      { path: 'query.limit', message: 'must be a number' },
+      { path: 'query.limit', message: 'must be a whole number in decimal digits' },
     ]);
     expect(issuesOf(listTicketsQuery(), { approvalStatus: 'pending', limit: '2.5' }, 'query')).toEqual([
-      { path: 'query.limit', message: 'must be a whole number' },
+      { path: 'query.limit', message: 'must be a whole number in decimal digits' },
     ]);
     expect(issuesOf(listTicketsQuery(), { ids: 'a', approvalStatus: 'pending' }, 'query')).toEqual([
       { path: 'query', message: 'give either ids or approvalStatus' },
@@ -179,5 +179,18 @@ describe('text that mails and the portal show', () => {
     expect(issuesOf(putApproverBody(), { kind: 'user', email: 'a@b.example', name: '\u200b\u202e\u200d ' })).toEqual([
       { path: 'body.name', message: 'must not be empty' },
     ]);
+  });
+});
+
+describe('query strings', () => {
+  it.each(['0x10', '1e2', ' 5', '5 ', '+5', '5.0', '05', '', '0'])('refuses limit=%j', (limit) => {
+    expect(issuesOf(listTicketsQuery(), { approvalStatus: 'pending', limit }, 'query').map((i) => i.path)).toEqual(['query.limit']);
+  });
+
+  it('takes a limit in decimal digits', () => {
+    expect(parse(listTicketsQuery(), { approvalStatus: 'pending', limit: '25' }, 'query')).toEqual({
+      approvalStatus: 'pending',
+      limit: 25,
+    });
   });
 });
