@@ -5,6 +5,7 @@ import {
   NotFoundError,
   PayloadTooLargeError,
   SignoffError,
+  TooManyRequestsError,
   UnauthenticatedError,
   UnavailableError,
   UnprocessableError,
@@ -22,6 +23,7 @@ const STATUS_BY_ERROR: [abstract new (...args: never[]) => SignoffError, number]
   [ConflictError, 409],
   [PayloadTooLargeError, 413],
   [UnprocessableError, 422],
+  [TooManyRequestsError, 429],
   [UnavailableError, 503],
 ];
 
@@ -48,6 +50,7 @@ export function toErrorResponse(thrown: unknown): APIGatewayProxyStructuredResul
   }
   const body = { error: { code: error.code, message: error.message, ...(error.details !== undefined ? { details: error.details } : {}) } };
   const response = json(status, body);
-  if (error instanceof UnavailableError) response.headers = { ...response.headers, 'retry-after': String(error.retryAfterSeconds) };
+  if (error instanceof UnavailableError || error instanceof TooManyRequestsError)
+    response.headers = { ...response.headers, 'retry-after': String(error.retryAfterSeconds) };
   return response;
 }
