@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
@@ -147,7 +147,10 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       demo,
     };
     recordApiUrl(settings.stateDir, apiUrl);
-    writeFileSync(join(settings.stateDir, 'local.json'), `${JSON.stringify(info, null, 2)}\n`);
+    // Written whole, then renamed: whoever waits for the file never reads half of it.
+    const infoFile = join(settings.stateDir, 'local.json');
+    writeFileSync(`${infoFile}.tmp`, `${JSON.stringify(info, null, 2)}\n`);
+    renameSync(`${infoFile}.tmp`, infoFile);
     return { info, stop };
   } catch (error) {
     await stop();
