@@ -9,6 +9,14 @@ import { HandlerFunction } from './handler-function.js';
 import type { Mail } from './mail.js';
 import type { DataTable } from './table.js';
 
+/**
+ * Reserved concurrency: the public functions (anyone can call them) and the jobs (a flood of
+ * stream records or SES events) can never take the whole account's concurrency from the API
+ * routes, and always have this much. 21 in all: the account needs 121 or more (the default
+ * quota is 1,000; new accounts may start at 10 and must ask for more, see README).
+ */
+export const RESERVED_CONCURRENCY = { public: 5, mailer: 5, sweeper: 1, mailEvents: 5 } as const;
+
 export interface HandlersProps {
   isDev: boolean;
   logRetention: logs.RetentionDays;
@@ -41,11 +49,12 @@ export class Handlers extends Construct {
   ) {
     super(scope, id);
     for (const route of ROUTES) {
-      this.routes.set(route.name, this.create(route.name, route.entry, Duration.seconds(15)));
+      const reserved = route.access === 'public' ? RESERVED_CONCURRENCY.public : undefined;
+      this.routes.set(route.name, this.create(route.name, route.entry, Duration.seconds(15), reserved));
     }
-    this.mailer = this.create(JOBS.mailer.name, JOBS.mailer.entry, Duration.seconds(60));
-    this.sweeper = this.create(JOBS.sweeper.name, JOBS.sweeper.entry, Duration.seconds(90));
-    this.mailEvents = this.create(JOBS.mailEvents.name, JOBS.mailEvents.entry, Duration.seconds(15));
+    this.mailer = this.create(JOBS.mailer.name, JOBS.mailer.entry, Duration.seconds(60), RESERVED_CONCURRENCY.mailer);
+    this.sweeper = this.create(JOBS.sweeper.name, JOBS.sweeper.entry, Duration.seconds(90), RESERVED_CONCURRENCY.sweeper);
+    this.mailEvents = this.create(JOBS.mailEvents.name, JOBS.mailEvents.entry, Duration.seconds(15), RESERVED_CONCURRENCY.mailEvents);
   }
 
   /** Every function, routes first. */
@@ -59,7 +68,7 @@ export class Handlers extends Construct {
     return handler;
   }
 
-  private create(name: string, entry: string, timeout: Duration): HandlerFunction {
+  private create(name: string, entry: string, timeout: Duration, reservedConcurrency?: number): HandlerFunction {
     const access = handlerAccess(name);
     const handler = new HandlerFunction(this, name, {
       name,
@@ -68,6 +77,7 @@ export class Handlers extends Construct {
       isDev: this.props.isDev,
       logRetention: this.props.logRetention,
       environment: this.environment(access),
+      ...(reservedConcurrency !== undefined ? { reservedConcurrency } : {}),
     });
     this.grant(handler.role, access);
     return handler;
