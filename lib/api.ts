@@ -1,4 +1,4 @@
-import { Annotations, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -142,11 +142,7 @@ export class Api extends Construct {
       });
       new apigwv2.ApiMapping(this, 'Mapping', { api: this.httpApi, domainName: domain, stage });
       this.originDomainName = domain.regionalDomainName;
-    } else {
-      Annotations.of(this).addWarningV2(
-        'signoff:executeApiEndpointOpen',
-        'The execute-api endpoint stays reachable without CloudFront (and its WAF): set context apiDomain and apiCertificateArn to turn it off.',
-      );
+      // Without a custom domain the execute-api endpoint stays reachable around CloudFront (README, "The edge").
     }
   }
 

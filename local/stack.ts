@@ -42,6 +42,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     const logs = join(settings.stateDir, 'logs');
     mkdirSync(logs, { recursive: true });
     const onSpawn = (pid: number) => recordEmulator(settings.stateDir, pid);
+    say('starting DynamoDB Local, cognito-local and the SES emulator…');
     const started = await Promise.all([
       startDynamoDbLocal({
         port: settings.dynamodbPort,
@@ -59,10 +60,13 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     ] as const);
     const [dynamo, cognitoLocal, ses] = started as readonly Emulator[] as [Emulator, Emulator, Emulator];
     for (const e of started) stops.push(e.stop);
-    say(`emulators up: DynamoDB Local ${dynamo.endpoint}, cognito-local ${cognitoLocal.endpoint}, SES ${ses.endpoint}`);
+    say(
+      `emulators up: DynamoDB Local ${dynamo.endpoint} (it listens on all interfaces), cognito-local ${cognitoLocal.endpoint}, SES ${ses.endpoint}`,
+    );
 
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: settings.region });
+    say(`table ${settings.tableName}…`);
     const streamArn = await ensureTable({
       client: new DynamoDBClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
       tableName: settings.tableName,
@@ -70,6 +74,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     });
     const cognito = new CognitoIdentityProviderClient({ region: settings.region, endpoint: cognitoLocal.endpoint, credentials });
     const stateFile = join(settings.stateDir, 'state.json');
+    say('user pool, groups and app clients…');
     const pool = await ensureUserPool({
       client: cognito,
       poolName: 'signoff',
@@ -91,6 +96,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       MAIL_FROM: settings.mailFrom,
     });
 
+    say('demo technician and approvers…');
     const demo = await seedDemo(cognito, pool.userPoolId);
     const load = async <T>(entry: string): Promise<T> => (await import(pathToFileURL(resolve(settings.root, entry)).href)).handler as T;
 
@@ -107,6 +113,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       ...(existsSync(portalDir) ? { staticPortal: { dir: portalDir, connectSrc: [cognitoLocal.endpoint], prefix: '/portal/' } } : {}),
       logger: { info: () => {}, error: (message, error) => console.error(`[gateway] ${message}`, error) },
     });
+    say(`API and portal on ${apiUrl}; mailer and sweeper…`);
     await gateway.listen(settings.port);
     stops.push(gateway.close);
 
