@@ -35,7 +35,7 @@ describe('errors', () => {
 
     it('refuses a body that is not JSON', async () => {
       expectError(
-        await call('POST', `/tickets/${unique('T')}/approval`, { token: technician, raw: '{"recipients": [' }),
+        await call('POST', `/tickets/${unique('T')}/approval`, { token: technician, body: '{"recipients": [' }),
         400,
         'invalid_json',
       );
