@@ -1,13 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, local, newApprover, type TestApprover, technicianToken, ticketBody, unique } from '../support/api.js';
+import { call, local, newApprover, type TestApprover, technicianAndApprover, technicianToken, ticketBody, unique } from '../support/api.js';
 
 /** Every error of API.md, with its status and the error body, and nothing written. */
 describe('errors', () => {
   let technician: string;
   let approver: TestApprover;
   beforeAll(async () => {
-    technician = await technicianToken();
-    approver = await newApprover(technician);
+    ({ technician, approver } = await technicianAndApprover());
   });
 
   const expectError = (reply: { status: number; body: any }, status: number, code?: string) => {

@@ -1,29 +1,18 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  call,
-  mailsTo,
-  newApprover,
-  type TestApprover,
-  technicianToken,
-  ticketBody,
-  unique,
-  waitForIdle,
-  waitForMails,
-} from '../support/api.js';
+import { call, mailsOnceIdle, type TestApprover, technicianAndApprover, ticketBody, unique, waitForMails } from '../support/api.js';
 
 describe('Idempotency-Key', () => {
   let technician: string;
   let approver: TestApprover;
   beforeAll(async () => {
-    technician = await technicianToken();
-    approver = await newApprover(technician);
+    ({ technician, approver } = await technicianAndApprover());
   });
 
   it('replays the first response to a repeated create, and mails nothing more', async () => {
     const ticketId = unique('T');
     const key = unique('key');
     const body = ticketBody([approver.approverId]);
-    const before = (await mailsTo(approver.email)).length;
+    const before = (await mailsOnceIdle(approver.email)).length;
     const first = await call('POST', `/tickets/${ticketId}/approval`, { token: technician, body, headers: { 'idempotency-key': key } });
     const again = await call('POST', `/tickets/${ticketId}/approval`, { token: technician, body, headers: { 'idempotency-key': key } });
     expect(first.status).toBe(201);
@@ -31,9 +20,8 @@ describe('Idempotency-Key', () => {
     expect(again.body).toEqual(first.body);
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     await waitForMails(approver.email, before + 1);
-    // The mailer has handled every outbox entry written so far: a second mail would be here now.
-    await waitForIdle();
-    expect(await mailsTo(approver.email)).toHaveLength(before + 1);
+    // Once the mailer has handled every outbox entry written so far, a second mail would be here.
+    expect(await mailsOnceIdle(approver.email)).toHaveLength(before + 1);
     const activity = await call('GET', `/tickets/${ticketId}/activity`, { token: technician });
     expect(activity.body.activity.filter((e: { type: string }) => e.type === 'request_created')).toHaveLength(1);
   });

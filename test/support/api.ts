@@ -1,8 +1,8 @@
 import { inject } from 'vitest';
-import { createApiClient } from '../../tools/api-client.js';
+import { createApiClient, type TestApprover } from '../../tools/api-client.js';
+import { mailTo } from '../../tools/mailbox.js';
 
 export type { RawReply, Reply, TestApprover } from '../../tools/api-client.js';
-export { mailTo } from '../../tools/mailbox.js';
 export { ticketBody, unique } from '../../tools/request-body.js';
 
 /** The run's shared local stack (test/support/global-setup.ts), and the tools' client bound to it. */
@@ -10,8 +10,17 @@ export const local = () => inject('local');
 export const stack = createApiClient(local());
 export const { call, signIn, technicianToken, newApprover, waitForIdle } = stack;
 
-/** Mails `email` has received so far. */
-export const mailsTo = (email: string) => stack.mails((m) => m.destination.to.includes(email));
+/** The demo technician's token and a fresh approver they listed: how most test files start. */
+export async function technicianAndApprover(): Promise<{ technician: string; approver: TestApprover }> {
+  const technician = await technicianToken();
+  return { technician, approver: await newApprover(technician) };
+}
+
+/** The mails `email` has once the stack is idle: every mail already caused has been sent. */
+export async function mailsOnceIdle(email: string) {
+  await waitForIdle();
+  return stack.mails(mailTo(email));
+}
 
 /** Waits until `count` mails reached `email` (the mailer runs off the table's stream). */
-export const waitForMails = (email: string, count: number) => stack.waitForMails((m) => m.destination.to.includes(email), count);
+export const waitForMails = (email: string, count: number) => stack.waitForMails(mailTo(email), count);
