@@ -48,22 +48,24 @@ export async function measureRoundTrips(
   const technician = claimsOf(technicianToken);
   const ticketId = unique('rt');
   let requestId = '';
+  /** The technician's call of `route` on the step's ticket. */
+  const onTicket = (route: string, more: Partial<InvokeInput> = {}): InvokeInput => ({
+    route,
+    claims: technician,
+    pathParameters: { ticketId },
+    ...more,
+  });
   const steps: ((requestId: string) => Step)[] = [
     () => ({
       name: 'create request (2 recipients)',
-      input: {
-        route: 'create-approval',
-        claims: technician,
-        pathParameters: { ticketId },
-        body: ticketBody([a1.approverId, a2.approverId], benchTicket(ticketId)),
-      },
+      input: onTicket('create-approval', { body: ticketBody([a1.approverId, a2.approverId], benchTicket(ticketId)) }),
       expect: 201,
       minimum: ['BatchGetItem', 'TransactWriteItems'],
       mailsAfter: 2,
     }),
     () => ({
       name: 'Approvals tab',
-      input: { route: 'get-approval', claims: technician, pathParameters: { ticketId } },
+      input: onTicket('get-approval'),
       expect: 200,
       minimum: ['Query'],
     }),
@@ -75,7 +77,7 @@ export async function measureRoundTrips(
     }),
     () => ({
       name: 'activity',
-      input: { route: 'get-activity', claims: technician, pathParameters: { ticketId } },
+      input: onTicket('get-activity'),
       expect: 200,
       minimum: ['Query'],
     }),
@@ -99,37 +101,27 @@ export async function measureRoundTrips(
     }),
     () => ({
       name: 'edit recipients (1 newcomer)',
-      input: {
-        route: 'put-recipients',
-        claims: technician,
-        pathParameters: { ticketId },
-        body: { recipients: [a1.approverId, a2.approverId, a3.approverId] },
-      },
+      input: onTicket('put-recipients', { body: { recipients: [a1.approverId, a2.approverId, a3.approverId] } }),
       expect: 200,
       minimum: ['Query', 'BatchGetItem', 'TransactWriteItems'],
       mailsAfter: 3,
     }),
     () => ({
       name: 'edit recipients (no newcomer)',
-      input: {
-        route: 'put-recipients',
-        claims: technician,
-        pathParameters: { ticketId },
-        body: { recipients: [a1.approverId, a2.approverId] },
-      },
+      input: onTicket('put-recipients', { body: { recipients: [a1.approverId, a2.approverId] } }),
       expect: 200,
       minimum: ['Query', 'TransactWriteItems'],
     }),
     () => ({
       name: 'reminder',
-      input: { route: 'send-reminder', claims: technician, pathParameters: { ticketId, approverId: a2.approverId } },
+      input: onTicket('send-reminder', { pathParameters: { ticketId, approverId: a2.approverId } }),
       expect: 202,
       minimum: ['Query', 'TransactWriteItems'],
       mailsAfter: 4,
     }),
     () => ({
       name: 'cancel',
-      input: { route: 'cancel-approval', claims: technician, pathParameters: { ticketId } },
+      input: onTicket('cancel-approval'),
       expect: 204,
       minimum: ['Query', 'TransactWriteItems'],
     }),
@@ -138,12 +130,7 @@ export async function measureRoundTrips(
       const ids = approvers.map((a) => a.approverId);
       return {
         name: `create request (${ids.length} recipients)`,
-        input: {
-          route: 'create-approval',
-          claims: technician,
-          pathParameters: { ticketId: bigTicket },
-          body: ticketBody(ids, benchTicket(bigTicket)),
-        },
+        input: onTicket('create-approval', { pathParameters: { ticketId: bigTicket }, body: ticketBody(ids, benchTicket(bigTicket)) }),
         expect: 201,
         minimum: ['BatchGetItem', 'TransactWriteItems'],
       };

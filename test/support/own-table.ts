@@ -29,3 +29,24 @@ export async function useOwnTable(prefix: string): Promise<string> {
   });
   return tableName;
 }
+
+/**
+ * useOwnTable, then the store and mail modules the own-table tests drive (imported only now,
+ * so they read this table's settings).
+ */
+export async function ownTableModules(prefix: string) {
+  await useOwnTable(prefix);
+  return {
+    store: await import('../../functions/store/approval-repository.js'),
+    outbox: await import('../../functions/store/outbox-repository.js'),
+    activity: await import('../../functions/store/activity-repository.js'),
+    keys: await import('../../functions/store/keys.js'),
+    client: await import('../../functions/store/client.js'),
+    mailer: await import('../../functions/services/mailer.js'),
+    approvals: await import('../../functions/services/approvals.js'),
+    reminders: await import('../../functions/services/reminders.js'),
+    views: await import('../../functions/domain/views.js'),
+  };
+}
+
+export type OwnTableModules = Awaited<ReturnType<typeof ownTableModules>>;
