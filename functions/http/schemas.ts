@@ -51,7 +51,7 @@ const CONTROL_IN_LINE = /[\u0000-\u001f\u007f-\u009f]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
 const CONTROL_IN_PROSE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 const INVISIBLE = /[\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
-const NOTHING_VISIBLE = /^[\s\u200c\u200d\u2028\u2029]*$/u;
+const NOTHING_VISIBLE = /^(?:\s|\u200c|\u200d|\u2028|\u2029)*$/u;
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const wellFormed = () => v.check((s: string) => !LONE_SURROGATE.test(s), 'must be valid Unicode text (no lone surrogates)');
