@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { InferOutput } from 'valibot';
+import { ValidationError } from '../domain/errors.js';
 import type { Caller } from '../identity/caller.js';
 import type { Group } from '../identity/groups.js';
 import { idempotency } from './idempotency.js';
@@ -40,11 +41,21 @@ export function route<B extends Schema = Schema<undefined>, Q extends Schema = S
     .handler(async (event, context) =>
       handle({
         params: parse(options.params, event.pathParameters ?? {}, 'path'),
-        query: parse(options.query, event.queryStringParameters ?? {}, 'query'),
+        query: options.query ? parse(options.query, event.queryStringParameters ?? {}, 'query') : noQuery(event),
         body: parse(options.body, event.parsedBody, 'body'),
         caller: context.caller as Caller,
         event,
       }),
     );
   return Object.assign(handler, { routeName: definition.name });
+}
+
+/** A route that takes no query string refuses one, as a route with a (strict) query schema does. */
+function noQuery(event: HttpEvent): undefined {
+  const names = Object.keys(event.queryStringParameters ?? {});
+  if (names.length === 0) return undefined;
+  const issues = names.map((name) => ({ path: `query.${name.slice(0, 40)}`, message: 'is not a field this request takes' }));
+  throw new ValidationError('invalid_request', `The request query is invalid: ${issues[0]?.path}: ${issues[0]?.message}`, {
+    details: { issues },
+  });
 }

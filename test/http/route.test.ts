@@ -84,4 +84,24 @@ describe('route', () => {
     expect(boom.statusCode).toBe(500);
     expect(boom.body).not.toContain('secret');
   });
+
+  it('answers 400 to a query parameter on a route that takes none, and runs nothing', async () => {
+    let ran = false;
+    const noQueryRoute = route({ access: ['technicians'] }, async () => {
+      ran = true;
+      return json(200, {});
+    });
+    const result = await noQueryRoute({ ...event(undefined, technician), queryStringParameters: { foo: '1' } } as never, {} as Context);
+    expect({ status: result.statusCode, body: JSON.parse(result.body as string) }).toEqual({
+      status: 400,
+      body: {
+        error: {
+          code: 'invalid_request',
+          message: 'The request query is invalid: query.foo: is not a field this request takes',
+          details: { issues: [{ path: 'query.foo', message: 'is not a field this request takes' }] },
+        },
+      },
+    });
+    expect(ran).toBe(false);
+  });
 });
