@@ -87,7 +87,7 @@ describe('route', () => {
 
   it('answers 400 to a query parameter on a route that takes none, and runs nothing', async () => {
     let ran = false;
-    const noQueryRoute = route({ access: ['technicians'] }, async () => {
+    const noQueryRoute = route({ name: 'no-query', access: ['technicians'] }, {}, async () => {
       ran = true;
       return json(200, {});
     });
