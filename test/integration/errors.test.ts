@@ -9,7 +9,7 @@ describe('errors', () => {
     ({ technician, approver } = await technicianAndApprover());
   });
 
-  const expectError = (reply: { status: number; body: any }, status: number, code?: string) => {
+  const expectError = (reply: { status: number; body: unknown }, status: number, code?: string) => {
     expect(reply.status).toBe(status);
     expect(reply.body).toMatchObject({ error: { code: code ?? expect.any(String), message: expect.any(String) } });
   };
