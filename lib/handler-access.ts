@@ -64,20 +64,20 @@ export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
 
   // getTickets (BatchGetItem) or listTicketsByStatus (Query gsi2).
   'list-tickets': { table: ['BatchGetItem'], indexes: ['gsi2'] },
-  // loadTab (Query), saveTicketSnapshot (Update ticket + request, Put activity).
-  'put-ticket': { table: ['Query', 'UpdateItem', 'PutItem'] },
+  // loadTab (GetItem ticket, Query request), saveTicketSnapshot (Update ticket + request, Put activity + snapshot).
+  'put-ticket': { table: ['GetItem', 'Query', 'UpdateItem', 'PutItem'] },
   // listActivity (Query).
   'get-activity': { table: ['Query'] },
   // listedApprovers (BatchGetItem), saveChange.
   'create-approval': { table: ['BatchGetItem', ...SAVE_CHANGE] },
-  // loadTab.
-  'get-approval': { table: ['Query'] },
+  // loadTab (GetItem ticket, Query the newest request).
+  'get-approval': { table: ['GetItem', 'Query'] },
   // loadTab, saveChange.
-  'cancel-approval': { table: ['Query', ...SAVE_CHANGE] },
+  'cancel-approval': { table: ['GetItem', 'Query', ...SAVE_CHANGE] },
   // loadTab, listedApprovers for newcomers, saveChange.
-  'put-recipients': { table: ['Query', 'BatchGetItem', ...SAVE_CHANGE] },
+  'put-recipients': { table: ['GetItem', 'Query', 'BatchGetItem', ...SAVE_CHANGE] },
   // loadTab, saveChange.
-  'send-reminder': { table: ['Query', ...SAVE_CHANGE] },
+  'send-reminder': { table: ['GetItem', 'Query', ...SAVE_CHANGE] },
 
   // approverOf (GetItem login), listApproverRequests (Query gsi1, BatchGetItem requests).
   'list-my-approvals': { table: ['GetItem', 'BatchGetItem'], indexes: ['gsi1'] },

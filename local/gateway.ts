@@ -57,8 +57,18 @@ const sendJson = (res: ServerResponse, status: number, body: unknown, headers: R
 
 const apiError = (code: string, message: string) => ({ error: { code, message } });
 
+/** Lambda refuses to return a synchronous response larger than 6 MB (its invocation payload quota). */
+export const MAX_LAMBDA_RESPONSE_BYTES = 6 * 1024 * 1024;
+
 /** Writes a payload 2.0 result; a result without statusCode is sent as JSON with 200, like HTTP API. */
-const writeResult = (res: ServerResponse, result: unknown) => {
+const writeResult = (res: ServerResponse, result: unknown, logger: GatewayLogger) => {
+  // What Lambda would refuse, HTTP API answers as a failed integration: so must the stand-in.
+  const size = Buffer.byteLength(JSON.stringify(result ?? null));
+  if (size > MAX_LAMBDA_RESPONSE_BYTES) {
+    logger.error(`the handler's response is ${size} bytes, over Lambda's ${MAX_LAMBDA_RESPONSE_BYTES}-byte limit`);
+    sendJson(res, 500, { message: 'Internal Server Error' });
+    return;
+  }
   if (typeof result !== 'object' || result === null || !('statusCode' in result)) {
     sendJson(res, 200, result ?? null);
     return;
@@ -182,7 +192,7 @@ export const createGateway = (options: GatewayOptions) => {
       logger.error(`${functionName} did not answer within ${TIMEOUT_MS} ms`);
       return sendJson(res, 503, { message: 'Service Unavailable' });
     }
-    writeResult(res, result);
+    writeResult(res, result, logger);
   };
 
   const server: Server = createServer((req, res) => {

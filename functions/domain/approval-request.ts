@@ -1,5 +1,6 @@
 import { type ActivityEvent, activity, type RecipientRef } from './activity.js';
 import { ConflictError, NotFoundError, UnprocessableError } from './errors.js';
+import { GROWTH_LIMITS } from './limits.js';
 import { decideStatus, isOpen, isSatisfiable } from './policy.js';
 import type { Actor, ApprovalRequest, Approver, MailJob, Policy, Recipient, TicketSnapshot } from './types.js';
 
@@ -152,6 +153,13 @@ export function editRecipients({ request, approvers, actor, now }: EditRecipient
     added.push({ approverId: approver.approverId, name: approver.name });
     mails.push({ kind: 'request', approverId: approver.approverId });
   }
+  if (recipients.length > GROWTH_LIMITS.recipientEntries) {
+    throw new UnprocessableError(
+      'too_many_recipients',
+      `A request keeps at most ${GROWTH_LIMITS.recipientEntries} recipients, removed ones included; cancel it and ask anew.`,
+      { details: { recipients: recipients.length, limit: GROWTH_LIMITS.recipientEntries } },
+    );
+  }
   if (added.length === 0 && removed.length === 0) return { before: request, after: request, events: [], mails };
   const events: ActivityEvent[] = [activity('recipients_changed', { at: now, actor, requestId: request.id }, { added, removed })];
   return { before: request, after: settle(request, recipients, actor, now, events), events, mails };
@@ -182,6 +190,25 @@ function recipientOf(request: ApprovalRequest, approverId: string): Recipient {
   return recipient;
 }
 
+/** Feedback is capped per recipient and per request (limits.ts); past a cap → 422. */
+function assertFeedbackRoom(request: ApprovalRequest, recipient: Recipient): void {
+  const onRequest = request.recipients.reduce((n, r) => n + r.feedback.length, 0);
+  if (recipient.feedback.length >= GROWTH_LIMITS.feedbackPerRecipient || onRequest >= GROWTH_LIMITS.feedbackPerRequest) {
+    throw new UnprocessableError(
+      'feedback_limit',
+      `A recipient may give feedback ${GROWTH_LIMITS.feedbackPerRecipient} times per request, and a request holds at most ${GROWTH_LIMITS.feedbackPerRequest} feedback entries.`,
+      {
+        details: {
+          yours: recipient.feedback.length,
+          onRequest,
+          perRecipient: GROWTH_LIMITS.feedbackPerRecipient,
+          perRequest: GROWTH_LIMITS.feedbackPerRequest,
+        },
+      },
+    );
+  }
+}
+
 export interface RespondInput {
   request: ApprovalRequest;
   approverId: string;
@@ -207,6 +234,7 @@ export function respond({ request, approverId, decision, feedback, actor, now }:
   const events: ActivityEvent[] = [];
   let next: Recipient = current;
   if (feedback !== undefined) {
+    assertFeedbackRoom(request, current);
     next = { ...next, feedback: [...next.feedback, { body: feedback, at: now }] };
     events.push(activity('feedback_given', base, { approverId, body: feedback }));
   }

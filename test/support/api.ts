@@ -89,3 +89,22 @@ export async function waitForMails(email: string, count: number, timeoutMs = 15_
     await new Promise((r) => setTimeout(r, 100));
   }
 }
+
+/** Every entry of a ticket's activity log, following the `next` cursor page by page. */
+export async function allActivity<T = { type: string }>(ticketId: string, token: string): Promise<T[]> {
+  const entries: T[] = [];
+  let next: string | null = null;
+  do {
+    const page: Reply<{ activity: T[]; next: string | null }> = await call(
+      'GET',
+      `/tickets/${ticketId}/activity${next ? `?next=${next}` : ''}`,
+      {
+        token,
+      },
+    );
+    if (page.status !== 200) throw new Error(`GET activity: ${page.status} ${JSON.stringify(page.body)}`);
+    entries.push(...page.body.activity);
+    next = page.body.next;
+  } while (next);
+  return entries;
+}

@@ -4,6 +4,7 @@ import { route } from '../../http/route.js';
 import { listApproversQuery } from '../../http/schemas.js';
 import { listDirectory } from '../../services/directory-listing.js';
 
-export const handler = route({ access: ['technicians'], query: listApproversQuery() }, async ({ query }) =>
-  json(200, { approvers: (await listDirectory(query.kind)).map(approverView) }),
-);
+export const handler = route({ access: ['technicians'], query: listApproversQuery() }, async ({ query }) => {
+  const { entries, next } = await listDirectory(query);
+  return json(200, { approvers: entries.map(approverView), next });
+});

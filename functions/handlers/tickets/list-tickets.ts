@@ -4,5 +4,5 @@ import { listTicketsQuery } from '../../http/schemas.js';
 import { ticketColumn } from '../../services/tickets.js';
 
 export const handler = route({ access: ['technicians'], query: listTicketsQuery() }, async ({ query }) =>
-  json(200, { tickets: await ticketColumn(query) }),
+  json(200, await ticketColumn(query)),
 );
