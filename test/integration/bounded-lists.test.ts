@@ -30,15 +30,14 @@ describe('lists inside an item, filled to their caps', () => {
     });
     expect(created.status).toBe(201);
     requestId = created.body.id;
-    // Every recipient posts feedback up to their cap, side by side (each waits for their own post).
-    await Promise.all(
-      approvers.map(async (a) => {
-        for (let i = 0; i < GROWTH_LIMITS.feedbackPerRecipient; i++) {
-          const reply = await call('POST', `/portal/approvals/${requestId}/responses`, { token: a.bearer, body: { feedback: FEEDBACK } });
-          if (reply.status !== 200) throw new Error(`feedback ${i}: ${reply.status} ${JSON.stringify(reply.body).slice(0, 300)}`);
-        }
-      }),
-    );
+    // Every recipient posts feedback up to their cap, one post after another: a crowd posting
+    // on one request at once is the contention of issue 12 point 8, not what this file tests.
+    for (const a of approvers) {
+      for (let i = 0; i < GROWTH_LIMITS.feedbackPerRecipient; i++) {
+        const reply = await call('POST', `/portal/approvals/${requestId}/responses`, { token: a.bearer, body: { feedback: FEEDBACK } });
+        if (reply.status !== 200) throw new Error(`feedback ${i}: ${reply.status} ${JSON.stringify(reply.body).slice(0, 300)}`);
+      }
+    }
   }, 300_000);
 
   it('shows the full request on the Approvals tab, well under the 6 MB a Lambda may answer', async () => {
