@@ -2,7 +2,8 @@ import { json } from '../../http/responses.js';
 import { route } from '../../http/route.js';
 import { pageQuery, ticketParams } from '../../http/schemas.js';
 import { ticketActivity } from '../../services/tickets.js';
+import * as routes from '../routes.js';
 
-export const handler = route({ access: ['technicians'], params: ticketParams(), query: pageQuery() }, async ({ params, query }) =>
+export const handler = route(routes.getActivity, { params: ticketParams(), query: pageQuery() }, async ({ params, query }) =>
   json(200, await ticketActivity(params.ticketId, query)),
 );
