@@ -68,8 +68,8 @@ describe('paging', () => {
     const { pages, items } = await everyPage(`/tickets/${ticketId}/activity`, 'activity', technician, 1);
     expect(pages.length).toBeGreaterThanOrEqual(4);
     const types = items.map((e) => e.type);
-    expect(types.slice(0, 2)).toEqual(['request_created', 'reminder_requested']);
-    expect(types).toContain('request_canceled');
+    // The mailer's entries (mail_sent) interleave as the mails go out.
+    expect(types.filter((t) => t !== 'mail_sent')).toEqual(['request_created', 'reminder_requested', 'request_canceled', 'status_changed']);
     const at = items.map((e) => String(e.at));
     expect([...at].sort()).toEqual(at);
   });
