@@ -69,7 +69,9 @@ describe('paging', () => {
     expect(pages.length).toBeGreaterThanOrEqual(4);
     const types = items.map((e) => e.type);
     // The mailer's entries (mail_sent) interleave as the mails go out.
-    expect(types.filter((t) => t !== 'mail_sent')).toEqual(['request_created', 'reminder_requested', 'request_canceled', 'status_changed']);
+    const own = types.filter((t) => t !== 'mail_sent');
+    expect(own.slice(0, 2)).toEqual(['request_created', 'reminder_requested']);
+    expect(own.slice(2).sort()).toEqual(['request_canceled', 'status_changed']);
     const at = items.map((e) => String(e.at));
     expect([...at].sort()).toEqual(at);
   });
