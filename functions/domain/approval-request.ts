@@ -154,11 +154,9 @@ export function editRecipients({ request, approvers, actor, now }: EditRecipient
     mails.push({ kind: 'request', approverId: approver.approverId });
   }
   if (recipients.length > GROWTH_LIMITS.recipientEntries) {
-    throw new UnprocessableError(
-      'too_many_recipients',
-      `A request keeps at most ${GROWTH_LIMITS.recipientEntries} recipients, removed ones included; cancel it and ask anew.`,
-      { details: { recipients: recipients.length, limit: GROWTH_LIMITS.recipientEntries } },
-    );
+    throw new UnprocessableError('too_many_recipients', 'Too many recipients, removed ones included; cancel and ask anew.', {
+      details: GROWTH_LIMITS,
+    });
   }
   if (added.length === 0 && removed.length === 0) return { before: request, after: request, events: [], mails };
   const events: ActivityEvent[] = [activity('recipients_changed', { at: now, actor, requestId: request.id }, { added, removed })];
@@ -194,18 +192,7 @@ function recipientOf(request: ApprovalRequest, approverId: string): Recipient {
 function assertFeedbackRoom(request: ApprovalRequest, recipient: Recipient): void {
   const onRequest = request.recipients.reduce((n, r) => n + r.feedback.length, 0);
   if (recipient.feedback.length >= GROWTH_LIMITS.feedbackPerRecipient || onRequest >= GROWTH_LIMITS.feedbackPerRequest) {
-    throw new UnprocessableError(
-      'feedback_limit',
-      `A recipient may give feedback ${GROWTH_LIMITS.feedbackPerRecipient} times per request, and a request holds at most ${GROWTH_LIMITS.feedbackPerRequest} feedback entries.`,
-      {
-        details: {
-          yours: recipient.feedback.length,
-          onRequest,
-          perRecipient: GROWTH_LIMITS.feedbackPerRecipient,
-          perRequest: GROWTH_LIMITS.feedbackPerRequest,
-        },
-      },
-    );
+    throw new UnprocessableError('feedback_limit', 'No more feedback fits on this request.', { details: GROWTH_LIMITS });
   }
 }
 

@@ -27,10 +27,8 @@ export type IdempotencyStart =
  */
 const COMPRESS_FROM_BYTES = 4 * 1024;
 const MAX_STORED_BODY_BYTES = 300 * 1024;
-export const BODY_NOT_KEPT = JSON.stringify({
-  replayed: true,
-  message: 'The first response was too large to keep; read the resource for its current state.',
-});
+export const BODY_NOT_KEPT =
+  '{"replayed":true,"message":"The first response was too large to keep; read the resource for its current state."}';
 
 type StoredBody = { body: string | null } | { gzipped: Uint8Array } | { bodyNotKept: true };
 
