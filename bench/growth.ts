@@ -4,8 +4,9 @@
  * and the capacity DynamoDB reports counted by the harness), and reported as large ÷ small:
  * a read that costs what it returns stays near 1×.
  */
-import type { Api, BenchApprover } from './api.js';
-import { claimsOf, eachLimited } from './api.js';
+import type { ApiClient } from '../tools/api-client.js';
+import { claimsOf } from '../tools/claims.js';
+import { type BenchApprover, eachLimited } from './api.js';
 import type { Harness, InvokeInput } from './in-process.js';
 import { atMost, type Row, type Section, table } from './report.js';
 import { percentile } from './stats.js';
@@ -62,7 +63,7 @@ function ticketBody(recipients: string[], number: string, conversationBytes: num
 }
 
 export async function measureGrowth(
-  api: Api,
+  _api: ApiClient,
   harness: Harness,
   technicianToken: string,
   approvers: BenchApprover[],
