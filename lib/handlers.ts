@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { JOBS, ROUTES } from '../functions/handlers/routes.js';
+import { JOBS, type Job, ROUTES, type Route, type RouteName, timeoutOf } from '../functions/handlers/routes.js';
 import type { Identity } from './auth.js';
 import { type HandlerAccess, handlerAccess, usesTable } from './handler-access.js';
 import { HandlerFunction } from './handler-function.js';
@@ -17,6 +17,13 @@ import type { DataTable } from './table.js';
  */
 export const RESERVED_CONCURRENCY = { public: 5, mailer: 5, sweeper: 1, mailEvents: 5 } as const;
 
+const reservedConcurrencyOf = (row: Route | Job): number | undefined => {
+  if (row.name === JOBS.mailer.name) return RESERVED_CONCURRENCY.mailer;
+  if (row.name === JOBS.sweeper.name) return RESERVED_CONCURRENCY.sweeper;
+  if (row.name === JOBS.mailEvents.name) return RESERVED_CONCURRENCY.mailEvents;
+  return 'access' in row && row.access === 'public' ? RESERVED_CONCURRENCY.public : undefined;
+};
+
 export interface HandlersProps {
   isDev: boolean;
   logRetention: logs.RetentionDays;
@@ -28,8 +35,8 @@ export interface HandlersProps {
 }
 
 /**
- * Every handler of routes.ts (one function per route) and the jobs, each with the role and
- * environment handler-access.ts gives it.
+ * Every handler of routes.ts (one function per route) and the jobs, each with the timeout of its
+ * row and the role and environment handler-access.ts derives from the row's grants.
  *
  * Environment: only the settings a handler reads. config.ts reads them lazily, so a missing
  * one would only fail the call that needs it; giving each function just its own keeps the
@@ -37,7 +44,7 @@ export interface HandlersProps {
  * CloudFront distribution (PORTAL_URL) at deploy time.
  */
 export class Handlers extends Construct {
-  readonly routes = new Map<string, HandlerFunction>();
+  readonly routes = new Map<RouteName, HandlerFunction>();
   readonly mailer: HandlerFunction;
   readonly sweeper: HandlerFunction;
   readonly mailEvents: HandlerFunction;
@@ -48,13 +55,10 @@ export class Handlers extends Construct {
     private readonly props: HandlersProps,
   ) {
     super(scope, id);
-    for (const route of ROUTES) {
-      const reserved = route.access === 'public' ? RESERVED_CONCURRENCY.public : undefined;
-      this.routes.set(route.name, this.create(route.name, route.entry, Duration.seconds(15), reserved));
-    }
-    this.mailer = this.create(JOBS.mailer.name, JOBS.mailer.entry, Duration.seconds(60), RESERVED_CONCURRENCY.mailer);
-    this.sweeper = this.create(JOBS.sweeper.name, JOBS.sweeper.entry, Duration.seconds(90), RESERVED_CONCURRENCY.sweeper);
-    this.mailEvents = this.create(JOBS.mailEvents.name, JOBS.mailEvents.entry, Duration.seconds(15), RESERVED_CONCURRENCY.mailEvents);
+    for (const route of ROUTES) this.routes.set(route.name, this.create(route));
+    this.mailer = this.create(JOBS.mailer);
+    this.sweeper = this.create(JOBS.sweeper);
+    this.mailEvents = this.create(JOBS.mailEvents);
   }
 
   /** Every function, routes first. */
@@ -62,18 +66,20 @@ export class Handlers extends Construct {
     return [...this.routes.values(), this.mailer, this.sweeper, this.mailEvents];
   }
 
-  route(name: string): HandlerFunction {
+  route(name: RouteName): HandlerFunction {
     const handler = this.routes.get(name);
     if (!handler) throw new Error(`no handler for route ${name}`);
     return handler;
   }
 
-  private create(name: string, entry: string, timeout: Duration, reservedConcurrency?: number): HandlerFunction {
+  private create(row: Route | Job): HandlerFunction {
+    const { name, entry } = row;
     const access = handlerAccess(name);
+    const reservedConcurrency = reservedConcurrencyOf(row);
     const handler = new HandlerFunction(this, name, {
       name,
       entry,
-      timeout,
+      timeout: Duration.seconds(timeoutOf(row)),
       isDev: this.props.isDev,
       logRetention: this.props.logRetention,
       environment: this.environment(access),

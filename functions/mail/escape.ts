@@ -23,5 +23,6 @@ export function subjectLine(value: string, max = 150): string {
  * own, e.g. a fake "Approve: https://evil.example" above the real links.
  */
 export function oneLine(value: string): string {
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: vertical tab and form feed break lines in a text/plain mail too
   return plain(value.replace(/[ \t]*[\r\n\u000b\u000c\u0085\u2028\u2029]+[ \t]*/g, ' ')).trim();
 }

@@ -3,7 +3,7 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { emulatorGroups, isAlive } from '../support/emulator-control.js';
-import { type StackProcess, stackEnv, startStackProcess } from '../support/local-stack-process.js';
+import { type StackProcess, stackEnv, startStackProcess } from '../../tools/local-stack-process.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
