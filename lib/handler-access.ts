@@ -38,6 +38,10 @@ export interface HandlerAccess {
   /** ses:SendEmail from the sender identity through the configuration set. */
   sendMail?: boolean;
   settings?: readonly Setting[];
+  /** What it does with the KMS key that seals webhook secrets (functions/webhooks/secret-box.ts). */
+  webhookKey?: readonly ('Encrypt' | 'Decrypt')[];
+  /** events:PutEvents on the `signoff` bus, and its name (functions/webhooks/bus.ts). */
+  putEvents?: boolean;
 }
 
 // store/approval-repository.ts saveChange: Put request + activity + outbox, Update recipients + ticket.
@@ -90,8 +94,33 @@ export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
   mailer: { table: DELIVER_OUTBOX, sendMail: true, settings: ['mail', 'portalUrl'] },
   // listDueReminders + listDueOutbox (Query gsi3); loadRequest + saveChange for due reminders; deliverOutbox.
   sweeper: { table: DELIVER_OUTBOX, indexes: ['gsi3'], sendMail: true, settings: ['mail', 'portalUrl'] },
-  // recordDeliveryProblem: Update the recipient and Put the activity entry, in one transaction.
-  'mail-events': { table: ['UpdateItem', 'PutItem'] },
+  // recordDeliveryProblem: read the ticket's event sequence (Get); Update the recipient and the
+  // ticket, Put the activity entry and the mail.undelivered event, in one transaction.
+  'mail-events': { table: ['GetItem', 'UpdateItem', 'PutItem'] },
+
+  // listEndpoints (Query gsi2) for the limit, putEndpoint; seals the secret.
+  'create-webhook': { table: ['PutItem'], indexes: ['gsi2'], webhookKey: ['Encrypt'] },
+  // listEndpoints.
+  'list-webhooks': { indexes: ['gsi2'] },
+  // getEndpoint.
+  'get-webhook': { table: ['GetItem'] },
+  // deleteEndpoint.
+  'delete-webhook': { table: ['DeleteItem'] },
+  // rotateSecret (Update); seals the new secret.
+  'rotate-webhook-secret': { table: ['UpdateItem'], webhookKey: ['Encrypt'] },
+  // getEndpoint, then the test event's outbox item (Put).
+  'test-webhook': { table: ['GetItem', 'PutItem'] },
+  // getEndpoint, listDeliveries (Query).
+  'list-webhook-deliveries': { table: ['GetItem', 'Query'] },
+  // listDueEvents (Query gsi3), claim/progress/reschedule/complete (Update), listEndpoints (Query
+  // gsi2), getDeliveries (BatchGet), saveDelivery (Put), setEndpointStatus (Update); opens
+  // secrets; puts each event on the bus.
+  dispatcher: {
+    table: ['UpdateItem', 'BatchGetItem', 'PutItem'],
+    indexes: ['gsi2', 'gsi3'],
+    webhookKey: ['Decrypt'],
+    putEvents: true,
+  },
 };
 
 /**

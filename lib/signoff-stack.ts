@@ -3,6 +3,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Api } from './api.js';
 import { Identity } from './auth.js';
+import { Events } from './events.js';
 import { Handlers } from './handlers.js';
 import { Jobs } from './jobs.js';
 import { Mail } from './mail.js';
@@ -20,6 +21,7 @@ export class SignoffStack extends Stack {
   readonly data: DataTable;
   readonly identity: Identity;
   readonly mail: Mail;
+  readonly events: Events;
   readonly handlers: Handlers;
   readonly api: Api;
   readonly portal: Portal;
@@ -38,7 +40,15 @@ export class SignoffStack extends Stack {
     // which needs the user pool and the handlers that mention the address: resolved lazily.
     const portalUrl = Lazy.string({ produce: () => this.portal.url });
     this.identity = new Identity(this, 'Identity', { ...common, portalUrl });
-    this.handlers = new Handlers(this, 'Handlers', { ...common, data: this.data, identity: this.identity, mail: this.mail, portalUrl });
+    this.events = new Events(this, 'Events', common);
+    this.handlers = new Handlers(this, 'Handlers', {
+      ...common,
+      data: this.data,
+      identity: this.identity,
+      mail: this.mail,
+      events: this.events,
+      portalUrl,
+    });
     this.api = new Api(this, 'Api', {
       ...common,
       identity: this.identity,
@@ -57,6 +67,7 @@ export class SignoffStack extends Stack {
       mailer: this.handlers.mailer,
       sweeper: this.handlers.sweeper,
       mailEvents: this.handlers.mailEvents,
+      dispatcher: this.handlers.dispatcher,
       configurationSetName: this.mail.configurationSet.configurationSetName,
     });
     this.observability = new Observability(this, 'Observability', {
@@ -66,6 +77,8 @@ export class SignoffStack extends Stack {
       mailers: [this.handlers.mailer, this.handlers.sweeper],
       deadLetterQueue: this.jobs.deadLetterQueue,
       mailEventDeadLetterQueue: this.jobs.mailEventDeadLetterQueue,
+      dispatcher: this.handlers.dispatcher,
+      dispatcherDeadLetterQueue: this.jobs.dispatcherDeadLetterQueue,
       alarmEmail: config.alarmEmail,
     });
 
@@ -81,6 +94,7 @@ export class SignoffStack extends Stack {
     output('TableName', this.data.table.tableName, 'The DynamoDB table');
     output('SenderIdentity', this.mail.identity.emailIdentityName, 'SES identity to verify before mail can go out');
     output('MailEventLog', this.mail.eventLog.logGroupName, 'Bounces, complaints and rejections recorded by SES');
+    output('EventBusName', this.events.bus.eventBusName, 'EventBridge bus with every Signoff event (source signoff)');
     output('AlarmTopicArn', this.observability.alarmTopic.topicArn, 'Subscribe to get alarms');
   }
 }

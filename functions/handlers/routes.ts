@@ -5,6 +5,8 @@
  */
 import { APPROVER_GROUPS, type Group } from '../identity/groups.js';
 
+/** The EventBridge source of Signoff's events: the dispatcher puts them, the CDK stack archives them. */
+export { EVENT_SOURCE as EVENT_BUS_SOURCE } from '../domain/webhook-events.js';
 // lib/ and local/ read the groups from here, with the routes; handlers take them from identity/.
 export { APPROVER_GROUPS, GROUPS, type Group } from '../identity/groups.js';
 
@@ -87,11 +89,26 @@ export const ROUTES: readonly RouteDefinition[] = [
     access: APPROVER_GROUPS,
   },
   { name: 'respond', method: 'POST', path: '/portal/approvals/{requestId}/responses', entry: h('portal/respond'), access: APPROVER_GROUPS },
+
+  { name: 'create-webhook', method: 'POST', path: '/webhooks', entry: h('webhooks/create-webhook'), access: TECHNICIANS },
+  { name: 'list-webhooks', method: 'GET', path: '/webhooks', entry: h('webhooks/list-webhooks'), access: TECHNICIANS },
+  { name: 'get-webhook', method: 'GET', path: '/webhooks/{id}', entry: h('webhooks/get-webhook'), access: TECHNICIANS },
+  { name: 'delete-webhook', method: 'DELETE', path: '/webhooks/{id}', entry: h('webhooks/delete-webhook'), access: TECHNICIANS },
+  { name: 'rotate-webhook-secret', method: 'POST', path: '/webhooks/{id}/secret', entry: h('webhooks/rotate-secret'), access: TECHNICIANS },
+  { name: 'test-webhook', method: 'POST', path: '/webhooks/{id}/test', entry: h('webhooks/test-webhook'), access: TECHNICIANS },
+  {
+    name: 'list-webhook-deliveries',
+    method: 'GET',
+    path: '/webhooks/{id}/deliveries',
+    entry: h('webhooks/list-deliveries'),
+    access: TECHNICIANS,
+  },
 ];
 
-/** Handlers that no HTTP route calls: the stream-fed mailer, the scheduled sweep, and SES's reports about sent mail. */
+/** Handlers that no HTTP route calls: the stream-fed mailer, the scheduled sweep, SES's reports about sent mail, and the webhook dispatcher. */
 export const JOBS = {
   mailer: { name: 'mailer', entry: h('jobs/mailer') },
   sweeper: { name: 'sweeper', entry: h('jobs/sweeper') },
   mailEvents: { name: 'mail-events', entry: h('jobs/mail-events') },
+  dispatcher: { name: 'dispatcher', entry: h('jobs/dispatcher') },
 } as const;

@@ -1,10 +1,12 @@
 import type { ActivityEvent } from '../domain/activity.js';
 import type { DeliveryProblem } from '../domain/types.js';
+import { mailUndeliveredEvent } from '../domain/webhook-events.js';
 import { activityWriteOnce } from './activity-repository.js';
 import { deliveryProblemAttribute } from './approval-records.js';
 import { tableName } from './client.js';
+import { eventWrites, readTicketSequence, sequenceUpdate } from './event-outbox.js';
 import { keys } from './keys.js';
-import { transact } from './transaction.js';
+import { retryOnStaleState, StaleStateError, transact } from './transaction.js';
 
 export interface RecipientRef {
   ticketId: string;
@@ -32,34 +34,60 @@ class NoSuchRecipientError extends Error {}
 class DuplicateReportError extends Error {}
 
 /**
- * Records what SES reported about a mail, in one transaction and no read: on the recipient, in
- * an attribute of that mail's own (the recipient shows the one about its latest mail, see
- * approval-records.ts), and in the activity log, once per report.
+ * Records what SES reported about a mail, in one transaction: on the recipient, in an attribute
+ * of that mail's own (the recipient shows the one about its latest mail, see
+ * approval-records.ts), in the activity log, once per report, and as a `mail.undelivered` event
+ * (numbered in the ticket's sequence, which is the one read).
  */
 export async function recordDeliveryProblem(report: DeliveryReport): Promise<DeliveryOutcome> {
-  const { recipient, problem, messageId } = report;
   try {
-    await transact([
-      {
-        item: {
-          Update: {
-            TableName: tableName(),
-            Key: keys.recipient(recipient.ticketId, recipient.requestKey, recipient.approverId),
-            UpdateExpression: 'SET #problem = :problem',
-            // An Update must never create a recipient that has gone.
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: { '#problem': deliveryProblemAttribute(messageId) },
-            ExpressionAttributeValues: { ':problem': problem },
-          },
-        },
-        onConditionFailed: () => new NoSuchRecipientError(),
-      },
-      activityWriteOnce(recipient.ticketId, report.event, report.reportId, () => new DuplicateReportError()),
-    ]);
+    await retryOnStaleState(() => recordOnce(report));
     return 'recorded';
   } catch (error) {
     if (error instanceof NoSuchRecipientError) return 'no-such-recipient';
     if (error instanceof DuplicateReportError) return 'duplicate';
     throw error;
   }
+}
+
+async function recordOnce(report: DeliveryReport): Promise<void> {
+  const { recipient, problem, messageId } = report;
+  const ticket = await readTicketSequence(recipient.ticketId);
+  const status = ticket.currentRequestKey === recipient.requestKey ? (ticket.approvalStatus ?? 'canceled') : null;
+  const sequence = sequenceUpdate(ticket.sequence, 1);
+  const draft = report.event.type === 'mail_undelivered' ? mailUndeliveredEvent(report.event, recipient.ticketId, status) : null;
+  await transact([
+    {
+      item: {
+        Update: {
+          TableName: tableName(),
+          Key: keys.recipient(recipient.ticketId, recipient.requestKey, recipient.approverId),
+          UpdateExpression: 'SET #problem = :problem',
+          // An Update must never create a recipient that has gone.
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#problem': deliveryProblemAttribute(messageId) },
+          ExpressionAttributeValues: { ':problem': problem },
+        },
+      },
+      onConditionFailed: () => new NoSuchRecipientError(),
+    },
+    activityWriteOnce(recipient.ticketId, report.event, report.reportId, () => new DuplicateReportError()),
+    ...(draft
+      ? [
+          {
+            item: {
+              Update: {
+                TableName: tableName(),
+                Key: keys.ticket(recipient.ticketId),
+                UpdateExpression: `SET ${sequence.set}`,
+                ConditionExpression: sequence.condition,
+                ExpressionAttributeValues: sequence.values,
+              },
+            },
+            onConditionFailed: () => new StaleStateError(),
+          },
+          ...eventWrites([draft], ticket.sequence),
+        ]
+      : []),
+  ]);
 }

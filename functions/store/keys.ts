@@ -15,6 +15,9 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  * | login       | LOGIN#<cognito sub>  | LOGIN                    |                                |                                        |                     |
  * | outbox      | OUTBOX#<ulid>        | OUTBOX                   |                                |                                        | DUE / <dueAt>#<ulid> (while due) |
  * | idempotency | IDEM#<caller>#<key>  | IDEM                     |                                |                                        |                     |
+ * | webhook     | WEBHOOK#<id>         | WEBHOOK                  |                                | WEBHOOKS / <createdAt>#<id>            |                     |
+ * | delivery    | WEBHOOK#<id>         | DLV#<event ulid>         |                                |                                        |                     |
+ * | event       | EVENT#<ulid>         | EVENT                    |                                |                                        | EVENTDUE / <dueAt>#<ulid> (while due) |
  *
  * Access patterns:
  * 1. Approvals tab: Query pk = TICKET#t, sk >= REQ# descending: the ticket, then the newest
@@ -30,6 +33,10 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  * 7. Due work: Query gsi3 pk = DUE, sk <= now (sparse: only outbox items still to send), and
  *    pk = REMIND, sk <= now (open requests whose automatic reminder is due).
  * The activity log: Query pk = TICKET#t, sk begins_with ACT#.
+ * 8. Webhook endpoints: GetItem WEBHOOK#w; all of them (at most MAX_WEBHOOKS): Query gsi2
+ *    pk = WEBHOOKS. An endpoint's deliveries, newest first: Query pk = WEBHOOK#w, sk begins_with
+ *    DLV# descending, paged. Events still to deliver: Query gsi3 pk = EVENTDUE, sk <= now. The
+ *    ticket item keeps the ticket's last event `eventSequence`.
  */
 export const keys = {
   ticket: (ticketId: string) => ({ pk: `TICKET#${ticketId}`, sk: 'TICKET' }),
@@ -48,6 +55,11 @@ export const keys = {
   login: (sub: string) => ({ pk: `LOGIN#${sub}`, sk: 'LOGIN' }),
   outbox: (id: string) => ({ pk: `OUTBOX#${id}`, sk: 'OUTBOX' }),
   idempotency: (caller: string, key: string) => ({ pk: `IDEM#${caller}#${key}`, sk: 'IDEM' }),
+  webhook: (id: string) => ({ pk: `WEBHOOK#${id}`, sk: 'WEBHOOK' }),
+  webhookPartition: (id: string) => `WEBHOOK#${id}`,
+  deliveryPrefix: 'DLV#',
+  delivery: (webhookId: string, eventKey: string) => ({ pk: `WEBHOOK#${webhookId}`, sk: `DLV#${eventKey}` }),
+  event: (eventKey: string) => ({ pk: `EVENT#${eventKey}`, sk: 'EVENT' }),
 } as const;
 
 export const indexKeys = {
@@ -75,6 +87,12 @@ export const indexKeys = {
   /** gsi3: open requests with an automatic reminder, by when it is due. */
   reminderDue: (dueAt: string, requestId: string) => ({ gsi3pk: 'REMIND', gsi3sk: `${dueAt}#${requestId}` }),
   reminderDuePk: 'REMIND',
+  /** gsi2: webhook endpoints, oldest first. */
+  webhookList: (createdAt: string, id: string) => ({ gsi2pk: 'WEBHOOKS', gsi2sk: `${createdAt}#${id}` }),
+  webhookListPk: 'WEBHOOKS',
+  /** gsi3: events still to deliver (a partition apart from the mail's, for the dispatcher's sweep). */
+  eventDue: (dueAt: string, eventKey: string) => ({ gsi3pk: 'EVENTDUE', gsi3sk: `${dueAt}#${eventKey}` }),
+  eventDuePk: 'EVENTDUE',
 } as const;
 
 /**

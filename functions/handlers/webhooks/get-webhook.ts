@@ -1,0 +1,8 @@
+import { json } from '../../http/responses.js';
+import { route } from '../../http/route.js';
+import { webhookParams } from '../../http/webhook-schemas.js';
+import { getWebhook } from '../../services/webhooks.js';
+
+export const handler = route({ access: ['technicians'], params: webhookParams() }, async ({ params }) =>
+  json(200, await getWebhook(params.id)),
+);
