@@ -192,7 +192,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
  */
 async function registerDemoWebhook(inboxUrl: string, known: LocalState['webhookDemo']) {
   // Imported once the environment is set: the service reads its settings on first use.
-  const service = await import('../functions/services/webhooks.js');
+  const service = { ...(await import('../functions/services/webhooks.js')), ...(await import('../functions/services/webhook-secrets.js')) };
   const url = `${inboxUrl}/hooks/demo`;
   if (known) {
     const existing = await service.getWebhook(known.id).catch(() => null);

@@ -1,6 +1,6 @@
-import type { ActivityEvent, RecipientRef } from './activity.js';
+import type { ActivityEvent } from './activity.js';
 import type { Change } from './approval-request.js';
-import type { Actor, ApprovalRequest, Recipient, RequestStatus } from './types.js';
+import type { Actor, Recipient, RequestStatus } from './types.js';
 
 /** The EventBridge source of every event Signoff puts on its bus. */
 export const EVENT_SOURCE = 'signoff';
@@ -61,67 +61,45 @@ export interface EventDraft {
   data: Omit<EventDataFields, 'sequence'> & Record<string, unknown>;
 }
 
-const STATUS_EVENTS: Partial<Record<RequestStatus, WebhookEventType>> = {
+/** The activity entries a receiver is told about, and as what; a status change by its new status. */
+const EVENT_OF: Partial<Record<ActivityEvent['type'] | RequestStatus, WebhookEventType>> = {
+  request_created: 'approval.requested',
+  recipients_changed: 'approval.recipients_changed',
+  feedback_given: 'approval.feedback',
+  response_recorded: 'approval.responded',
   partially_approved: 'approval.partially_approved',
   approved: 'approval.approved',
   declined: 'approval.declined',
   canceled: 'approval.canceled',
 };
 
-const refs = (list: RecipientRef[]) => list.map((r) => ({ approverId: r.approverId, name: r.name }));
-
-function recipientOf(request: ApprovalRequest, approverId: string): EventRecipient | undefined {
-  const r = request.recipients.find((x) => x.approverId === approverId);
-  return r ? { approverId: r.approverId, kind: r.kind, name: r.name, status: r.status } : undefined;
-}
-
 /**
  * The events a receiver is told about for one change, in the order they happened: the activity
- * entries that matter to a helpdesk (mails sent and reminders are the mailer's business).
+ * entries that matter to a helpdesk (mails sent and reminders are the mailer's business), each
+ * with the entry's own fields (`approverId`, `decision`, `body`, `added`, `removed`, …).
  */
-export function eventsOfChange(change: Change): EventDraft[] {
-  const { before, after } = change;
-  const base = (event: ActivityEvent) => ({
-    ticketId: after.ticketId,
-    requestId: after.id,
-    status: after.status,
-    previousStatus: before?.status ?? null,
-    actor: event.actor,
+export function eventsOfChange({ before, after, events }: Change): EventDraft[] {
+  return events.flatMap(({ type, at, actor, requestId: _, ...fields }) => {
+    const name = EVENT_OF[type === 'status_changed' ? (fields as { to: RequestStatus }).to : type];
+    const r = after.recipients.find((x) => x.approverId === (fields as { approverId?: string }).approverId);
+    return name
+      ? [
+          {
+            type: name,
+            timestamp: at,
+            data: {
+              ticketId: after.ticketId,
+              requestId: after.id,
+              status: after.status,
+              previousStatus: before?.status ?? null,
+              actor,
+              ...fields,
+              ...(r ? { recipient: { approverId: r.approverId, kind: r.kind, name: r.name, status: r.status } } : {}),
+            },
+          },
+        ]
+      : [];
   });
-  const drafts: EventDraft[] = [];
-  const push = (type: WebhookEventType, event: ActivityEvent, extra: Record<string, unknown> = {}) =>
-    drafts.push({ type, timestamp: event.at, data: { ...base(event), ...extra } });
-  for (const event of change.events) {
-    switch (event.type) {
-      case 'request_created':
-        push('approval.requested', event, {
-          policy: event.policy,
-          recipients: after.recipients.map((r) => ({ approverId: r.approverId, kind: r.kind, name: r.name })),
-        });
-        break;
-      case 'recipients_changed':
-        push('approval.recipients_changed', event, { added: refs(event.added), removed: refs(event.removed) });
-        break;
-      case 'response_recorded': {
-        const recipient = recipientOf(after, event.approverId);
-        push('approval.responded', event, { decision: event.decision, ...(recipient ? { recipient } : {}) });
-        break;
-      }
-      case 'feedback_given': {
-        const recipient = recipientOf(after, event.approverId);
-        push('approval.feedback', event, { feedback: event.body, ...(recipient ? { recipient } : {}) });
-        break;
-      }
-      case 'status_changed': {
-        const type = STATUS_EVENTS[event.to];
-        if (type) push(type, event);
-        break;
-      }
-      default:
-        break;
-    }
-  }
-  return drafts;
 }
 
 /** `mail.undelivered`: SES reported that a mail to a recipient bounced, was complained about or rejected. */

@@ -3,7 +3,7 @@ import { ValidationError } from '../domain/errors.js';
 import type { Delivery } from '../domain/webhooks.js';
 import { batchGet } from './batch-get.js';
 import { documents, tableName } from './client.js';
-import { keys } from './keys.js';
+import { webhookKeys } from './keys.js';
 
 /**
  * The deliveries log: one item per event and endpoint, rewritten on every attempt, so the log
@@ -34,7 +34,7 @@ function toDelivery(item: Item): Delivery {
 export async function getDeliveries(eventKey: string, webhookIds: string[]): Promise<Map<string, Delivery>> {
   if (webhookIds.length === 0) return new Map();
   const items = await batchGet(
-    webhookIds.map((id) => keys.delivery(id, eventKey)),
+    webhookIds.map((id) => webhookKeys.delivery(id, eventKey)),
     { consistent: true },
   );
   return new Map(items.map((item) => [item.webhookId as string, toDelivery(item)]));
@@ -46,7 +46,7 @@ export async function saveDelivery(webhookId: string, delivery: Delivery, at: Da
     new PutCommand({
       TableName: tableName(),
       Item: {
-        ...keys.delivery(webhookId, eventKeyOf(delivery)),
+        ...webhookKeys.delivery(webhookId, eventKeyOf(delivery)),
         entity: 'delivery',
         webhookId,
         ...delivery,
@@ -70,8 +70,8 @@ function decodeCursor(webhookId: string, cursor: string): Item {
   } catch {
     throw badCursor();
   }
-  if (typeof sk !== 'string' || !sk.startsWith(keys.deliveryPrefix)) throw badCursor();
-  return { pk: keys.webhookPartition(webhookId), sk };
+  if (typeof sk !== 'string' || !sk.startsWith(webhookKeys.deliveryPrefix)) throw badCursor();
+  return { pk: webhookKeys.webhookPartition(webhookId), sk };
 }
 
 /** Access pattern 8: an endpoint's deliveries, newest first, a page at a time. */
@@ -80,7 +80,7 @@ export async function listDeliveries(webhookId: string, limit: number, cursor?: 
     new QueryCommand({
       TableName: tableName(),
       KeyConditionExpression: 'pk = :pk AND begins_with(sk, :dlv)',
-      ExpressionAttributeValues: { ':pk': keys.webhookPartition(webhookId), ':dlv': keys.deliveryPrefix },
+      ExpressionAttributeValues: { ':pk': webhookKeys.webhookPartition(webhookId), ':dlv': webhookKeys.deliveryPrefix },
       ScanIndexForward: false,
       Limit: limit,
       ...(cursor ? { ExclusiveStartKey: decodeCursor(webhookId, cursor) } : {}),

@@ -3,7 +3,7 @@ import type { RequestStatus } from '../domain/types.js';
 import type { EventDraft, WebhookEvent } from '../domain/webhook-events.js';
 import { documents, tableName } from './client.js';
 import { ulid } from './ids.js';
-import { indexKeys, keys } from './keys.js';
+import { eventKeys, keys } from './keys.js';
 import type { TxWrite } from './transaction.js';
 
 /**
@@ -77,8 +77,8 @@ export function eventWrites(drafts: EventDraft[], from: number | null, options: 
         Put: {
           TableName: tableName(),
           Item: {
-            ...keys.event(key),
-            ...indexKeys.eventDue(draft.timestamp, key),
+            ...eventKeys.event(key),
+            ...eventKeys.due(draft.timestamp, key),
             entity: 'event',
             id: key,
             body,
@@ -109,7 +109,7 @@ export async function claimEvent(key: string, now: Date, leaseSeconds = 60): Pro
     const result = await documents.send(
       new UpdateCommand({
         TableName: tableName(),
-        Key: keys.event(key),
+        Key: eventKeys.event(key),
         UpdateExpression: 'SET leaseUntil = :until',
         ConditionExpression: 'attribute_exists(gsi3pk) AND gsi3sk <= :due AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
         ExpressionAttributeValues: {
@@ -134,7 +134,7 @@ export async function noteEventProgress(key: string, progress: { targets?: strin
   await documents.send(
     new UpdateCommand({
       TableName: tableName(),
-      Key: keys.event(key),
+      Key: eventKeys.event(key),
       UpdateExpression: `SET ${set.join(', ')}`,
       ExpressionAttributeValues: Object.fromEntries(Object.entries(progress).map(([k, v]) => [`:${k}`, v])),
     }),
@@ -146,9 +146,9 @@ export async function rescheduleEvent(key: string, dueAt: Date): Promise<void> {
   await documents.send(
     new UpdateCommand({
       TableName: tableName(),
-      Key: keys.event(key),
+      Key: eventKeys.event(key),
       UpdateExpression: 'SET gsi3sk = :due REMOVE leaseUntil',
-      ExpressionAttributeValues: { ':due': indexKeys.eventDue(dueAt.toISOString(), key).gsi3sk },
+      ExpressionAttributeValues: { ':due': eventKeys.due(dueAt.toISOString(), key).gsi3sk },
     }),
   );
 }
@@ -158,7 +158,7 @@ export async function completeEvent(key: string, at: Date): Promise<void> {
   await documents.send(
     new UpdateCommand({
       TableName: tableName(),
-      Key: keys.event(key),
+      Key: eventKeys.event(key),
       UpdateExpression: 'SET doneAt = :at, expiresAt = :exp REMOVE gsi3pk, gsi3sk, leaseUntil',
       ExpressionAttributeValues: { ':at': at.toISOString(), ':exp': Math.floor(at.getTime() / 1000) + DONE_RETENTION_SECONDS },
     }),
@@ -172,7 +172,7 @@ export async function listDueEvents(now: Date, limit = 50): Promise<string[]> {
       TableName: tableName(),
       IndexName: 'gsi3',
       KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :now',
-      ExpressionAttributeValues: { ':pk': indexKeys.eventDuePk, ':now': `${now.toISOString()}~` },
+      ExpressionAttributeValues: { ':pk': eventKeys.duePk, ':now': `${now.toISOString()}~` },
       Limit: limit,
     }),
   );

@@ -55,11 +55,24 @@ export const keys = {
   login: (sub: string) => ({ pk: `LOGIN#${sub}`, sk: 'LOGIN' }),
   outbox: (id: string) => ({ pk: `OUTBOX#${id}`, sk: 'OUTBOX' }),
   idempotency: (caller: string, key: string) => ({ pk: `IDEM#${caller}#${key}`, sk: 'IDEM' }),
+} as const;
+
+/** Webhook endpoints and their deliveries (apart from `keys`, so that handlers without webhooks do not bundle them). */
+export const webhookKeys = {
   webhook: (id: string) => ({ pk: `WEBHOOK#${id}`, sk: 'WEBHOOK' }),
   webhookPartition: (id: string) => `WEBHOOK#${id}`,
   deliveryPrefix: 'DLV#',
   delivery: (webhookId: string, eventKey: string) => ({ pk: `WEBHOOK#${webhookId}`, sk: `DLV#${eventKey}` }),
+  /** gsi2: webhook endpoints, oldest first. */
+  webhookList: (createdAt: string, id: string) => ({ gsi2pk: 'WEBHOOKS', gsi2sk: `${createdAt}#${id}` }),
+  webhookListPk: 'WEBHOOKS',
+} as const;
+
+/** The event outbox: one item per event; due (gsi3, a partition apart from the mail's) until delivered. */
+export const eventKeys = {
   event: (eventKey: string) => ({ pk: `EVENT#${eventKey}`, sk: 'EVENT' }),
+  due: (dueAt: string, eventKey: string) => ({ gsi3pk: 'EVENTDUE', gsi3sk: `${dueAt}#${eventKey}` }),
+  duePk: 'EVENTDUE',
 } as const;
 
 export const indexKeys = {
@@ -87,12 +100,6 @@ export const indexKeys = {
   /** gsi3: open requests with an automatic reminder, by when it is due. */
   reminderDue: (dueAt: string, requestId: string) => ({ gsi3pk: 'REMIND', gsi3sk: `${dueAt}#${requestId}` }),
   reminderDuePk: 'REMIND',
-  /** gsi2: webhook endpoints, oldest first. */
-  webhookList: (createdAt: string, id: string) => ({ gsi2pk: 'WEBHOOKS', gsi2sk: `${createdAt}#${id}` }),
-  webhookListPk: 'WEBHOOKS',
-  /** gsi3: events still to deliver (a partition apart from the mail's, for the dispatcher's sweep). */
-  eventDue: (dueAt: string, eventKey: string) => ({ gsi3pk: 'EVENTDUE', gsi3sk: `${dueAt}#${eventKey}` }),
-  eventDuePk: 'EVENTDUE',
 } as const;
 
 /**

@@ -2,7 +2,7 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import { NotFoundError } from '../domain/errors.js';
 import type { WebhookEndpoint } from '../domain/webhooks.js';
 import { documents, tableName } from './client.js';
-import { indexKeys, keys } from './keys.js';
+import { webhookKeys } from './keys.js';
 
 /** An endpoint with its secrets as stored: encrypted, the previous one kept until `previousUntil`. */
 export interface StoredEndpoint extends WebhookEndpoint {
@@ -33,14 +33,21 @@ export async function putEndpoint(endpoint: StoredEndpoint): Promise<void> {
   await documents.send(
     new PutCommand({
       TableName: tableName(),
-      Item: { ...keys.webhook(endpoint.id), ...indexKeys.webhookList(endpoint.createdAt, endpoint.id), entity: 'webhook', ...endpoint },
+      Item: {
+        ...webhookKeys.webhook(endpoint.id),
+        ...webhookKeys.webhookList(endpoint.createdAt, endpoint.id),
+        entity: 'webhook',
+        ...endpoint,
+      },
       ConditionExpression: 'attribute_not_exists(pk)',
     }),
   );
 }
 
 export async function getEndpoint(id: string): Promise<StoredEndpoint> {
-  const { Item: item } = await documents.send(new GetCommand({ TableName: tableName(), Key: keys.webhook(id), ConsistentRead: true }));
+  const { Item: item } = await documents.send(
+    new GetCommand({ TableName: tableName(), Key: webhookKeys.webhook(id), ConsistentRead: true }),
+  );
   if (!item) throw notFound(id);
   return toStored(item);
 }
@@ -52,7 +59,7 @@ export async function listEndpoints(): Promise<StoredEndpoint[]> {
       TableName: tableName(),
       IndexName: 'gsi2',
       KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': indexKeys.webhookListPk },
+      ExpressionAttributeValues: { ':pk': webhookKeys.webhookListPk },
     }),
   );
   return items.map(toStored);
@@ -60,7 +67,9 @@ export async function listEndpoints(): Promise<StoredEndpoint[]> {
 
 export async function deleteEndpoint(id: string): Promise<void> {
   try {
-    await documents.send(new DeleteCommand({ TableName: tableName(), Key: keys.webhook(id), ConditionExpression: 'attribute_exists(pk)' }));
+    await documents.send(
+      new DeleteCommand({ TableName: tableName(), Key: webhookKeys.webhook(id), ConditionExpression: 'attribute_exists(pk)' }),
+    );
   } catch (error) {
     if ((error as Error).name === 'ConditionalCheckFailedException') throw notFound(id);
     throw error;
@@ -73,7 +82,7 @@ export async function rotateSecret(id: string, secret: string, previousUntil: st
     await documents.send(
       new UpdateCommand({
         TableName: tableName(),
-        Key: keys.webhook(id),
+        Key: webhookKeys.webhook(id),
         UpdateExpression: 'SET previousSecret = secret, previousUntil = :until, secret = :secret',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeValues: { ':until': previousUntil, ':secret': secret },
@@ -91,7 +100,7 @@ export async function setEndpointStatus(id: string, status: WebhookEndpoint['sta
     await documents.send(
       new UpdateCommand({
         TableName: tableName(),
-        Key: keys.webhook(id),
+        Key: webhookKeys.webhook(id),
         UpdateExpression: 'SET #status = :status',
         ConditionExpression: 'attribute_exists(pk)',
         ExpressionAttributeNames: { '#status': 'status' },

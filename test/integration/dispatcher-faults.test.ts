@@ -17,7 +17,7 @@ import { type Receiver, startReceiver } from '../support/webhook-receiver.js';
  */
 type Modules = {
   dispatcher: typeof import('../../functions/services/dispatcher.js');
-  webhooks: typeof import('../../functions/services/webhooks.js');
+  webhooks: typeof import('../../functions/services/webhooks.js') & typeof import('../../functions/services/webhook-secrets.js');
   outbox: typeof import('../../functions/store/event-outbox.js');
   log: typeof import('../../functions/store/delivery-log.js');
   client: typeof import('../../functions/store/client.js');
@@ -41,7 +41,10 @@ beforeAll(async () => {
   });
   m = {
     dispatcher: await import('../../functions/services/dispatcher.js'),
-    webhooks: await import('../../functions/services/webhooks.js'),
+    webhooks: {
+      ...(await import('../../functions/services/webhooks.js')),
+      ...(await import('../../functions/services/webhook-secrets.js')),
+    },
     outbox: await import('../../functions/store/event-outbox.js'),
     log: await import('../../functions/store/delivery-log.js'),
     client: await import('../../functions/store/client.js'),

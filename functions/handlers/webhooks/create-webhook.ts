@@ -1,7 +1,7 @@
 import { json } from '../../http/responses.js';
 import { route } from '../../http/route.js';
 import { createWebhookBody } from '../../http/webhook-schemas.js';
-import { registerWebhook } from '../../services/webhooks.js';
+import { registerWebhook } from '../../services/webhook-secrets.js';
 
 export const handler = route({ access: ['technicians'], body: createWebhookBody() }, async ({ body }) =>
   json(201, await registerWebhook(body)),
