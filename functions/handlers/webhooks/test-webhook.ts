@@ -3,7 +3,8 @@ import { route } from '../../http/route.js';
 import { webhookParams } from '../../http/webhook-schemas.js';
 import { technicianActor } from '../../services/actors.js';
 import { sendTestEvent } from '../../services/webhooks.js';
+import * as routes from '../routes.js';
 
-export const handler = route({ access: ['technicians'], params: webhookParams() }, async ({ params, caller }) =>
+export const handler = route(routes.testWebhook, { params: webhookParams() }, async ({ params, caller }) =>
   json(202, await sendTestEvent(params.id, technicianActor(caller))),
 );
