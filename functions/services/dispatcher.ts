@@ -65,16 +65,24 @@ async function attempt(endpoint: StoredEndpoint, event: OutboxEvent, delivery: D
   return next;
 }
 
-/** The endpoints an event goes to: fixed on its first dispatch, so a retry never widens it. */
-async function targetsOf(event: OutboxEvent): Promise<StoredEndpoint[]> {
+/**
+ * The endpoints an event goes to, fixed on its first dispatch so a retry never widens it, and
+ * what they got so far (nothing yet on a first dispatch: no read). Noting the targets runs
+ * alongside the first attempts, so it does not delay them.
+ */
+async function targetsOf(event: OutboxEvent): Promise<{ endpoints: StoredEndpoint[]; known: Map<string, Delivery>; noted: Promise<void> }> {
   const endpoints = await listEndpoints();
   if (event.targets) {
     const ids = new Set(event.targets);
-    return endpoints.filter((e) => ids.has(e.id));
+    const targets = endpoints.filter((e) => ids.has(e.id));
+    const known = await getDeliveries(
+      event.key,
+      targets.map((e) => e.id),
+    );
+    return { endpoints: targets, known, noted: Promise.resolve() };
   }
   const targets = endpoints.filter((e) => wants(e, event.body.type));
-  await noteEventProgress(event.key, { targets: targets.map((e) => e.id) });
-  return targets;
+  return { endpoints: targets, known: new Map(), noted: noteEventProgress(event.key, { targets: targets.map((e) => e.id) }) };
 }
 
 /** Puts the event on the bus once; a failure leaves it for the next round (it stays due). */
@@ -91,6 +99,13 @@ async function publish(event: OutboxEvent): Promise<boolean> {
   }
 }
 
+async function settleAll<T extends readonly unknown[]>(work: T): Promise<{ -readonly [K in keyof T]: Awaited<T[K]> }> {
+  const results = await Promise.allSettled(work);
+  const failed = results.find((r) => r.status === 'rejected');
+  if (failed) throw (failed as PromiseRejectedResult).reason;
+  return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
+}
+
 /**
  * Delivers one event: claims it, puts it on the bus, posts it to each endpoint whose delivery is
  * neither settled nor waiting for a later retry, records each attempt, then completes the event
@@ -99,20 +114,20 @@ async function publish(event: OutboxEvent): Promise<boolean> {
 export async function dispatchEvent(key: string, now = new Date()): Promise<DispatchOutcome> {
   const event = await claimEvent(key, now);
   if (!event) return 'not-claimed';
-  const published = await publish(event);
-  const endpoints = await targetsOf(event);
-  const known = await getDeliveries(
-    key,
-    endpoints.map((e) => e.id),
-  );
-  const deliveries = await Promise.all(
-    endpoints.map(async (endpoint) => {
-      const delivery = known.get(endpoint.id) ?? newDelivery(`dlv_${key}`, event.body.id, event.body.type);
-      if (delivery.status !== 'retrying') return delivery;
-      if (delivery.nextAttemptAt && delivery.nextAttemptAt > now.toISOString()) return delivery;
-      return attempt(endpoint, event, delivery, now);
-    }),
-  );
+  const { endpoints, known, noted } = await targetsOf(event);
+  // All settle before anything is rethrown, so a failed record never leaves the rest half done.
+  const [published, deliveries] = await settleAll([
+    publish(event),
+    Promise.all(
+      endpoints.map(async (endpoint) => {
+        const delivery = known.get(endpoint.id) ?? newDelivery(`dlv_${key}`, event.body.id, event.body.type);
+        if (delivery.status !== 'retrying') return delivery;
+        if (delivery.nextAttemptAt && delivery.nextAttemptAt > now.toISOString()) return delivery;
+        return attempt(endpoint, event, delivery, now);
+      }),
+    ),
+    noted,
+  ] as const);
   const waiting = deliveries.filter((d) => d.status === 'retrying').map((d) => d.nextAttemptAt ?? now.toISOString());
   if (!published) waiting.push(new Date(now.getTime() + BUS_RETRY_MS).toISOString());
   if (waiting.length === 0) {
