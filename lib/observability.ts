@@ -84,7 +84,7 @@ export class Observability extends Construct {
       period: FIVE_MINUTES,
       statistic: cloudwatch.Stats.SUM,
     });
-    new logs.MetricFilter(this, 'WebhookDeliveriesFailed', {
+    new logs.MetricFilter(this, 'WebhookDeliveriesFailedLines', {
       logGroup: props.dispatcher.logGroup,
       filterPattern: logs.FilterPattern.stringValue('$.message', '=', 'webhook delivery failed'),
       metricNamespace: failedDeliveries.namespace,
