@@ -6,15 +6,16 @@
  * figure carries up to 10 ms of polling; the webhook is timed on arrival.
  */
 import { createServer } from 'node:http';
-import type { Api, BenchApprover } from './api.js';
+import type { ApiClient } from '../tools/api-client.js';
+import { mailAbout, storedMails } from '../tools/mailbox.js';
+import { type BenchApprover, openBenchRequest } from './api.js';
 import { atMost, type Row } from './report.js';
-import { mailsOf, storedMails } from './ses-store.js';
 import { percentile, sleep } from './stats.js';
 
 const ROUNDS = 30;
 const POLL_MS = 10;
 
-export async function measureEventLatency(api: Api, technician: string, approver: BenchApprover): Promise<Row[]> {
+export async function measureEventLatency(api: ApiClient, technician: string, approver: BenchApprover): Promise<Row[]> {
   const arrivals = new Map<string, number>();
   const server = createServer((req, res) => {
     let body = '';
@@ -36,11 +37,11 @@ export async function measureEventLatency(api: Api, technician: string, approver
   const mail: number[] = [];
   try {
     for (let round = 0; round < ROUNDS; round++) {
-      const { ticketId, requestId } = await api.createRequest(technician, [approver.approverId], `event${round}`);
+      const { ticketId, requestId } = await openBenchRequest(api, technician, [approver], `event${round}`);
       const answered = Date.now();
       let mailAt = Number.NaN;
       for (const deadline = answered + 30_000; ; await sleep(POLL_MS)) {
-        if (Number.isNaN(mailAt) && mailsOf(await storedMails(api.info), requestId).length > 0) mailAt = Date.now();
+        if (Number.isNaN(mailAt) && (await storedMails(api.info, mailAbout(requestId))).length > 0) mailAt = Date.now();
         if (!Number.isNaN(mailAt) && arrivals.has(ticketId)) break;
         if (Date.now() > deadline) throw new Error(`round ${round}: no ${Number.isNaN(mailAt) ? 'mail' : 'webhook'} within 30 s`);
       }

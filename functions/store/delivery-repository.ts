@@ -1,4 +1,5 @@
 import type { ActivityEvent } from '../domain/activity.js';
+import { GROWTH_LIMITS } from '../domain/limits.js';
 import type { DeliveryProblem } from '../domain/types.js';
 import { mailUndeliveredEvent } from '../domain/webhook-events.js';
 import { activityWriteOnce } from './activity-repository.js';
@@ -6,7 +7,7 @@ import { deliveryProblemAttribute } from './approval-records.js';
 import { tableName } from './client.js';
 import { eventWrites, readTicketSequence, sequenceUpdate } from './event-outbox.js';
 import { keys } from './keys.js';
-import { retryOnStaleState, StaleStateError, transact } from './transaction.js';
+import { retryOnStaleState, StaleStateError, type TxWrite, transact } from './transaction.js';
 
 export interface RecipientRef {
   ticketId: string;
@@ -32,17 +33,24 @@ export type DeliveryOutcome = 'recorded' | 'duplicate' | 'no-such-recipient';
  */
 class NoSuchRecipientError extends Error {}
 class DuplicateReportError extends Error {}
+class ReportsFullError extends Error {}
 
 /**
  * Records what SES reported about a mail, in one transaction: on the recipient, in an attribute
  * of that mail's own (the recipient shows the one about its latest mail, see
- * approval-records.ts), in the activity log, once per report, and as a `mail.undelivered` event
- * (numbered in the ticket's sequence, which is the one read).
+ * approval-records.ts), in the activity log, once per report, and as a `mail.undelivered`
+ * event (the ticket's event sequence is the one read).
  */
 export async function recordDeliveryProblem(report: DeliveryReport): Promise<DeliveryOutcome> {
   try {
-    await retryOnStaleState(() => recordOnce(report));
-    return 'recorded';
+    // Again on a race for the ticket's event sequence (another change's events written meanwhile).
+    return await retryOnStaleState(() =>
+      recordReport(report, true).catch(async (error) => {
+        // The recipient holds its cap of reports (limits.ts): this one goes to the activity log only.
+        if (error instanceof ReportsFullError) return recordReport(report, false);
+        throw error;
+      }),
+    );
   } catch (error) {
     if (error instanceof NoSuchRecipientError) return 'no-such-recipient';
     if (error instanceof DuplicateReportError) return 'duplicate';
@@ -50,44 +58,60 @@ export async function recordDeliveryProblem(report: DeliveryReport): Promise<Del
   }
 }
 
-async function recordOnce(report: DeliveryReport): Promise<void> {
+async function recordReport(report: DeliveryReport, onRecipient: boolean): Promise<DeliveryOutcome> {
   const { recipient, problem, messageId } = report;
+  // The mail.undelivered event, numbered in the ticket's sequence (the one read).
   const ticket = await readTicketSequence(recipient.ticketId);
   const status = ticket.currentRequestKey === recipient.requestKey ? (ticket.approvalStatus ?? 'canceled') : null;
   const sequence = sequenceUpdate(ticket.sequence, 1);
   const draft = report.event.type === 'mail_undelivered' ? mailUndeliveredEvent(report.event, recipient.ticketId, status) : null;
-  await transact([
-    {
-      item: {
+  const eventWritesOfReport: TxWrite[] = draft
+    ? [
+        {
+          item: {
+            Update: {
+              TableName: tableName(),
+              Key: keys.ticket(recipient.ticketId),
+              UpdateExpression: `SET ${sequence.set}`,
+              ConditionExpression: sequence.condition,
+              ExpressionAttributeValues: sequence.values,
+            },
+          },
+          onConditionFailed: () => new StaleStateError(),
+        },
+        ...eventWrites([draft], ticket.sequence),
+      ]
+    : [];
+  const key = keys.recipient(recipient.ticketId, recipient.requestKey, recipient.approverId);
+  const recipientWrite = onRecipient
+    ? {
         Update: {
           TableName: tableName(),
-          Key: keys.recipient(recipient.ticketId, recipient.requestKey, recipient.approverId),
-          UpdateExpression: 'SET #problem = :problem',
-          // An Update must never create a recipient that has gone.
-          ConditionExpression: 'attribute_exists(pk)',
+          Key: key,
+          UpdateExpression: 'SET #problem = :problem ADD reports :one',
+          // An Update must never create a recipient that has gone; and the item holds a bounded number of reports.
+          ConditionExpression: 'attribute_exists(pk) AND (attribute_not_exists(reports) OR reports < :cap)',
           ExpressionAttributeNames: { '#problem': deliveryProblemAttribute(messageId) },
-          ExpressionAttributeValues: { ':problem': problem },
+          ExpressionAttributeValues: { ':problem': problem, ':one': 1, ':cap': GROWTH_LIMITS.reportsPerRecipient },
         },
-      },
-      onConditionFailed: () => new NoSuchRecipientError(),
+      }
+    : {
+        Update: {
+          TableName: tableName(),
+          Key: key,
+          UpdateExpression: 'ADD reportsNotKept :one',
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: { ':one': 1 },
+        },
+      };
+  await transact([
+    {
+      item: recipientWrite,
+      // Which condition failed: a full recipient is told apart from a missing one by the second try.
+      onConditionFailed: () => (onRecipient ? new ReportsFullError() : new NoSuchRecipientError()),
     },
     activityWriteOnce(recipient.ticketId, report.event, report.reportId, () => new DuplicateReportError()),
-    ...(draft
-      ? [
-          {
-            item: {
-              Update: {
-                TableName: tableName(),
-                Key: keys.ticket(recipient.ticketId),
-                UpdateExpression: `SET ${sequence.set}`,
-                ConditionExpression: sequence.condition,
-                ExpressionAttributeValues: sequence.values,
-              },
-            },
-            onConditionFailed: () => new StaleStateError(),
-          },
-          ...eventWrites([draft], ticket.sequence),
-        ]
-      : []),
+    ...eventWritesOfReport,
   ]);
+  return 'recorded';
 }
