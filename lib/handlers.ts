@@ -4,6 +4,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { JOBS, type Job, ROUTES, type Route, type RouteName, timeoutOf } from '../functions/handlers/routes.js';
 import type { Identity } from './auth.js';
+import type { Events } from './events.js';
 import { type HandlerAccess, handlerAccess, usesTable } from './handler-access.js';
 import { HandlerFunction } from './handler-function.js';
 import type { Mail } from './mail.js';
@@ -30,6 +31,8 @@ export interface HandlersProps {
   data: DataTable;
   identity: Identity;
   mail: Mail;
+  /** The events' bus and the key that seals webhook secrets. */
+  events: Events;
   /** Public URL of the portal, ending in `/`: mail links point below it. */
   portalUrl: string;
 }
@@ -48,6 +51,7 @@ export class Handlers extends Construct {
   readonly mailer: HandlerFunction;
   readonly sweeper: HandlerFunction;
   readonly mailEvents: HandlerFunction;
+  readonly dispatcher: HandlerFunction;
 
   constructor(
     scope: Construct,
@@ -59,11 +63,12 @@ export class Handlers extends Construct {
     this.mailer = this.create(JOBS.mailer);
     this.sweeper = this.create(JOBS.sweeper);
     this.mailEvents = this.create(JOBS.mailEvents);
+    this.dispatcher = this.create(JOBS.dispatcher);
   }
 
   /** Every function, routes first. */
   all(): HandlerFunction[] {
-    return [...this.routes.values(), this.mailer, this.sweeper, this.mailEvents];
+    return [...this.routes.values(), this.mailer, this.sweeper, this.mailEvents, this.dispatcher];
   }
 
   route(name: RouteName): HandlerFunction {
@@ -90,7 +95,7 @@ export class Handlers extends Construct {
   }
 
   private environment(access: HandlerAccess): Record<string, string> {
-    const { data, identity, mail, portalUrl } = this.props;
+    const { data, identity, mail, portalUrl, events } = this.props;
     const settings = new Set(access.settings ?? []);
     return {
       ...(usesTable(access) ? { TABLE_NAME: data.table.tableName } : {}),
@@ -98,11 +103,21 @@ export class Handlers extends Construct {
       ...(settings.has('portalClient') ? { PORTAL_CLIENT_ID: identity.portalClient.userPoolClientId } : {}),
       ...(settings.has('portalUrl') ? { PORTAL_URL: portalUrl } : {}),
       ...(settings.has('mail') ? { MAIL_FROM: mail.senderEmail, SES_CONFIGURATION_SET: mail.configurationSet.configurationSetName } : {}),
+      ...(access.webhookKey?.length ? { WEBHOOK_KEY_ID: events.secretKey.keyArn } : {}),
+      ...(access.putEvents ? { EVENT_BUS_NAME: events.bus.eventBusName } : {}),
     };
   }
 
   private grant(role: iam.IRole, access: HandlerAccess): void {
-    const { data, identity, mail } = this.props;
+    const { data, identity, mail, events } = this.props;
+    if (access.webhookKey?.length) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: access.webhookKey.map((a) => `kms:${a}`), resources: [events.secretKey.keyArn] }),
+      );
+    }
+    if (access.putEvents) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [events.bus.eventBusArn] }));
+    }
     if (access.table?.length) {
       role.addToPrincipalPolicy(
         new iam.PolicyStatement({ actions: access.table.map((a) => `dynamodb:${a}`), resources: [data.table.tableArn] }),

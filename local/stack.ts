@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -16,6 +17,7 @@ import { recordApiUrl, recordEmulator } from './running-stack.js';
 import { seedDemo } from './seed.js';
 import type { LocalSettings } from './settings.js';
 import { type StreamHandler, startStreamPoller } from './stream-poller.js';
+import { startWebhookInbox } from './webhook-inbox.js';
 
 export interface LocalStack {
   info: LocalInfo;
@@ -24,7 +26,12 @@ export interface LocalStack {
 
 const say = (message: string) => console.log(`[signoff] ${message}`);
 
-function readState(file: string): { pool?: UserPoolIds } {
+interface LocalState {
+  pool?: UserPoolIds;
+  webhookDemo?: { id: string; secret: string };
+}
+
+function readState(file: string): LocalState {
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
 }
 
@@ -81,7 +88,11 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       poolName: 'signoff',
       ...(readState(stateFile).pool ? { existing: readState(stateFile).pool } : {}),
     });
-    writeFileSync(stateFile, JSON.stringify({ pool }, null, 2));
+    const state: LocalState = { ...readState(stateFile), pool };
+    writeFileSync(stateFile, JSON.stringify(state, null, 2));
+    // No KMS here: webhook secrets are sealed with a key of the state folder (secret-box.ts).
+    const webhookKeyFile = join(settings.stateDir, 'webhook-secret.key');
+    if (!existsSync(webhookKeyFile)) writeFileSync(webhookKeyFile, randomBytes(32), { mode: 0o600 });
 
     const apiUrl = `http://127.0.0.1:${settings.port}`;
     const portalUrl = `${apiUrl}/portal/`;
@@ -95,6 +106,9 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       PORTAL_CLIENT_ID: pool.portalClientId,
       PORTAL_URL: portalUrl,
       MAIL_FROM: settings.mailFrom,
+      WEBHOOK_KEY_FILE: webhookKeyFile,
+      // The local stack's one difference for webhooks: receivers on loopback (and http there).
+      WEBHOOK_ALLOW_LOOPBACK: 'true',
     });
 
     say('demo technician and approvers…');
@@ -132,11 +146,39 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     });
     stops.push(poller.stop);
 
+    // The dispatcher reads the same stream on its own, as its own event source does in AWS.
+    const dispatch = await load<StreamHandler>(JOBS.dispatcher.entry);
+    const dispatcher = startStreamPoller({
+      streamsClient: new DynamoDBStreamsClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
+      streamArn,
+      handler: dispatch,
+      checkpointFile: join(settings.stateDir, 'dispatcher-checkpoints.json'),
+      functionName: JOBS.dispatcher.name,
+      intervalMs: 100,
+      logger: { info: () => {}, error: (message, error) => console.error(`[dispatcher] ${message}`, error) },
+    });
+    stops.push(dispatcher.stop);
+
+    const inbox = await startWebhookInbox(settings.webhookInboxPort);
+    stops.push(inbox.close);
+    const demoWebhook = await registerDemoWebhook(inbox.url, state.webhookDemo);
+    inbox.trust('/hooks/demo', demoWebhook.secret);
+    writeFileSync(stateFile, JSON.stringify({ ...state, webhookDemo: demoWebhook }, null, 2));
+
     const sweep = await load<() => Promise<unknown>>(JOBS.sweeper.entry);
+    const dispatchDue = dispatch as unknown as (event: object, context: unknown) => Promise<unknown>;
     const sweeper = createActivity();
     let sweeping = Promise.resolve();
     const timer = setInterval(() => {
-      sweeping = sweeping.then(() => sweeper.run(sweep).then(() => undefined)).catch((e) => console.error('[sweeper]', e));
+      sweeping = sweeping
+        .then(() =>
+          sweeper.run(async () => {
+            await sweep();
+            await dispatchDue({}, {});
+          }),
+        )
+        .then(() => undefined)
+        .catch((e) => console.error('[sweeper]', e));
     }, settings.sweepIntervalMs);
     stops.push(async () => {
       clearInterval(timer);
@@ -155,6 +197,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
         helpdeskClientId: pool.helpdeskClientId,
       },
       ses: { endpoint: ses.endpoint, storeUrl: `${ses.endpoint}/store`, viewerUrl: `${ses.endpoint}/` },
+      webhooks: { inboxUrl: `${inbox.url}/`, deliveriesUrl: `${inbox.url}/deliveries`, demoWebhookId: demoWebhook.id },
       demo,
     };
     recordApiUrl(settings.stateDir, apiUrl);
@@ -167,4 +210,22 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     await stop();
     throw error;
   }
+}
+
+/**
+ * The demo endpoint, pointing at the inbox: registered through the webhook service as
+ * `POST /webhooks` would, once; a restart that finds it again reuses it (and its secret, kept in
+ * the state folder so the inbox can verify signatures).
+ */
+async function registerDemoWebhook(inboxUrl: string, known: LocalState['webhookDemo']) {
+  // Imported once the environment is set: the service reads its settings on first use.
+  const service = { ...(await import('../functions/services/webhooks.js')), ...(await import('../functions/services/webhook-secrets.js')) };
+  const url = `${inboxUrl}/hooks/demo`;
+  if (known) {
+    const existing = await service.getWebhook(known.id).catch(() => null);
+    if (existing?.url === url) return known;
+    if (existing) await service.deleteWebhook(known.id);
+  }
+  const created = await service.registerWebhook({ url, description: 'Local demo: the webhook inbox' });
+  return { id: created.id, secret: created.secret };
 }

@@ -72,6 +72,7 @@ Signoff is running.
   API           ${info.apiUrl}            (GET ${info.apiUrl}/health)
   Portal        ${info.portalUrl}
   Mail viewer   ${info.ses.viewerUrl}     (JSON: ${info.ses.storeUrl})
+  Webhook inbox ${info.webhooks.inboxUrl}     (JSON: ${info.webhooks.deliveriesUrl}; demo webhook ${info.webhooks.demoWebhookId})
   DynamoDB      ${info.dynamodb.endpoint}  table ${info.dynamodb.tableName}
   Cognito       ${info.cognito.endpoint}  pool ${info.cognito.userPoolId}, client ${info.cognito.clientId}
 

@@ -26,7 +26,12 @@ export async function stackEnv(stateDir = mkdtempSync(join(tmpdir(), 'signoff-te
     DYNAMODB_PORT: String(await freePort()),
     COGNITO_PORT: String(await freePort()),
     SES_PORT: String(await freePort()),
+    WEBHOOK_INBOX_PORT: String(await freePort()),
     SWEEP_INTERVAL_MS: '1000',
+    // Webhook retries in seconds instead of a day, and a short receiver timeout, so the tests
+    // can watch a delivery be retried, time out and fail (the schedule is config, not code).
+    WEBHOOK_RETRY_SCHEDULE: '1,1,1',
+    WEBHOOK_TIMEOUT_MS: '2000',
   };
 }
 

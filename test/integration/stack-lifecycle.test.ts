@@ -2,8 +2,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { emulatorGroups, isAlive } from '../support/emulator-control.js';
 import { type StackProcess, stackEnv, startStackProcess } from '../../tools/local-stack-process.js';
+import { emulatorGroups, isAlive } from '../support/emulator-control.js';
 
 const ROOT = resolve(import.meta.dirname, '../..');
 
