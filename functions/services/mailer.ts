@@ -1,6 +1,7 @@
 import { config } from '../config.js';
 import { activity } from '../domain/activity.js';
 import { isOpen } from '../domain/policy.js';
+import { fromRequestId } from '../domain/request-id.js';
 import type { ApprovalRequest } from '../domain/types.js';
 import { logger } from '../logger.js';
 import { renderMail } from '../mail/render.js';
@@ -8,7 +9,6 @@ import { sendMail } from '../mail/ses.js';
 import { mailTags } from '../mail/tags.js';
 import { redact } from '../redact.js';
 import { loadRequest } from '../store/approval-repository.js';
-import { fromRequestId } from '../store/keys.js';
 import {
   claimOutbox,
   completeOutbox,

@@ -3,18 +3,8 @@ import { NotFoundError } from '../domain/errors.js';
 import { openRequest } from '../domain/policy.js';
 import type { Actor, RequestStatus, TicketSnapshot } from '../domain/types.js';
 import { listActivity } from '../store/activity-repository.js';
-import type { TicketRecord } from '../store/approval-records.js';
 import { getTickets, listTicketsByStatus, loadTab, saveTicketSnapshot } from '../store/approval-repository.js';
 import { retryOnStaleState } from '../store/transaction.js';
-
-export function ticketColumnView(t: TicketRecord) {
-  return {
-    ticketId: t.ticketId,
-    number: t.snapshot?.number ?? null,
-    subject: t.snapshot?.subject ?? null,
-    approvalStatus: t.approvalStatus,
-  };
-}
 
 /** Refreshes the snapshot on the ticket and on its open request, so new mails show it. */
 export async function putTicket(ticketId: string, snapshot: TicketSnapshot, actor: Actor) {
@@ -39,5 +29,5 @@ export async function ticketColumn(query: {
   limit?: number | undefined;
 }) {
   const records = query.ids ? await getTickets(query.ids) : await listTicketsByStatus(query.approvalStatus!, query.limit ?? 100);
-  return records.map(ticketColumnView);
+  return records;
 }

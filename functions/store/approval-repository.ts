@@ -4,12 +4,14 @@ import type { Change } from '../domain/approval-request.js';
 import { approvalStatusOf } from '../domain/approval-request.js';
 import { ConflictError } from '../domain/errors.js';
 import { isOpen } from '../domain/policy.js';
+import { fromRequestId, toRequestId } from '../domain/request-id.js';
 import type { ApprovalRequest, RequestStatus, TicketSnapshot } from '../domain/types.js';
 import { activityWrites } from './activity-repository.js';
 import { recipientDomainFields, requestAttributes, type TicketRecord, toRequest, toTicketRecord } from './approval-records.js';
 import { batchGet } from './batch-get.js';
 import { documents, tableName } from './client.js';
-import { fromRequestId, indexKeys, keys } from './keys.js';
+import { ulid } from './ids.js';
+import { indexKeys, keys } from './keys.js';
 import { outboxWrite } from './outbox-repository.js';
 import { queryAll } from './query.js';
 import { StaleStateError, type TxWrite, transact } from './transaction.js';
@@ -19,6 +21,9 @@ export interface Tab {
   ticket: TicketRecord;
   request: ApprovalRequest | null;
 }
+
+/** The id of a request not saved yet: its key sorts after every earlier request of the ticket. */
+export const newRequestId = (ticketId: string) => toRequestId(ticketId, ulid());
 
 /** Access pattern 1: the ticket and its newest request with all recipients, one Query. */
 export async function loadTab(ticketId: string): Promise<Tab> {

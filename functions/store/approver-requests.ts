@@ -1,9 +1,10 @@
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { toRequestId } from '../domain/request-id.js';
 import type { Recipient, RequestStatus, TicketSnapshot } from '../domain/types.js';
 import { toRecipient } from './approval-records.js';
 import { batchGet } from './batch-get.js';
 import { documents, tableName } from './client.js';
-import { indexKeys, keys, toRequestId } from './keys.js';
+import { indexKeys, keys } from './keys.js';
 
 /** One line of an approver's "My approvals": their own status and the request's headline. */
 export interface ApproverRequestSummary {

@@ -87,3 +87,6 @@ export async function releaseIdempotent(caller: string, key: string): Promise<vo
       if (error.name !== 'ConditionalCheckFailedException') throw error;
     });
 }
+
+/** The http layer's IdempotencyStore (http/idempotency.ts), as the handlers wire it in. */
+export const idempotencyStore = { start: startIdempotent, complete: completeIdempotent, release: releaseIdempotent };

@@ -1,10 +1,11 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActivityEvent } from '../domain/activity.js';
+import { fromRequestId } from '../domain/request-id.js';
 import type { ApprovalRequest, MailJob } from '../domain/types.js';
 import { activityWrites } from './activity-repository.js';
 import { documents, tableName } from './client.js';
 import { ulid } from './ids.js';
-import { fromRequestId, indexKeys, keys } from './keys.js';
+import { indexKeys, keys } from './keys.js';
 import { type TxWrite, transact } from './transaction.js';
 
 /** One mail of an outbox entry. `doneAt` is set once it went out or was no longer needed. */

@@ -20,7 +20,7 @@ type Modules = {
   mailer: typeof import('../../functions/services/mailer.js');
   approvals: typeof import('../../functions/services/approvals.js');
   activity: typeof import('../../functions/store/activity-repository.js');
-  views: typeof import('../../functions/domain/views.js');
+  views: typeof import('../../functions/http/views.js');
   handler: typeof import('../../functions/handlers/jobs/mail-events.js');
 };
 
@@ -35,7 +35,7 @@ beforeAll(async () => {
     mailer: await import('../../functions/services/mailer.js'),
     approvals: await import('../../functions/services/approvals.js'),
     activity: await import('../../functions/store/activity-repository.js'),
-    views: await import('../../functions/domain/views.js'),
+    views: await import('../../functions/http/views.js'),
     handler: await import('../../functions/handlers/jobs/mail-events.js'),
   };
 });

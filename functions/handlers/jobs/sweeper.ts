@@ -1,23 +1,4 @@
-import { logger } from '../../logger.js';
-import { deliverOutbox } from '../../services/mailer.js';
-import { sendDueReminders } from '../../services/reminders.js';
-import { listDueOutbox } from '../../store/outbox-repository.js';
+import { type SweepOutcome, sweep } from '../../services/sweep.js';
 
-/**
- * Runs on a schedule: sends the automatic reminders that are due (their mail goes through the
- * outbox like any other), then delivers outbox entries that are due again after a failed send (and any
- * the stream could not deliver). The claim inside deliverOutbox keeps it from racing the stream.
- */
-export const handler = async (): Promise<{ reminded: number; delivered: number; retryLater: number }> => {
-  const reminded = await sendDueReminders();
-  const due = await listDueOutbox(new Date());
-  let delivered = 0;
-  let retryLater = 0;
-  for (const id of due) {
-    const outcome = await deliverOutbox(id);
-    if (outcome === 'done') delivered++;
-    if (outcome === 'retry-later') retryLater++;
-  }
-  if (due.length > 0 || reminded > 0) logger.info('sweep finished', { reminded, due: due.length, delivered, retryLater });
-  return { reminded, delivered, retryLater };
-};
+/** Runs on a schedule (lib/jobs.ts; locally every few seconds): see services/sweep.ts. */
+export const handler = async (): Promise<SweepOutcome> => sweep(new Date());

@@ -1,6 +1,6 @@
 import { json } from '../../http/responses.js';
-import { route } from '../../http/route.js';
 import { approverOf, myApprovals } from '../../services/portal.js';
+import { route } from '../http-route.js';
 import * as routes from '../routes.js';
 
 export const handler = route(routes.listMyApprovals, {}, async ({ caller }) =>

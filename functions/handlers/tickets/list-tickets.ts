@@ -1,9 +1,10 @@
 import { json } from '../../http/responses.js';
-import { route } from '../../http/route.js';
 import { listTicketsQuery } from '../../http/schemas.js';
+import { ticketColumnView } from '../../http/views.js';
 import { ticketColumn } from '../../services/tickets.js';
+import { route } from '../http-route.js';
 import * as routes from '../routes.js';
 
 export const handler = route(routes.listTickets, { query: listTicketsQuery() }, async ({ query }) =>
-  json(200, { tickets: await ticketColumn(query) }),
+  json(200, { tickets: (await ticketColumn(query)).map(ticketColumnView) }),
 );
