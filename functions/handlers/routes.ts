@@ -14,6 +14,7 @@
  * and checks that the actions it called are exactly the grants below (actions and indexes;
  * resources and conditions are checked on the template by test/lib/stack.test.ts).
  */
+import { INDEX } from '../store/table-definition.js';
 import type { JobDefinition, PublicRoute, RouteDefinition } from './route-definition.js';
 
 // lib/ and local/ read the groups from here, with the routes; handlers take them from their row.
@@ -64,7 +65,7 @@ export const listApprovers = {
   entry: 'functions/handlers/directory/list-approvers.ts',
   access: ['technicians'],
   // listApprovers: Query the directory index by kind.
-  grants: { indexes: ['gsi2'] },
+  grants: { indexes: [INDEX.listings.name] },
 } as const satisfies RouteDefinition;
 
 export const deleteApprover = {
@@ -84,7 +85,7 @@ export const listTickets = {
   entry: 'functions/handlers/tickets/list-tickets.ts',
   access: ['technicians'],
   // getTickets (BatchGetItem) or listTicketsByStatus (Query the status index).
-  grants: { table: ['BatchGetItem'], indexes: ['gsi2'] },
+  grants: { table: ['BatchGetItem'], indexes: [INDEX.listings.name] },
 } as const satisfies RouteDefinition;
 
 export const putTicket = {
@@ -164,7 +165,7 @@ export const listMyApprovals = {
   entry: 'functions/handlers/portal/list-approvals.ts',
   access: ['users', 'contacts'],
   // approverOf (GetItem login), listApproverRequests (Query the approver index, BatchGetItem requests).
-  grants: { table: ['GetItem', 'BatchGetItem'], indexes: ['gsi1'] },
+  grants: { table: ['GetItem', 'BatchGetItem'], indexes: [INDEX.approverRequests.name] },
 } as const satisfies RouteDefinition;
 
 export const getMyApproval = {
@@ -224,7 +225,7 @@ export const JOBS = {
     entry: 'functions/handlers/jobs/sweeper.ts',
     timeoutSeconds: 90,
     // The due-work index; loadRequest + saveChange for due reminders; deliverOutbox.
-    grants: { table: ['Query', 'UpdateItem', 'PutItem'], indexes: ['gsi3'], sendMail: true, settings: ['mail', 'portalUrl'] },
+    grants: { table: ['Query', 'UpdateItem', 'PutItem'], indexes: [INDEX.due.name], sendMail: true, settings: ['mail', 'portalUrl'] },
   },
   mailEvents: {
     name: 'mail-events',

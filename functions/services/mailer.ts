@@ -1,5 +1,6 @@
 import { config } from '../config.js';
 import { activity } from '../domain/activity.js';
+import { backoffMs, MAIL_RETRY } from '../domain/backoff.js';
 import { isOpen } from '../domain/policy.js';
 import { fromRequestId } from '../domain/request-id.js';
 import type { ApprovalRequest } from '../domain/types.js';
@@ -20,10 +21,9 @@ import {
 } from '../store/outbox-repository.js';
 import { SYSTEM_MAILER } from './actors.js';
 
-/** Backoff for a failed entry: 30 s doubling per attempt, capped at 6 h, never given up. */
+/** When a failed entry is due again: MAIL_RETRY's backoff (30 s doubling, at most 6 h, never given up). */
 export function nextAttemptAt(attempts: number, now: Date): Date {
-  const base = Math.min(6 * 3600_000, 30_000 * 2 ** Math.max(0, attempts - 1));
-  return new Date(now.getTime() + base / 2 + Math.random() * (base / 2));
+  return new Date(now.getTime() + backoffMs(MAIL_RETRY, attempts));
 }
 
 /** A mail no longer wanted: its recipient was removed, or the request canceled (or, for a reminder, closed). */

@@ -1,4 +1,3 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActivityEvent } from '../domain/activity.js';
 import type { Change } from '../domain/approval-request.js';
 import { approvalStatusOf } from '../domain/approval-request.js';
@@ -9,11 +8,12 @@ import type { ApprovalRequest, RequestStatus, TicketSnapshot } from '../domain/t
 import { activityWrites } from './activity-repository.js';
 import { recipientDomainFields, requestAttributes, type TicketRecord, toRequest, toTicketRecord } from './approval-records.js';
 import { batchGet } from './batch-get.js';
-import { documents, tableName } from './client.js';
+import { tableName } from './client.js';
 import { ulid } from './ids.js';
 import { indexKeys, keys } from './keys.js';
 import { outboxWrite } from './outbox-repository.js';
-import { queryAll } from './query.js';
+import { queryAll, queryDue, queryIndex } from './query.js';
+import { INDEX } from './table-definition.js';
 import { StaleStateError, type TxWrite, transact } from './transaction.js';
 
 type Item = Record<string, unknown>;
@@ -75,12 +75,13 @@ function ticketWrite(change: Change, snapshot: TicketSnapshot | undefined): TxWr
   const remove: string[] = [];
   const values: Item = { ':status': status, ':now': after.updatedAt, ':entity': 'ticket', ':ticketId': after.ticketId, ':key': requestKey };
   if (status) {
-    set.push('gsi2pk = :gsi2pk', 'gsi2sk = :gsi2sk');
     const index = indexKeys.ticketStatus(status, after.updatedAt, after.ticketId);
-    values[':gsi2pk'] = index.gsi2pk;
-    values[':gsi2sk'] = index.gsi2sk;
+    for (const [name, value] of Object.entries(index)) {
+      set.push(`${name} = :${name}`);
+      values[`:${name}`] = value;
+    }
   } else {
-    remove.push('gsi2pk', 'gsi2sk');
+    remove.push(INDEX.listings.partitionKey, INDEX.listings.sortKey);
   }
   if (isOpen(after.status)) set.push('openRequestKey = :key');
   else remove.push('openRequestKey');
@@ -248,29 +249,11 @@ export async function getTickets(ticketIds: string[]): Promise<TicketRecord[]> {
 
 /** Access pattern 3: tickets whose approval has this status, most recently changed first. */
 export async function listTicketsByStatus(status: RequestStatus, limit: number): Promise<TicketRecord[]> {
-  const page = await documents.send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': indexKeys.ticketStatusPk(status) },
-      ScanIndexForward: false,
-      Limit: limit,
-    }),
-  );
-  return (page.Items ?? []).map((item) => toTicketRecord(item.ticketId as string, item));
+  const items = await queryIndex(INDEX.listings, { partition: indexKeys.ticketStatusPk(status), newestFirst: true, limit });
+  return items.map((item) => toTicketRecord(item.ticketId as string, item));
 }
 
 /** Access pattern 7b: open requests whose automatic reminder is due by `now`. */
 export async function listDueReminders(now: Date, limit = 50): Promise<string[]> {
-  const page = await documents.send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'gsi3',
-      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :now',
-      ExpressionAttributeValues: { ':pk': indexKeys.reminderDuePk, ':now': `${now.toISOString()}~` },
-      Limit: limit,
-    }),
-  );
-  return (page.Items ?? []).map((item) => item.requestId as string);
+  return (await queryDue(indexKeys.reminderDuePk, now, limit)).map((item) => item.requestId as string);
 }

@@ -1,10 +1,10 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { toRequestId } from '../domain/request-id.js';
 import type { Recipient, RequestStatus, TicketSnapshot } from '../domain/types.js';
 import { toRecipient } from './approval-records.js';
 import { batchGet } from './batch-get.js';
-import { documents, tableName } from './client.js';
 import { indexKeys, keys } from './keys.js';
+import { queryIndex } from './query.js';
+import { INDEX } from './table-definition.js';
 
 /** One line of an approver's "My approvals": their own status and the request's headline. */
 export interface ApproverRequestSummary {
@@ -16,24 +16,16 @@ export interface ApproverRequestSummary {
   you: Pick<Recipient, 'status' | 'respondedAt'>;
 }
 
-type Item = Record<string, unknown>;
-
 /**
  * Access pattern 4: Query gsi1 for the approver's recipient items, newest first, then one
  * BatchGetItem for the requests' headlines (without the conversation, which can be large).
  */
 export async function listApproverRequests(approverId: string, limit: number): Promise<ApproverRequestSummary[]> {
-  const page = await documents.send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': indexKeys.approverRequestsPk(approverId) },
-      ScanIndexForward: false,
-      Limit: limit,
-    }),
-  );
-  const recipients = (page.Items ?? []) as Item[];
+  const recipients = await queryIndex(INDEX.approverRequests, {
+    partition: indexKeys.approverRequestsPk(approverId),
+    newestFirst: true,
+    limit,
+  });
   if (recipients.length === 0) return [];
   const found = await batchGet(
     recipients.map((r) => keys.request(r.ticketId as string, r.requestKey as string)),

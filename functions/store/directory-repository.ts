@@ -1,9 +1,11 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../domain/errors.js';
 import type { Approver, ApproverKind } from '../domain/types.js';
 import { batchGet } from './batch-get.js';
 import { documents, tableName } from './client.js';
 import { indexKeys, keys } from './keys.js';
+import { queryIndex } from './query.js';
+import { INDEX } from './table-definition.js';
 import { StaleStateError, type TxWrite, transact } from './transaction.js';
 
 /** A directory entry: the approver and their portal login. */
@@ -69,22 +71,7 @@ export async function getApprovers(approverIds: string[]): Promise<Map<string, D
 
 /** Listed approvers of one kind, by name. */
 export async function listApprovers(kind: ApproverKind): Promise<DirectoryEntry[]> {
-  const entries: DirectoryEntry[] = [];
-  let start: Item | undefined;
-  do {
-    const page = await documents.send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk',
-        ExpressionAttributeValues: { ':pk': indexKeys.directoryPk(kind) },
-        ExclusiveStartKey: start,
-      }),
-    );
-    entries.push(...(page.Items ?? []).map(toEntry));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return entries;
+  return (await queryIndex(INDEX.listings, { partition: indexKeys.directoryPk(kind) })).map(toEntry);
 }
 
 function loginWrite(entry: DirectoryEntry): TxWrite[] {
