@@ -3,6 +3,8 @@
  * at once with its name, so a misconfigured function fails on its first call, not halfway.
  * Local and AWS differ only by these values (the emulator endpoints are set locally only).
  */
+import { ENV } from './shared/env.js';
+
 function required(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`Missing required environment variable ${name}`);
@@ -22,16 +24,16 @@ function once<T>(read: () => T): () => T {
 }
 
 export const config = {
-  region: once(() => optional('AWS_REGION') ?? 'us-east-1'),
-  tableName: once(() => required('TABLE_NAME')),
-  dynamodbEndpoint: once(() => optional('DYNAMODB_ENDPOINT')),
-  sesEndpoint: once(() => optional('SES_ENDPOINT')),
-  cognitoEndpoint: once(() => optional('COGNITO_ENDPOINT')),
-  userPoolId: once(() => required('USER_POOL_ID')),
-  portalClientId: once(() => required('PORTAL_CLIENT_ID')),
+  region: once(() => optional(ENV.region) ?? 'us-east-1'),
+  tableName: once(() => required(ENV.tableName)),
+  dynamodbEndpoint: once(() => optional(ENV.dynamodbEndpoint)),
+  sesEndpoint: once(() => optional(ENV.sesEndpoint)),
+  cognitoEndpoint: once(() => optional(ENV.cognitoEndpoint)),
+  userPoolId: once(() => required(ENV.userPoolId)),
+  portalClientId: once(() => required(ENV.portalClientId)),
   /** Public URL of the portal, ending in `/`; mail links point below it. */
-  portalUrl: once(() => required('PORTAL_URL')),
-  mailFrom: once(() => required('MAIL_FROM')),
+  portalUrl: once(() => required(ENV.portalUrl)),
+  mailFrom: once(() => required(ENV.mailFrom)),
   /** SES configuration set that records bounces and complaints (AWS only). */
-  sesConfigurationSet: once(() => optional('SES_CONFIGURATION_SET')),
+  sesConfigurationSet: once(() => optional(ENV.sesConfigurationSet)),
 } as const;

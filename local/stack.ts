@@ -5,6 +5,8 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { JOBS, ROUTES } from '../functions/handlers/routes.js';
+import { ENV } from '../functions/shared/env.js';
+import { PORTAL_PREFIX } from '../functions/shared/web.js';
 import { TABLE_DEFINITION } from '../functions/store/table-definition.js';
 import { ensureUserPool, type UserPoolIds } from './bootstrap-cognito.js';
 import { ensureTable } from './bootstrap-table.js';
@@ -62,7 +64,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     say(`emulators up: DynamoDB Local ${dynamo.endpoint}, cognito-local ${cognitoLocal.endpoint}, SES ${ses.endpoint}`);
 
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: settings.region });
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', [ENV.region]: settings.region });
     const streamArn = await ensureTable({
       client: new DynamoDBClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
       tableName: settings.tableName,
@@ -78,17 +80,17 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     writeFileSync(stateFile, JSON.stringify({ pool }, null, 2));
 
     const apiUrl = `http://127.0.0.1:${settings.port}`;
-    const portalUrl = `${apiUrl}/portal/`;
+    const portalUrl = `${apiUrl}${PORTAL_PREFIX}`;
     // The same variables the CDK stack gives each Lambda, plus the emulator endpoints.
     Object.assign(process.env, {
-      TABLE_NAME: settings.tableName,
-      DYNAMODB_ENDPOINT: dynamo.endpoint,
-      COGNITO_ENDPOINT: cognitoLocal.endpoint,
-      SES_ENDPOINT: ses.endpoint,
-      USER_POOL_ID: pool.userPoolId,
-      PORTAL_CLIENT_ID: pool.portalClientId,
-      PORTAL_URL: portalUrl,
-      MAIL_FROM: settings.mailFrom,
+      [ENV.tableName]: settings.tableName,
+      [ENV.dynamodbEndpoint]: dynamo.endpoint,
+      [ENV.cognitoEndpoint]: cognitoLocal.endpoint,
+      [ENV.sesEndpoint]: ses.endpoint,
+      [ENV.userPoolId]: pool.userPoolId,
+      [ENV.portalClientId]: pool.portalClientId,
+      [ENV.portalUrl]: portalUrl,
+      [ENV.mailFrom]: settings.mailFrom,
     });
 
     const demo = await seedDemo(cognito, pool.userPoolId);
@@ -104,7 +106,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
         userPoolId: pool.userPoolId,
         clientIds: [pool.portalClientId, pool.helpdeskClientId],
       }),
-      ...(existsSync(portalDir) ? { staticPortal: { dir: portalDir, connectSrc: [cognitoLocal.endpoint], prefix: '/portal/' } } : {}),
+      ...(existsSync(portalDir) ? { staticPortal: { dir: portalDir, connectSrc: [cognitoLocal.endpoint], prefix: PORTAL_PREFIX } } : {}),
       logger: { info: () => {}, error: (message, error) => console.error(`[gateway] ${message}`, error) },
     });
     await gateway.listen(settings.port);
