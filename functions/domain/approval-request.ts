@@ -27,7 +27,7 @@ function addHours(iso: string, hours: number): string {
   return new Date(new Date(iso).getTime() + hours * 3600_000).toISOString();
 }
 
-function newRecipient(approver: Approver, now: string): Recipient {
+export function newRecipient(approver: Approver, now: string): Recipient {
   return {
     approverId: approver.approverId,
     kind: approver.kind,

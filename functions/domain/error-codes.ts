@@ -10,6 +10,7 @@ export const ERROR_CODES = {
     meaning: "The path, query or body does not match the route's schema; `details.issues` names each field.",
   },
   invalid_json: { status: 400, meaning: 'The body is not valid JSON.' },
+  invalid_approver_id: { status: 400, meaning: 'A new approver id may not contain "@": ids travel in paths and logs.' },
   invalid_idempotency_key: { status: 400, meaning: 'The Idempotency-Key header is empty or longer than 255 characters.' },
   unauthorized: { status: 401, meaning: 'No bearer token, or one that is expired, forged or for another client.' },
   forbidden: { status: 403, meaning: "The token's groups may not call this route." },
