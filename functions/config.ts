@@ -3,6 +3,8 @@
  * at once with its name, so a misconfigured function fails on its first call, not halfway.
  * Local and AWS differ only by these values (the emulator endpoints are set locally only).
  */
+import { ENV } from './shared/env.js';
+
 function required(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`Missing required environment variable ${name}`);
@@ -22,28 +24,28 @@ function once<T>(read: () => T): () => T {
 }
 
 export const config = {
-  region: once(() => optional('AWS_REGION') ?? 'us-east-1'),
-  tableName: once(() => required('TABLE_NAME')),
-  dynamodbEndpoint: once(() => optional('DYNAMODB_ENDPOINT')),
-  sesEndpoint: once(() => optional('SES_ENDPOINT')),
-  cognitoEndpoint: once(() => optional('COGNITO_ENDPOINT')),
-  userPoolId: once(() => required('USER_POOL_ID')),
-  portalClientId: once(() => required('PORTAL_CLIENT_ID')),
+  region: once(() => optional(ENV.region) ?? 'us-east-1'),
+  tableName: once(() => required(ENV.tableName)),
+  dynamodbEndpoint: once(() => optional(ENV.dynamodbEndpoint)),
+  sesEndpoint: once(() => optional(ENV.sesEndpoint)),
+  cognitoEndpoint: once(() => optional(ENV.cognitoEndpoint)),
+  userPoolId: once(() => required(ENV.userPoolId)),
+  portalClientId: once(() => required(ENV.portalClientId)),
   /** Public URL of the portal, ending in `/`; mail links point below it. */
-  portalUrl: once(() => required('PORTAL_URL')),
-  mailFrom: once(() => required('MAIL_FROM')),
+  portalUrl: once(() => required(ENV.portalUrl)),
+  mailFrom: once(() => required(ENV.mailFrom)),
   /** SES configuration set that records bounces and complaints (AWS only). */
-  sesConfigurationSet: once(() => optional('SES_CONFIGURATION_SET')),
+  sesConfigurationSet: once(() => optional(ENV.sesConfigurationSet)),
   /** KMS key that encrypts webhook secrets (AWS); without it, the local key file below. */
-  webhookKeyId: once(() => optional('WEBHOOK_KEY_ID')),
+  webhookKeyId: once(() => optional(ENV.webhookKeyId)),
   /** Locally: a file with the 32-byte key that encrypts webhook secrets (in the state folder). */
-  webhookKeyFile: once(() => optional('WEBHOOK_KEY_FILE')),
+  webhookKeyFile: once(() => optional(ENV.webhookKeyFile)),
   /** The local stack also allows webhook URLs on loopback, over http too (never set in AWS). */
-  webhookAllowLoopback: once(() => optional('WEBHOOK_ALLOW_LOOPBACK') === 'true'),
+  webhookAllowLoopback: once(() => optional(ENV.webhookAllowLoopback) === 'true'),
   /** Delays between delivery attempts, seconds, comma-separated; the domain's default otherwise. */
-  webhookRetrySchedule: once(() => optional('WEBHOOK_RETRY_SCHEDULE')?.split(',').map(Number)),
+  webhookRetrySchedule: once(() => optional(ENV.webhookRetrySchedule)?.split(',').map(Number)),
   /** How long a receiver may take to answer (API.md: 10 s). */
-  webhookTimeoutMs: once(() => Number(optional('WEBHOOK_TIMEOUT_MS') ?? 10_000)),
+  webhookTimeoutMs: once(() => Number(optional(ENV.webhookTimeoutMs) ?? 10_000)),
   /** The EventBridge bus every event is also put on (AWS only). */
-  eventBusName: once(() => optional('EVENT_BUS_NAME')),
+  eventBusName: once(() => optional(ENV.eventBusName)),
 } as const;

@@ -1,7 +1,9 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { backoffMs, STALE_STATE_RETRY } from '../domain/backoff.js';
 import { ConflictError, UnavailableError, UnprocessableError } from '../domain/errors.js';
 import { documents } from './client.js';
+import { isConditionFailed } from './conditions.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -59,7 +61,7 @@ export function translateWriteError(error: unknown, writes: TxWrite[] = []): unk
     return error;
   }
   const name = (error as { name?: string } | null)?.name;
-  if (name === 'ConditionalCheckFailedException') return new StaleStateError({ cause: error });
+  if (isConditionFailed(error)) return new StaleStateError({ cause: error });
   if (name === 'TransactionConflictException') return new StaleStateError({ cause: error });
   if (name === 'ProvisionedThroughputExceededException' || name === 'ThrottlingException' || name === 'RequestLimitExceeded') {
     return new UnavailableError('The service is busy; please retry shortly.', 2, { cause: error });
@@ -78,8 +80,7 @@ export async function retryOnStaleState<T>(attempt: () => Promise<T>, maxAttempt
       return await attempt();
     } catch (error) {
       if (!(error instanceof StaleStateError) || i >= maxAttempts) throw error;
-      const cap = Math.min(400, 10 * 2 ** Math.min(i, 6));
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * cap));
+      await new Promise((resolve) => setTimeout(resolve, backoffMs(STALE_STATE_RETRY, i)));
     }
   }
 }
