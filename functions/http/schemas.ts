@@ -40,12 +40,13 @@ const isCalendarDate = (dateTime: string) => {
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(day);
 };
 
-// Fields.
+// Fields (exported for the other schema modules, e.g. webhook-schemas.ts).
 
-const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(max));
-const id = () => v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.id), v.regex(ID, 'may contain letters, digits and . _ : @ - only'));
+export const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(max));
+export const id = () =>
+  v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.id), v.regex(ID, 'may contain letters, digits and . _ : @ - only'));
 const email = () => v.pipe(v.string(), v.maxLength(254), v.regex(EMAIL, 'must be an email address'));
-const dateTime = () =>
+export const dateTime = () =>
   v.pipe(
     v.string(),
     v.regex(DATE_TIME, 'must be an ISO-8601 date-time with seconds and a zone, such as 2026-12-01T09:30:00Z'),
