@@ -50,6 +50,7 @@ const DELIVER_OUTBOX = ['Query', 'UpdateItem', 'PutItem'] as const;
 export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
   health: {},
   'portal-config': { settings: ['userPool', 'portalClient'] },
+  openapi: {},
 
   // getApprover + emailOwner (GetItem), saveApprover; provisionLogin / disableLogin in Cognito.
   'put-approver': {

@@ -28,6 +28,7 @@ const TECHNICIANS = ['technicians'] as const;
 export const ROUTES: readonly RouteDefinition[] = [
   { name: 'health', method: 'GET', path: '/health', entry: h('health'), access: 'public' },
   { name: 'portal-config', method: 'GET', path: '/portal/config', entry: h('portal/get-config'), access: 'public' },
+  { name: 'openapi', method: 'GET', path: '/openapi.json', entry: h('openapi'), access: 'public' },
 
   {
     name: 'put-approver',

@@ -37,6 +37,7 @@ type Row = Record<CallerName, number>;
 const EXPECTED: Record<string, Row> = {
   'health':            { none: 200, garbage: 200, expired: 200, foreignKey: 200, wrongAudience: 200, technician: 200, user: 200, contact: 200, delisted: 200, outsider: 200 },
   'portal-config':     { none: 200, garbage: 200, expired: 200, foreignKey: 200, wrongAudience: 200, technician: 200, user: 200, contact: 200, delisted: 200, outsider: 200 },
+  'openapi':           { none: 200, garbage: 200, expired: 200, foreignKey: 200, wrongAudience: 200, technician: 200, user: 200, contact: 200, delisted: 200, outsider: 200 },
   'put-approver':      { none: 401, garbage: 401, expired: 401, foreignKey: 401, wrongAudience: 401, technician: 201, user: 403, contact: 403, delisted: 403, outsider: 403 },
   'list-approvers':    { none: 401, garbage: 401, expired: 401, foreignKey: 401, wrongAudience: 401, technician: 200, user: 403, contact: 403, delisted: 403, outsider: 403 },
   'delete-approver':   { none: 401, garbage: 401, expired: 401, foreignKey: 401, wrongAudience: 401, technician: 204, user: 403, contact: 403, delisted: 403, outsider: 403 },
@@ -113,6 +114,7 @@ describe('authorization matrix: every route × every caller', () => {
   const PROBES: Record<string, (fresh: boolean) => Promise<Probe>> = {
     health: async () => ({ path: '/health' }),
     'portal-config': async () => ({ path: '/portal/config' }),
+    openapi: async () => ({ path: '/openapi.json' }),
     'put-approver': async () => {
       const id = unique('m');
       return { path: `/directory/approvers/${id}`, body: { kind: 'user', email: `${id}@test.example`, name: 'Matrix Approver' } };

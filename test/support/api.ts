@@ -1,5 +1,6 @@
 import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { inject } from 'vitest';
+import { assertMatchesContract } from '../../tools/contract.js';
 import { stackClient } from './stack-client.js';
 
 export { ticketBody, unique } from './fixtures.js';
@@ -51,7 +52,9 @@ export async function call<T = any>(
   if (body !== undefined) headers['content-type'] ??= 'application/json';
   const response = await fetch(`${local().apiUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
   const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+  const reply = { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
+  assertMatchesContract(method, path, reply.status, reply.body);
+  return reply;
 }
 
 export interface TestApprover {

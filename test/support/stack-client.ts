@@ -2,6 +2,7 @@ import { request as httpRequest } from 'node:http';
 import { AdminSetUserPasswordCommand, CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { type AttributeValue, DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import type { LocalInfo } from '../../local/local-info.js';
+import { assertMatchesContract } from '../../tools/contract.js';
 import { ticketBody, unique } from './fixtures.js';
 
 /**
@@ -75,7 +76,15 @@ export function stackClient(info: LocalInfo) {
           } catch {
             body = undefined;
           }
-          resolve({ status: res.statusCode ?? 0, text, body, headers: res.headers });
+          const status = res.statusCode ?? 0;
+          try {
+            // Every reply must be what the published contract says (a reply to no route passes unchecked).
+            assertMatchesContract(method, path, status, body ?? (text === '' ? undefined : text));
+          } catch (error) {
+            reject(error);
+            return;
+          }
+          resolve({ status, text, body, headers: res.headers });
         });
       });
       req.on('error', reject);

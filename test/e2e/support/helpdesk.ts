@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { LocalInfo } from '../../../local/local-info.js';
+import { assertMatchesContract } from '../../../tools/contract.js';
 
 interface AuthResult {
   AuthenticationResult?: { IdToken: string; AccessToken: string; RefreshToken?: string };
@@ -47,7 +48,9 @@ export async function callApi<T = unknown>(
     ...(body === undefined ? {} : { body: JSON.stringify(body) }),
   });
   const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+  const reply = { status: response.status, body: (text ? JSON.parse(text) : null) as T };
+  assertMatchesContract(method, path, reply.status, reply.body);
+  return reply;
 }
 
 /** A ticket no other test uses: its id, and a number that finds its mail. */
