@@ -11,7 +11,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv2020, type ValidateFunction } from 'ajv/dist/2020.js';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import addFormatsModule from 'ajv-formats';
 
 const DOCUMENT_FILE = join(import.meta.dirname, '..', 'docs', 'openapi.json');
@@ -73,6 +73,8 @@ function findRoute(c: Compiled, method: string, path: string) {
   return matches.sort((a, b) => literals(a).localeCompare(literals(b)))[0];
 }
 
+const describe = (e: ErrorObject) => `${e.instancePath || '(body)'} ${e.message} ${JSON.stringify(e.params)}`;
+
 const rewriteRefs = (schema: unknown): unknown =>
   JSON.parse(JSON.stringify(schema).replaceAll('"#/components/schemas/', '"signoff:components#/components/schemas/'));
 
@@ -102,7 +104,7 @@ export function assertMatchesContract(method: string, path: string, status: numb
     compiled.validators.set(key, validate);
   }
   if (!validate(body)) {
-    const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '(body)'} ${e.message}`).join('; ');
+    const problems = (validate.errors ?? []).map(describe).join('; ');
     throw new Error(`${where}: the body does not match the OpenAPI document: ${problems}\n${JSON.stringify(body).slice(0, 500)}`);
   }
   return true;
@@ -117,7 +119,7 @@ export function assertMatchesWebhookEvent(body: unknown): void {
     compiled.validators.set('webhook event', validate);
   }
   if (!validate(body)) {
-    const problems = (validate.errors ?? []).map((e) => `${e.instancePath || '(body)'} ${e.message}`).join('; ');
+    const problems = (validate.errors ?? []).map(describe).join('; ');
     throw new Error(`the webhook event does not match the OpenAPI document: ${problems}\n${JSON.stringify(body).slice(0, 500)}`);
   }
 }
