@@ -20,6 +20,7 @@ export const ERROR_CODES = [
   'invalid_request',
   'invalid_json',
   'invalid_idempotency_key',
+  'invalid_approver_id',
   'reason_required',
   // 401
   'unauthorized',
@@ -32,6 +33,7 @@ export const ERROR_CODES = [
   // 409
   'already_decided',
   'already_responded',
+  'approver_delisted',
   'concurrent_update',
   'content_changed',
   'duplicate_email',
@@ -48,6 +50,10 @@ export const ERROR_CODES = [
   'too_many_changes',
   'unknown_approvers',
   'url_not_allowed',
+  // 429
+  'reminder_too_soon',
+  // 431 (the gateway, before a handler runs)
+  'headers_too_large',
   // 5xx
   'internal_error',
   'unavailable',
@@ -72,7 +78,7 @@ export const ErrorBody = v.pipe(
   v.description('Every error the API itself answers.'),
 );
 
-/** What API Gateway itself answers when the request never reached a handler (in AWS: no or a bad token, a timeout). */
+/** What API Gateway itself answers when the request never reached a handler (in AWS: no or a bad token, throttling, a timeout). */
 export const GatewayError = v.pipe(
   v.object({ message: v.string() }),
   v.description('API Gateway\'s own answer, e.g. `{"message": "Unauthorized"}`.'),

@@ -10,7 +10,7 @@ describe('errors', () => {
     approver = await newApprover(technician);
   });
 
-  const expectError = (reply: { status: number; body: any }, status: number, code?: string) => {
+  const expectError = (reply: { status: number; body: unknown }, status: number, code?: string) => {
     expect(reply.status).toBe(status);
     expect(reply.body).toMatchObject({ error: { code: code ?? expect.any(String), message: expect.any(String) } });
   };

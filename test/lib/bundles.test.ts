@@ -92,6 +92,11 @@ describe('the deployed bundles', () => {
     expect(statSync(file).size).toBe(sizes.get(name)!.bytes);
   });
 
+  it.each(ROUTES.map((r) => [r.name] as const))('%s bundles its own row of the route table and no other', (name) => {
+    const code = readFileSync(deployedBundle(name), 'utf8');
+    expect(ROUTES.filter((r) => code.includes(r.entry)).map((r) => r.name)).toEqual([name]);
+  });
+
   it.each(ROUTES.filter((r) => r.access !== 'public' && paramsOf(r).length > 0).map((r) => [r.name, r] as const))(
     '%s runs in plain node and refuses a malformed path parameter with a 400 naming it',
     (_name, route) => {

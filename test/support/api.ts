@@ -14,6 +14,7 @@ const cognito = () =>
     credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
   });
 
+// biome-ignore lint/suspicious/noExplicitAny: tests read reply bodies field by field; each assertion checks the shape it reads.
 export interface Reply<T = any> {
   status: number;
   body: T;
@@ -39,6 +40,7 @@ export async function technicianToken(): Promise<string> {
   return signIn(email, password);
 }
 
+// biome-ignore lint/suspicious/noExplicitAny: as Reply above.
 export async function call<T = any>(
   method: string,
   path: string,

@@ -70,9 +70,34 @@ export async function contractRoutes(routes: readonly RouteDefinition[] = ROUTES
 
 const CONVERSION = { target: 'draft-2020-12', errorMode: 'ignore' } as const;
 
+type Node = { kind: string; type: string; pipe?: Node[]; entries?: Record<string, Node>; item?: Node; wrapped?: Node; options?: Node[] };
+
+/**
+ * Text fields strip invisible characters (a `transform` that keeps a string a string) before
+ * their length is checked. In input mode the conversion stops at any transform and would drop the
+ * limits after it, so a copy of the schema without such transforms is converted; a transform
+ * followed by another schema (the `ids` list, split from a string) stays and still ends the
+ * conversion there: the caller sends the string.
+ */
+function withoutTextCleanup(node: Node): Node {
+  const copy: Node = { ...node };
+  if (node.pipe) {
+    copy.pipe = node.pipe
+      .filter((item, i) => !(item.type === 'transform' && !node.pipe!.slice(i + 1).some((later) => later.kind === 'schema')))
+      .map((item) => (item.kind === 'schema' ? withoutTextCleanup(item) : item));
+  }
+  if (node.entries) copy.entries = Object.fromEntries(Object.entries(node.entries).map(([k, v]) => [k, withoutTextCleanup(v)]));
+  if (node.item) copy.item = withoutTextCleanup(node.item);
+  if (node.wrapped) copy.wrapped = withoutTextCleanup(node.wrapped);
+  // A union's or variant's options are schemas; a picklist's are plain values.
+  if (node.options) copy.options = node.options.map((option) => (option?.kind === 'schema' ? withoutTextCleanup(option) : option));
+  return copy;
+}
+
 /** A request schema as JSON Schema: what a caller may send (before any transformation). */
 function requestSchema(schema: GenericSchema): JsonSchema {
-  const { $schema: _, ...json } = toJsonSchema(schema, { ...CONVERSION, typeMode: 'input' });
+  const input = withoutTextCleanup(schema as unknown as Node) as unknown as GenericSchema;
+  const { $schema: _, ...json } = toJsonSchema(input, { ...CONVERSION, typeMode: 'input' });
   return json;
 }
 
@@ -98,6 +123,8 @@ const ERROR_DESCRIPTIONS: Record<number, string> = {
   409: 'The change conflicts with the current state.',
   413: 'The body is larger than 256 KiB.',
   422: 'Well-formed but impossible.',
+  429: 'Too many requests: in AWS API Gateway throttles a client above 100 requests/s (its own `{"message": "Too Many Requests"}`); a route with its own limit says so with a code and `Retry-After`.',
+  431: 'The request headers are too large; answered before the request reaches the API.',
   500: 'Something went wrong on our side; the caller did nothing wrong.',
   503: 'Overloaded: retry after the `Retry-After` seconds.',
 };
@@ -109,7 +136,8 @@ export function errorCodes(route: ContractRoute, operation: Operation): Map<numb
   const guarded = route.access !== 'public';
   const mutating = guarded && MUTATING.has(route.method);
   const { params, query, body } = route.contract ?? {};
-  if (params || query || body) add(400, 'invalid_request');
+  // route() validates path, query and body, and refuses a query string where it takes none.
+  if (guarded || params || query || body) add(400, 'invalid_request');
   if (body || mutating) add(400, 'invalid_json');
   if (mutating) add(400, 'invalid_idempotency_key');
   if (guarded) add(401, 'unauthorized');
@@ -119,16 +147,22 @@ export function errorCodes(route: ContractRoute, operation: Operation): Map<numb
   if (guarded && route.method !== 'GET') add(413, 'payload_too_large');
   if (mutating) add(422, 'idempotency_key_reused');
   for (const [status, more] of Object.entries(operation.errors ?? {})) add(Number(status), ...more);
+  // The gateway's own answers: throttling (429, in AWS), headers too large (431), a timeout (503).
+  add(429);
+  add(431, 'headers_too_large');
   add(500, 'internal_error');
-  if (guarded) add(503, 'unavailable');
+  add(503, 'unavailable');
   return new Map([...codes].sort(([a], [b]) => a - b));
 }
 
+/** Statuses API Gateway itself may answer, with its own body, before or instead of a handler. */
+const GATEWAY_STATUSES = new Set([401, 413, 429, 500, 503]);
+
 /** The error body, with `code` narrowed to what this route and status can answer. */
 function errorSchema(status: number, codes: readonly ErrorCode[]): JsonSchema {
+  if (codes.length === 0) return ref('GatewayError');
   const narrowed: JsonSchema = { allOf: [ref('Error'), { properties: { error: { properties: { code: { enum: [...codes] } } } } }] };
-  // Answers that may come from API Gateway itself rather than from a handler.
-  return [401, 500, 503].includes(status) ? { anyOf: [narrowed, ref('GatewayError')] } : narrowed;
+  return GATEWAY_STATUSES.has(status) ? { anyOf: [narrowed, ref('GatewayError')] } : narrowed;
 }
 
 const jsonContent = (schema: JsonSchema) => ({ 'application/json': { schema } });
@@ -163,7 +197,7 @@ function operationOf(route: ContractRoute) {
   for (const [status, codes] of errorCodes(route, operation)) {
     const list = codes.map((c) => `\`${c}\``).join(', ');
     responses[status] = {
-      description: `${ERROR_DESCRIPTIONS[status] ?? 'Error.'} Codes: ${list}.`,
+      description: `${ERROR_DESCRIPTIONS[status] ?? 'Error.'}${list ? ` Codes: ${list}.` : ''}`,
       content: jsonContent(errorSchema(status, codes)),
     };
   }

@@ -16,7 +16,7 @@ export interface Operation {
   /** Success statuses and the schema of their body (null: no body). */
   ok: Record<number, { schema: ResponseSchemaName | 'OpenApiDocument' | null; description: string }>;
   /** Error codes particular to this route, by status (added to the shared ones). */
-  errors?: Partial<Record<400 | 403 | 404 | 409 | 422, readonly ErrorCode[]>>;
+  errors?: Partial<Record<400 | 403 | 404 | 409 | 422 | 429, readonly ErrorCode[]>>;
 }
 
 const approval = (description: string) => ({ schema: 'ApprovalRequest', description }) as const;
@@ -43,7 +43,7 @@ export const OPERATIONS: Record<string, Operation> = {
       200: { schema: 'Approver', description: 'The approver was updated.' },
       201: { schema: 'Approver', description: 'The approver was listed.' },
     },
-    errors: { 409: ['duplicate_email', 'email_in_use'] },
+    errors: { 400: ['invalid_approver_id'], 409: ['duplicate_email', 'email_in_use'] },
   },
   'GET /directory/approvers': {
     tag: 'Directory',
@@ -109,8 +109,9 @@ export const OPERATIONS: Record<string, Operation> = {
   'POST /tickets/{ticketId}/approval/recipients/{approverId}/reminders': {
     tag: 'Tickets',
     summary: 'Remind one recipient',
+    description: 'One manual reminder per recipient per 10 minutes.',
     ok: { 202: { schema: 'ReminderSent', description: 'The request email is sent again to that recipient.' } },
-    errors: { 409: ['already_responded', 'request_closed'] },
+    errors: { 409: ['already_responded', 'approver_delisted', 'recipient_removed', 'request_closed'], 429: ['reminder_too_soon'] },
   },
 
   'GET /portal/approvals': {
