@@ -63,6 +63,7 @@ const { info } = stack;
 console.log(`
 Signoff is running.
   API           ${info.apiUrl}            (GET ${info.apiUrl}/health)
+  OpenAPI       ${info.apiUrl}/openapi.json
   Portal        ${info.portalUrl}
   Mail viewer   ${info.ses.viewerUrl}     (JSON: ${info.ses.storeUrl})
   DynamoDB      ${info.dynamodb.endpoint}  table ${info.dynamodb.tableName}
