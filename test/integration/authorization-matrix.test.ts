@@ -172,9 +172,9 @@ describe('authorization matrix: every route × every caller', () => {
     }),
   };
 
-  it('gives each route the callers API.md names: technicians for tickets and the directory, approvers for their portal', () => {
+  it('gives each route the callers API.md names: technicians for tickets and the directory, approvers for their portal, anyone the contract', () => {
     const callersOf = (path: string) =>
-      path === '/health' || path === '/portal/config'
+      path === '/health' || path === '/portal/config' || path === '/openapi.json'
         ? 'public'
         : path.startsWith('/portal/approvals')
           ? ['contacts', 'users']
