@@ -4,9 +4,11 @@
  * Over-goal figures are reported, not failed: this is a report, not a test.
  */
 import { resolve } from 'node:path';
-import { Api } from './api.js';
+import { createApiClient } from '../tools/api-client.js';
+import { newApprovers } from './api.js';
 import { measureHandlerBundles } from './bundles.js';
 import { measureDecisions } from './decisions.js';
+import { measureGrowth } from './growth.js';
 import { createHarness } from './in-process.js';
 import { measureTabLatency } from './latency.js';
 import { measureRequestMail } from './mail.js';
@@ -30,10 +32,11 @@ const stack = await startBenchStack();
 const rows: Row[] = [];
 const sections: Section[] = [];
 try {
-  const api = new Api(stack.info);
+  // The benchmark times calls; the tests check every reply against the contract.
+  const api = createApiClient(stack.info, { checkContract: false });
   const technician = await api.technicianToken();
   say(`listing ${APPROVERS} approvers`);
-  const approvers = await api.newApprovers(technician, APPROVERS);
+  const approvers = await newApprovers(api, technician, APPROVERS);
 
   say('5. request mail');
   const mail = await measureRequestMail(api, technician, approvers);
@@ -47,8 +50,10 @@ try {
   const trips = await measureRoundTrips(api, harness, technician, approvers);
   say('5. (diagnostic) the mailer in-process');
   const mailer = await profileMailer(api, harness, technician, approvers);
-  rows.push(...trips.rows, ...bundles.rows, ...mail.rows);
-  sections.push(...trips.sections, decisions.section, bundles.section, mail.section, mailer);
+  say('6. growth curves');
+  const growth = await measureGrowth(api, harness, technician, approvers);
+  rows.push(...trips.rows, ...bundles.rows, ...mail.rows, ...growth.rows);
+  sections.push(...trips.sections, decisions.section, bundles.section, mail.section, mailer, growth.section);
 } catch (error) {
   console.error('[bench] failed:', error);
   process.exitCode = 1;

@@ -1,5 +1,6 @@
 import { type ActivityEvent, activity, type RecipientRef } from './activity.js';
 import { ConflictError, NotFoundError, TooManyRequestsError, UnprocessableError } from './errors.js';
+import { GROWTH_LIMITS } from './limits.js';
 import { decideStatus, isOpen, isSatisfiable } from './policy.js';
 import type { Actor, ApprovalRequest, Approver, MailJob, Policy, Recipient, TicketSnapshot } from './types.js';
 
@@ -27,7 +28,7 @@ function addHours(iso: string, hours: number): string {
   return new Date(new Date(iso).getTime() + hours * 3600_000).toISOString();
 }
 
-function newRecipient(approver: Approver, now: string): Recipient {
+export function newRecipient(approver: Approver, now: string): Recipient {
   return {
     approverId: approver.approverId,
     kind: approver.kind,
@@ -152,6 +153,11 @@ export function editRecipients({ request, approvers, actor, now }: EditRecipient
     added.push({ approverId: approver.approverId, name: approver.name });
     mails.push({ kind: 'request', approverId: approver.approverId });
   }
+  if (recipients.length > GROWTH_LIMITS.recipientEntries) {
+    throw new UnprocessableError('too_many_recipients', 'Too many recipients, removed ones included; cancel and ask anew.', {
+      details: GROWTH_LIMITS,
+    });
+  }
   if (added.length === 0 && removed.length === 0) return { before: request, after: request, events: [], mails };
   const events: ActivityEvent[] = [activity('recipients_changed', { at: now, actor, requestId: request.id }, { added, removed })];
   return { before: request, after: settle(request, recipients, actor, now, events), events, mails };
@@ -182,6 +188,14 @@ function recipientOf(request: ApprovalRequest, approverId: string): Recipient {
   return recipient;
 }
 
+/** Feedback is capped per recipient and per request (limits.ts); past a cap → 422. */
+function assertFeedbackRoom(request: ApprovalRequest, recipient: Recipient): void {
+  const onRequest = request.recipients.reduce((n, r) => n + r.feedback.length, 0);
+  if (recipient.feedback.length >= GROWTH_LIMITS.feedbackPerRecipient || onRequest >= GROWTH_LIMITS.feedbackPerRequest) {
+    throw new UnprocessableError('feedback_limit', 'No more feedback fits on this request.', { details: GROWTH_LIMITS });
+  }
+}
+
 export interface RespondInput {
   request: ApprovalRequest;
   approverId: string;
@@ -207,6 +221,7 @@ export function respond({ request, approverId, decision, feedback, actor, now }:
   const events: ActivityEvent[] = [];
   let next: Recipient = current;
   if (feedback !== undefined) {
+    assertFeedbackRoom(request, current);
     next = { ...next, feedback: [...next.feedback, { body: feedback, at: now }] };
     events.push(activity('feedback_given', base, { approverId, body: feedback }));
   }

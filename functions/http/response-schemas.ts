@@ -64,6 +64,8 @@ const timestamp = v.pipe(v.string(), v.isoTimestamp(), v.description('ISO-8601 U
 const nullableTimestamp = v.nullable(timestamp);
 const count = v.pipe(v.number(), v.integer(), v.minValue(0));
 const requestStatus = v.picklist(REQUEST_STATUSES);
+/** A list's cursor: pass it as `?next=` for the following page; null on the last page. */
+const next = v.pipe(v.nullable(v.string()), v.description('The cursor of the next page (`?next=`), or null on the last page.'));
 
 // Errors.
 
@@ -134,7 +136,7 @@ export const Approver = v.object({
   updatedAt: timestamp,
 });
 
-export const ApproverList = v.object({ approvers: v.array(Approver) });
+export const ApproverList = v.object({ approvers: v.array(Approver), next });
 
 // Tickets and their approval request.
 
@@ -187,6 +189,7 @@ export const TicketColumn = v.object({
       approvalStatus: v.nullable(requestStatus),
     }),
   ),
+  next,
 });
 
 const activityBase = { at: timestamp, actor: Actor, requestId: v.nullable(v.string()) };
@@ -225,7 +228,7 @@ export const ActivityEvent = v.variant('type', [
   v.object({ ...activityBase, type: v.literal('ticket_updated') }),
 ]);
 
-export const ActivityLog = v.object({ activity: v.array(ActivityEvent) });
+export const ActivityLog = v.object({ activity: v.array(ActivityEvent), next });
 
 // Approver portal.
 
@@ -262,6 +265,7 @@ export const PortalApprovalList = v.object({
       you: v.object({ status: v.picklist(RECIPIENT_STATUSES), respondedAt: nullableTimestamp }),
     }),
   ),
+  next,
 });
 
 export const PortalConfig = v.object({

@@ -112,11 +112,17 @@ export const ticketParams = () => v.strictObject({ ticketId: id() });
 export const reminderParams = () => v.strictObject({ ticketId: id(), approverId: id() });
 export const requestParams = () => v.strictObject({ requestId: v.pipe(v.string(), v.minLength(1), v.maxLength(400)) });
 
+// Paging: `limit` (1 to 100) items a page, and the `next` cursor a page gave out (store/paging.ts).
+
+const paging = () => ({ limit: v.optional(queryNumber(1, 100)), next: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(2048))) });
+
+export const pageQuery = () => v.strictObject(paging());
+
 // Directory.
 
 export const putApproverBody = () => v.strictObject({ kind: v.picklist(APPROVER_KINDS), email: email(), name: text(LIMITS.name) });
 
-export const listApproversQuery = () => v.strictObject({ kind: v.optional(v.picklist(APPROVER_KINDS)) });
+export const listApproversQuery = () => v.strictObject({ kind: v.optional(v.picklist(APPROVER_KINDS)), ...paging() });
 
 // Tickets and their approval request.
 
@@ -182,9 +188,10 @@ export const listTicketsQuery = () =>
     v.strictObject({
       ids: v.optional(ticketIds()),
       approvalStatus: v.optional(v.picklist(['pending', 'partially_approved', 'approved', 'declined'])),
-      limit: v.optional(queryNumber(1, 100)),
+      ...paging(),
     }),
     v.check((q) => (q.ids === undefined) !== (q.approvalStatus === undefined), 'give either ids or approvalStatus'),
+    v.check((q) => q.ids === undefined || q.next === undefined, 'next pages a status list, not a list of ids'),
   );
 
 // Portal.

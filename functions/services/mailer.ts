@@ -19,6 +19,7 @@ import {
   recordSentMails,
 } from '../store/outbox-repository.js';
 import { SYSTEM_MAILER } from './actors.js';
+import { eachWithConcurrency } from './concurrency.js';
 
 /** Backoff for a failed entry: 30 s doubling per attempt, capped at 6 h, never given up. */
 export function nextAttemptAt(attempts: number, now: Date): Date {
@@ -31,15 +32,6 @@ function isObsolete(mail: OutboxMail, request: ApprovalRequest | null): boolean 
   const recipient = request?.recipients.find((r) => r.approverId === mail.approverId);
   if (!request || !recipient || recipient.status === 'removed' || request.status === 'canceled') return true;
   return mail.kind === 'reminder' && (!isOpen(request.status) || recipient.status !== 'pending');
-}
-
-/** Up to `limit` sends at once: SES takes many per second, and one slow send must not hold the rest. */
-async function eachWithConcurrency<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++] as T);
-  });
-  await Promise.all(workers);
 }
 
 export type DeliveryOutcome = 'done' | 'retry-later' | 'not-claimed';

@@ -1,19 +1,27 @@
 import { remindDue } from '../domain/approval-request.js';
-import { listDueReminders, loadRequest, saveChange } from '../store/approval-repository.js';
+import { loadRequest, saveChange } from '../store/approval-repository.js';
 import { retryOnStaleState } from '../store/transaction.js';
 import { SYSTEM_REMINDERS } from './actors.js';
+import { drainDue } from './due-sweep.js';
 
-/** Sends the automatic reminders that are due; each is one change, like a technician's reminder. */
+/** Sends one request's automatic reminder if due; like a technician's reminder, it is one change. Returns the mails asked for. */
+export async function sendDueReminder(requestId: string, now: Date): Promise<number> {
+  return retryOnStaleState(async () => {
+    const request = await loadRequest(requestId, { conversation: false });
+    if (!request) return 0;
+    const change = remindDue({ request, actor: SYSTEM_REMINDERS, now: now.toISOString() });
+    await saveChange(change);
+    return change.mails.length;
+  });
+}
+
+/** Sends every automatic reminder due by `now` (all shards, in parallel batches); returns the mails asked for. */
 export async function sendDueReminders(now = new Date()): Promise<number> {
-  let sent = 0;
-  for (const requestId of await listDueReminders(now)) {
-    await retryOnStaleState(async () => {
-      const request = await loadRequest(requestId);
-      if (!request) return;
-      const change = remindDue({ request, actor: SYSTEM_REMINDERS, now: now.toISOString() });
-      await saveChange(change);
-      sent += change.mails.length;
-    });
-  }
-  return sent;
+  let mails = 0;
+  await drainDue(now, {
+    request: async (id) => {
+      mails += await sendDueReminder(id, now);
+    },
+  });
+  return mails;
 }

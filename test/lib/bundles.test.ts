@@ -15,7 +15,7 @@ import {
   measureBundles,
   REPO_ROOT,
   sdkImportsOf,
-} from '../../lib/bundle-size.js';
+} from '../../tools/bundle-size.js';
 import { type Resource, type Synthesized, synth } from './synth.js';
 
 let sizes: Map<string, BundleSize>;
