@@ -21,6 +21,7 @@ export const ERROR_CODES = [
   'invalid_json',
   'invalid_idempotency_key',
   'invalid_approver_id',
+  'invalid_cursor',
   'reason_required',
   // 401
   'unauthorized',
@@ -48,6 +49,8 @@ export const ERROR_CODES = [
   'idempotency_key_reused',
   'quorum_unreachable',
   'too_many_changes',
+  'too_many_recipients',
+  'feedback_limit',
   'unknown_approvers',
   'url_not_allowed',
   // 429

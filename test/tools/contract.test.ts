@@ -13,7 +13,7 @@ const error = (code: string) => ({ error: { code, message: 'A sentence.' } });
 
 describe('assertMatchesContract', () => {
   it('accepts an answer the document describes', () => {
-    expect(assertMatchesContract('GET', '/directory/approvers?kind=user', 200, { approvers: [approver] })).toBe(true);
+    expect(assertMatchesContract('GET', '/directory/approvers?kind=user', 200, { approvers: [approver], next: null })).toBe(true);
     expect(assertMatchesContract('PUT', '/directory/approvers/u-1', 201, approver)).toBe(true);
     expect(assertMatchesContract('DELETE', '/tickets/T-1/approval', 204, undefined)).toBe(true);
     expect(assertMatchesContract('GET', '/tickets/T-1/approval', 401, { message: 'Unauthorized' })).toBe(true);
@@ -24,9 +24,9 @@ describe('assertMatchesContract', () => {
   });
 
   it('rejects a field the document does not name, and a missing one', () => {
-    expect(() => assertMatchesContract('GET', '/directory/approvers', 200, { approvers: [{ ...approver, secret: 'x' }] })).toThrow(
-      /unevaluated properties/,
-    );
+    expect(() =>
+      assertMatchesContract('GET', '/directory/approvers', 200, { approvers: [{ ...approver, secret: 'x' }], next: null }),
+    ).toThrow(/unevaluated properties/);
     const { email: _, ...withoutEmail } = approver;
     expect(() => assertMatchesContract('PUT', '/directory/approvers/u-1', 200, withoutEmail)).toThrow(/email/);
   });

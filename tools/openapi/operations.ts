@@ -49,6 +49,7 @@ export const OPERATIONS: Record<string, Operation> = {
     tag: 'Directory',
     summary: 'The listed approvers',
     ok: { 200: { schema: 'ApproverList', description: 'Every listed approver, optionally of one kind.' } },
+    errors: { 400: ['invalid_cursor'] },
   },
   'DELETE /directory/approvers/{approverId}': {
     tag: 'Directory',
@@ -67,6 +68,7 @@ export const OPERATIONS: Record<string, Operation> = {
         description: '`approvalStatus` is null for a ticket without a request, or whose request was canceled.',
       },
     },
+    errors: { 400: ['invalid_cursor'] },
   },
   'PUT /tickets/{ticketId}': {
     tag: 'Tickets',
@@ -79,6 +81,7 @@ export const OPERATIONS: Record<string, Operation> = {
     summary: "The ticket's activity log",
     description: 'Oldest first: every request, edit, mail, reminder, response, feedback and status change.',
     ok: { 200: { schema: 'ActivityLog', description: 'The activity, oldest first.' } },
+    errors: { 400: ['invalid_cursor'] },
   },
   'POST /tickets/{ticketId}/approval': {
     tag: 'Tickets',
@@ -104,7 +107,7 @@ export const OPERATIONS: Record<string, Operation> = {
     description:
       'The whole new list. Only newly added recipients are emailed; those who responded keep their response. An empty list cancels the request.',
     ok: { 200: approval('The request (with `status: "canceled"` when the list was emptied).') },
-    errors: { 409: ['request_closed'], 422: ['unknown_approvers', 'quorum_unreachable', 'too_many_changes'] },
+    errors: { 409: ['request_closed'], 422: ['unknown_approvers', 'quorum_unreachable', 'too_many_changes', 'too_many_recipients'] },
   },
   'POST /tickets/{ticketId}/approval/recipients/{approverId}/reminders': {
     tag: 'Tickets',
@@ -119,7 +122,7 @@ export const OPERATIONS: Record<string, Operation> = {
     summary: "The signed-in approver's requests",
     description: 'Open ones waiting on the caller first, newest first within each group.',
     ok: { 200: { schema: 'PortalApprovalList', description: "The caller's requests." } },
-    errors: { 403: ['delisted', 'not_an_approver'] },
+    errors: { 400: ['invalid_cursor'], 403: ['delisted', 'not_an_approver'] },
   },
   'GET /portal/approvals/{requestId}': {
     tag: 'Portal',
@@ -137,6 +140,7 @@ export const OPERATIONS: Record<string, Operation> = {
       400: ['reason_required'],
       403: ['delisted', 'not_an_approver'],
       409: ['already_decided', 'recipient_removed', 'request_closed', 'content_changed'],
+      422: ['feedback_limit'],
     },
   },
 
