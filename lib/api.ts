@@ -123,7 +123,7 @@ export class Api extends Construct {
           suppress(r, [
             {
               id: 'AwsSolutions-APIG4',
-              reason: `${route.method} ${route.path} is public by the API contract (API.md, "Who calls what": a health check and the sign-in configuration, neither carries data).`,
+              reason: `${route.method} ${route.path} is public by the API contract (API.md, "Who calls what": a health check, the sign-in configuration and the OpenAPI document ("The published contract"); none carries data).`,
             },
           ]);
       }

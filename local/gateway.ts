@@ -189,6 +189,7 @@ export const createGateway = (options: GatewayOptions) => {
         name: 'Signoff API (local stack)',
         portal: '/portal/',
         health: '/health',
+        openapi: '/openapi.json',
         routes: options.routes.map((r) => `${r.method} ${r.path}`),
       });
     }

@@ -70,6 +70,7 @@ const { info } = stack;
 console.log(`
 Signoff is running.
   API           ${info.apiUrl}            (GET ${info.apiUrl}/health)
+  OpenAPI       ${info.apiUrl}/openapi.json
   Portal        ${info.portalUrl}
   Mail viewer   ${info.ses.viewerUrl}     (JSON: ${info.ses.storeUrl})
   Webhook inbox ${info.webhooks.inboxUrl}     (JSON: ${info.webhooks.deliveriesUrl}; demo webhook ${info.webhooks.demoWebhookId})

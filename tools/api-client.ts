@@ -9,6 +9,7 @@ import { AdminSetUserPasswordCommand, CognitoIdentityProviderClient, InitiateAut
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { LOCAL_IDLE_PATH } from '../local/activity.js';
 import type { LocalInfo } from '../local/local-info.js';
+import { assertMatchesContract } from './contract.js';
 import { LOCAL_CREDENTIALS } from './local-stack-process.js';
 import { type MailMatch, storedMails, waitForMails } from './mailbox.js';
 import { ticketBody, unique } from './request-body.js';
@@ -65,7 +66,20 @@ function payloadOf(options: CallOptions): { headers: Record<string, string>; pay
   return { headers, payload };
 }
 
-export function createApiClient(info: LocalInfo) {
+export interface ApiClientOptions {
+  /**
+   * Check every reply against the published contract (docs/openapi.json; tools/contract.ts) and
+   * throw when it does not match. On by default, so no test can receive an undocumented answer;
+   * the benchmark turns it off, since it times the calls.
+   */
+  checkContract?: boolean;
+}
+
+export function createApiClient(info: LocalInfo, { checkContract = true }: ApiClientOptions = {}) {
+  const checked = <R extends { status: number; body: unknown; text: string }>(method: string, path: string, reply: R): R => {
+    if (checkContract) assertMatchesContract(method, path, reply.status, reply.body ?? (reply.text === '' ? undefined : reply.text));
+    return reply;
+  };
   const region = info.region;
   const credentials = LOCAL_CREDENTIALS;
   const cognito = new CognitoIdentityProviderClient({ region, endpoint: info.cognito.endpoint, credentials });
@@ -95,7 +109,7 @@ export function createApiClient(info: LocalInfo) {
     const { headers, payload } = payloadOf(options);
     const response = await fetch(`${info.apiUrl}${path}`, { method, headers, ...(payload ? { body: new Uint8Array(payload) } : {}) });
     const text = await response.text();
-    return { status: response.status, text, body: parse(text), headers: response.headers };
+    return checked(method, path, { status: response.status, text, body: parse(text), headers: response.headers });
   }
 
   /** One request with node:http, so the path goes out exactly as given (fetch would resolve `..` and `%2e%2e` and re-encode). */
@@ -109,7 +123,11 @@ export function createApiClient(info: LocalInfo) {
         res.on('error', reject);
         res.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, text, body: parse(text), headers: res.headers });
+          try {
+            resolve(checked(method, path, { status: res.statusCode ?? 0, text, body: parse(text), headers: res.headers }));
+          } catch (error) {
+            reject(error);
+          }
         });
       });
       req.on('error', reject);

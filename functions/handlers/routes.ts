@@ -47,6 +47,16 @@ export const portalConfig = {
   grants: { settings: ['userPool', 'portalClient'] },
 } as const satisfies PublicRoute;
 
+export const openapi = {
+  name: 'openapi',
+  method: 'GET',
+  path: '/openapi.json',
+  entry: 'functions/handlers/openapi.ts',
+  access: 'public',
+  // Serves the document it was bundled with; touches nothing.
+  grants: {},
+} as const satisfies PublicRoute;
+
 export const putApprover = {
   name: 'put-approver',
   method: 'PUT',
@@ -265,6 +275,7 @@ export const listWebhookDeliveries = {
 export const ROUTES = [
   health,
   portalConfig,
+  openapi,
   putApprover,
   listApprovers,
   deleteApprover,

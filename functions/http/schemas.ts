@@ -55,7 +55,7 @@ const NOTHING_VISIBLE = /^(?:\s|\u200c|\u200d|\u2028|\u2029)*$/u;
 
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 const wellFormed = () => v.check((s: string) => !LONE_SURROGATE.test(s), 'must be valid Unicode text (no lone surrogates)');
-const text = (max: number) =>
+export const text = (max: number) =>
   v.pipe(
     v.string(),
     wellFormed(),
@@ -74,11 +74,12 @@ const prose = (max: number) =>
     v.maxLength(max),
   );
 
-// Fields.
+// Fields. (text, id and dateTime are exported for the other schema modules, e.g. webhook-schemas.ts.)
 
-const id = () => v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.id), v.regex(ID, 'may contain letters, digits and . _ : @ - only'));
+export const id = () =>
+  v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.id), v.regex(ID, 'may contain letters, digits and . _ : @ - only'));
 const email = () => v.pipe(v.string(), v.maxLength(254), v.regex(EMAIL, 'must be an email address'));
-const dateTime = () =>
+export const dateTime = () =>
   v.pipe(
     v.string(),
     v.regex(DATE_TIME, 'must be an ISO-8601 date-time with seconds and a zone, such as 2026-12-01T09:30:00Z'),

@@ -62,3 +62,7 @@ export const webhookEventSchema = () =>
       ),
     }),
   });
+
+// The OpenAPI generator and the contract check know these by the names below.
+export { WEBHOOK_EVENT_TYPES } from '../domain/webhook-events.js';
+export const webhookEvent = webhookEventSchema;

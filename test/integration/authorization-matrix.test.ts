@@ -39,6 +39,7 @@ const BAD_TOKENS = ['none', 'garbage', 'expired', 'foreignKey', 'wrongAudience']
 const SUCCESS = {
   health: 200,
   'portal-config': 200,
+  openapi: 200,
   'put-approver': 201,
   'list-approvers': 200,
   'delete-approver': 204,
@@ -161,6 +162,7 @@ describe('authorization matrix: every route × every caller', () => {
   const PROBES: Record<RouteName, (fresh: boolean) => Promise<Probe>> = {
     health: async () => ({ path: '/health' }),
     'portal-config': async () => ({ path: '/portal/config' }),
+    openapi: async () => ({ path: '/openapi.json' }),
     'put-approver': async () => {
       const id = unique('m');
       return { path: `/directory/approvers/${id}`, body: { kind: 'user', email: `${id}@test.example`, name: 'Matrix Approver' } };
@@ -203,9 +205,9 @@ describe('authorization matrix: every route × every caller', () => {
     'list-webhook-deliveries': async () => ({ path: `/webhooks/${webhookId}/deliveries` }),
   };
 
-  it('gives each route the callers API.md names: technicians for tickets and the directory, approvers for their portal', () => {
+  it('gives each route the callers API.md names: technicians for tickets and the directory, approvers for their portal, anyone the contract', () => {
     const callersOf = (path: string) =>
-      path === '/health' || path === '/portal/config'
+      path === '/health' || path === '/portal/config' || path === '/openapi.json'
         ? 'public'
         : path.startsWith('/portal/approvals')
           ? ['contacts', 'users']

@@ -2,6 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { gunzipSync } from 'node:zlib';
 import { Match } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOBS, ROUTES, type RouteDefinition } from '../../functions/handlers/routes.js';
@@ -12,6 +13,7 @@ import {
   floorSource,
   formatBundleTable,
   measureBundles,
+  REPO_ROOT,
   sdkImportsOf,
 } from '../../tools/bundle-size.js';
 import { type Resource, type Synthesized, synth } from './synth.js';
@@ -137,6 +139,21 @@ describe('the deployed bundles', () => {
     expect(JSON.parse(config.body)).toMatchObject({ region: 'eu-west-1', userPoolId: 'eu-west-1_bundle', clientId: 'bundle-client' });
   });
 
+  it('serves the committed OpenAPI document from plain node, gzipped to callers that accept it', () => {
+    const committed = JSON.parse(readFileSync(join(REPO_ROOT, 'docs', 'openapi.json'), 'utf8'));
+    const route = ROUTES.find((r) => r.name === 'openapi')!;
+    const plain = runBundle('openapi', eventFor(route, {})) as { statusCode: number; body: string };
+    expect([plain.statusCode, JSON.parse(plain.body)]).toEqual([200, committed]);
+    const zipped = runBundle('openapi', { ...eventFor(route, {}), headers: { 'accept-encoding': 'gzip, br' } }) as {
+      statusCode: number;
+      body: string;
+      headers: Record<string, string>;
+      isBase64Encoded: boolean;
+    };
+    expect([zipped.statusCode, zipped.headers['content-encoding'], zipped.isBase64Encoded]).toEqual([200, 'gzip', true]);
+    expect(JSON.parse(gunzipSync(Buffer.from(zipped.body, 'base64')).toString('utf8'))).toEqual(committed);
+  });
+
   it.each(Object.values(JOBS).map((j) => [j.name] as const))('%s loads in plain node and exports its handler', (name) => {
     expect(runBundle(name)).toBe('function');
   });
@@ -192,7 +209,7 @@ describe(`the size budget: at most ${BUNDLE_BUDGET_RATIO}× the SDK floor`, () =
     const all = [...sizes.values()];
     const smallest = Math.min(...all.filter((s) => s.hasFloor).map((s) => s.floorBytes));
     const sdkFree = all.filter((s) => !s.hasFloor);
-    expect(sdkFree.map((s) => s.name).sort()).toEqual(['health', 'portal-config']);
+    expect(sdkFree.map((s) => s.name).sort()).toEqual(['health', 'openapi', 'portal-config']);
     for (const s of sdkFree) expect(s.allowanceBytes).toBe(Math.floor((BUNDLE_BUDGET_RATIO - 1) * smallest));
     for (const s of all.filter((s) => s.hasFloor)) expect(s.allowanceBytes).toBe(Math.floor((BUNDLE_BUDGET_RATIO - 1) * s.floorBytes));
   });

@@ -29,6 +29,7 @@ describe('CloudFront routing between the portal and the API', () => {
     expect(apiPathPatterns()).toEqual([
       '/directory/approvers*',
       '/health',
+      '/openapi.json',
       '/portal/approvals*',
       '/portal/config',
       '/tickets*',

@@ -94,6 +94,7 @@ describe('the local gateway’s own answers', () => {
     expect(JSON.parse(reply.text)).toMatchObject({
       portal: '/portal/',
       health: '/health',
+      openapi: '/openapi.json',
       routes: expect.arrayContaining(['GET /health']),
     });
   });

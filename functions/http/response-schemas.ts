@@ -1,0 +1,355 @@
+import * as v from 'valibot';
+import { APPROVER_KINDS, RECIPIENT_STATUSES, REQUEST_STATUSES } from '../domain/types.js';
+import { GROUPS } from '../identity/groups.js';
+import { WEBHOOK_EVENT_TYPES, webhookEvent } from './webhook-schemas.js';
+
+/*
+ * The API's responses as valibot schemas: what domain/views.ts and the services return. Only the
+ * OpenAPI generator (tools/openapi/) and the tests import this module, never a handler, so none
+ * of it reaches a Lambda bundle (test/lib/bundles.test.ts keeps the budget). Constants, not
+ * builders: each named one becomes one entry of the document's components.schemas.
+ *
+ * Objects are v.object (the document leaves them open to new fields; the tests' contract check
+ * closes them, so a field the code returns but the document lacks fails a test); v.looseObject
+ * marks the ones open on purpose.
+ */
+
+/** Every error `code` the API answers with; http/errors.ts decides the status of each kind. */
+export const ERROR_CODES = [
+  // 400
+  'invalid_request',
+  'invalid_json',
+  'invalid_idempotency_key',
+  'invalid_approver_id',
+  'invalid_cursor',
+  'reason_required',
+  // 401
+  'unauthorized',
+  // 403
+  'forbidden',
+  'delisted',
+  'not_an_approver',
+  // 404
+  'not_found',
+  // 409
+  'already_decided',
+  'already_responded',
+  'approver_delisted',
+  'concurrent_update',
+  'content_changed',
+  'duplicate_email',
+  'email_in_use',
+  'open_request_exists',
+  'recipient_removed',
+  'request_closed',
+  'request_in_progress',
+  // 413
+  'payload_too_large',
+  // 422
+  'idempotency_key_reused',
+  'quorum_unreachable',
+  'too_many_changes',
+  'too_many_recipients',
+  'feedback_limit',
+  'unknown_approvers',
+  'url_not_allowed',
+  // 429
+  'reminder_too_soon',
+  // 431 (the gateway, before a handler runs)
+  'headers_too_large',
+  // 5xx
+  'internal_error',
+  'unavailable',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+const timestamp = v.pipe(v.string(), v.isoTimestamp(), v.description('ISO-8601 UTC timestamp'));
+const nullableTimestamp = v.nullable(timestamp);
+const count = v.pipe(v.number(), v.integer(), v.minValue(0));
+const requestStatus = v.picklist(REQUEST_STATUSES);
+/** A list's cursor: pass it as `?next=` for the following page; null on the last page. */
+const next = v.pipe(v.nullable(v.string()), v.description('The cursor of the next page (`?next=`), or null on the last page.'));
+
+// Errors.
+
+export const ErrorBody = v.pipe(
+  v.object({
+    error: v.object({
+      code: v.picklist(ERROR_CODES),
+      message: v.pipe(v.string(), v.description('A sentence for people; match on `code`, not on this.')),
+      details: v.optional(v.unknown()),
+    }),
+  }),
+  v.description('Every error the API itself answers.'),
+);
+
+/** What API Gateway itself answers when the request never reached a handler (in AWS: no or a bad token, throttling, a timeout). */
+export const GatewayError = v.pipe(
+  v.object({ message: v.string() }),
+  v.description('API Gateway\'s own answer, e.g. `{"message": "Unauthorized"}`.'),
+);
+
+// Shared parts.
+
+export const Policy = v.variant('type', [
+  v.object({ type: v.picklist(['all', 'any']) }),
+  v.object({ type: v.literal('quorum'), count: v.pipe(v.number(), v.integer(), v.minValue(1)) }),
+]);
+
+export const Actor = v.object({
+  kind: v.picklist(['technician', 'approver', 'system']),
+  id: v.string(),
+  email: v.optional(v.string()),
+  name: v.optional(v.string()),
+});
+
+export const Requester = v.object({ name: v.string(), email: v.string() });
+
+export const Feedback = v.object({ body: v.string(), at: timestamp });
+
+export const ConversationEntry = v.object({ author: v.string(), body: v.string(), at: v.string() });
+
+export const TicketSnapshot = v.object({
+  number: v.string(),
+  subject: v.string(),
+  requester: Requester,
+  conversation: v.array(ConversationEntry),
+});
+
+const TicketHeadline = v.object({ number: v.string(), subject: v.string(), requester: Requester });
+
+export const MailError = v.object({ message: v.string(), at: timestamp, attempts: count });
+
+export const DeliveryProblem = v.object({
+  type: v.picklist(['bounce', 'complaint', 'reject']),
+  permanent: v.boolean(),
+  detail: v.string(),
+  mail: v.picklist(['request', 'reminder']),
+  at: timestamp,
+});
+
+// Directory.
+
+export const Approver = v.object({
+  approverId: v.string(),
+  kind: v.picklist(APPROVER_KINDS),
+  name: v.string(),
+  email: v.string(),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+});
+
+export const ApproverList = v.object({ approvers: v.array(Approver), next });
+
+// Tickets and their approval request.
+
+export const Recipient = v.object({
+  approverId: v.string(),
+  kind: v.picklist(APPROVER_KINDS),
+  name: v.string(),
+  email: v.string(),
+  status: v.picklist(RECIPIENT_STATUSES),
+  respondedAt: nullableTimestamp,
+  feedback: v.array(Feedback),
+  sentAt: nullableTimestamp,
+  remindedAt: nullableTimestamp,
+  reminders: count,
+  mailError: v.nullable(MailError),
+  deliveryProblem: v.nullable(DeliveryProblem),
+});
+
+export const ApprovalRequest = v.object({
+  id: v.string(),
+  ticketId: v.string(),
+  status: requestStatus,
+  statusLabel: v.string(),
+  policy: Policy,
+  message: v.nullable(v.string()),
+  requestedBy: Actor,
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  closedAt: nullableTimestamp,
+  remindEveryHours: v.nullable(count),
+  nextReminderAt: nullableTimestamp,
+  ticket: TicketHeadline,
+  recipients: v.array(Recipient),
+});
+
+export const ReminderSent = v.object({ requestId: v.string(), recipient: Recipient });
+
+export const Ticket = v.object({
+  ticketId: v.string(),
+  ...TicketSnapshot.entries,
+  approvalStatus: v.nullable(requestStatus),
+});
+
+export const TicketColumn = v.object({
+  tickets: v.array(
+    v.object({
+      ticketId: v.string(),
+      number: v.nullable(v.string()),
+      subject: v.nullable(v.string()),
+      approvalStatus: v.nullable(requestStatus),
+    }),
+  ),
+  next,
+});
+
+const activityBase = { at: timestamp, actor: Actor, requestId: v.nullable(v.string()) };
+const mailKind = v.picklist(['request', 'reminder']);
+
+export const ActivityEvent = v.variant('type', [
+  v.object({ ...activityBase, type: v.literal('request_created'), recipients: v.array(v.string()), policy: Policy }),
+  v.object({
+    ...activityBase,
+    type: v.literal('recipients_changed'),
+    added: v.array(v.object({ approverId: v.string(), name: v.string() })),
+    removed: v.array(v.object({ approverId: v.string(), name: v.string() })),
+  }),
+  v.object({ ...activityBase, type: v.literal('mail_sent'), approverId: v.string(), mail: mailKind, email: v.string() }),
+  v.object({ ...activityBase, type: v.literal('mail_failed'), approverId: v.string(), mail: mailKind, error: v.string(), attempts: count }),
+  v.object({
+    ...activityBase,
+    type: v.literal('mail_undelivered'),
+    approverId: v.string(),
+    mail: mailKind,
+    email: v.string(),
+    problem: v.picklist(['bounce', 'complaint', 'reject']),
+    permanent: v.boolean(),
+    detail: v.string(),
+  }),
+  v.object({ ...activityBase, type: v.literal('reminder_requested'), approverId: v.string() }),
+  v.object({ ...activityBase, type: v.literal('feedback_given'), approverId: v.string(), body: v.string() }),
+  v.object({
+    ...activityBase,
+    type: v.literal('response_recorded'),
+    approverId: v.string(),
+    decision: v.picklist(['approved', 'declined']),
+  }),
+  v.object({ ...activityBase, type: v.literal('status_changed'), from: requestStatus, to: requestStatus }),
+  v.object({ ...activityBase, type: v.literal('request_canceled') }),
+  v.object({ ...activityBase, type: v.literal('ticket_updated') }),
+]);
+
+export const ActivityLog = v.object({ activity: v.array(ActivityEvent), next });
+
+// Approver portal.
+
+export const PortalApproval = v.object({
+  id: v.string(),
+  status: requestStatus,
+  statusLabel: v.string(),
+  ticket: TicketSnapshot,
+  message: v.nullable(v.string()),
+  requestedBy: v.object({ name: v.nullable(v.string()), email: v.nullable(v.string()) }),
+  createdAt: timestamp,
+  updatedAt: timestamp,
+  closedAt: nullableTimestamp,
+  you: v.object({
+    approverId: v.string(),
+    kind: v.picklist(APPROVER_KINDS),
+    name: v.string(),
+    status: v.picklist(RECIPIENT_STATUSES),
+    respondedAt: nullableTimestamp,
+    feedback: v.array(Feedback),
+  }),
+  canDecide: v.boolean(),
+  canGiveFeedback: v.boolean(),
+});
+
+export const PortalApprovalList = v.object({
+  approvals: v.array(
+    v.object({
+      requestId: v.string(),
+      status: requestStatus,
+      ticket: TicketHeadline,
+      requestedBy: v.object({ name: v.nullable(v.string()), email: v.nullable(v.string()) }),
+      createdAt: timestamp,
+      you: v.object({ status: v.picklist(RECIPIENT_STATUSES), respondedAt: nullableTimestamp }),
+    }),
+  ),
+  next,
+});
+
+export const PortalConfig = v.object({
+  region: v.string(),
+  userPoolId: v.string(),
+  clientId: v.string(),
+  cognitoEndpoint: v.pipe(v.string(), v.url()),
+  title: v.string(),
+  titles: v.record(v.picklist(GROUPS), v.string()),
+});
+
+export const Health = v.object({ status: v.literal('ok') });
+
+// Webhooks.
+
+const webhookStatus = v.picklist(['active', 'failing']);
+
+export const Webhook = v.object({
+  id: v.string(),
+  url: v.string(),
+  events: v.array(v.picklist(WEBHOOK_EVENT_TYPES)),
+  description: v.nullable(v.string()),
+  status: webhookStatus,
+  createdAt: timestamp,
+});
+
+const secret = v.pipe(v.string(), v.startsWith('whsec_'), v.description('Shown only in this answer.'));
+
+export const WebhookCreated = v.object({ ...Webhook.entries, secret });
+
+export const WebhookList = v.object({ webhooks: v.array(Webhook) });
+
+export const WebhookSecret = v.object({ secret });
+
+export const WebhookDeliveryList = v.object({
+  deliveries: v.array(
+    v.object({
+      id: v.string(),
+      eventId: v.string(),
+      type: v.picklist(WEBHOOK_EVENT_TYPES),
+      status: v.picklist(['delivered', 'retrying', 'failed']),
+      attempts: count,
+      lastResponseStatus: v.nullable(v.pipe(v.number(), v.integer())),
+      lastAttemptAt: nullableTimestamp,
+      nextAttemptAt: nullableTimestamp,
+    }),
+  ),
+});
+
+export const WebhookEvent = webhookEvent();
+
+/** Every named response schema: the document's components.schemas, by these names. */
+export const RESPONSE_SCHEMAS = {
+  Error: ErrorBody,
+  GatewayError,
+  Policy,
+  Actor,
+  Requester,
+  Feedback,
+  ConversationEntry,
+  TicketSnapshot,
+  MailError,
+  DeliveryProblem,
+  Approver,
+  ApproverList,
+  Recipient,
+  ApprovalRequest,
+  ReminderSent,
+  Ticket,
+  TicketColumn,
+  ActivityEvent,
+  ActivityLog,
+  PortalApproval,
+  PortalApprovalList,
+  PortalConfig,
+  Health,
+  Webhook,
+  WebhookCreated,
+  WebhookList,
+  WebhookSecret,
+  WebhookDeliveryList,
+  WebhookEvent,
+} as const;
+export type ResponseSchemaName = keyof typeof RESPONSE_SCHEMAS;

@@ -1,0 +1,186 @@
+/**
+ * What the OpenAPI document says about each route beyond what the code already says: a summary,
+ * the success answers and the error codes particular to the route. Paths, groups and request
+ * schemas are not repeated here: they come from functions/handlers/routes.ts and from the
+ * schemas each handler validates with (route()'s `contract`). Keyed by `METHOD path`.
+ *
+ * The errors every route shares (400 invalid_request, 401, 403, 413, 422 idempotency_key_reused,
+ * 500, 503, ...) are derived in document.ts from the route's access, method and schemas.
+ */
+import type { ErrorCode, ResponseSchemaName } from '../../functions/http/response-schemas.js';
+
+export interface Operation {
+  tag: 'Service' | 'Directory' | 'Tickets' | 'Portal' | 'Webhooks';
+  summary: string;
+  description?: string;
+  /** Success statuses and the schema of their body (null: no body). */
+  ok: Record<number, { schema: ResponseSchemaName | 'OpenApiDocument' | null; description: string }>;
+  /** Error codes particular to this route, by status (added to the shared ones). */
+  errors?: Partial<Record<400 | 403 | 404 | 409 | 422 | 429, readonly ErrorCode[]>>;
+}
+
+const approval = (description: string) => ({ schema: 'ApprovalRequest', description }) as const;
+
+export const OPERATIONS: Record<string, Operation> = {
+  'GET /health': { tag: 'Service', summary: 'Health check', ok: { 200: { schema: 'Health', description: 'The API answers.' } } },
+  'GET /openapi.json': {
+    tag: 'Service',
+    summary: 'This OpenAPI document',
+    description: 'The contract of every route and webhook event, generated from the schemas that validate requests.',
+    ok: { 200: { schema: 'OpenApiDocument', description: 'The OpenAPI 3.1 document (also kept as docs/openapi.json).' } },
+  },
+  'GET /portal/config': {
+    tag: 'Portal',
+    summary: 'What the portal needs to sign approvers in',
+    ok: { 200: { schema: 'PortalConfig', description: 'Region, user pool, app client, Cognito endpoint and titles; nothing secret.' } },
+  },
+
+  'PUT /directory/approvers/{approverId}': {
+    tag: 'Directory',
+    summary: 'List or update an approver',
+    description: "Provisions the approver's portal login (a Cognito user in group `users` or `contacts`).",
+    ok: {
+      200: { schema: 'Approver', description: 'The approver was updated.' },
+      201: { schema: 'Approver', description: 'The approver was listed.' },
+    },
+    errors: { 400: ['invalid_approver_id'], 409: ['duplicate_email', 'email_in_use'] },
+  },
+  'GET /directory/approvers': {
+    tag: 'Directory',
+    summary: 'The listed approvers',
+    ok: { 200: { schema: 'ApproverList', description: 'Every listed approver, optionally of one kind.' } },
+    errors: { 400: ['invalid_cursor'] },
+  },
+  'DELETE /directory/approvers/{approverId}': {
+    tag: 'Directory',
+    summary: 'Delist an approver',
+    description: 'A delisted approver can no longer respond, and cannot be added to requests.',
+    ok: { 204: { schema: null, description: 'Delisted.' } },
+  },
+
+  'GET /tickets': {
+    tag: 'Tickets',
+    summary: 'The Approval status column',
+    description: 'Give either `ids` (comma-separated, up to 100) or `approvalStatus`, not both.',
+    ok: {
+      200: {
+        schema: 'TicketColumn',
+        description: '`approvalStatus` is null for a ticket without a request, or whose request was canceled.',
+      },
+    },
+    errors: { 400: ['invalid_cursor'] },
+  },
+  'PUT /tickets/{ticketId}': {
+    tag: 'Tickets',
+    summary: 'Refresh the ticket snapshot',
+    description: 'What mails and the portal show of the ticket.',
+    ok: { 200: { schema: 'Ticket', description: 'The ticket as stored.' } },
+  },
+  'GET /tickets/{ticketId}/activity': {
+    tag: 'Tickets',
+    summary: "The ticket's activity log",
+    description: 'Oldest first: every request, edit, mail, reminder, response, feedback and status change.',
+    ok: { 200: { schema: 'ActivityLog', description: 'The activity, oldest first.' } },
+    errors: { 400: ['invalid_cursor'] },
+  },
+  'POST /tickets/{ticketId}/approval': {
+    tag: 'Tickets',
+    summary: 'Request approval',
+    description: 'Every recipient must be a listed approver. Each recipient is emailed once.',
+    ok: { 201: approval('The new approval request.') },
+    errors: { 409: ['open_request_exists'], 422: ['unknown_approvers', 'quorum_unreachable', 'too_many_changes'] },
+  },
+  'GET /tickets/{ticketId}/approval': {
+    tag: 'Tickets',
+    summary: "The ticket's current approval request (the Approvals tab)",
+    ok: { 200: approval('The current request.') },
+  },
+  'DELETE /tickets/{ticketId}/approval': {
+    tag: 'Tickets',
+    summary: 'Cancel the open request',
+    ok: { 204: { schema: null, description: 'Canceled.' } },
+    errors: { 409: ['request_closed'] },
+  },
+  'PUT /tickets/{ticketId}/approval/recipients': {
+    tag: 'Tickets',
+    summary: 'Edit the recipients',
+    description:
+      'The whole new list. Only newly added recipients are emailed; those who responded keep their response. An empty list cancels the request.',
+    ok: { 200: approval('The request (with `status: "canceled"` when the list was emptied).') },
+    errors: { 409: ['request_closed'], 422: ['unknown_approvers', 'quorum_unreachable', 'too_many_changes', 'too_many_recipients'] },
+  },
+  'POST /tickets/{ticketId}/approval/recipients/{approverId}/reminders': {
+    tag: 'Tickets',
+    summary: 'Remind one recipient',
+    description: 'One manual reminder per recipient per 10 minutes.',
+    ok: { 202: { schema: 'ReminderSent', description: 'The request email is sent again to that recipient.' } },
+    errors: { 409: ['already_responded', 'approver_delisted', 'recipient_removed', 'request_closed'], 429: ['reminder_too_soon'] },
+  },
+
+  'GET /portal/approvals': {
+    tag: 'Portal',
+    summary: "The signed-in approver's requests",
+    description: 'Open ones waiting on the caller first, newest first within each group.',
+    ok: { 200: { schema: 'PortalApprovalList', description: "The caller's requests." } },
+    errors: { 400: ['invalid_cursor'], 403: ['delisted', 'not_an_approver'] },
+  },
+  'GET /portal/approvals/{requestId}': {
+    tag: 'Portal',
+    summary: 'One request as its recipient sees it',
+    description: 'Answers 404 to anyone who is not one of its recipients.',
+    ok: { 200: { schema: 'PortalApproval', description: 'The request, with the caller as `you`.' } },
+    errors: { 403: ['delisted', 'not_an_approver'] },
+  },
+  'POST /portal/approvals/{requestId}/responses': {
+    tag: 'Portal',
+    summary: 'Approve, decline or give feedback',
+    description: 'A decision, feedback, or both; feedback alone can come first and the decision later.',
+    ok: { 200: { schema: 'PortalApproval', description: "The recipient's view after the response." } },
+    errors: {
+      400: ['reason_required'],
+      403: ['delisted', 'not_an_approver'],
+      409: ['already_decided', 'recipient_removed', 'request_closed', 'content_changed'],
+      422: ['feedback_limit'],
+    },
+  },
+
+  'POST /webhooks': {
+    tag: 'Webhooks',
+    summary: 'Register a webhook endpoint',
+    description:
+      '`events` omitted: every event type. In AWS the URL must be https and must not resolve to a private, loopback or link-local address.',
+    ok: { 201: { schema: 'WebhookCreated', description: 'The endpoint, with its signing secret (shown only here).' } },
+    errors: { 422: ['url_not_allowed'] },
+  },
+  'GET /webhooks': {
+    tag: 'Webhooks',
+    summary: 'The webhook endpoints',
+    ok: { 200: { schema: 'WebhookList', description: 'Every endpoint, without secrets.' } },
+  },
+  'GET /webhooks/{webhookId}': {
+    tag: 'Webhooks',
+    summary: 'One webhook endpoint',
+    ok: { 200: { schema: 'Webhook', description: 'The endpoint, without its secret.' } },
+  },
+  'DELETE /webhooks/{webhookId}': {
+    tag: 'Webhooks',
+    summary: 'Delete a webhook endpoint',
+    ok: { 204: { schema: null, description: 'Deleted; nothing more is delivered to it.' } },
+  },
+  'POST /webhooks/{webhookId}/secret': {
+    tag: 'Webhooks',
+    summary: 'Rotate the signing secret',
+    description: 'For 24 h deliveries carry signatures with both the old and the new secret.',
+    ok: { 200: { schema: 'WebhookSecret', description: 'The new secret.' } },
+  },
+  'POST /webhooks/{webhookId}/test': {
+    tag: 'Webhooks',
+    summary: 'Send a webhook.test event',
+    ok: { 202: { schema: null, description: 'The test event is on its way.' } },
+  },
+  'GET /webhooks/{webhookId}/deliveries': {
+    tag: 'Webhooks',
+    summary: "The endpoint's deliveries",
+    ok: { 200: { schema: 'WebhookDeliveryList', description: 'Newest first.' } },
+  },
+};
