@@ -44,6 +44,13 @@ export const ERROR_CODES = {
     meaning: 'The webhook URL is not https or resolves to a private, loopback, link-local or metadata address.',
   },
   webhook_limit: { status: 409, meaning: 'At most 20 webhook endpoints may be registered.' },
+  reason_required: { status: 400, meaning: 'This request needs a reason with a decline: send `feedback` with the decision.' },
+  email_in_use: { status: 409, meaning: 'The email belongs to a login outside the approver groups (a technician).' },
+  content_changed: {
+    status: 409,
+    meaning: 'What approvers are shown changed since this `contentHash`; `details.current` is the current one.',
+  },
+  headers_too_large: { status: 431, meaning: 'The request headers are too large (the gateway answers before any handler).' },
   internal_error: { status: 500, meaning: 'Something failed on our side; nothing about it is shown.' },
   unavailable: { status: 503, meaning: 'A dependency is busy or down; Retry-After says when to try again.' },
 } as const satisfies Record<string, { status: number; meaning: string }>;

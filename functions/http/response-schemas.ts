@@ -1,4 +1,5 @@
 import * as v from 'valibot';
+import { ERROR_CODES as ERROR_CATALOGUE, type ErrorCode } from '../domain/error-codes.js';
 import { APPROVER_KINDS, RECIPIENT_STATUSES, REQUEST_STATUSES } from '../domain/types.js';
 import { GROUPS } from '../identity/groups.js';
 import { WEBHOOK_EVENT_TYPES, webhookEvent } from './webhook-schemas.js';
@@ -14,54 +15,9 @@ import { WEBHOOK_EVENT_TYPES, webhookEvent } from './webhook-schemas.js';
  * marks the ones open on purpose.
  */
 
-/** Every error `code` the API answers with; http/errors.ts decides the status of each kind. */
-export const ERROR_CODES = [
-  // 400
-  'invalid_request',
-  'invalid_json',
-  'invalid_idempotency_key',
-  'invalid_approver_id',
-  'invalid_cursor',
-  'reason_required',
-  // 401
-  'unauthorized',
-  // 403
-  'forbidden',
-  'delisted',
-  'not_an_approver',
-  // 404
-  'not_found',
-  // 409
-  'already_decided',
-  'already_responded',
-  'approver_delisted',
-  'concurrent_update',
-  'content_changed',
-  'duplicate_email',
-  'email_in_use',
-  'open_request_exists',
-  'recipient_removed',
-  'request_closed',
-  'request_in_progress',
-  // 413
-  'payload_too_large',
-  // 422
-  'idempotency_key_reused',
-  'quorum_unreachable',
-  'too_many_changes',
-  'too_many_recipients',
-  'feedback_limit',
-  'unknown_approvers',
-  'url_not_allowed',
-  // 429
-  'reminder_too_soon',
-  // 431 (the gateway, before a handler runs)
-  'headers_too_large',
-  // 5xx
-  'internal_error',
-  'unavailable',
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
+/** Every error `code` the API answers with: the one catalogue, domain/error-codes.ts. */
+export const ERROR_CODES = Object.keys(ERROR_CATALOGUE) as [ErrorCode, ...ErrorCode[]];
+export type { ErrorCode };
 
 const timestamp = v.pipe(v.string(), v.isoTimestamp(), v.description('ISO-8601 UTC timestamp'));
 const nullableTimestamp = v.nullable(timestamp);

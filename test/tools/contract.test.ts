@@ -68,7 +68,10 @@ describe('assertMatchesWebhookEvent', () => {
 
   it('accepts an event as API.md describes it, extra data fields included', () => {
     expect(() =>
-      assertMatchesWebhookEvent({ ...event, data: { ...event.data, recipient: { approverId: 'u-1', status: 'approved' } } }),
+      assertMatchesWebhookEvent({
+        ...event,
+        data: { ...event.data, recipient: { approverId: 'u-1', kind: 'user', name: 'Uma User', status: 'approved' } },
+      }),
     ).not.toThrow();
   });
 
