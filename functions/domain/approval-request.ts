@@ -1,5 +1,5 @@
 import { type ActivityEvent, activity, type RecipientRef } from './activity.js';
-import { ConflictError, NotFoundError, UnprocessableError } from './errors.js';
+import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from './errors.js';
 import { decideStatus, isOpen, isSatisfiable } from './policy.js';
 import type { Actor, ApprovalRequest, Approver, MailJob, Policy, Recipient, TicketSnapshot } from './types.js';
 
@@ -19,6 +19,7 @@ export interface CreateRequestInput {
   policy: Policy;
   message: string | null;
   remindEveryHours?: number | null;
+  requireDeclineReason?: boolean;
   actor: Actor;
   now: string;
 }
@@ -72,6 +73,7 @@ export function createRequest(input: CreateRequestInput): Change {
     closedAt: null,
     remindEveryHours,
     nextReminderAt: remindEveryHours ? addHours(now, remindEveryHours) : null,
+    requireDeclineReason: input.requireDeclineReason ?? false,
     version: 1,
     ticket,
     recipients,
@@ -202,6 +204,9 @@ export function respond({ request, approverId, decision, feedback, actor, now }:
     throw new ConflictError('already_decided', `You already ${current.status} this request.`, {
       details: { status: current.status },
     });
+  }
+  if (decision === 'decline' && request.requireDeclineReason && feedback === undefined) {
+    throw new ValidationError('reason_required', 'This request needs a reason with a decline: send it as feedback.');
   }
   const base = { at: now, actor, requestId: request.id };
   const events: ActivityEvent[] = [];

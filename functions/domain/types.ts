@@ -101,6 +101,8 @@ export interface ApprovalRequest {
   remindEveryHours: number | null;
   /** When the next automatic reminder is due; null once closed or without automatic reminders. */
   nextReminderAt: string | null;
+  /** A decline must come with a reason (feedback); `400 reason_required` otherwise. */
+  requireDeclineReason: boolean;
   /** Optimistic-locking counter: every change to the request or a recipient bumps it. */
   version: number;
   ticket: TicketSnapshot;

@@ -42,6 +42,7 @@ export function approvalView(request: ApprovalRequest) {
     closedAt: request.closedAt,
     remindEveryHours: request.remindEveryHours,
     nextReminderAt: request.nextReminderAt,
+    requireDeclineReason: request.requireDeclineReason,
     ticket: { number: request.ticket.number, subject: request.ticket.subject, requester: request.ticket.requester },
     recipients: request.recipients.map(recipientView),
   };
@@ -68,6 +69,7 @@ export function portalView(request: ApprovalRequest, recipient: Recipient) {
       respondedAt: recipient.respondedAt,
       feedback: recipient.feedback,
     },
+    requireDeclineReason: request.requireDeclineReason,
     canDecide: open && recipient.status === 'pending',
     canGiveFeedback: open && recipient.status !== 'removed',
   };

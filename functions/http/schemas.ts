@@ -115,6 +115,8 @@ export const createApprovalBody = () =>
     policy: v.optional(policy()),
     /** Extension: remind everyone still pending every N hours (1 to 720) while the request is open. */
     remindEveryHours: v.optional(wholeNumber(1, 720)),
+    /** Extension: a decline without feedback gets `400 reason_required`. */
+    requireDeclineReason: v.optional(v.boolean()),
     ticket: ticketSnapshot(),
   });
 

@@ -49,6 +49,18 @@ function technicianName(request: ApprovalRequest): string {
   return request.requestedBy.name ?? request.requestedBy.email ?? 'Your helpdesk';
 }
 
+/** The request's own terms, shown under the ticket: what the approver must know before answering. */
+function terms(request: ApprovalRequest): [label: string, value: string][] {
+  const lines: [string, string][] = [];
+  if (request.requireDeclineReason) lines.push(['Declining', 'needs a reason']);
+  return lines;
+}
+
+const termRows = (request: ApprovalRequest) =>
+  terms(request)
+    .map(([label, value]) => row(label, e(value)))
+    .join('');
+
 /** The line mail clients show next to the subject in the inbox. */
 function preview({ kind, request }: Pick<MailInput, 'kind' | 'request'>): string {
   const who = technicianName(request);
@@ -74,6 +86,7 @@ export function renderText(input: MailInput): string {
     `Ticket:    #${plain(request.ticket.number)} ${plain(request.ticket.subject)}`,
     `Requester: ${plain(request.ticket.requester.name)} <${plain(request.ticket.requester.email)}>`,
     `Request:   ${request.id}`,
+    ...terms(request).map(([label, value]) => `${`${label}:`.padEnd(11)}${value}`),
     '',
   ];
   if (request.message) lines.push(`Message from ${plain(technicianName(request))}:`, plain(request.message), '');
@@ -138,7 +151,7 @@ export function renderHtml(input: MailInput): string {
 <tr><td style="padding-bottom:16px;"><table role="presentation" cellpadding="0" cellspacing="0">
 ${row('Ticket', `#${e(request.ticket.number)} ${e(request.ticket.subject)}`)}
 ${row('Requester', `${e(request.ticket.requester.name)} &lt;${e(request.ticket.requester.email)}&gt;`)}
-${row('Request', e(request.id))}
+${row('Request', e(request.id))}${termRows(request)}
 </table></td></tr>
 ${message}
 <tr><td style="padding-bottom:12px;"><table class="buttons" role="presentation" cellpadding="0" cellspacing="0"><tr>${buttons}</tr></table></td></tr>

@@ -28,6 +28,7 @@ export interface CreateApprovalInput {
   message?: string | null | undefined;
   policy?: Policy | undefined;
   remindEveryHours?: number | undefined;
+  requireDeclineReason?: boolean | undefined;
   ticket: TicketSnapshot;
 }
 
@@ -41,6 +42,7 @@ export async function createApproval(ticketId: string, input: CreateApprovalInpu
     policy: input.policy ?? DEFAULT_POLICY,
     message: input.message || null,
     remindEveryHours: input.remindEveryHours ?? null,
+    requireDeclineReason: input.requireDeclineReason ?? false,
     actor,
     now: now(),
   });

@@ -102,6 +102,7 @@ export function toRequest(meta: Item, recipientItems: Item[]): ApprovalRequest {
     closedAt: str(meta.closedAt),
     remindEveryHours: typeof meta.remindEveryHours === 'number' ? meta.remindEveryHours : null,
     nextReminderAt: str(meta.nextReminderAt),
+    requireDeclineReason: meta.requireDeclineReason === true,
     version: Number(meta.version),
     ticket: meta.ticket as TicketSnapshot,
     recipients: recipientItems.map(toRecipient).sort((a, b) => a.addedAt.localeCompare(b.addedAt) || a.name.localeCompare(b.name)),

@@ -105,12 +105,15 @@ export class Helpdesk {
     recipients: string[];
     message?: string | null;
     policy?: { type: 'all' } | { type: 'any' } | { type: 'quorum'; count: number };
+    /** Further create fields (requireDeclineReason, deadline, …), passed as given. */
+    extra?: Record<string, unknown>;
   }) {
     const response = await this.call('POST', `/tickets/${input.ticketId}/approval`, {
       recipients: input.recipients,
       message: input.message === undefined ? 'Please approve the replacement so that we can order it today.' : input.message,
       ...(input.policy ? { policy: input.policy } : {}),
       ticket: ticketSnapshot(input.ticket),
+      ...input.extra,
     });
     if (response.status !== 201) throw new Error(`creating the request failed: ${response.status} ${JSON.stringify(response.body)}`);
     return response.body as { id: string; status: string; recipients: { approverId: string; status: string }[] };

@@ -1,0 +1,53 @@
+import { afterEach, describe, expect, inject, it } from 'vitest';
+import { type BrowserSession, openBrowser } from './support/browser.js';
+import { Helpdesk, uniqueTicket } from './support/helpdesk.js';
+import { actionLink, waitForMail } from './support/mailbox.js';
+import { heading, signIn } from './support/portal.js';
+
+const info = inject('local');
+const carol = info.demo.approvers.find((a) => a.approverId === 'c-carol')!;
+
+describe('declining a request that needs a reason', () => {
+  let browser: BrowserSession | undefined;
+  afterEach(async () => {
+    await browser?.close();
+    browser = undefined;
+  });
+
+  it('asks for the reason, refuses to confirm without one, and records the decline with it', async () => {
+    const helpdesk = await Helpdesk.signIn(info);
+    const { ticketId, number } = uniqueTicket();
+    await helpdesk.requestApproval({
+      ticketId,
+      ticket: { number, subject: 'Upgrade of the support contract' },
+      recipients: [carol.approverId],
+      extra: { requireDeclineReason: true },
+    });
+    const mail = await waitForMail(info, carol.email, number);
+    expect(mail.body.text).toContain('Declining: needs a reason');
+
+    browser = await openBrowser();
+    const { page } = browser;
+    await page.goto(actionLink(mail, 'decline'));
+    await heading(page, 'Sign in');
+    await signIn(page, carol.email, carol.password);
+    await heading(page, 'Upgrade of the support contract');
+
+    const reason = page.getByLabel('Reason (required)');
+    expect(await reason.evaluate((el) => el === document.activeElement)).toBe(true);
+    await page.getByRole('button', { name: 'Confirm decline' }).click();
+    await page.getByText('Give a reason for declining: this request needs one.').waitFor();
+    expect(await reason.evaluate((el) => el === document.activeElement)).toBe(true);
+    expect((await helpdesk.approval(ticketId)).status).toBe('pending');
+
+    await reason.fill('The current contract covers us until June.');
+    await page.getByRole('button', { name: 'Confirm decline' }).click();
+    await page.getByText('You declined this request').waitFor();
+
+    const after = await helpdesk.approval(ticketId);
+    expect(after.status).toBe('declined');
+    expect(after.recipients[0]?.feedback.map((f) => f.body)).toEqual(['The current contract covers us until June.']);
+    expect(browser.cspViolations).toEqual([]);
+    expect(browser.pageErrors).toEqual([]);
+  });
+});
