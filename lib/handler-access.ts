@@ -76,6 +76,8 @@ export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
   'cancel-approval': { table: ['Query', ...SAVE_CHANGE] },
   // loadTab, listedApprovers for newcomers, saveChange.
   'put-recipients': { table: ['Query', 'BatchGetItem', ...SAVE_CHANGE] },
+  // listedApprovers for escalateTo (BatchGetItem), loadTab, saveChange.
+  'put-deadline': { table: ['Query', 'BatchGetItem', ...SAVE_CHANGE] },
   // loadTab, saveChange.
   'send-reminder': { table: ['Query', ...SAVE_CHANGE] },
 
@@ -88,8 +90,9 @@ export const HANDLER_ACCESS: Readonly<Record<string, HandlerAccess>> = {
 
   // deliverOutbox for each outbox insert on the stream; renders links below PORTAL_URL.
   mailer: { table: DELIVER_OUTBOX, sendMail: true, settings: ['mail', 'portalUrl'] },
-  // listDueReminders + listDueOutbox (Query gsi3); loadRequest + saveChange for due reminders; deliverOutbox.
-  sweeper: { table: DELIVER_OUTBOX, indexes: ['gsi3'], sendMail: true, settings: ['mail', 'portalUrl'] },
+  // listDueReminders + listDueOutbox (Query gsi3); loadRequest + saveChange for due reminders and
+  // deadlines, getApprovers (BatchGetItem) for an escalation; deliverOutbox.
+  sweeper: { table: [...DELIVER_OUTBOX, 'BatchGetItem'], indexes: ['gsi3'], sendMail: true, settings: ['mail', 'portalUrl'] },
   // recordDeliveryProblem: Update the recipient and Put the activity entry, in one transaction.
   'mail-events': { table: ['UpdateItem', 'PutItem'] },
 };

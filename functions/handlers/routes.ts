@@ -71,6 +71,13 @@ export const ROUTES: readonly RouteDefinition[] = [
     access: TECHNICIANS,
   },
   {
+    name: 'put-deadline',
+    method: 'PUT',
+    path: '/tickets/{ticketId}/approval/deadline',
+    entry: h('tickets/put-deadline'),
+    access: TECHNICIANS,
+  },
+  {
     name: 'send-reminder',
     method: 'POST',
     path: '/tickets/{ticketId}/approval/recipients/{approverId}/reminders',

@@ -50,8 +50,19 @@ function technicianName(request: ApprovalRequest): string {
 }
 
 /** The request's own terms, shown under the ticket: what the approver must know before answering. */
+const AFTER_DEADLINE = {
+  decline: 'the request is declined if it is still open then',
+  cancel: 'the request is withdrawn if it is still open then',
+  escalate: 'the request goes to others if you have not answered by then',
+} as const;
+
 function terms(request: ApprovalRequest): [label: string, value: string][] {
   const lines: [string, string][] = [];
+  const { deadline } = request;
+  if (deadline && !request.deadlinePassedAt) lines.push(['Answer by', `${when(deadline.at)}: ${AFTER_DEADLINE[deadline.outcome]}`]);
+  if (deadline?.outcome === 'escalate' && request.deadlinePassedAt) {
+    lines.push(['Escalated', `no answer came from the first approvers by ${when(deadline.at)}`]);
+  }
   if (request.requireDeclineReason) lines.push(['Declining', 'needs a reason']);
   return lines;
 }

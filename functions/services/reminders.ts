@@ -1,19 +1,60 @@
 import { remindDue } from '../domain/approval-request.js';
+import { isDeadlineDue, passDeadline } from '../domain/deadline.js';
+import type { ApprovalRequest, Approver } from '../domain/types.js';
 import { listDueReminders, loadRequest, saveChange } from '../store/approval-repository.js';
+import { getApprovers, toApprover } from '../store/directory-repository.js';
 import { retryOnStaleState } from '../store/transaction.js';
-import { SYSTEM_REMINDERS } from './actors.js';
+import { SYSTEM_DEADLINES, SYSTEM_REMINDERS } from './actors.js';
 
-/** Sends the automatic reminders that are due; each is one change, like a technician's reminder. */
-export async function sendDueReminders(now = new Date()): Promise<number> {
-  let sent = 0;
+export interface DueWorkDone {
+  /** Reminder mails asked for. */
+  reminded: number;
+  /** Deadlines that acted (declined, canceled or escalated a request). */
+  deadlines: number;
+}
+
+/** The escalation's approvers that are still listed when it acts; delisted ones are left out. */
+async function stillListed(request: ApprovalRequest): Promise<Approver[]> {
+  const ids = request.deadline?.outcome === 'escalate' ? (request.deadline.escalateTo ?? []) : [];
+  if (ids.length === 0) return [];
+  const entries = await getApprovers(ids);
+  return ids.flatMap((id) => {
+    const entry = entries.get(id);
+    return entry?.listed ? [toApprover(entry)] : [];
+  });
+}
+
+/**
+ * The due-work job for requests: one query of the due index finds every request whose
+ * reminder or deadline is due (a request has one due entry, at whichever comes first). A due
+ * deadline acts (and a reminder due with it is moot); otherwise the reminder goes out. Each is
+ * one change guarded by the request's version, so a deadline racing a last answer ends in
+ * exactly one outcome: the loser reloads and finds the request closed.
+ */
+export async function actOnDueRequests(now = new Date()): Promise<DueWorkDone> {
+  const done: DueWorkDone = { reminded: 0, deadlines: 0 };
+  const at = now.toISOString();
   for (const requestId of await listDueReminders(now)) {
     await retryOnStaleState(async () => {
       const request = await loadRequest(requestId);
       if (!request) return;
-      const change = remindDue({ request, actor: SYSTEM_REMINDERS, now: now.toISOString() });
+      if (isDeadlineDue(request, at)) {
+        const change = passDeadline({ request, escalateTo: await stillListed(request), actor: SYSTEM_DEADLINES, now: at });
+        await saveChange(change);
+        // Hook for the event outbox: approval.expired / approval.escalated are this change's events
+        // (`deadline_passed`, `escalated`); write them with it once the outbox lands.
+        done.deadlines++;
+        return;
+      }
+      const change = remindDue({ request, actor: SYSTEM_REMINDERS, now: at });
       await saveChange(change);
-      sent += change.mails.length;
+      done.reminded += change.mails.length;
     });
   }
-  return sent;
+  return done;
+}
+
+/** Sends the automatic reminders that are due (and acts on due deadlines); the count of reminder mails. */
+export async function sendDueReminders(now = new Date()): Promise<number> {
+  return (await actOnDueRequests(now)).reminded;
 }

@@ -2,6 +2,7 @@ import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActivityEvent } from '../domain/activity.js';
 import type { Change } from '../domain/approval-request.js';
 import { approvalStatusOf } from '../domain/approval-request.js';
+import { nextDueAt } from '../domain/deadline.js';
 import { ConflictError } from '../domain/errors.js';
 import { isOpen } from '../domain/policy.js';
 import type { ApprovalRequest, RequestStatus, TicketSnapshot } from '../domain/types.js';
@@ -121,7 +122,8 @@ function requestWrite(change: Change): TxWrite {
           ...keys.request(after.ticketId, requestKey),
           entity: 'request',
           ...requestAttributes(after),
-          ...(after.nextReminderAt ? indexKeys.reminderDue(after.nextReminderAt, after.id) : {}),
+          // One due entry per request, at its next reminder or its deadline, whichever is first.
+          ...(nextDueAt(after) ? indexKeys.reminderDue(nextDueAt(after)!, after.id) : {}),
         },
         ConditionExpression: before ? 'version = :version' : 'attribute_not_exists(pk)',
         ...(before ? { ExpressionAttributeValues: { ':version': before.version } } : {}),
@@ -256,7 +258,7 @@ export async function listTicketsByStatus(status: RequestStatus, limit: number):
   return (page.Items ?? []).map((item) => toTicketRecord(item.ticketId as string, item));
 }
 
-/** Access pattern 7b: open requests whose automatic reminder is due by `now`. */
+/** Access pattern 7b: open requests whose automatic reminder or deadline is due by `now`. */
 export async function listDueReminders(now: Date, limit = 50): Promise<string[]> {
   const page = await documents.send(
     new QueryCommand({

@@ -66,6 +66,14 @@ function Standing({ view }: { view: ApprovalView }) {
       </div>
     );
   }
+  if (you.status === 'expired') {
+    return (
+      <div class="standing standing-muted">
+        <p class="standing-title">The deadline passed before you answered</p>
+        <p class="standing-detail">The request went to others, so no answer is needed from you.</p>
+      </div>
+    );
+  }
   if (status === 'canceled') {
     return (
       <div class="standing standing-muted">

@@ -1,0 +1,11 @@
+import { approvalView } from '../../domain/views.js';
+import { json } from '../../http/responses.js';
+import { route } from '../../http/route.js';
+import { putDeadlineBody, ticketParams } from '../../http/schemas.js';
+import { technicianActor } from '../../services/actors.js';
+import { updateDeadline } from '../../services/approvals.js';
+
+export const handler = route(
+  { access: ['technicians'], params: ticketParams(), body: putDeadlineBody() },
+  async ({ params, body, caller }) => json(200, approvalView(await updateDeadline(params.ticketId, body, technicianActor(caller)))),
+);
