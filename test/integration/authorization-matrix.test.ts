@@ -47,6 +47,7 @@ const EXPECTED: Record<string, Row> = {
   'get-approval':      { none: 401, garbage: 401, expired: 401, foreignKey: 401, wrongAudience: 401, technician: 200, user: 403, contact: 403, delisted: 403, outsider: 403 },
   'cancel-approval':   { none: 401, garbage: 401, expired: 401, foreignKey: 401, wrongAudience: 401, technician: 204, user: 403, contact: 403, delisted: 403, outsider: 403 },
   'put-recipients':    { none: 401, garbage: 401, expired: 401, foreignKey: 401, wrongAudience: 401, technician: 200, user: 403, contact: 403, delisted: 403, outsider: 403 },
+  'put-deadline':      { none: 401, garbage: 401, expired: 401, foreignKey: 401, wrongAudience: 401, technician: 200, user: 403, contact: 403, delisted: 403, outsider: 403 },
   'send-reminder':     { none: 401, garbage: 401, expired: 401, foreignKey: 401, wrongAudience: 401, technician: 202, user: 403, contact: 403, delisted: 403, outsider: 403 },
   'list-my-approvals': { none: 401, garbage: 401, expired: 401, foreignKey: 401, wrongAudience: 401, technician: 403, user: 200, contact: 200, delisted: 403, outsider: 200 },
   'get-my-approval':   { none: 401, garbage: 401, expired: 401, foreignKey: 401, wrongAudience: 401, technician: 403, user: 200, contact: 200, delisted: 403, outsider: 404 },
@@ -133,6 +134,10 @@ describe('authorization matrix: every route × every caller', () => {
     'put-recipients': async (fresh) => ({
       path: `/tickets/${(fresh ? await open([user.approverId]) : spare).ticketId}/approval/recipients`,
       body: { recipients: [user.approverId, contact.approverId] },
+    }),
+    'put-deadline': async (fresh) => ({
+      path: `/tickets/${(fresh ? await open([user.approverId]) : spare).ticketId}/approval/deadline`,
+      body: { at: new Date(Date.now() + 24 * 3600_000).toISOString(), outcome: 'decline' },
     }),
     'send-reminder': async (fresh) => ({
       path: `/tickets/${(fresh ? await open([user.approverId, contact.approverId]) : spare).ticketId}/approval/recipients/${user.approverId}/reminders`,
