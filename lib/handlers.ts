@@ -2,7 +2,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { JOBS, ROUTES } from '../functions/handlers/routes.js';
+import { JOBS, type Job, ROUTES, type Route, type RouteName, timeoutOf } from '../functions/handlers/routes.js';
 import type { Identity } from './auth.js';
 import { type HandlerAccess, handlerAccess, usesTable } from './handler-access.js';
 import { HandlerFunction } from './handler-function.js';
@@ -20,8 +20,8 @@ export interface HandlersProps {
 }
 
 /**
- * Every handler of routes.ts (one function per route) and the jobs, each with the role and
- * environment handler-access.ts gives it.
+ * Every handler of routes.ts (one function per route) and the jobs, each with the timeout of its
+ * row and the role and environment handler-access.ts derives from the row's grants.
  *
  * Environment: only the settings a handler reads. config.ts reads them lazily, so a missing
  * one would only fail the call that needs it; giving each function just its own keeps the
@@ -29,7 +29,7 @@ export interface HandlersProps {
  * CloudFront distribution (PORTAL_URL) at deploy time.
  */
 export class Handlers extends Construct {
-  readonly routes = new Map<string, HandlerFunction>();
+  readonly routes = new Map<RouteName, HandlerFunction>();
   readonly mailer: HandlerFunction;
   readonly sweeper: HandlerFunction;
   readonly mailEvents: HandlerFunction;
@@ -40,12 +40,10 @@ export class Handlers extends Construct {
     private readonly props: HandlersProps,
   ) {
     super(scope, id);
-    for (const route of ROUTES) {
-      this.routes.set(route.name, this.create(route.name, route.entry, Duration.seconds(15)));
-    }
-    this.mailer = this.create(JOBS.mailer.name, JOBS.mailer.entry, Duration.seconds(60));
-    this.sweeper = this.create(JOBS.sweeper.name, JOBS.sweeper.entry, Duration.seconds(90));
-    this.mailEvents = this.create(JOBS.mailEvents.name, JOBS.mailEvents.entry, Duration.seconds(15));
+    for (const route of ROUTES) this.routes.set(route.name, this.create(route));
+    this.mailer = this.create(JOBS.mailer);
+    this.sweeper = this.create(JOBS.sweeper);
+    this.mailEvents = this.create(JOBS.mailEvents);
   }
 
   /** Every function, routes first. */
@@ -53,18 +51,19 @@ export class Handlers extends Construct {
     return [...this.routes.values(), this.mailer, this.sweeper, this.mailEvents];
   }
 
-  route(name: string): HandlerFunction {
+  route(name: RouteName): HandlerFunction {
     const handler = this.routes.get(name);
     if (!handler) throw new Error(`no handler for route ${name}`);
     return handler;
   }
 
-  private create(name: string, entry: string, timeout: Duration): HandlerFunction {
+  private create(row: Route | Job): HandlerFunction {
+    const { name, entry } = row;
     const access = handlerAccess(name);
     const handler = new HandlerFunction(this, name, {
       name,
       entry,
-      timeout,
+      timeout: Duration.seconds(timeoutOf(row)),
       isDev: this.props.isDev,
       logRetention: this.props.logRetention,
       environment: this.environment(access),

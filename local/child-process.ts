@@ -19,6 +19,8 @@ export interface StartChildOptions {
   timeoutMs?: number;
   /** Time between SIGTERM and SIGKILL on stop(). */
   graceMs?: number;
+  /** Called as soon as the child exists, before it is ready (e.g. to record its process group). */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface RunningChild {
@@ -149,6 +151,7 @@ export const startChildProcess = async (options: StartChildOptions): Promise<Run
   }
   running.add(pid);
   installExitHook();
+  options.onSpawn?.(pid);
 
   const stop = async (): Promise<void> => {
     if (!hasExited) {

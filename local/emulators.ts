@@ -6,6 +6,8 @@ import { startChildProcess } from './child-process.js';
 
 export interface Emulator {
   endpoint: string;
+  /** The process (and process group) id, recorded in the state folder's running.json. */
+  pid: number;
   logFile: string;
   stop(): Promise<void>;
 }
@@ -45,6 +47,7 @@ export const startDynamoDbLocal = async (options: {
   /** Keeps the data in `<dataDir>/shared-local-instance.db`; without it the data is in memory. */
   dataDir?: string;
   logFile?: string;
+  onSpawn?: (pid: number) => void;
 }): Promise<Emulator> => {
   const emulatorDir = join(dirname(require.resolve('amplify-dynamodb-simulator/package.json')), 'emulator');
   const storage = options.dataDir ? ['-sharedDb', '-dbPath', resolve(options.dataDir)] : ['-inMemory'];
@@ -65,15 +68,21 @@ export const startDynamoDbLocal = async (options: {
     cwd: emulatorDir,
     logFile: options.logFile ?? defaultLogFile('dynamodb-local', options.port),
     ready: { url: endpoint },
+    ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}),
   });
-  return { endpoint, logFile: child.logFile, stop: child.stop };
+  return { endpoint, pid: child.pid, logFile: child.logFile, stop: child.stop };
 };
 
 /**
  * cognito-local keeps its data in `./.cognito` of its working directory, and HOST sets both the
  * address it listens on and its token issuer (`http://<HOST>:<PORT>/<poolId>`).
  */
-export const startCognitoLocal = async (options: { port: number; dataDir: string; logFile?: string }): Promise<Emulator> => {
+export const startCognitoLocal = async (options: {
+  port: number;
+  dataDir: string;
+  logFile?: string;
+  onSpawn?: (pid: number) => void;
+}): Promise<Emulator> => {
   mkdirSync(options.dataDir, { recursive: true });
   const endpoint = `http://${HOST}:${options.port}`;
   const child = await startChildProcess({
@@ -84,12 +93,13 @@ export const startCognitoLocal = async (options: { port: number; dataDir: string
     env: { ...process.env, PORT: String(options.port), HOST, AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE: '1' },
     logFile: options.logFile ?? defaultLogFile('cognito-local', options.port),
     ready: { url: `${endpoint}/health` },
+    ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}),
   });
-  return { endpoint, logFile: child.logFile, stop: child.stop };
+  return { endpoint, pid: child.pid, logFile: child.logFile, stop: child.stop };
 };
 
 /** aws-ses-v2-local keeps mail in memory: `GET <endpoint>/store` lists it, `/` is its viewer. */
-export const startSesLocal = async (options: { port: number; logFile?: string }): Promise<Emulator> => {
+export const startSesLocal = async (options: { port: number; logFile?: string; onSpawn?: (pid: number) => void }): Promise<Emulator> => {
   const endpoint = `http://${HOST}:${options.port}`;
   const child = await startChildProcess({
     name: 'aws-ses-v2-local',
@@ -98,6 +108,7 @@ export const startSesLocal = async (options: { port: number; logFile?: string })
     cwd: tmpdir(),
     logFile: options.logFile ?? defaultLogFile('ses-local', options.port),
     ready: { url: `${endpoint}/health-check` },
+    ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}),
   });
-  return { endpoint, logFile: child.logFile, stop: child.stop };
+  return { endpoint, pid: child.pid, logFile: child.logFile, stop: child.stop };
 };

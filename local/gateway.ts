@@ -50,12 +50,37 @@ const bearerToken = (req: IncomingMessage): string | undefined => {
   return header ? header.replace(/^Bearer\s+/i, '') : undefined;
 };
 
-const sendJson = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-  res.writeHead(status, { 'content-type': 'application/json', ...headers });
-  res.end(JSON.stringify(body));
+const JSON_HEADERS = {
+  'content-type': 'application/json; charset=utf-8',
+  'cache-control': 'no-store',
+  'x-content-type-options': 'nosniff',
 };
 
-const apiError = (code: string, message: string) => ({ error: { code, message } });
+const sendJson = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  const text = JSON.stringify(body);
+  // HEAD answers carry no body (RFC 9110), but the same headers, length included.
+  res.writeHead(status, { ...JSON_HEADERS, 'content-length': String(Buffer.byteLength(text)), ...headers });
+  res.end(text);
+};
+
+/** The API's one error shape; messages never echo the request (path, token, verifier internals). */
+export const apiError = (code: string, message: string) => ({ error: { code, message } });
+
+/**
+ * Errors node:http answers before a request exists (headers too large, a malformed request):
+ * the same JSON error shape, written on the socket, then the connection is closed.
+ */
+const clientErrorResponse = (error: NodeJS.ErrnoException): string => {
+  const [status, reason, code, message] =
+    error.code === 'HPE_HEADER_OVERFLOW'
+      ? [431, 'Request Header Fields Too Large', 'headers_too_large', 'The request headers are too large.']
+      : [400, 'Bad Request', 'bad_request', 'The request is not valid HTTP.'];
+  const body = JSON.stringify(apiError(code, message));
+  const headers = { ...JSON_HEADERS, 'content-length': String(Buffer.byteLength(body)), connection: 'close' };
+  return `HTTP/1.1 ${status} ${reason}\r\n${Object.entries(headers)
+    .map(([name, value]) => `${name}: ${value}`)
+    .join('\r\n')}\r\n\r\n${body}`;
+};
 
 /** Writes a payload 2.0 result; a result without statusCode is sent as JSON with 200, like HTTP API. */
 const writeResult = (res: ServerResponse, result: unknown) => {
@@ -122,7 +147,11 @@ export const createGateway = (options: GatewayOptions) => {
     const rawPath = queryAt === -1 ? url : url.slice(0, queryAt);
     const rawQueryString = queryAt === -1 ? '' : url.slice(queryAt + 1);
     const method = req.method ?? 'GET';
-    for (const [name, value] of Object.entries({ 'apigw-requestid': requestId, ...corsHeaders(req) })) {
+    for (const [name, value] of Object.entries({
+      'apigw-requestid': requestId,
+      'x-content-type-options': 'nosniff',
+      ...corsHeaders(req),
+    })) {
       res.setHeader(name, value);
     }
 
@@ -135,11 +164,26 @@ export const createGateway = (options: GatewayOptions) => {
       res.end();
       return;
     }
+    // The URL `npm start` prints: say where things are rather than answer 404.
+    if (rawPath === '/' && (method === 'GET' || method === 'HEAD')) {
+      return sendJson(res, 200, {
+        name: 'Signoff API (local stack)',
+        portal: '/portal/',
+        health: '/health',
+        routes: options.routes.map((r) => `${r.method} ${r.path}`),
+      });
+    }
     const match = route(method, rawPath);
     if (match.kind !== 'matched' && serveStatic && (await serveStatic(req, res, rawPath))) return;
-    if (match.kind === 'not-found') return sendJson(res, 404, apiError('not_found', `no route for ${rawPath}`));
+    if (match.kind === 'not-found') {
+      return sendJson(
+        res,
+        404,
+        apiError('not_found', 'No route matches this path. The portal is under /portal/; GET /health answers when the API is up.'),
+      );
+    }
     if (match.kind === 'method-not-allowed') {
-      return sendJson(res, 405, apiError('method_not_allowed', `${method} is not allowed on ${rawPath}`), {
+      return sendJson(res, 405, apiError('method_not_allowed', `This path does not take ${method}; see the Allow header.`), {
         allow: match.allowedMethods.join(', '),
       });
     }
@@ -150,14 +194,18 @@ export const createGateway = (options: GatewayOptions) => {
     } catch (error) {
       if (!(error instanceof PayloadTooLargeError)) throw error;
       res.setHeader('connection', 'close');
-      return sendJson(res, 413, apiError('payload_too_large', 'the request body is larger than 10 MB'));
+      return sendJson(res, 413, apiError('payload_too_large', 'The request body is larger than 10 MB.'));
     }
 
     let authorizer: APIGatewayEventRequestContextJWTAuthorizer | undefined;
     if (match.route.access !== 'public') {
       const outcome = await authorize(req);
       if (typeof outcome === 'string') {
-        return sendJson(res, 401, apiError('unauthorized', outcome), { 'www-authenticate': 'Bearer' });
+        // Why a token failed is for our log, not for whoever holds a forged one.
+        logger.info(`401 for ${req.method} ${rawPath}: ${outcome}`);
+        return sendJson(res, 401, apiError('unauthorized', 'A valid bearer token is required: sign in again.'), {
+          'www-authenticate': 'Bearer',
+        });
       }
       authorizer = outcome;
     }
@@ -180,7 +228,9 @@ export const createGateway = (options: GatewayOptions) => {
     const result = await withTimeout(handler(event, context), TIMEOUT_MS);
     if (result === 'timeout') {
       logger.error(`${functionName} did not answer within ${TIMEOUT_MS} ms`);
-      return sendJson(res, 503, { message: 'Service Unavailable' });
+      return sendJson(res, 503, apiError('unavailable', 'The service did not answer in time; please retry shortly.'), {
+        'retry-after': '5',
+      });
     }
     writeResult(res, result);
   };
@@ -195,9 +245,13 @@ export const createGateway = (options: GatewayOptions) => {
         res.destroy();
         return;
       }
-      // What HTTP API answers when the integration fails.
-      sendJson(res, 500, { message: 'Internal Server Error' });
+      // HTTP API answers {"message":"Internal Server Error"} here; locally, the API's own shape.
+      sendJson(res, 500, apiError('internal_error', 'Something went wrong on our side.'));
     });
+  });
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    if (socket.writable) socket.end(clientErrorResponse(error));
+    else socket.destroy();
   });
 
   return {

@@ -11,6 +11,7 @@ import { ensureTable } from './bootstrap-table.js';
 import { type Emulator, startCognitoLocal, startDynamoDbLocal, startSesLocal } from './emulators.js';
 import { createGateway, type HttpHandler } from './gateway.js';
 import type { LocalInfo } from './local-info.js';
+import { recordApiUrl, recordEmulator } from './running-stack.js';
 import { seedDemo } from './seed.js';
 import type { LocalSettings } from './settings.js';
 import { type StreamHandler, startStreamPoller } from './stream-poller.js';
@@ -40,14 +41,21 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     mkdirSync(settings.stateDir, { recursive: true });
     const logs = join(settings.stateDir, 'logs');
     mkdirSync(logs, { recursive: true });
+    const onSpawn = (pid: number) => recordEmulator(settings.stateDir, pid);
     const started = await Promise.all([
       startDynamoDbLocal({
         port: settings.dynamodbPort,
         logFile: join(logs, 'dynamodb.log'),
+        onSpawn,
         ...(settings.persist ? { dataDir: join(settings.stateDir, 'dynamodb') } : {}),
       }),
-      startCognitoLocal({ port: settings.cognitoPort, dataDir: join(settings.stateDir, 'cognito'), logFile: join(logs, 'cognito.log') }),
-      startSesLocal({ port: settings.sesPort, logFile: join(logs, 'ses.log') }),
+      startCognitoLocal({
+        port: settings.cognitoPort,
+        dataDir: join(settings.stateDir, 'cognito'),
+        logFile: join(logs, 'cognito.log'),
+        onSpawn,
+      }),
+      startSesLocal({ port: settings.sesPort, logFile: join(logs, 'ses.log'), onSpawn }),
     ] as const);
     const [dynamo, cognitoLocal, ses] = started as readonly Emulator[] as [Emulator, Emulator, Emulator];
     for (const e of started) stops.push(e.stop);
@@ -138,6 +146,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       ses: { endpoint: ses.endpoint, storeUrl: `${ses.endpoint}/store`, viewerUrl: `${ses.endpoint}/` },
       demo,
     };
+    recordApiUrl(settings.stateDir, apiUrl);
     writeFileSync(join(settings.stateDir, 'local.json'), `${JSON.stringify(info, null, 2)}\n`);
     return { info, stop };
   } catch (error) {

@@ -57,6 +57,12 @@ export const createStaticPortal = (options: StaticPortalOptions) => {
     res.end(body);
   };
 
+  // The API's error shape, so a client never has to tell two kinds of error body apart.
+  const sendError = (res: ServerResponse, status: number, code: string, message: string) => {
+    const body = JSON.stringify({ error: { code, message } });
+    send(res, status, { 'content-type': 'application/json; charset=utf-8', 'content-length': String(Buffer.byteLength(body)) }, body);
+  };
+
   // An existing file is served; a path that looks like a file but is missing is a 404; any
   // other path is a page of the single-page app, so it gets index.html.
   const resolveFile = async (relative: string): Promise<string | undefined> => {
@@ -80,12 +86,12 @@ export const createStaticPortal = (options: StaticPortalOptions) => {
     try {
       relative = decodeURIComponent(rawPath.slice(prefix.length));
     } catch {
-      send(res, 400, { 'content-type': 'text/plain; charset=utf-8' }, 'Bad Request');
+      sendError(res, 400, 'bad_request', 'The path is not valid percent-encoding.');
       return true;
     }
     const file = relative.includes('\0') ? undefined : await resolveFile(relative);
     if (!file) {
-      send(res, 404, { 'content-type': 'text/plain; charset=utf-8' }, 'Not Found');
+      sendError(res, 404, 'not_found', 'There is no such file in the portal.');
       return true;
     }
     const { size } = await stat(file);

@@ -1,6 +1,6 @@
 import { type ActivityEvent, activity, type RecipientRef } from './activity.js';
 import { checkDeadline, isDeadlineDue, pendingDeadline, scheduleReminder } from './deadline.js';
-import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from './errors.js';
+import { ConflictError, NotFoundError, TooManyRequestsError, UnprocessableError, ValidationError } from './errors.js';
 import { decideStatus, isOpen, isSatisfiable } from './policy.js';
 import { addHours, newRecipient } from './recipient.js';
 import type { Actor, ApprovalRequest, Approver, Deadline, MailJob, Policy, Recipient, TicketSnapshot } from './types.js';
@@ -221,6 +221,9 @@ export function respond({ request, approverId, decision, feedback, actor, now }:
   return { before: request, after: settle(request, recipients, actor, now, events), events, mails: [] };
 }
 
+/** One reminder per recipient per this many seconds: a reminder is a mail in someone's inbox. */
+export const MIN_REMINDER_GAP_SECONDS = 600;
+
 export function remind({
   request,
   approverId,
@@ -234,13 +237,25 @@ export function remind({
 }): Change {
   const current = recipientOf(request, approverId);
   assertOpen(request);
+  if (current.status === 'removed') {
+    throw new ConflictError('recipient_removed', `${current.name} is no longer a recipient of this request.`, {
+      details: { status: current.status },
+    });
+  }
   if (current.status !== 'pending') {
-    throw new ConflictError(
-      'already_responded',
-      `${current.name} has already ${current.status === 'removed' ? 'been removed' : current.status}.`,
-      {
-        details: { status: current.status },
-      },
+    throw new ConflictError('already_responded', `${current.name} has already ${current.status}.`, {
+      details: { status: current.status },
+    });
+  }
+  const waitSeconds = current.remindedAt
+    ? Math.ceil((Date.parse(current.remindedAt) + MIN_REMINDER_GAP_SECONDS * 1000 - Date.parse(now)) / 1000)
+    : 0;
+  if (waitSeconds > 0) {
+    throw new TooManyRequestsError(
+      'reminder_too_soon',
+      `${current.name} was reminded at ${current.remindedAt}; the next reminder can go out in ${waitSeconds} s.`,
+      waitSeconds,
+      { details: { remindedAt: current.remindedAt, retryAfterSeconds: waitSeconds } },
     );
   }
   const next: Recipient = { ...current, reminders: current.reminders + 1, remindedAt: now };

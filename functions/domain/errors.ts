@@ -42,3 +42,11 @@ export class UnavailableError extends SignoffError {
     this.retryAfterSeconds = retryAfterSeconds;
   }
 }
+/** The caller asked too often; they may try again after `retryAfterSeconds`. */
+export class TooManyRequestsError extends SignoffError {
+  readonly retryAfterSeconds: number;
+  constructor(code: string, message: string, retryAfterSeconds: number, options: SignoffErrorOptions = {}) {
+    super(code, message, options);
+    this.retryAfterSeconds = retryAfterSeconds;
+  }
+}

@@ -1,104 +1,266 @@
 /**
- * The route table: every HTTP route, the handler file that serves it and the Cognito groups
- * that may call it. The local gateway and the CDK api construct both read this; nothing else
- * decides who may call what at the edge.
+ * The route table: every HTTP route and job, with everything anyone needs to know about it —
+ * method, path, handler file, the Cognito groups that may call it, its timeout and what its code
+ * may touch (lib/handler-access.ts adds the Idempotency-Key records to routes that take them).
+ * The CDK stack (functions, roles, environments, routes, authorizer), the local gateway, the
+ * handlers (their group check) and the tests all read it; nothing else says these things.
+ *
+ * One `const` per row, so that a handler that imports its own row (`import * as routes`, then
+ * `routes.createApproval`) bundles that row only: esbuild drops the rows and the ROUTES list a
+ * bundle does not use. Keep rows plain literals (no calls, no spreads), or every row would land
+ * in every bundle. test/handlers/routes.test.ts checks that each handler serves its own row.
+ *
+ * test/integration/least-privilege.test.ts runs every handler through its main and error paths
+ * and checks that the actions it called are exactly the grants below (actions and indexes;
+ * resources and conditions are checked on the template by test/lib/stack.test.ts).
  */
-import { APPROVER_GROUPS, type Group } from '../identity/groups.js';
+import type { JobDefinition, PublicRoute, RouteDefinition } from './route-definition.js';
 
-// lib/ and local/ read the groups from here, with the routes; handlers take them from identity/.
+// lib/ and local/ read the groups from here, with the routes; handlers take them from their row.
 export { APPROVER_GROUPS, GROUPS, type Group } from '../identity/groups.js';
+export * from './route-definition.js';
 
-export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
+// Grants, as the code uses them:
+// - saveChange (store/approval-repository.ts): Put request + activity + outbox, Update recipients + ticket.
+// - saveApprover / delistApprover (store/directory-repository.ts): Put entry, guard, login; Delete old guard, login.
+// - deliverOutbox (services/mailer.ts): claim/complete/record (Update), activity (Put); loadRequest (Query).
 
-export interface RouteDefinition {
-  method: HttpMethod;
-  /** API Gateway path syntax: `{name}` is a path parameter. */
-  path: string;
-  /** Handler entry file, relative to the repository root; it exports `handler`. */
-  entry: string;
-  /** Groups allowed to call it, or `public` for routes without a token. */
-  access: readonly Group[] | 'public';
-  /** Short name, used for function and log names. */
-  name: string;
-}
+export const health = {
+  name: 'health',
+  method: 'GET',
+  path: '/health',
+  entry: 'functions/handlers/health.ts',
+  access: 'public',
+  grants: {},
+} as const satisfies PublicRoute;
 
-const h = (file: string) => `functions/handlers/${file}.ts`;
-const TECHNICIANS = ['technicians'] as const;
+export const portalConfig = {
+  name: 'portal-config',
+  method: 'GET',
+  path: '/portal/config',
+  entry: 'functions/handlers/portal/get-config.ts',
+  access: 'public',
+  grants: { settings: ['userPool', 'portalClient'] },
+} as const satisfies PublicRoute;
 
-export const ROUTES: readonly RouteDefinition[] = [
-  { name: 'health', method: 'GET', path: '/health', entry: h('health'), access: 'public' },
-  { name: 'portal-config', method: 'GET', path: '/portal/config', entry: h('portal/get-config'), access: 'public' },
+export const putApprover = {
+  name: 'put-approver',
+  method: 'PUT',
+  path: '/directory/approvers/{approverId}',
+  entry: 'functions/handlers/directory/put-approver.ts',
+  access: ['technicians'],
+  // getApprover + emailOwner (GetItem), saveApprover; provisionLogin / disableLogin in Cognito.
+  grants: {
+    table: ['GetItem', 'PutItem', 'DeleteItem'],
+    cognito: ['AdminCreateUser', 'AdminGetUser', 'AdminEnableUser', 'AdminDisableUser', 'AdminAddUserToGroup', 'AdminRemoveUserFromGroup'],
+    settings: ['userPool'],
+  },
+} as const satisfies RouteDefinition;
 
-  {
-    name: 'put-approver',
-    method: 'PUT',
-    path: '/directory/approvers/{approverId}',
-    entry: h('directory/put-approver'),
-    access: TECHNICIANS,
-  },
-  { name: 'list-approvers', method: 'GET', path: '/directory/approvers', entry: h('directory/list-approvers'), access: TECHNICIANS },
-  {
-    name: 'delete-approver',
-    method: 'DELETE',
-    path: '/directory/approvers/{approverId}',
-    entry: h('directory/delete-approver'),
-    access: TECHNICIANS,
-  },
+export const listApprovers = {
+  name: 'list-approvers',
+  method: 'GET',
+  path: '/directory/approvers',
+  entry: 'functions/handlers/directory/list-approvers.ts',
+  access: ['technicians'],
+  // listApprovers: Query the directory index by kind.
+  grants: { indexes: ['gsi2'] },
+} as const satisfies RouteDefinition;
 
-  { name: 'list-tickets', method: 'GET', path: '/tickets', entry: h('tickets/list-tickets'), access: TECHNICIANS },
-  { name: 'put-ticket', method: 'PUT', path: '/tickets/{ticketId}', entry: h('tickets/put-ticket'), access: TECHNICIANS },
-  { name: 'get-activity', method: 'GET', path: '/tickets/{ticketId}/activity', entry: h('tickets/get-activity'), access: TECHNICIANS },
-  {
-    name: 'create-approval',
-    method: 'POST',
-    path: '/tickets/{ticketId}/approval',
-    entry: h('tickets/create-approval'),
-    access: TECHNICIANS,
-  },
-  { name: 'get-approval', method: 'GET', path: '/tickets/{ticketId}/approval', entry: h('tickets/get-approval'), access: TECHNICIANS },
-  {
-    name: 'cancel-approval',
-    method: 'DELETE',
-    path: '/tickets/{ticketId}/approval',
-    entry: h('tickets/cancel-approval'),
-    access: TECHNICIANS,
-  },
-  {
-    name: 'put-recipients',
-    method: 'PUT',
-    path: '/tickets/{ticketId}/approval/recipients',
-    entry: h('tickets/put-recipients'),
-    access: TECHNICIANS,
-  },
-  {
-    name: 'put-deadline',
-    method: 'PUT',
-    path: '/tickets/{ticketId}/approval/deadline',
-    entry: h('tickets/put-deadline'),
-    access: TECHNICIANS,
-  },
-  {
-    name: 'send-reminder',
-    method: 'POST',
-    path: '/tickets/{ticketId}/approval/recipients/{approverId}/reminders',
-    entry: h('tickets/send-reminder'),
-    access: TECHNICIANS,
-  },
+export const deleteApprover = {
+  name: 'delete-approver',
+  method: 'DELETE',
+  path: '/directory/approvers/{approverId}',
+  entry: 'functions/handlers/directory/delete-approver.ts',
+  access: ['technicians'],
+  // getApprover, delistApprover, disableLogin.
+  grants: { table: ['GetItem', 'PutItem', 'DeleteItem'], cognito: ['AdminDisableUser'], settings: ['userPool'] },
+} as const satisfies RouteDefinition;
 
-  { name: 'list-my-approvals', method: 'GET', path: '/portal/approvals', entry: h('portal/list-approvals'), access: APPROVER_GROUPS },
-  {
-    name: 'get-my-approval',
-    method: 'GET',
-    path: '/portal/approvals/{requestId}',
-    entry: h('portal/get-approval'),
-    access: APPROVER_GROUPS,
-  },
-  { name: 'respond', method: 'POST', path: '/portal/approvals/{requestId}/responses', entry: h('portal/respond'), access: APPROVER_GROUPS },
-];
+export const listTickets = {
+  name: 'list-tickets',
+  method: 'GET',
+  path: '/tickets',
+  entry: 'functions/handlers/tickets/list-tickets.ts',
+  access: ['technicians'],
+  // getTickets (BatchGetItem) or listTicketsByStatus (Query the status index).
+  grants: { table: ['BatchGetItem'], indexes: ['gsi2'] },
+} as const satisfies RouteDefinition;
+
+export const putTicket = {
+  name: 'put-ticket',
+  method: 'PUT',
+  path: '/tickets/{ticketId}',
+  entry: 'functions/handlers/tickets/put-ticket.ts',
+  access: ['technicians'],
+  // loadTab (Query), saveTicketSnapshot (Update ticket + request, Put activity).
+  grants: { table: ['Query', 'UpdateItem', 'PutItem'] },
+} as const satisfies RouteDefinition;
+
+export const getActivity = {
+  name: 'get-activity',
+  method: 'GET',
+  path: '/tickets/{ticketId}/activity',
+  entry: 'functions/handlers/tickets/get-activity.ts',
+  access: ['technicians'],
+  // listActivity (Query).
+  grants: { table: ['Query'] },
+} as const satisfies RouteDefinition;
+
+export const createApproval = {
+  name: 'create-approval',
+  method: 'POST',
+  path: '/tickets/{ticketId}/approval',
+  entry: 'functions/handlers/tickets/create-approval.ts',
+  access: ['technicians'],
+  // listedApprovers (BatchGetItem), saveChange.
+  grants: { table: ['BatchGetItem', 'PutItem', 'UpdateItem'] },
+} as const satisfies RouteDefinition;
+
+export const getApproval = {
+  name: 'get-approval',
+  method: 'GET',
+  path: '/tickets/{ticketId}/approval',
+  entry: 'functions/handlers/tickets/get-approval.ts',
+  access: ['technicians'],
+  // loadTab.
+  grants: { table: ['Query'] },
+} as const satisfies RouteDefinition;
+
+export const cancelApproval = {
+  name: 'cancel-approval',
+  method: 'DELETE',
+  path: '/tickets/{ticketId}/approval',
+  entry: 'functions/handlers/tickets/cancel-approval.ts',
+  access: ['technicians'],
+  // loadTab, saveChange.
+  grants: { table: ['Query', 'PutItem', 'UpdateItem'] },
+} as const satisfies RouteDefinition;
+
+export const putRecipients = {
+  name: 'put-recipients',
+  method: 'PUT',
+  path: '/tickets/{ticketId}/approval/recipients',
+  entry: 'functions/handlers/tickets/put-recipients.ts',
+  access: ['technicians'],
+  // loadTab, listedApprovers for newcomers, saveChange.
+  grants: { table: ['Query', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
+} as const satisfies RouteDefinition;
+
+export const putDeadline = {
+  name: 'put-deadline',
+  method: 'PUT',
+  path: '/tickets/{ticketId}/approval/deadline',
+  entry: 'functions/handlers/tickets/put-deadline.ts',
+  access: ['technicians'],
+  // listedApprovers for escalateTo (BatchGetItem), loadTab, saveChange.
+  grants: { table: ['Query', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
+} as const satisfies RouteDefinition;
+
+export const sendReminder = {
+  name: 'send-reminder',
+  method: 'POST',
+  path: '/tickets/{ticketId}/approval/recipients/{approverId}/reminders',
+  entry: 'functions/handlers/tickets/send-reminder.ts',
+  access: ['technicians'],
+  // loadTab, saveChange.
+  grants: { table: ['Query', 'PutItem', 'UpdateItem'] },
+} as const satisfies RouteDefinition;
+
+export const listMyApprovals = {
+  name: 'list-my-approvals',
+  method: 'GET',
+  path: '/portal/approvals',
+  entry: 'functions/handlers/portal/list-approvals.ts',
+  access: ['users', 'contacts'],
+  // approverOf (GetItem login), listApproverRequests (Query the approver index, BatchGetItem requests).
+  grants: { table: ['GetItem', 'BatchGetItem'], indexes: ['gsi1'] },
+} as const satisfies RouteDefinition;
+
+export const getMyApproval = {
+  name: 'get-my-approval',
+  method: 'GET',
+  path: '/portal/approvals/{requestId}',
+  entry: 'functions/handlers/portal/get-approval.ts',
+  access: ['users', 'contacts'],
+  // approverOf, loadRequest (Query).
+  grants: { table: ['GetItem', 'Query'] },
+} as const satisfies RouteDefinition;
+
+export const respond = {
+  name: 'respond',
+  method: 'POST',
+  path: '/portal/approvals/{requestId}/responses',
+  entry: 'functions/handlers/portal/respond.ts',
+  access: ['users', 'contacts'],
+  // approverOf, loadRequest, saveChange.
+  grants: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
+} as const satisfies RouteDefinition;
+
+/** Every HTTP route. */
+export const ROUTES = [
+  health,
+  portalConfig,
+  putApprover,
+  listApprovers,
+  deleteApprover,
+  listTickets,
+  putTicket,
+  getActivity,
+  createApproval,
+  getApproval,
+  cancelApproval,
+  putRecipients,
+  putDeadline,
+  sendReminder,
+  listMyApprovals,
+  getMyApproval,
+  respond,
+] as const satisfies readonly RouteDefinition[];
+
+export type Route = (typeof ROUTES)[number];
+export type RouteName = Route['name'];
 
 /** Handlers that no HTTP route calls: the stream-fed mailer, the scheduled sweep, and SES's reports about sent mail. */
 export const JOBS = {
-  mailer: { name: 'mailer', entry: h('jobs/mailer') },
-  sweeper: { name: 'sweeper', entry: h('jobs/sweeper') },
-  mailEvents: { name: 'mail-events', entry: h('jobs/mail-events') },
-} as const;
+  mailer: {
+    name: 'mailer',
+    entry: 'functions/handlers/jobs/mailer.ts',
+    timeoutSeconds: 60,
+    // deliverOutbox for each outbox insert on the stream; renders links below PORTAL_URL.
+    grants: { table: ['Query', 'UpdateItem', 'PutItem'], sendMail: true, settings: ['mail', 'portalUrl'] },
+  },
+  sweeper: {
+    name: 'sweeper',
+    entry: 'functions/handlers/jobs/sweeper.ts',
+    timeoutSeconds: 90,
+    // The due-work index; loadRequest + saveChange for due reminders and deadlines, getApprovers
+    // (BatchGetItem) for an escalation; deliverOutbox.
+    grants: {
+      table: ['Query', 'UpdateItem', 'PutItem', 'BatchGetItem'],
+      indexes: ['gsi3'],
+      sendMail: true,
+      settings: ['mail', 'portalUrl'],
+    },
+  },
+  mailEvents: {
+    name: 'mail-events',
+    entry: 'functions/handlers/jobs/mail-events.ts',
+    timeoutSeconds: 15,
+    // recordDeliveryProblem: Update the recipient and Put the activity entry, in one transaction.
+    grants: { table: ['UpdateItem', 'PutItem'] },
+  },
+} as const satisfies Record<string, JobDefinition>;
+
+export type Job = (typeof JOBS)[keyof typeof JOBS];
+export type JobName = Job['name'];
+export type HandlerName = RouteName | JobName;
+
+/** Every function the stack deploys: the routes first, then the jobs. (A function, not a const: see the top.) */
+export const allHandlers = (): readonly (Route | Job)[] => [...ROUTES, ...Object.values(JOBS)];
+
+export function routeNamed(name: RouteName): Route {
+  const route = ROUTES.find((r) => r.name === name);
+  if (!route) throw new Error(`no route ${name}`);
+  return route;
+}

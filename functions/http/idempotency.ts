@@ -54,7 +54,10 @@ export function idempotency(): Middleware {
   };
   const onError: Middleware['onError'] = async (request) => {
     const claim = claims.get(request);
-    if (claim) await releaseIdempotent(claim.caller, claim.key);
+    if (!claim) return;
+    // The table may be what failed: the claim then lapses by itself (IN_PROGRESS_SECONDS), and
+    // the caller must still get the error body of the first failure, not this one.
+    await releaseIdempotent(claim.caller, claim.key).catch(() => undefined);
   };
   return { before, after, onError };
 }

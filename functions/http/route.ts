@@ -1,6 +1,7 @@
 import middy from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import type { InferOutput } from 'valibot';
+import { ValidationError } from '../domain/errors.js';
 import type { Caller } from '../identity/caller.js';
 import type { Group } from '../identity/groups.js';
 import { idempotency } from './idempotency.js';
@@ -8,7 +9,6 @@ import { authorize, errorResponse, type HttpContext, type HttpEvent, jsonBody } 
 import { parse, type Schema } from './validation.js';
 
 export interface RouteOptions<B extends Schema, Q extends Schema, P extends Schema> {
-  access: readonly Group[];
   body?: B;
   query?: Q;
   params?: P;
@@ -24,25 +24,38 @@ export interface RouteInput<B extends Schema, Q extends Schema, P extends Schema
 }
 
 /**
- * One HTTP route: the middy stack every handler shares (error body, group check, JSON body)
- * and validation of path, query and body, so a handler only does its one thing.
+ * One HTTP route: the middy stack every handler shares (error body, the group check of its row in
+ * routes.ts, JSON body) and validation of path, query and body, so a handler only does its one thing.
+ * The handler carries its row's name, so a test can check every handler serves its own row.
  */
 export function route<B extends Schema = Schema<undefined>, Q extends Schema = Schema<undefined>, P extends Schema = Schema<undefined>>(
+  definition: { name: string; access: readonly Group[] },
   options: RouteOptions<B, Q, P>,
   handle: (input: RouteInput<B, Q, P>) => Promise<APIGatewayProxyStructuredResultV2>,
 ) {
-  return middy<HttpEvent, APIGatewayProxyStructuredResultV2, Error, HttpContext>()
+  const handler = middy<HttpEvent, APIGatewayProxyStructuredResultV2, Error, HttpContext>()
     .use(errorResponse())
-    .use(authorize(options.access))
+    .use(authorize(definition.access))
     .use(jsonBody())
     .use(idempotency())
     .handler(async (event, context) =>
       handle({
         params: parse(options.params, event.pathParameters ?? {}, 'path'),
-        query: parse(options.query, event.queryStringParameters ?? {}, 'query'),
+        query: options.query ? parse(options.query, event.queryStringParameters ?? {}, 'query') : noQuery(event),
         body: parse(options.body, event.parsedBody, 'body'),
         caller: context.caller as Caller,
         event,
       }),
     );
+  return Object.assign(handler, { routeName: definition.name });
+}
+
+/** A route that takes no query string refuses one, as a route with a (strict) query schema does. */
+function noQuery(event: HttpEvent): undefined {
+  const names = Object.keys(event.queryStringParameters ?? {});
+  if (names.length === 0) return undefined;
+  const issues = names.map((name) => ({ path: `query.${name.slice(0, 40)}`, message: 'is not a field this request takes' }));
+  throw new ValidationError('invalid_request', `The request query is invalid: ${issues[0]?.path}: ${issues[0]?.message}`, {
+    details: { issues },
+  });
 }

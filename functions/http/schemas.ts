@@ -45,9 +45,42 @@ const isCalendarDate = (dateTime: string) => {
   return !Number.isNaN(parsed.getTime()) && parsed.toISOString().startsWith(day);
 };
 
+// Text. Lone surrogates (which no UTF-8 can carry: stored, they made our JSON unreadable to jq),
+// NUL, ESC and the other control characters are refused; a line (a name, a subject) also refuses
+// line breaks and tabs, and loses bidi overrides and zero-width characters, which could make what
+// mails and the portal show read differently from what was sent (U+202E) or look empty. ZWNJ and
+// ZWJ stay: Persian names and emoji need them. A value with nothing visible left is empty.
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const CONTROL_IN_LINE = /[\u0000-\u001f\u007f-\u009f]/;
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const CONTROL_IN_PROSE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
+const INVISIBLE = /[\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
+const NOTHING_VISIBLE = /^(?:\s|\u200c|\u200d|\u2028|\u2029)*$/u;
+
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+const wellFormed = () => v.check((s: string) => !LONE_SURROGATE.test(s), 'must be valid Unicode text (no lone surrogates)');
+const text = (max: number) =>
+  v.pipe(
+    v.string(),
+    wellFormed(),
+    v.check((s) => !CONTROL_IN_LINE.test(s), 'must be one line without control characters'),
+    v.transform((s) => s.replace(INVISIBLE, '')),
+    v.trim(),
+    v.check((s) => !NOTHING_VISIBLE.test(s), 'must not be empty'),
+    v.maxLength(max),
+  );
+/** Text that may span lines (a message, feedback, a conversation entry). */
+const prose = (max: number) =>
+  v.pipe(
+    v.string(),
+    wellFormed(),
+    v.check((s) => !CONTROL_IN_PROSE.test(s), 'must not contain control characters'),
+    v.maxLength(max),
+  );
+
 // Fields.
 
-const text = (max: number) => v.pipe(v.string(), v.trim(), v.minLength(1, 'must not be empty'), v.maxLength(max));
 const id = () => v.pipe(v.string(), v.minLength(1), v.maxLength(LIMITS.id), v.regex(ID, 'may contain letters, digits and . _ : @ - only'));
 const email = () => v.pipe(v.string(), v.maxLength(254), v.regex(EMAIL, 'must be an email address'));
 const dateTime = () =>
@@ -55,6 +88,15 @@ const dateTime = () =>
     v.string(),
     v.regex(DATE_TIME, 'must be an ISO-8601 date-time with seconds and a zone, such as 2026-12-01T09:30:00Z'),
     v.check(isCalendarDate, 'must be a real calendar date'),
+  );
+/** A whole number in a query string: decimal digits only (no `0x10`, `1e2`, ` 5`, `+5` or `5.0`). */
+const queryNumber = (min: number, max: number) =>
+  v.pipe(
+    v.string(),
+    v.regex(/^(?:0|[1-9]\d{0,8})$/, 'must be a whole number in decimal digits'),
+    v.toNumber(),
+    v.minValue(min),
+    v.maxValue(max),
   );
 const wholeNumber = (min: number, max: number) => v.pipe(v.number(), v.integer('must be a whole number'), v.minValue(min), v.maxValue(max));
 
@@ -92,7 +134,7 @@ export const ticketSnapshot = () =>
         v.array(
           v.strictObject({
             author: text(LIMITS.name),
-            body: v.pipe(v.string(), v.maxLength(LIMITS.conversationBody)),
+            body: prose(LIMITS.conversationBody),
             at: dateTime(),
           }),
         ),
@@ -132,7 +174,7 @@ export const putDeadlineBody = () => v.nullable(deadline());
 export const createApprovalBody = () =>
   v.strictObject({
     recipients: recipientList(1),
-    message: v.nullish(v.pipe(v.string(), v.trim(), v.maxLength(LIMITS.message))),
+    message: v.nullish(v.pipe(prose(LIMITS.message), v.trim())),
     policy: v.optional(policy()),
     /** Extension: remind everyone still pending every N hours (1 to 720) while the request is open. */
     remindEveryHours: v.optional(wholeNumber(1, 720)),
@@ -163,9 +205,7 @@ export const listTicketsQuery = () =>
     v.strictObject({
       ids: v.optional(ticketIds()),
       approvalStatus: v.optional(v.picklist(['pending', 'partially_approved', 'approved', 'declined'])),
-      limit: v.optional(
-        v.pipe(v.string(), v.toNumber('must be a number'), v.integer('must be a whole number'), v.minValue(1), v.maxValue(100)),
-      ),
+      limit: v.optional(queryNumber(1, 100)),
     }),
     v.check((q) => (q.ids === undefined) !== (q.approvalStatus === undefined), 'give either ids or approvalStatus'),
   );
@@ -174,6 +214,9 @@ export const listTicketsQuery = () =>
 
 export const respondBody = () =>
   v.pipe(
-    v.strictObject({ decision: v.optional(v.picklist(['approve', 'decline'])), feedback: v.optional(text(LIMITS.feedback)) }),
+    v.strictObject({
+      decision: v.optional(v.picklist(['approve', 'decline'])),
+      feedback: v.optional(v.pipe(prose(LIMITS.feedback), v.trim(), v.minLength(1, 'must not be empty'))),
+    }),
     v.check((b) => b.decision !== undefined || b.feedback !== undefined, 'needs a decision, feedback, or both'),
   );

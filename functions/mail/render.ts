@@ -1,5 +1,5 @@
 import type { ApprovalRequest, ConversationEntry, MailKind, Recipient } from '../domain/types.js';
-import { escapeHtml as e, plain, subjectLine } from './escape.js';
+import { escapeHtml, oneLine, plain, subjectLine } from './escape.js';
 
 export interface RenderedMail {
   subject: string;
@@ -88,28 +88,32 @@ export function renderText(input: MailInput): string {
   const { kind, request, recipient, portalUrl } = input;
   const { entries, omitted } = thread(request.ticket.conversation);
   const lines = [
-    `Hello ${plain(recipient.name)},`,
+    `Hello ${oneLine(recipient.name)},`,
     '',
     kind === 'reminder'
-      ? `${plain(technicianName(request))} is still waiting for your approval on ticket #${plain(request.ticket.number)}.`
-      : `${plain(technicianName(request))} asks for your approval on ticket #${plain(request.ticket.number)}.`,
+      ? `${oneLine(technicianName(request))} is still waiting for your approval on ticket #${oneLine(request.ticket.number)}.`
+      : `${oneLine(technicianName(request))} asks for your approval on ticket #${oneLine(request.ticket.number)}.`,
     '',
-    `Ticket:    #${plain(request.ticket.number)} ${plain(request.ticket.subject)}`,
-    `Requester: ${plain(request.ticket.requester.name)} <${plain(request.ticket.requester.email)}>`,
+    `Ticket:    #${oneLine(request.ticket.number)} ${oneLine(request.ticket.subject)}`,
+    `Requester: ${oneLine(request.ticket.requester.name)} <${oneLine(request.ticket.requester.email)}>`,
     `Request:   ${request.id}`,
     ...terms(request).map(([label, value]) => `${`${label}:`.padEnd(11)}${value}`),
     '',
   ];
-  if (request.message) lines.push(`Message from ${plain(technicianName(request))}:`, plain(request.message), '');
+  if (request.message) lines.push(`Message from ${oneLine(technicianName(request))}:`, plain(request.message), '');
   lines.push('Conversation:');
   if (omitted > 0) lines.push(`(${omitted} earlier ${omitted === 1 ? 'message' : 'messages'} not shown)`);
   if (entries.length === 0) lines.push('(no messages)');
-  for (const entry of entries) lines.push('', `${plain(entry.author)}, ${when(entry.at)}:`, plain(clip(entry.body)));
+  for (const entry of entries) lines.push('', `${oneLine(entry.author)}, ${when(entry.at)}:`, plain(clip(entry.body)));
   lines.push('', 'Respond in the portal (you will be asked to sign in and confirm):');
   for (const { action, label } of ACTIONS) lines.push(`${label}: ${actionLink(portalUrl, request.id, action)}`);
   lines.push('', 'Opening a link records nothing by itself.');
   return `${lines.join('\n')}\n`;
 }
+
+/** HTML of a value: escaped, and on one line (see oneLine) unless it is a body shown pre-wrapped. */
+const e = (value: string): string => escapeHtml(oneLine(value));
+const body = (value: string): string => escapeHtml(value);
 
 const FONT = "font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;";
 const TEXT = 'overflow-wrap:anywhere;word-break:break-word;';
@@ -135,12 +139,12 @@ export function renderHtml(input: MailInput): string {
       ? `<strong>${e(technicianName(request))}</strong> is still waiting for your approval on ticket #${e(request.ticket.number)}.`
       : `<strong>${e(technicianName(request))}</strong> asks for your approval on ticket #${e(request.ticket.number)}.`;
   const message = request.message
-    ? `<tr><td style="${FONT}padding:12px 16px 2px;background:#f6f8fa;border-left:4px solid #0969da;font-size:13px;font-weight:600;color:#57606a;">Message from ${e(technicianName(request))}</td></tr><tr><td dir="auto" style="${FONT}${TEXT}padding:2px 16px 12px;background:#f6f8fa;border-left:4px solid #0969da;font-size:14px;color:#1f2328;white-space:pre-wrap;">${e(request.message)}</td></tr><tr><td style="height:16px;line-height:16px;font-size:0;">&nbsp;</td></tr>`
+    ? `<tr><td style="${FONT}padding:12px 16px 2px;background:#f6f8fa;border-left:4px solid #0969da;font-size:13px;font-weight:600;color:#57606a;">Message from ${e(technicianName(request))}</td></tr><tr><td dir="auto" style="${FONT}${TEXT}padding:2px 16px 12px;background:#f6f8fa;border-left:4px solid #0969da;font-size:14px;color:#1f2328;white-space:pre-wrap;">${body(request.message)}</td></tr><tr><td style="height:16px;line-height:16px;font-size:0;">&nbsp;</td></tr>`
     : '';
   const conversation = entries
     .map(
       (entry) =>
-        `<tr><td style="${FONT}padding:10px 0 2px;font-size:13px;color:#57606a;"><strong dir="auto" style="color:#1f2328;">${e(entry.author)}</strong> · ${e(when(entry.at))}</td></tr><tr><td dir="auto" style="${FONT}${TEXT}padding:0 0 10px;font-size:14px;color:#1f2328;white-space:pre-wrap;border-bottom:1px solid #d0d7de;">${e(clip(entry.body))}</td></tr>`,
+        `<tr><td style="${FONT}padding:10px 0 2px;font-size:13px;color:#57606a;"><strong dir="auto" style="color:#1f2328;">${e(entry.author)}</strong> · ${e(when(entry.at))}</td></tr><tr><td dir="auto" style="${FONT}${TEXT}padding:0 0 10px;font-size:14px;color:#1f2328;white-space:pre-wrap;border-bottom:1px solid #d0d7de;">${body(clip(entry.body))}</td></tr>`,
     )
     .join('');
   const omittedNote =

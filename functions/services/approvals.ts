@@ -4,7 +4,7 @@ import { ConflictError, NotFoundError, UnprocessableError } from '../domain/erro
 import { DEFAULT_POLICY, isOpen } from '../domain/policy.js';
 import type { Actor, ApprovalRequest, Approver, Deadline, Policy, TicketSnapshot } from '../domain/types.js';
 import { loadTab, saveChange, type Tab } from '../store/approval-repository.js';
-import { getApprovers, toApprover } from '../store/directory-repository.js';
+import { getApprover, getApprovers, toApprover } from '../store/directory-repository.js';
 import { ulid } from '../store/ids.js';
 import { toRequestId } from '../store/keys.js';
 import { retryOnStaleState } from '../store/transaction.js';
@@ -112,7 +112,13 @@ export async function updateRecipients(ticketId: string, recipientIds: string[],
 }
 
 export async function sendReminder(ticketId: string, approverId: string, actor: Actor): Promise<ApprovalRequest> {
+  // A delisted approver can no longer answer, so a mail asking them to would only mislead.
+  const entry = await getApprover(approverId);
+  const delisted = !entry?.listed;
   return changeOpenRequest(ticketId, (request) => {
+    if (delisted && request.recipients.some((r) => r.approverId === approverId && r.status === 'pending')) {
+      throw new ConflictError('approver_delisted', `${approverId} is no longer a listed approver and cannot answer.`);
+    }
     if (!request.recipients.some((r) => r.approverId === approverId)) {
       throw new NotFoundError('not_found', `${approverId} is not a recipient of this request.`);
     }

@@ -1,4 +1,4 @@
-import { ConflictError, NotFoundError } from '../domain/errors.js';
+import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
 import type { ApproverKind } from '../domain/types.js';
 import { disableLogin, provisionLogin } from '../identity/logins.js';
 import { type DirectoryEntry, delistApprover, emailOwner, getApprover, saveApprover } from '../store/directory-repository.js';
@@ -16,6 +16,13 @@ export interface PutApproverInput {
 export async function putApprover(approverId: string, input: PutApproverInput): Promise<{ created: boolean; entry: DirectoryEntry }> {
   const email = input.email.toLowerCase();
   const [previous, owner] = await Promise.all([getApprover(approverId), emailOwner(email)]);
+  // Ids travel in URL paths and access logs; an email-like id would put addresses there.
+  // Ids listed before this rule keep working.
+  if (!previous && approverId.includes('@')) {
+    throw new ValidationError('invalid_approver_id', 'A new approver id may not contain "@"; use an id that is not an email address.', {
+      details: { issues: [{ path: 'path.approverId', message: 'may not contain "@" (new approvers)' }] },
+    });
+  }
   if (owner && owner !== approverId) throw new ConflictError('duplicate_email', `The email ${email} is already used by another approver.`);
   const now = new Date().toISOString();
   const needsLogin = !previous?.login || !previous.listed || previous.email.toLowerCase() !== email || previous.kind !== input.kind;

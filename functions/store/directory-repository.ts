@@ -51,8 +51,9 @@ export async function emailOwner(email: string): Promise<string | null> {
   return (result.Item?.approverId as string | undefined) ?? null;
 }
 
+/** Read consistently: a delisting must refuse the approver's very next call (DESIGN: delisting is enforced by the API). */
 export async function getLogin(sub: string): Promise<LoginRecord | null> {
-  const result = await documents.send(new GetCommand({ TableName: tableName(), Key: keys.login(sub) }));
+  const result = await documents.send(new GetCommand({ TableName: tableName(), Key: keys.login(sub), ConsistentRead: true }));
   const item = result.Item;
   return item ? { approverId: item.approverId as string, kind: item.kind as ApproverKind, listed: item.listed === true } : null;
 }

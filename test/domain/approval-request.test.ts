@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { cancelRequest, createRequest, editRecipients, remind, remindDue, respond } from '../../functions/domain/approval-request.js';
+import {
+  cancelRequest,
+  createRequest,
+  editRecipients,
+  MIN_REMINDER_GAP_SECONDS,
+  remind,
+  remindDue,
+  respond,
+} from '../../functions/domain/approval-request.js';
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../../functions/domain/errors.js';
 import type { ApprovalRequest, Policy } from '../../functions/domain/types.js';
 import { approver, NOW, technician, ticket } from './fixtures.js';
@@ -173,6 +181,26 @@ describe('remind and cancel', () => {
     expect(() => remind({ request: answered, approverId: 'a', actor: technician, now: LATER })).toThrow(
       expect.objectContaining({ code: 'already_responded' }),
     );
+  });
+
+  it('refuses a reminder to a removed recipient', () => {
+    const removed = editRecipients({ request: created(['a', 'b']), approvers: [approver('a')], actor: technician, now: LATER }).after;
+    expect(() => remind({ request: removed, approverId: 'b', actor: technician, now: LATER })).toThrow(
+      expect.objectContaining({ code: 'recipient_removed' }),
+    );
+  });
+
+  it('refuses a second reminder to one recipient within ten minutes, saying when the next may go', () => {
+    const reminded = remind({ request: created(['a', 'b']), approverId: 'a', actor: technician, now: LATER }).after;
+    const soon = new Date(Date.parse(LATER) + 60_000).toISOString();
+    expect(() => remind({ request: reminded, approverId: 'a', actor: technician, now: soon })).toThrow(
+      expect.objectContaining({ name: 'TooManyRequestsError', code: 'reminder_too_soon', retryAfterSeconds: 540 }),
+    );
+    expect(remind({ request: reminded, approverId: 'b', actor: technician, now: soon }).mails).toEqual([
+      { kind: 'reminder', approverId: 'b' },
+    ]);
+    const later = new Date(Date.parse(LATER) + MIN_REMINDER_GAP_SECONDS * 1000).toISOString();
+    expect(remind({ request: reminded, approverId: 'a', actor: technician, now: later }).after.recipients[0]?.reminders).toBe(2);
   });
 
   it('cancels an open request, and only an open one', () => {

@@ -22,7 +22,8 @@ function event(body?: string, claims?: Record<string, string>): APIGatewayProxyE
 }
 
 const handler = route(
-  { access: ['technicians'], body: v.strictObject({ name: v.pipe(v.string(), v.minLength(1)) }) },
+  { name: 'things', access: ['technicians'] },
+  { body: v.strictObject({ name: v.pipe(v.string(), v.minLength(1)) }) },
   async ({ body, caller }) => json(200, { name: body.name, sub: caller.sub }),
 );
 const call = async (e: APIGatewayProxyEventV2) => {
@@ -72,7 +73,7 @@ describe('route', () => {
   });
 
   it('maps domain errors once and hides unknown ones behind a bare 500', async () => {
-    const failing = (error: Error) => publicRoute(async () => Promise.reject(error));
+    const failing = (error: Error) => publicRoute({ name: 'failing', access: 'public' }, async () => Promise.reject(error));
     const conflict = await failing(new ConflictError('already_decided', 'You already approved.'))(event() as never, {} as Context);
     expect(conflict.statusCode).toBe(409);
     expect(JSON.parse(conflict.body!)).toEqual({ error: { code: 'already_decided', message: 'You already approved.' } });
@@ -82,5 +83,25 @@ describe('route', () => {
     const boom = await failing(new Error('secret table name'))(event() as never, {} as Context);
     expect(boom.statusCode).toBe(500);
     expect(boom.body).not.toContain('secret');
+  });
+
+  it('answers 400 to a query parameter on a route that takes none, and runs nothing', async () => {
+    let ran = false;
+    const noQueryRoute = route({ name: 'no-query', access: ['technicians'] }, {}, async () => {
+      ran = true;
+      return json(200, {});
+    });
+    const result = await noQueryRoute({ ...event(undefined, technician), queryStringParameters: { foo: '1' } } as never, {} as Context);
+    expect({ status: result.statusCode, body: JSON.parse(result.body as string) }).toEqual({
+      status: 400,
+      body: {
+        error: {
+          code: 'invalid_request',
+          message: 'The request query is invalid: query.foo: is not a field this request takes',
+          details: { issues: [{ path: 'query.foo', message: 'is not a field this request takes' }] },
+        },
+      },
+    });
+    expect(ran).toBe(false);
   });
 });

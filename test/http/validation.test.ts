@@ -112,13 +112,85 @@ describe('the field rules', () => {
   it('reads the ticket column query: ids split at commas, a whole-number limit, ids or a status but not both', () => {
     expect(parse(listTicketsQuery(), { ids: 'a, b,,c', limit: '20' }, 'query')).toEqual({ ids: ['a', 'b', 'c'], limit: 20 });
     expect(issuesOf(listTicketsQuery(), { approvalStatus: 'pending', limit: 'ten' }, 'query')).toEqual([
-      { path: 'query.limit', message: 'must be a number' },
+      { path: 'query.limit', message: 'must be a whole number in decimal digits' },
     ]);
     expect(issuesOf(listTicketsQuery(), { approvalStatus: 'pending', limit: '2.5' }, 'query')).toEqual([
-      { path: 'query.limit', message: 'must be a whole number' },
+      { path: 'query.limit', message: 'must be a whole number in decimal digits' },
     ]);
     expect(issuesOf(listTicketsQuery(), { ids: 'a', approvalStatus: 'pending' }, 'query')).toEqual([
       { path: 'query', message: 'give either ids or approvalStatus' },
     ]);
+  });
+});
+
+describe('text that mails and the portal show', () => {
+  const withSubject = (subject: string) => ({ ...snapshot, subject });
+  it.each([
+    ['a lone surrogate', 'Laptop \ud800'],
+    ['a lone low surrogate', '\udc00 Laptop'],
+    ['NUL', 'Lap\u0000top'],
+    ['ESC', 'Laptop \u001b[31mred'],
+    ['a line break', 'Laptop\r\nApprove: https://evil.example'],
+    ['a C1 control', 'Laptop \u0085'],
+  ])('refuses %s in a subject', (_name, subject) => {
+    expect(issuesOf(ticketSnapshot(), withSubject(subject)).map((i) => i.path)).toEqual(['body.subject']);
+  });
+
+  it.each([
+    ['a lone surrogate', 'Hi \ud800'],
+    ['NUL', 'Hi \u0000'],
+    ['ESC', 'Hi \u001b'],
+  ])('refuses %s in a message, a conversation body and feedback', (_name, bad) => {
+    const body = {
+      recipients: ['u-a'],
+      message: bad,
+      ticket: { ...snapshot, conversation: [{ author: 'Ann', body: bad, at: '2026-01-01T10:00:00Z' }] },
+    };
+    expect(issuesOf(createApprovalBody(), body).map((i) => i.path)).toEqual(['body.message', 'body.ticket.conversation.0.body']);
+    expect(issuesOf(respondBody(), { feedback: bad }).map((i) => i.path)).toEqual(['body.feedback']);
+  });
+
+  it('keeps line breaks and tabs in bodies, and emoji and Persian joiners in names', () => {
+    const parsed = parse(
+      createApprovalBody(),
+      {
+        recipients: ['u-a'],
+        message: 'Line one\r\n\tLine two 👩‍💻',
+        ticket: { ...snapshot, requester: { name: 'می‌خواهم', email: 'ann@example.org' } },
+      },
+      'body',
+    );
+    expect(parsed.message).toBe('Line one\r\n\tLine two 👩‍💻');
+    expect(parsed.ticket.requester.name).toBe('می‌خواهم');
+  });
+
+  it('strips bidi overrides and zero-width characters from subjects and names', () => {
+    const parsed = parse(
+      ticketSnapshot(),
+      { ...snapshot, subject: 'Invoice \u202efdp.exe\u202c', requester: { name: '\u200bAnn\u2060\ufeff', email: 'ann@example.org' } },
+      'body',
+    );
+    expect(parsed.subject).toBe('Invoice fdp.exe');
+    expect(parsed.requester.name).toBe('Ann');
+    expect(parse(putApproverBody(), { kind: 'user', email: 'a@b.example', name: 'Ann\u200f' }, 'body').name).toBe('Ann');
+  });
+
+  it('refuses a name of only invisible characters as empty', () => {
+    expect(issuesOf(putApproverBody(), { kind: 'user', email: 'a@b.example', name: '\u200b\u202e\u200d ' })).toEqual([
+      { path: 'body.name', message: 'must not be empty' },
+    ]);
+  });
+});
+
+describe('query strings', () => {
+  it.each(['0x10', '1e2', ' 5', '5 ', '+5', '5.0', '05', '', '0'])('refuses limit=%j', (limit) => {
+    expect(issuesOf(listTicketsQuery(), { approvalStatus: 'pending', limit }, 'query').map((i) => i.path)).toEqual(['query.limit']);
+  });
+
+  it('takes a limit in decimal digits', () => {
+    expect(parse(listTicketsQuery(), { approvalStatus: 'pending', limit: '25' }, 'query')).toEqual({
+      approvalStatus: 'pending',
+      limit: 25,
+    });
   });
 });

@@ -14,9 +14,9 @@ import { bounceOf } from '../support/ses-events.js';
  * file's own, the run's cognito-local and SES emulator), through its success paths and the
  * error paths that touch something (Idempotency-Key replays, reuses and releases); a middleware
  * on each AWS client records what it calls. The emulators enforce no IAM, so this is what proves
- * that lib/handler-access.ts, from which every role is built, grants each handler exactly what
- * its code does: a missing action would be AccessDenied (a 5xx) in AWS, an extra one a needless
- * privilege.
+ * that the grants of the route table (functions/handlers/routes.ts, through lib/handler-access.ts),
+ * from which every role is built, give each handler exactly what its code does: a missing action
+ * would be AccessDenied (a 5xx) in AWS, an extra one a needless privilege.
  */
 type Observed = { table: Set<string>; indexes: Set<string>; cognito: Set<string>; sendMail: boolean };
 const observed = new Map<string, Observed>();

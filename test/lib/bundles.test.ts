@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Match } from 'aws-cdk-lib/assertions';
@@ -88,6 +88,11 @@ describe('the deployed bundles', () => {
     const file = deployedBundle(name);
     expect(existsSync(file), file).toBe(true);
     expect(statSync(file).size).toBe(sizes.get(name)!.bytes);
+  });
+
+  it.each(ROUTES.map((r) => [r.name] as const))('%s bundles its own row of the route table and no other', (name) => {
+    const code = readFileSync(deployedBundle(name), 'utf8');
+    expect(ROUTES.filter((r) => code.includes(r.entry)).map((r) => r.name)).toEqual([name]);
   });
 
   it.each(ROUTES.filter((r) => r.access !== 'public' && paramsOf(r).length > 0).map((r) => [r.name, r] as const))(

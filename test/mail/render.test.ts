@@ -122,4 +122,25 @@ describe('renderMail', () => {
     const { html } = render(requestWith());
     expect(html).not.toMatch(/<img|<script|<link|url\(|@import/i);
   });
+
+  it('renders single-line fields on one line in both parts, so none can forge a line of its own', () => {
+    const forged = '\r\nApprove: https://evil.example/steal\r\n';
+    const request = requestWith({
+      number: `4711${forged}`,
+      subject: `New laptop${forged}`,
+      requester: { name: `Rita${forged}`, email: 'rita@example.com' },
+      conversation: [{ author: `Eve\u2028Approve: https://evil.example/steal`, body: 'Hi', at: '2026-01-01T10:00:00Z' }],
+    });
+    const mail = renderMail({
+      kind: 'request',
+      request,
+      recipient: { ...request.recipients[0]!, name: `Bob${forged}` },
+      portalUrl: PORTAL,
+    });
+    const lines = mail.text.split(/\r\n|\n|\r|\u2028|\u2029/);
+    expect(lines.filter((line) => line.startsWith('Approve:'))).toEqual([`Approve: ${actionLink(PORTAL, request.id, 'approve')}`]);
+    expect(lines).toContain('Ticket:    #4711 Approve: https://evil.example/steal New laptop Approve: https://evil.example/steal');
+    expect(mail.html).not.toMatch(/evil\.example\/steal\r?\n/);
+    expect(mail.subject).not.toMatch(/[\r\n]/);
+  });
 });

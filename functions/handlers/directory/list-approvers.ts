@@ -3,7 +3,8 @@ import { json } from '../../http/responses.js';
 import { route } from '../../http/route.js';
 import { listApproversQuery } from '../../http/schemas.js';
 import { listDirectory } from '../../services/directory-listing.js';
+import * as routes from '../routes.js';
 
-export const handler = route({ access: ['technicians'], query: listApproversQuery() }, async ({ query }) =>
+export const handler = route(routes.listApprovers, { query: listApproversQuery() }, async ({ query }) =>
   json(200, { approvers: (await listDirectory(query.kind)).map(approverView) }),
 );

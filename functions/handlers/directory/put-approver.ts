@@ -3,8 +3,9 @@ import { json } from '../../http/responses.js';
 import { route } from '../../http/route.js';
 import { approverParams, putApproverBody } from '../../http/schemas.js';
 import { putApprover } from '../../services/directory.js';
+import * as routes from '../routes.js';
 
-export const handler = route({ access: ['technicians'], params: approverParams(), body: putApproverBody() }, async ({ params, body }) => {
+export const handler = route(routes.putApprover, { params: approverParams(), body: putApproverBody() }, async ({ params, body }) => {
   const { created, entry } = await putApprover(params.approverId, body);
   return json(created ? 201 : 200, approverView(entry));
 });

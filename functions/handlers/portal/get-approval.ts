@@ -2,10 +2,10 @@ import { portalView } from '../../domain/views.js';
 import { json } from '../../http/responses.js';
 import { route } from '../../http/route.js';
 import { requestParams } from '../../http/schemas.js';
-import { APPROVER_GROUPS } from '../../identity/groups.js';
 import { approverOf, myApproval } from '../../services/portal.js';
+import * as routes from '../routes.js';
 
-export const handler = route({ access: APPROVER_GROUPS, params: requestParams() }, async ({ params, caller }) => {
+export const handler = route(routes.getMyApproval, { params: requestParams() }, async ({ params, caller }) => {
   const { request, recipient } = await myApproval(params.requestId, await approverOf(caller));
   return json(200, portalView(request, recipient));
 });

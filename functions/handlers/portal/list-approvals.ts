@@ -1,8 +1,8 @@
 import { json } from '../../http/responses.js';
 import { route } from '../../http/route.js';
-import { APPROVER_GROUPS } from '../../identity/groups.js';
 import { approverOf, myApprovals } from '../../services/portal.js';
+import * as routes from '../routes.js';
 
-export const handler = route({ access: APPROVER_GROUPS }, async ({ caller }) =>
+export const handler = route(routes.listMyApprovals, {}, async ({ caller }) =>
   json(200, { approvals: await myApprovals(await approverOf(caller)) }),
 );

@@ -2,13 +2,10 @@ import { portalView } from '../../domain/views.js';
 import { json } from '../../http/responses.js';
 import { route } from '../../http/route.js';
 import { requestParams, respondBody } from '../../http/schemas.js';
-import { APPROVER_GROUPS } from '../../identity/groups.js';
 import { approverOf, recordResponse } from '../../services/portal.js';
+import * as routes from '../routes.js';
 
-export const handler = route(
-  { access: APPROVER_GROUPS, params: requestParams(), body: respondBody() },
-  async ({ params, body, caller }) => {
-    const { request, recipient } = await recordResponse(params.requestId, await approverOf(caller), body);
-    return json(200, portalView(request, recipient));
-  },
-);
+export const handler = route(routes.respond, { params: requestParams(), body: respondBody() }, async ({ params, body, caller }) => {
+  const { request, recipient } = await recordResponse(params.requestId, await approverOf(caller), body);
+  return json(200, portalView(request, recipient));
+});

@@ -3,8 +3,9 @@ import { route } from '../../http/route.js';
 import { ticketParams } from '../../http/schemas.js';
 import { technicianActor } from '../../services/actors.js';
 import { cancelApproval } from '../../services/approvals.js';
+import * as routes from '../routes.js';
 
-export const handler = route({ access: ['technicians'], params: ticketParams() }, async ({ params, caller }) => {
+export const handler = route(routes.cancelApproval, { params: ticketParams() }, async ({ params, caller }) => {
   await cancelApproval(params.ticketId, technicianActor(caller));
   return noContent();
 });

@@ -4,8 +4,10 @@ import { route } from '../../http/route.js';
 import { createApprovalBody, ticketParams } from '../../http/schemas.js';
 import { technicianActor } from '../../services/actors.js';
 import { createApproval } from '../../services/approvals.js';
+import * as routes from '../routes.js';
 
 export const handler = route(
-  { access: ['technicians'], params: ticketParams(), body: createApprovalBody() },
+  routes.createApproval,
+  { params: ticketParams(), body: createApprovalBody() },
   async ({ params, body, caller }) => json(201, approvalView(await createApproval(params.ticketId, body, technicianActor(caller)))),
 );

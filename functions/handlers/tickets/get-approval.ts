@@ -3,7 +3,8 @@ import { json } from '../../http/responses.js';
 import { route } from '../../http/route.js';
 import { ticketParams } from '../../http/schemas.js';
 import { getApproval } from '../../services/approvals.js';
+import * as routes from '../routes.js';
 
-export const handler = route({ access: ['technicians'], params: ticketParams() }, async ({ params }) =>
+export const handler = route(routes.getApproval, { params: ticketParams() }, async ({ params }) =>
   json(200, approvalView(await getApproval(params.ticketId))),
 );

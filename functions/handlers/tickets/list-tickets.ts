@@ -2,7 +2,8 @@ import { json } from '../../http/responses.js';
 import { route } from '../../http/route.js';
 import { listTicketsQuery } from '../../http/schemas.js';
 import { ticketColumn } from '../../services/tickets.js';
+import * as routes from '../routes.js';
 
-export const handler = route({ access: ['technicians'], query: listTicketsQuery() }, async ({ query }) =>
+export const handler = route(routes.listTickets, { query: listTicketsQuery() }, async ({ query }) =>
   json(200, { tickets: await ticketColumn(query) }),
 );

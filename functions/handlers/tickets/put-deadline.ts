@@ -4,8 +4,8 @@ import { route } from '../../http/route.js';
 import { putDeadlineBody, ticketParams } from '../../http/schemas.js';
 import { technicianActor } from '../../services/actors.js';
 import { updateDeadline } from '../../services/approvals.js';
+import * as routes from '../routes.js';
 
-export const handler = route(
-  { access: ['technicians'], params: ticketParams(), body: putDeadlineBody() },
-  async ({ params, body, caller }) => json(200, approvalView(await updateDeadline(params.ticketId, body, technicianActor(caller)))),
+export const handler = route(routes.putDeadline, { params: ticketParams(), body: putDeadlineBody() }, async ({ params, body, caller }) =>
+  json(200, approvalView(await updateDeadline(params.ticketId, body, technicianActor(caller)))),
 );

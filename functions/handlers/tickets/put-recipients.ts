@@ -4,9 +4,11 @@ import { route } from '../../http/route.js';
 import { putRecipientsBody, ticketParams } from '../../http/schemas.js';
 import { technicianActor } from '../../services/actors.js';
 import { updateRecipients } from '../../services/approvals.js';
+import * as routes from '../routes.js';
 
 export const handler = route(
-  { access: ['technicians'], params: ticketParams(), body: putRecipientsBody() },
+  routes.putRecipients,
+  { params: ticketParams(), body: putRecipientsBody() },
   async ({ params, body, caller }) =>
     json(200, approvalView(await updateRecipients(params.ticketId, body.recipients, technicianActor(caller)))),
 );

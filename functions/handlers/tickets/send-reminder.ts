@@ -4,8 +4,9 @@ import { route } from '../../http/route.js';
 import { reminderParams } from '../../http/schemas.js';
 import { technicianActor } from '../../services/actors.js';
 import { sendReminder } from '../../services/approvals.js';
+import * as routes from '../routes.js';
 
-export const handler = route({ access: ['technicians'], params: reminderParams() }, async ({ params, caller }) => {
+export const handler = route(routes.sendReminder, { params: reminderParams() }, async ({ params, caller }) => {
   const request = await sendReminder(params.ticketId, params.approverId, technicianActor(caller));
   const recipient = request.recipients.find((r) => r.approverId === params.approverId)!;
   return json(202, { requestId: request.id, recipient: recipientView(recipient) });

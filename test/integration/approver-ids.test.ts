@@ -1,0 +1,48 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { call, technicianToken, unique } from '../support/api.js';
+import { useOwnTable } from '../support/own-table.js';
+
+/** Approver ids end up in URL paths and access logs: new ones may not be email addresses. */
+describe('approver ids', () => {
+  it('refuses a new approver id with "@" (400) and lists nobody', async () => {
+    const technician = await technicianToken();
+    const approverId = `${unique('ann')}@example.com`;
+    const reply = await call('PUT', `/directory/approvers/${encodeURIComponent(approverId)}`, {
+      token: technician,
+      body: { kind: 'user', email: `${unique('ann')}@example.com`, name: 'Ann' },
+    });
+    expect({ status: reply.status, code: reply.body.error?.code }).toEqual({ status: 400, code: 'invalid_approver_id' });
+    const listed = await call('GET', '/directory/approvers', { token: technician });
+    expect(listed.body.approvers.map((a: { approverId: string }) => a.approverId)).not.toContain(approverId);
+  });
+
+  describe('an id with "@" listed before the rule', () => {
+    let directory: typeof import('../../functions/services/directory.js');
+    let store: typeof import('../../functions/store/directory-repository.js');
+    beforeAll(async () => {
+      await useOwnTable('approver-ids');
+      directory = await import('../../functions/services/directory.js');
+      store = await import('../../functions/store/directory-repository.js');
+    });
+
+    it('can still be updated', async () => {
+      const entry = {
+        approverId: 'legacy@example.com',
+        kind: 'user' as const,
+        name: 'Legacy',
+        email: 'legacy@example.com',
+        createdAt: '2026-01-01T00:00:00.000Z',
+        updatedAt: '2026-01-01T00:00:00.000Z',
+        listed: true,
+        login: { username: 'legacy@example.com', sub: 'sub-legacy' },
+      };
+      await store.saveApprover(entry, null);
+      const updated = await directory.putApprover('legacy@example.com', {
+        kind: 'user',
+        email: 'legacy@example.com',
+        name: 'Legacy, renamed',
+      });
+      expect(updated).toMatchObject({ created: false, entry: { approverId: 'legacy@example.com', name: 'Legacy, renamed' } });
+    });
+  });
+});
