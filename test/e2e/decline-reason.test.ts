@@ -14,17 +14,19 @@ describe('declining a request that needs a reason', () => {
     browser = undefined;
   });
 
-  it('asks for the reason, refuses to confirm without one, and records the decline with it', async () => {
+  it('asks for the reason, says when answers are due, refuses to confirm without a reason, and records the decline with it', async () => {
     const helpdesk = await Helpdesk.signIn(info);
     const { ticketId, number } = uniqueTicket();
+    const inAnHour = new Date(Date.now() + 3600_000).toISOString();
     await helpdesk.requestApproval({
       ticketId,
       ticket: { number, subject: 'Upgrade of the support contract' },
       recipients: [carol.approverId],
-      extra: { requireDeclineReason: true },
+      extra: { requireDeclineReason: true, deadline: { at: inAnHour, outcome: 'decline' } },
     });
     const mail = await waitForMail(info, carol.email, number);
     expect(mail.body.text).toContain('Declining: needs a reason');
+    expect(mail.body.text).toContain(`Answer by: ${inAnHour.slice(0, 16).replace('T', ' ')} UTC`);
 
     browser = await openBrowser();
     const { page } = browser;
@@ -32,6 +34,8 @@ describe('declining a request that needs a reason', () => {
     await heading(page, 'Sign in');
     await signIn(page, carol.email, carol.password);
     await heading(page, 'Upgrade of the support contract');
+    await page.getByText(/^Please answer by .+\. If it is still open then, it is declined\.$/).waitFor();
+    expect(await page.locator(`time[datetime="${inAnHour}"]`).count()).toBeGreaterThan(0);
 
     const reason = page.getByLabel('Reason (required)');
     expect(await reason.evaluate((el) => el === document.activeElement)).toBe(true);

@@ -27,7 +27,8 @@ describe('deadlines, acted on by the due-work job', () => {
   it('declines a request still open at its deadline, says so on the request, in the activity log and the portal', async () => {
     const [a, b] = [await newApprover(technician), await newApprover(technician, 'contact')];
     const ticketId = unique('T');
-    const deadline = { at: inSeconds(4), outcome: 'decline' };
+    // A far deadline first, so that the first answer surely comes before it; then it is brought near.
+    const deadline = { at: inSeconds(3600), outcome: 'decline' };
     const created = await call('POST', `/tickets/${ticketId}/approval`, {
       token: technician,
       body: ticketBody([a.approverId, b.approverId], { deadline }),
@@ -36,11 +37,20 @@ describe('deadlines, acted on by the due-work job', () => {
     const [mail] = await waitForMails(a.email, 1);
     expect(mail?.body.text).toContain('Answer by:');
     expect(mail?.body.text).toContain('the request is declined if it is still open then');
-    await call('POST', `/portal/approvals/${created.body.id}/responses`, { token: await a.token(), body: { decision: 'approve' } });
+    const first = await call('POST', `/portal/approvals/${created.body.id}/responses`, {
+      token: await a.token(),
+      body: { decision: 'approve' },
+    });
+    expect(first).toMatchObject({ status: 200, body: { status: 'partially_approved' } });
+    const near = await call('PUT', `/tickets/${ticketId}/approval/deadline`, {
+      token: technician,
+      body: { at: inSeconds(3), outcome: 'decline' },
+    });
+    expect(near.status).toBe(200);
 
     const closed = await eventually(
       () => tab(ticketId),
-      (r) => r.body.status !== 'partially_approved',
+      (r) => r.body.status === 'declined',
     );
     expect(closed.body).toMatchObject({ status: 'declined', closedReason: 'deadline', deadlinePassedAt: expect.any(String) });
     const log = await activity(ticketId);
@@ -87,11 +97,20 @@ describe('deadlines, acted on by the due-work job', () => {
     const created = await call('POST', `/tickets/${ticketId}/approval`, {
       token: technician,
       body: ticketBody([a.approverId, b.approverId], {
-        deadline: { at: inSeconds(4), outcome: 'escalate', escalateTo: [boss.approverId] },
+        deadline: { at: inSeconds(3600), outcome: 'escalate', escalateTo: [boss.approverId] },
       }),
     });
     expect(created.status).toBe(201);
-    await call('POST', `/portal/approvals/${created.body.id}/responses`, { token: await a.token(), body: { decision: 'approve' } });
+    const first = await call('POST', `/portal/approvals/${created.body.id}/responses`, {
+      token: await a.token(),
+      body: { decision: 'approve' },
+    });
+    expect(first).toMatchObject({ status: 200, body: { status: 'partially_approved' } });
+    const near = await call('PUT', `/tickets/${ticketId}/approval/deadline`, {
+      token: technician,
+      body: { at: inSeconds(3), outcome: 'escalate', escalateTo: [boss.approverId] },
+    });
+    expect(near.status).toBe(200);
 
     const escalated = await eventually(
       () => tab(ticketId),
