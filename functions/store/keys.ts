@@ -7,7 +7,7 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  * | item        | pk                   | sk                       | gsi1 (pk / sk)                 | gsi2 (pk / sk)                         | gsi3 (pk / sk)      |
  * |-------------|----------------------|--------------------------|--------------------------------|----------------------------------------|---------------------|
  * | ticket      | TICKET#<ticketId>    | TICKET                   |                                | STATUS#<approvalStatus> / <updatedAt>#<ticketId> (while it has one) | |
- * | request     | TICKET#<ticketId>    | REQ#<ulid>               |                                |                                        | REMIND / <nextReminderAt>#<requestId> (while open with reminders) |
+ * | request     | TICKET#<ticketId>    | REQ#<ulid>               |                                |                                        | REMIND / <dueAt>#<requestId> (while open with a reminder or deadline to come; dueAt = the earlier) |
  * | recipient   | TICKET#<ticketId>    | REQ#<ulid>#RCP#<approverId> | APPROVER#<approverId> / REQ#<ulid> |                                 |                     |
  * | activity    | TICKET#<ticketId>    | ACT#<at>#<ulid or ses-report id> |                                |                                        |                     |
  * | approver    | APPROVER#<approverId>| PROFILE                  |                                | DIRECTORY#<kind> / <name>#<approverId> (while listed) | |
@@ -28,7 +28,7 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  * 6. Directory entry: GetItem APPROVER#a; email uniqueness: the EMAIL guard item is written in
  *    the same transaction with attribute_not_exists; the directory by kind: Query gsi2.
  * 7. Due work: Query gsi3 pk = DUE, sk <= now (sparse: only outbox items still to send), and
- *    pk = REMIND, sk <= now (open requests whose automatic reminder is due).
+ *    pk = REMIND, sk <= now (open requests whose automatic reminder or deadline is due).
  * The activity log: Query pk = TICKET#t, sk begins_with ACT#.
  */
 export const keys = {
@@ -72,7 +72,7 @@ export const indexKeys = {
   /** gsi3: due work, by due time. */
   due: (dueAt: string, id: string) => ({ gsi3pk: 'DUE', gsi3sk: `${dueAt}#${id}` }),
   duePk: 'DUE',
-  /** gsi3: open requests with an automatic reminder, by when it is due. */
+  /** gsi3: open requests with an automatic reminder or a deadline, by when the first is due (domain/deadline.ts nextDueAt). */
   reminderDue: (dueAt: string, requestId: string) => ({ gsi3pk: 'REMIND', gsi3sk: `${dueAt}#${requestId}` }),
   reminderDuePk: 'REMIND',
 } as const;
