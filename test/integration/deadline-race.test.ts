@@ -1,4 +1,4 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Approver } from '../../functions/domain/types.js';
 import { approver } from '../domain/fixtures.js';
 import { useOwnTable } from '../support/own-table.js';
@@ -9,6 +9,7 @@ let store: typeof import('../../functions/store/approval-repository.js');
 let activity: typeof import('../../functions/store/activity-repository.js');
 let due: typeof import('../../functions/services/reminders.js');
 let portal: typeof import('../../functions/services/portal.js');
+let client: typeof import('../../functions/store/client.js');
 
 beforeAll(async () => {
   await useOwnTable('deadlines');
@@ -16,6 +17,7 @@ beforeAll(async () => {
   activity = await import('../../functions/store/activity-repository.js');
   due = await import('../../functions/services/reminders.js');
   portal = await import('../../functions/services/portal.js');
+  client = await import('../../functions/store/client.js');
 });
 
 const hours = (from: Date, h: number) => new Date(from.getTime() + h * 3600_000);
@@ -96,5 +98,23 @@ describe('reminders before a deadline', () => {
       ['r1', 'expired'],
       [boss.approverId, 'pending'],
     ]);
+  });
+});
+
+describe('the cost of the sweep', () => {
+  it('finds due deadlines and reminders with one query of the due index, however many requests are open', async () => {
+    const created = new Date();
+    const far = { at: hours(created, 48).toISOString(), outcome: 'decline' as const };
+    await Promise.all(Array.from({ length: 8 }, () => savedRequest(['a'], { now: created, remindEveryHours: 24, deadline: far })));
+    const sent = vi.spyOn(client.documents, 'send');
+    try {
+      // Nothing of these is due an hour on: the run is the one query and nothing else.
+      await due.actOnDueRequests(hours(created, 1));
+      const calls = sent.mock.calls.map(([command]) => command.constructor.name);
+      expect(calls).toEqual(['QueryCommand']);
+      expect((sent.mock.calls[0]![0].input as { IndexName?: string }).IndexName).toBe('gsi3');
+    } finally {
+      sent.mockRestore();
+    }
   });
 });
