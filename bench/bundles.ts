@@ -1,6 +1,6 @@
 /**
  * Measurement 4: each handler's deployed bundle against its floor, a bare entry importing only
- * the same SDK clients and commands: size (lib/bundle-size.ts) and cold import time, the median
+ * the same SDK clients and commands: size (tools/bundle-size.ts) and cold import time, the median
  * of fresh `node` processes that import the file and nothing else.
  */
 import { execFileSync } from 'node:child_process';
@@ -17,7 +17,7 @@ import {
   floorSource,
   measureBundles,
   REPO_ROOT,
-} from '../lib/bundle-size.js';
+} from '../tools/bundle-size.js';
 import { atMost, type Row, type Section, table, verdict } from './report.js';
 import { median } from './stats.js';
 
@@ -123,7 +123,7 @@ function summaryRows(all: Measured[]): Row[] {
   const bySize = worst(sizeRatio);
   const margin = all.reduce((a, b) => (b.allowanceBytes - (b.bytes - b.floorBytes) < a.allowanceBytes - (a.bytes - a.floorBytes) ? b : a));
   const byImport = worst(importRatio);
-  // Size: every handler, the SDK-free ones against their byte allowance (lib/bundle-size.ts).
+  // Size: every handler, the SDK-free ones against their byte allowance (tools/bundle-size.ts).
   const sizeOver = all.filter((m) => !m.withinBudget);
   const importOver = over(importRatio, IMPORT_BUDGET_RATIO);
   return [

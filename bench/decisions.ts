@@ -4,11 +4,12 @@
  * with a version condition, each retrying at once with the version the failed check returned.
  */
 import { ConditionalCheckFailedException, DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
-import type { Api, BenchApprover } from './api.js';
+import type { ApiClient } from '../tools/api-client.js';
+import { LOCAL_CREDENTIALS } from '../tools/local-stack-process.js';
+import { clearMailbox } from '../tools/mailbox.js';
+import { type BenchApprover, openBenchRequest, requestMails } from './api.js';
 import { atLeast, type Row, type Section, table } from './report.js';
-import { clearStore, waitForMails } from './ses-store.js';
-import { LOCAL_CREDENTIALS } from './stack.js';
-import { median, sleep } from './stats.js';
+import { median } from './stats.js';
 
 const ROUNDS = 5;
 
@@ -18,16 +19,12 @@ interface ApiRound {
   finalStatus: string;
 }
 
-async function apiRound(api: Api, technician: string, approvers: BenchApprover[], round: number): Promise<ApiRound> {
-  await clearStore(api.info);
-  const { ticketId, requestId } = await api.createRequest(
-    technician,
-    approvers.map((a) => a.approverId),
-    `decide${round}`,
-  );
+async function apiRound(api: ApiClient, technician: string, approvers: BenchApprover[], round: number): Promise<ApiRound> {
+  await clearMailbox(api.info);
+  const { ticketId, requestId } = await openBenchRequest(api, technician, approvers, `decide${round}`);
   // Let the mailer finish the request mails first, so the burst has the stack to itself.
-  await waitForMails(api.info, requestId, approvers.length);
-  await sleep(300);
+  await requestMails(api, requestId, approvers.length);
+  await api.waitForIdle();
   const path = `/portal/approvals/${encodeURIComponent(requestId)}/responses`;
   const started = performance.now();
   const replies = await Promise.all(approvers.map((a) => api.call('POST', path, { token: a.token, body: { decision: 'approve' } })));
@@ -71,7 +68,7 @@ async function floorRound(dynamodb: DynamoDBClient, tableName: string, writers: 
 }
 
 export async function measureDecisions(
-  api: Api,
+  api: ApiClient,
   technician: string,
   approvers: BenchApprover[],
 ): Promise<{ rows: Row[]; section: Section }> {

@@ -4,7 +4,7 @@
  * The environment must be set before the first import of anything under functions/: config.ts
  * reads it once.
  */
-import { handlerOf, type InvokeInput, invokeRoute, routeNamed } from '../test/support/invoke.js';
+import { handlerOf, type InvokeInput, invokeRoute, routeNamed } from '../tools/invoke.js';
 import type { BenchStack } from './stack.js';
 
 export type { InvokeInput };

@@ -3,15 +3,15 @@
  * against its floor, the same item collection fetched with one raw SDK Query from here.
  */
 import { DynamoDBClient, QueryCommand } from '@aws-sdk/client-dynamodb';
-import type { Api } from './api.js';
+import type { ApiClient } from '../tools/api-client.js';
+import { LOCAL_CREDENTIALS } from '../tools/local-stack-process.js';
 import { atMost, type Row } from './report.js';
-import { LOCAL_CREDENTIALS } from './stack.js';
 import { percentile } from './stats.js';
 
 const WARM_UP = 30;
 const REQUESTS = 300;
 
-export async function measureTabLatency(api: Api, technician: string, ticketId: string, recipients: number): Promise<Row[]> {
+export async function measureTabLatency(api: ApiClient, technician: string, ticketId: string, recipients: number): Promise<Row[]> {
   const { info } = api;
   const dynamodb = new DynamoDBClient({ region: info.region, endpoint: info.dynamodb.endpoint, credentials: LOCAL_CREDENTIALS });
   // The floor: what store/approval-repository.ts loadTab asks DynamoDB for.

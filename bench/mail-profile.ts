@@ -3,20 +3,15 @@
  * 50-mail outbox entry, with every DynamoDB and SES call timed. The copy is written with a lease
  * the stack's own mailer cannot take, and claimed here with a clock just past that lease.
  */
-import type { Api, BenchApprover } from './api.js';
+import type { ApiClient } from '../tools/api-client.js';
+import { type BenchApprover, openBenchRequest, requestMails } from './api.js';
 import type { Harness } from './in-process.js';
 import { type Section, table } from './report.js';
-import { waitForMails } from './ses-store.js';
-import { sleep } from './stats.js';
 
-export async function profileMailer(api: Api, harness: Harness, technician: string, approvers: BenchApprover[]): Promise<Section> {
-  const { requestId } = await api.createRequest(
-    technician,
-    approvers.map((a) => a.approverId),
-    'profile',
-  );
-  await waitForMails(api.info, requestId, approvers.length);
-  await sleep(300);
+export async function profileMailer(api: ApiClient, harness: Harness, technician: string, approvers: BenchApprover[]): Promise<Section> {
+  const { requestId } = await openBenchRequest(api, technician, approvers, 'profile');
+  await requestMails(api, requestId, approvers.length);
+  await api.waitForIdle();
   const { loadRequest } = await import('../functions/store/approval-repository.js');
   const { outboxWrite } = await import('../functions/store/outbox-repository.js');
   const { transact } = await import('../functions/store/transaction.js');

@@ -5,10 +5,11 @@
  * send begins) shows where the time goes.
  */
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import type { Api, BenchApprover } from './api.js';
+import type { ApiClient } from '../tools/api-client.js';
+import { LOCAL_CREDENTIALS } from '../tools/local-stack-process.js';
+import { clearMailbox, mailAbout, type StoredMail } from '../tools/mailbox.js';
+import { type BenchApprover, openBenchRequest } from './api.js';
 import { atMost, type Row, type Section, table } from './report.js';
-import { clearStore, mailsOf, type StoredMail, storedMails } from './ses-store.js';
-import { LOCAL_CREDENTIALS } from './stack.js';
 import { median, sleep } from './stats.js';
 
 const ROUNDS = 5;
@@ -24,25 +25,21 @@ interface Timeline {
   allStored: number;
 }
 
-async function apiRound(api: Api, technician: string, approvers: BenchApprover[], round: number) {
-  await clearStore(api.info);
+async function apiRound(api: ApiClient, technician: string, approvers: BenchApprover[], round: number) {
+  await clearMailbox(api.info);
   const t0 = Date.now();
-  const { ticketId, requestId } = await api.createRequest(
-    technician,
-    approvers.map((a) => a.approverId),
-    `mail${round}`,
-  );
+  const { ticketId, requestId } = await openBenchRequest(api, technician, approvers, `mail${round}`);
   const posted = Date.now() - t0;
   let firstStored = Number.NaN;
   let mails: StoredMail[] = [];
   for (const deadline = Date.now() + 30_000; ; await sleep(POLL_MS)) {
-    mails = mailsOf(await storedMails(api.info), requestId);
+    mails = await api.mails(mailAbout(requestId));
     if (mails.length > 0 && Number.isNaN(firstStored)) firstStored = Date.now() - t0;
     if (mails.length >= approvers.length) break;
     if (Date.now() > deadline) throw new Error(`only ${mails.length} of ${approvers.length} mails arrived`);
   }
   const allStored = Date.now() - t0;
-  await sleep(300); // let the mailer record the last sends
+  await api.waitForIdle(); // the mailer has recorded the last sends
   const activity = await api.call<{ activity: { type: string; at: string }[] }>('GET', `/tickets/${ticketId}/activity`, {
     token: technician,
   });
@@ -52,7 +49,7 @@ async function apiRound(api: Api, technician: string, approvers: BenchApprover[]
 }
 
 export async function measureRequestMail(
-  api: Api,
+  api: ApiClient,
   technician: string,
   approvers: BenchApprover[],
 ): Promise<{ rows: Row[]; section: Section; lastTicketId: string }> {
@@ -65,7 +62,7 @@ export async function measureRequestMail(
     const result = await apiRound(api, technician, approvers, round);
     timelines.push(result.timeline);
     lastTicketId = result.ticketId;
-    await clearStore(info);
+    await clearMailbox(info);
     floor.push(await sendSequentially(ses, result.mail, approvers));
   }
   ses.destroy();

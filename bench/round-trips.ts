@@ -4,12 +4,12 @@
  * delivered first, so the mailer's writes cannot collide); then, as a diagnostic, 50 decisions
  * run concurrently in-process to show what contention costs.
  */
-import { randomUUID } from 'node:crypto';
-import { type Api, type BenchApprover, claimsOf, ticketBody } from './api.js';
+import type { ApiClient } from '../tools/api-client.js';
+import { claimsOf } from '../tools/claims.js';
+import { ticketBody, unique } from '../tools/request-body.js';
+import { type BenchApprover, benchTicket, openBenchRequest, requestMails } from './api.js';
 import type { DynamoCall, Harness, InvokeInput } from './in-process.js';
 import { atMost, type Row, type Section, table } from './report.js';
-import { waitForMails } from './ses-store.js';
-import { sleep } from './stats.js';
 
 interface Step {
   name: string;
@@ -39,31 +39,33 @@ function extra(counted: string[], minimum: string[]): string[] {
 }
 
 export async function measureRoundTrips(
-  api: Api,
+  api: ApiClient,
   harness: Harness,
   technicianToken: string,
   approvers: BenchApprover[],
 ): Promise<{ rows: Row[]; sections: Section[] }> {
   const [a1, a2, a3] = approvers as [BenchApprover, BenchApprover, BenchApprover];
   const technician = claimsOf(technicianToken);
-  const ticketId = `rt-${randomUUID().slice(0, 8)}`;
+  const ticketId = unique('rt');
   let requestId = '';
+  /** The technician's call of `route` on the step's ticket. */
+  const onTicket = (route: string, more: Partial<InvokeInput> = {}): InvokeInput => ({
+    route,
+    claims: technician,
+    pathParameters: { ticketId },
+    ...more,
+  });
   const steps: ((requestId: string) => Step)[] = [
     () => ({
       name: 'create request (2 recipients)',
-      input: {
-        route: 'create-approval',
-        claims: technician,
-        pathParameters: { ticketId },
-        body: ticketBody([a1.approverId, a2.approverId], ticketId),
-      },
+      input: onTicket('create-approval', { body: ticketBody([a1.approverId, a2.approverId], benchTicket(ticketId)) }),
       expect: 201,
       minimum: ['BatchGetItem', 'TransactWriteItems'],
       mailsAfter: 2,
     }),
     () => ({
       name: 'Approvals tab',
-      input: { route: 'get-approval', claims: technician, pathParameters: { ticketId } },
+      input: onTicket('get-approval'),
       expect: 200,
       minimum: ['Query'],
     }),
@@ -75,7 +77,7 @@ export async function measureRoundTrips(
     }),
     () => ({
       name: 'activity',
-      input: { route: 'get-activity', claims: technician, pathParameters: { ticketId } },
+      input: onTicket('get-activity'),
       expect: 200,
       minimum: ['Query'],
     }),
@@ -99,30 +101,20 @@ export async function measureRoundTrips(
     }),
     () => ({
       name: 'edit recipients (1 newcomer)',
-      input: {
-        route: 'put-recipients',
-        claims: technician,
-        pathParameters: { ticketId },
-        body: { recipients: [a1.approverId, a2.approverId, a3.approverId] },
-      },
+      input: onTicket('put-recipients', { body: { recipients: [a1.approverId, a2.approverId, a3.approverId] } }),
       expect: 200,
       minimum: ['Query', 'BatchGetItem', 'TransactWriteItems'],
       mailsAfter: 3,
     }),
     () => ({
       name: 'edit recipients (no newcomer)',
-      input: {
-        route: 'put-recipients',
-        claims: technician,
-        pathParameters: { ticketId },
-        body: { recipients: [a1.approverId, a2.approverId] },
-      },
+      input: onTicket('put-recipients', { body: { recipients: [a1.approverId, a2.approverId] } }),
       expect: 200,
       minimum: ['Query', 'TransactWriteItems'],
     }),
     () => ({
       name: 'reminder',
-      input: { route: 'send-reminder', claims: technician, pathParameters: { ticketId, approverId: a2.approverId } },
+      input: onTicket('send-reminder', { pathParameters: { ticketId, approverId: a2.approverId } }),
       expect: 202,
       minimum: ['Query', 'TransactWriteItems'],
       mailsAfter: 4,
@@ -140,16 +132,16 @@ export async function measureRoundTrips(
     }),
     () => ({
       name: 'cancel',
-      input: { route: 'cancel-approval', claims: technician, pathParameters: { ticketId } },
+      input: onTicket('cancel-approval'),
       expect: 204,
       minimum: ['Query', 'TransactWriteItems'],
     }),
     () => {
-      const bigTicket = `rt-${randomUUID().slice(0, 8)}`;
+      const bigTicket = unique('rt');
       const ids = approvers.map((a) => a.approverId);
       return {
         name: `create request (${ids.length} recipients)`,
-        input: { route: 'create-approval', claims: technician, pathParameters: { ticketId: bigTicket }, body: ticketBody(ids, bigTicket) },
+        input: onTicket('create-approval', { pathParameters: { ticketId: bigTicket }, body: ticketBody(ids, benchTicket(bigTicket)) }),
         expect: 201,
         minimum: ['BatchGetItem', 'TransactWriteItems'],
       };
@@ -186,8 +178,8 @@ export async function measureRoundTrips(
       result.ms.toFixed(1),
     ]);
     if (step.mailsAfter && requestId) {
-      await waitForMails(api.info, requestId, step.mailsAfter);
-      await sleep(300); // the mailer records each mail right after SES took it
+      await requestMails(api, requestId, step.mailsAfter);
+      await api.waitForIdle(); // the mailer records each mail right after SES took it
     }
   }
 
@@ -220,14 +212,10 @@ export async function measureRoundTrips(
 }
 
 /** Diagnostic: every approver of a 50-recipient request decides at once, in this process. */
-async function contendedDecisions(api: Api, harness: Harness, technicianToken: string, approvers: BenchApprover[]): Promise<Section> {
-  const { requestId } = await api.createRequest(
-    technicianToken,
-    approvers.map((a) => a.approverId),
-    'contend',
-  );
-  await waitForMails(api.info, requestId, approvers.length);
-  await sleep(300);
+async function contendedDecisions(api: ApiClient, harness: Harness, technicianToken: string, approvers: BenchApprover[]): Promise<Section> {
+  const { requestId } = await openBenchRequest(api, technicianToken, approvers, 'contend');
+  await requestMails(api, requestId, approvers.length);
+  await api.waitForIdle();
   const started = performance.now();
   const seen = await harness.counting(() =>
     Promise.all(

@@ -4,7 +4,8 @@
  * Over-goal figures are reported, not failed: this is a report, not a test.
  */
 import { resolve } from 'node:path';
-import { Api } from './api.js';
+import { createApiClient } from '../tools/api-client.js';
+import { newApprovers } from './api.js';
 import { measureHandlerBundles } from './bundles.js';
 import { measureDecisions } from './decisions.js';
 import { createHarness } from './in-process.js';
@@ -30,10 +31,10 @@ const stack = await startBenchStack();
 const rows: Row[] = [];
 const sections: Section[] = [];
 try {
-  const api = new Api(stack.info);
+  const api = createApiClient(stack.info);
   const technician = await api.technicianToken();
   say(`listing ${APPROVERS} approvers`);
-  const approvers = await api.newApprovers(technician, APPROVERS);
+  const approvers = await newApprovers(api, technician, APPROVERS);
 
   say('5. request mail');
   const mail = await measureRequestMail(api, technician, approvers);

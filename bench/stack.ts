@@ -6,7 +6,7 @@ import { rmSync } from 'node:fs';
 import { cpus } from 'node:os';
 import type { LocalInfo } from '../local/local-info.js';
 import { readSettings } from '../local/settings.js';
-import { type StackProcess, stackEnv, startStackProcess } from '../test/support/local-stack-process.js';
+import { LOCAL_CREDENTIALS, type StackProcess, stackEnv, startStackProcess } from '../tools/local-stack-process.js';
 
 export interface BenchStack {
   info: LocalInfo;
@@ -15,9 +15,6 @@ export interface BenchStack {
   handlerEnv: Record<string, string>;
   stop(): Promise<void>;
 }
-
-/** The emulators accept any key, but DynamoDB Local (in memory, no -sharedDb) keys its data by access key and region. */
-export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export async function startBenchStack(): Promise<BenchStack> {
   const env = { ...(await stackEnv()), SIGNOFF_IN_MEMORY: '1', SWEEP_INTERVAL_MS: '5000' };

@@ -1,6 +1,6 @@
 /**
  * How every handler is bundled, defined once: handler-function.ts hands these to NodejsFunction
- * and bundle-size.ts hands the same values to esbuild's API, so the size budget measures exactly
+ * and tools/bundle-size.ts hands the same values to esbuild's API, so the size budget measures exactly
  * what is deployed.
  */
 import { fileURLToPath } from 'node:url';
@@ -29,7 +29,7 @@ export const MAIN_FIELDS = ['module', 'main'];
  * The AWS SDK v3 is bundled, not taken from the runtime: the bundle then runs the exact SDK
  * version the tests ran against (the runtime's copy changes under us with Lambda updates), and
  * esbuild keeps only the clients and commands a handler imports. The price is a larger
- * artifact, which the size budget (bundle-size.ts) keeps in check against an SDK-only floor.
+ * artifact, which the size budget (tools/bundle-size.ts) keeps in check against an SDK-only floor.
  */
 export const BUNDLE_AWS_SDK = true;
 

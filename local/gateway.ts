@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayEventRequestContextJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { createActivity, LOCAL_IDLE_PATH } from './activity.js';
 import { buildEvent, type GatewayEvent, jwtAuthorizer, newRequestId } from './gateway-event.js';
 import { createRouter, type GatewayRoute } from './gateway-routes.js';
 import { createLambdaContext } from './lambda-context.js';
@@ -20,6 +21,8 @@ export interface GatewayOptions {
   /** Turns on CORS for this origin (or `*`), as an HTTP API CORS configuration would. */
   allowedOrigin?: string;
   logger?: GatewayLogger;
+  /** Serves the local-only `GET /_local/idle`: it answers once this resolves (see activity.ts). */
+  whenIdle?: () => Promise<void>;
   accountId?: string;
   apiId?: string;
 }
@@ -113,6 +116,7 @@ export const createGateway = (options: GatewayOptions) => {
   const route = createRouter(options.routes);
   const serveStatic = options.staticPortal ? createStaticPortal(options.staticPortal) : undefined;
   const handlers = new Map<string, Promise<HttpHandler>>();
+  const activity = createActivity();
   const loadHandler = (entry: string) => {
     let loading = handlers.get(entry);
     if (!loading) {
@@ -163,6 +167,10 @@ export const createGateway = (options: GatewayOptions) => {
       });
       res.end();
       return;
+    }
+    if (options.whenIdle && method === 'GET' && rawPath === LOCAL_IDLE_PATH) {
+      await options.whenIdle();
+      return sendJson(res, 200, { idle: true });
     }
     // The URL `npm start` prints: say where things are rather than answer 404.
     if (rawPath === '/' && (method === 'GET' || method === 'HEAD')) {
@@ -225,7 +233,10 @@ export const createGateway = (options: GatewayOptions) => {
     const functionName = match.route.name ?? match.route.entry;
     const context = createLambdaContext({ functionName, timeoutMs: TIMEOUT_MS });
     const handler = await loadHandler(match.route.entry);
-    const result = await withTimeout(handler(event, context), TIMEOUT_MS);
+    const result = await withTimeout(
+      activity.run(() => handler(event, context)),
+      TIMEOUT_MS,
+    );
     if (result === 'timeout') {
       logger.error(`${functionName} did not answer within ${TIMEOUT_MS} ms`);
       return sendJson(res, 503, apiError('unavailable', 'The service did not answer in time; please retry shortly.'), {
@@ -256,6 +267,8 @@ export const createGateway = (options: GatewayOptions) => {
 
   return {
     server,
+    /** Resolves once the handler calls in flight now have finished. */
+    settled: activity.settled,
     listen: (port: number, host = '127.0.0.1') =>
       new Promise<void>((resolve, reject) => {
         server.once('error', reject);

@@ -6,6 +6,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { JOBS, ROUTES } from '../functions/handlers/routes.js';
 import { TABLE_DEFINITION } from '../functions/store/table-definition.js';
+import { createActivity, whenIdle } from './activity.js';
 import { ensureUserPool, type UserPoolIds } from './bootstrap-cognito.js';
 import { ensureTable } from './bootstrap-table.js';
 import { type Emulator, startCognitoLocal, startDynamoDbLocal, startSesLocal } from './emulators.js';
@@ -106,6 +107,8 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       }),
       ...(existsSync(portalDir) ? { staticPortal: { dir: portalDir, connectSrc: [cognitoLocal.endpoint], prefix: '/portal/' } } : {}),
       logger: { info: () => {}, error: (message, error) => console.error(`[gateway] ${message}`, error) },
+      // Local only: tests and the benchmark wait on this instead of sleeping.
+      whenIdle: () => whenIdle({ gateway, sweeper, poller }),
     });
     await gateway.listen(settings.port);
     stops.push(gateway.close);
@@ -123,9 +126,10 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     stops.push(poller.stop);
 
     const sweep = await load<() => Promise<unknown>>(JOBS.sweeper.entry);
+    const sweeper = createActivity();
     let sweeping = Promise.resolve();
     const timer = setInterval(() => {
-      sweeping = sweeping.then(() => sweep().then(() => undefined)).catch((e) => console.error('[sweeper]', e));
+      sweeping = sweeping.then(() => sweeper.run(sweep).then(() => undefined)).catch((e) => console.error('[sweeper]', e));
     }, settings.sweepIntervalMs);
     stops.push(async () => {
       clearInterval(timer);

@@ -1,24 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { newRecipient } from '../../functions/domain/approval-request.js';
 import { approvalsRequired, decideStatus } from '../../functions/domain/policy.js';
 import type { Policy, Recipient, RecipientStatus } from '../../functions/domain/types.js';
+import { approver, NOW } from './fixtures.js';
 
 function recipients(statuses: RecipientStatus[]): Recipient[] {
-  return statuses.map((status, i) => ({
-    approverId: `a${i}`,
-    kind: 'user',
-    name: `A${i}`,
-    email: `a${i}@example.com`,
-    status,
-    addedAt: '2026-01-01T00:00:00Z',
-    respondedAt: null,
-    feedback: [],
-    sentAt: null,
-    mailError: null,
-    deliveryProblem: null,
-    remindedAt: null,
-    reminders: 0,
-  }));
+  return statuses.map((status, i) => ({ ...newRecipient(approver(`a${i}`), NOW), status }));
 }
 
 describe('decideStatus', () => {

@@ -1,22 +1,13 @@
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { type BrowserSession, openBrowser } from './support/browser.js';
-import { callApi, Helpdesk, idTokenFor, uniqueTicket } from './support/helpdesk.js';
-import { actionLink, waitForMail } from './support/mailbox.js';
+import { describe, expect } from 'vitest';
+import { call, signIn as tokenFor } from '../support/api.js';
+import { demoApprover, info, test } from './support/fixtures.js';
 import { heading, signIn } from './support/portal.js';
 
-const info = inject('local');
-const alice = info.demo.approvers.find((a) => a.approverId === 'u-alice')!;
-const dan = info.demo.approvers.find((a) => a.approverId === 'c-dan')!;
+const alice = demoApprover('u-alice');
+const dan = demoApprover('c-dan');
 
 describe('who gets in', () => {
-  let browser: BrowserSession | undefined;
-  afterEach(async () => {
-    await browser?.close();
-    browser = undefined;
-  });
-
-  it('gives a wrong password and an unknown user the same clear message', async () => {
-    browser = await openBrowser();
+  test('gives a wrong password and an unknown user the same clear message', async ({ browser }) => {
     const { page } = browser;
     await page.goto(info.portalUrl);
     await signIn(page, alice.email, 'not-the-password');
@@ -31,19 +22,11 @@ describe('who gets in', () => {
     expect(await page.evaluate(() => sessionStorage.getItem('signoff.portal.session'))).toBeNull();
   });
 
-  it('shows a plain "not found" to a signed-in approver who is not a recipient', async () => {
-    const helpdesk = await Helpdesk.signIn(info);
-    const { ticketId, number } = uniqueTicket();
-    const request = await helpdesk.requestApproval({
-      ticketId,
-      ticket: { number, subject: 'Budget for the team event' },
-      recipients: [alice.approverId],
-    });
-    const link = actionLink(await waitForMail(info, alice.email, number), 'approve');
+  test('shows a plain "not found" to a signed-in approver who is not a recipient', async ({ browser, helpdesk }) => {
+    const { ticketId, request, link } = await helpdesk.ask(alice, { subject: 'Budget for the team event' });
 
-    browser = await openBrowser();
     const { page } = browser;
-    await page.goto(link);
+    await page.goto(link('approve'));
     await signIn(page, dan.email, dan.password);
     await heading(page, 'Request not found');
     const main = await page.locator('main').textContent();
@@ -51,18 +34,14 @@ describe('who gets in', () => {
     expect(await page.getByRole('radio').count()).toBe(0);
     await browser.screenshot('request-not-found');
 
-    const asDan = await callApi(
-      info,
-      await idTokenFor(info, dan.email, dan.password),
-      'GET',
-      `/portal/approvals/${encodeURIComponent(request.id)}`,
-    );
+    const asDan = await call('GET', `/portal/approvals/${encodeURIComponent(request.id)}`, {
+      token: await tokenFor(dan.email, dan.password),
+    });
     expect(asDan.status).toBe(404);
     expect((await helpdesk.approval(ticketId)).recipients[0]?.status).toBe('pending');
   });
 
-  it('turns away an account that is no approver', async () => {
-    browser = await openBrowser();
+  test('turns away an account that is no approver', async ({ browser }) => {
     const { page } = browser;
     await page.goto(info.portalUrl);
     await signIn(page, info.demo.technician.email, info.demo.technician.password);

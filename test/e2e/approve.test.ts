@@ -1,28 +1,16 @@
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { type BrowserSession, openBrowser } from './support/browser.js';
-import { Helpdesk, uniqueTicket } from './support/helpdesk.js';
-import { actionLink, waitForMail } from './support/mailbox.js';
+import { describe, expect } from 'vitest';
+import { demoApprover, info, test } from './support/fixtures.js';
 import { heading, signIn } from './support/portal.js';
 
-const info = inject('local');
-const alice = info.demo.approvers.find((a) => a.approverId === 'u-alice')!;
+const alice = demoApprover('u-alice');
 
 describe('approving from the mail', () => {
-  let browser: BrowserSession | undefined;
-  afterEach(async () => {
-    await browser?.close();
-    browser = undefined;
-  });
-
-  it('signs in from the approve link and records the approval only after one explicit click', async () => {
-    const helpdesk = await Helpdesk.signIn(info);
-    const { ticketId, number } = uniqueTicket();
-    const request = await helpdesk.requestApproval({ ticketId, ticket: { number }, recipients: [alice.approverId] });
-    const mail = await waitForMail(info, alice.email, number);
-    const link = actionLink(mail, 'approve');
+  test('signs in from the approve link and records the approval only after one explicit click', async ({ openBrowser, helpdesk }) => {
+    const { ticketId, number, request, link: linkFor } = await helpdesk.ask(alice);
+    const link = linkFor('approve');
     expect(link).toBe(`${info.portalUrl}requests/${encodeURIComponent(request.id)}?action=approve`);
 
-    browser = await openBrowser({ timezoneId: 'America/New_York' });
+    const browser = await openBrowser({ timezoneId: 'America/New_York' });
     const { page } = browser;
     const response = await page.goto(link);
     const csp = response?.headers()['content-security-policy'] ?? '';

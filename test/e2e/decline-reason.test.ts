@@ -1,21 +1,16 @@
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { type BrowserSession, openBrowser } from './support/browser.js';
-import { Helpdesk, uniqueTicket } from './support/helpdesk.js';
+import { describe, expect } from 'vitest';
+import { demoApprover, info, test } from './support/fixtures.js';
+import { uniqueTicket } from './support/helpdesk.js';
 import { actionLink, waitForMail } from './support/mailbox.js';
 import { heading, signIn } from './support/portal.js';
 
-const info = inject('local');
-const carol = info.demo.approvers.find((a) => a.approverId === 'c-carol')!;
+const carol = demoApprover('c-carol');
 
 describe('declining a request that needs a reason', () => {
-  let browser: BrowserSession | undefined;
-  afterEach(async () => {
-    await browser?.close();
-    browser = undefined;
-  });
-
-  it('asks for the reason, says when answers are due, refuses to confirm without a reason, and records the decline with it', async () => {
-    const helpdesk = await Helpdesk.signIn(info);
+  test('asks for the reason, says when answers are due, refuses to confirm without a reason, and records the decline with it', async ({
+    browser,
+    helpdesk,
+  }) => {
     const { ticketId, number } = uniqueTicket();
     const inAnHour = new Date(Date.now() + 3600_000).toISOString();
     await helpdesk.requestApproval({
@@ -28,7 +23,6 @@ describe('declining a request that needs a reason', () => {
     expect(mail.body.text).toContain('Declining: needs a reason');
     expect(mail.body.text).toContain(`Answer by: ${inAnHour.slice(0, 16).replace('T', ' ')} UTC`);
 
-    browser = await openBrowser();
     const { page } = browser;
     await page.goto(actionLink(mail, 'decline'));
     await heading(page, 'Sign in');

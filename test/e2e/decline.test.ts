@@ -1,33 +1,19 @@
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { type BrowserSession, openBrowser } from './support/browser.js';
-import { Helpdesk, uniqueTicket } from './support/helpdesk.js';
-import { actionLink, waitForMail } from './support/mailbox.js';
+import { describe, expect } from 'vitest';
+import { demoApprover, test } from './support/fixtures.js';
 import { heading, signIn } from './support/portal.js';
 
-const info = inject('local');
-const carol = info.demo.approvers.find((a) => a.approverId === 'c-carol')!;
+const carol = demoApprover('c-carol');
 
 describe('declining from the mail', () => {
-  let browser: BrowserSession | undefined;
-  afterEach(async () => {
-    await browser?.close();
-    browser = undefined;
-  });
+  test('lets a contact decline with a reason in the Customer Portal, by keyboard alone', async ({ browser, helpdesk }) => {
+    const { ticketId, link } = await helpdesk.ask(
+      carol,
+      { subject: 'Quote for the on-site installation' },
+      'The installation needs two days on site. Do you agree with the quote of 2,400 EUR?',
+    );
 
-  it('lets a contact decline with a reason in the Customer Portal, by keyboard alone', async () => {
-    const helpdesk = await Helpdesk.signIn(info);
-    const { ticketId, number } = uniqueTicket();
-    await helpdesk.requestApproval({
-      ticketId,
-      ticket: { number, subject: 'Quote for the on-site installation' },
-      recipients: [carol.approverId],
-      message: 'The installation needs two days on site. Do you agree with the quote of 2,400 EUR?',
-    });
-    const link = actionLink(await waitForMail(info, carol.email, number), 'decline');
-
-    browser = await openBrowser();
     const { page } = browser;
-    await page.goto(link);
+    await page.goto(link('decline'));
     await heading(page, 'Sign in');
     await signIn(page, carol.email, carol.password);
     await heading(page, 'Quote for the on-site installation');

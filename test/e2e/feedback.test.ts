@@ -1,28 +1,15 @@
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { type BrowserSession, openBrowser } from './support/browser.js';
-import { Helpdesk, uniqueTicket } from './support/helpdesk.js';
-import { actionLink, waitForMail } from './support/mailbox.js';
+import { describe, expect } from 'vitest';
+import { demoApprover, test } from './support/fixtures.js';
 import { heading, signIn } from './support/portal.js';
 
-const info = inject('local');
-const bob = info.demo.approvers.find((a) => a.approverId === 'u-bob')!;
+const bob = demoApprover('u-bob');
 
 describe('feedback first, decision later', () => {
-  let browser: BrowserSession | undefined;
-  afterEach(async () => {
-    await browser?.close();
-    browser = undefined;
-  });
+  test('sends feedback from the feedback link, then approves on the same page', async ({ browser, helpdesk }) => {
+    const { ticketId, link } = await helpdesk.ask(bob, { subject: 'Access to the payroll share' });
 
-  it('sends feedback from the feedback link, then approves on the same page', async () => {
-    const helpdesk = await Helpdesk.signIn(info);
-    const { ticketId, number } = uniqueTicket();
-    await helpdesk.requestApproval({ ticketId, ticket: { number, subject: 'Access to the payroll share' }, recipients: [bob.approverId] });
-    const link = actionLink(await waitForMail(info, bob.email, number), 'feedback');
-
-    browser = await openBrowser();
     const { page } = browser;
-    await page.goto(link);
+    await page.goto(link('feedback'));
     await signIn(page, bob.email, bob.password);
     await heading(page, 'Access to the payroll share');
     expect(await page.getByRole('radio', { name: /^Respond with feedback/ }).isChecked()).toBe(true);

@@ -1,43 +1,27 @@
-import { AdminSetUserPasswordCommand, CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { type BrowserSession, openBrowser } from './support/browser.js';
+import { describe, expect, inject } from 'vitest';
+import { signIn as tokenFor } from '../support/api.js';
 import { resetCode, temporaryPassword } from './support/cognito-codes.js';
-import { Helpdesk, idTokenFor, uniqueTicket } from './support/helpdesk.js';
-import { actionLink, waitForMail } from './support/mailbox.js';
-import { heading, signIn } from './support/portal.js';
+import { info, test } from './support/fixtures.js';
+import { heading, signIn, submitNewPassword } from './support/portal.js';
 
-const info = inject('local');
 const stateDir = inject('stateDir');
 
 describe('passwords', () => {
-  let browser: BrowserSession | undefined;
-  afterEach(async () => {
-    await browser?.close();
-    browser = undefined;
-  });
-
-  it('asks a new approver to replace the temporary password, then lets them approve', async () => {
-    const helpdesk = await Helpdesk.signIn(info);
+  test('asks a new approver to replace the temporary password, then lets them approve', async ({ browser, helpdesk }) => {
     const nina = await helpdesk.addApprover('user', 'Nina Newcomer');
     const temporary = await temporaryPassword(stateDir, info.cognito.userPoolId, nina.email);
-    const { ticketId, number } = uniqueTicket();
-    await helpdesk.requestApproval({ ticketId, ticket: { number, subject: 'Second monitor for Nina' }, recipients: [nina.approverId] });
-    const link = actionLink(await waitForMail(info, nina.email, number), 'approve');
+    const { ticketId, link } = await helpdesk.ask(nina, { subject: 'Second monitor for Nina' });
 
-    browser = await openBrowser();
     const { page } = browser;
-    await page.goto(link);
+    await page.goto(link('approve'));
     await signIn(page, nina.email, temporary);
     await heading(page, 'Choose a new password');
     const fresh = 'Nina-chose-this-1';
-    await page.getByLabel('New password', { exact: true }).fill(fresh);
-    await page.getByLabel('Repeat new password').fill('something else');
-    await page.getByRole('button', { name: 'Set password and continue' }).click();
+    await submitNewPassword(page, 'Set password and continue', fresh, 'something else');
     await page.getByText('The two passwords do not match.').waitFor();
     await browser.screenshot('sign-in-new-password');
 
-    await page.getByLabel('Repeat new password').fill(fresh);
-    await page.getByRole('button', { name: 'Set password and continue' }).click();
+    await submitNewPassword(page, 'Set password and continue', fresh);
     await heading(page, 'Second monitor for Nina');
     expect(await page.getByRole('radio', { name: /^Approve/ }).isChecked()).toBe(true);
     await page.getByRole('button', { name: 'Confirm approval' }).click();
@@ -45,28 +29,13 @@ describe('passwords', () => {
 
     expect((await helpdesk.approval(ticketId)).recipients[0]).toMatchObject({ approverId: nina.approverId, status: 'approved' });
     // The new password is the one that counts from now on.
-    await expect(idTokenFor(info, nina.email, fresh)).resolves.toBeTruthy();
+    await expect(tokenFor(nina.email, fresh)).resolves.toBeTruthy();
     expect(browser.cspViolations).toEqual([]);
   });
 
-  it('resets a forgotten password with the code from the email', async () => {
-    const helpdesk = await Helpdesk.signIn(info);
-    const olga = await helpdesk.addApprover('contact', 'Olga Forgetful');
-    const cognito = new CognitoIdentityProviderClient({
-      region: info.region,
-      endpoint: info.cognito.endpoint,
-      credentials: { accessKeyId: 'local', secretAccessKey: 'local' },
-    });
-    await cognito.send(
-      new AdminSetUserPasswordCommand({
-        UserPoolId: info.cognito.userPoolId,
-        Username: olga.email,
-        Password: 'Forgotten-long-ago-1',
-        Permanent: true,
-      }),
-    );
+  test('resets a forgotten password with the code from the email', async ({ browser, helpdesk }) => {
+    const olga = await helpdesk.addApprover('contact', 'Olga Forgetful', 'Forgotten-long-ago-1');
 
-    browser = await openBrowser();
     const { page } = browser;
     await page.goto(info.portalUrl);
     await heading(page, 'Sign in');
@@ -78,9 +47,7 @@ describe('passwords', () => {
     const code = await resetCode(stateDir, info.cognito.userPoolId, olga.email);
 
     await page.getByLabel('Verification code').fill('000000');
-    await page.getByLabel('New password', { exact: true }).fill('Remembered-now-2');
-    await page.getByLabel('Repeat new password').fill('Remembered-now-2');
-    await page.getByRole('button', { name: 'Change password' }).click();
+    await submitNewPassword(page, 'Change password', 'Remembered-now-2');
     await page.getByText('That code is not correct.').waitFor();
     await browser.screenshot('sign-in-reset-password');
 

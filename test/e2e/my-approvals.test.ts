@@ -1,24 +1,20 @@
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { type BrowserSession, openBrowser } from './support/browser.js';
-import { callApi, cognitoCall, Helpdesk, idTokenFor, uniqueTicket } from './support/helpdesk.js';
+import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
+import { describe, expect } from 'vitest';
+import { call, stack, signIn as tokenFor } from '../support/api.js';
+import { demoApprover, info, test } from './support/fixtures.js';
+import { uniqueTicket } from './support/helpdesk.js';
 import { actionLink, waitForMail } from './support/mailbox.js';
 import { heading, signIn, storedSession } from './support/portal.js';
 
-const info = inject('local');
-const byId = (id: string) => info.demo.approvers.find((a) => a.approverId === id)!;
-const alice = byId('u-alice');
-const bob = byId('u-bob');
-const dan = byId('c-dan');
+const alice = demoApprover('u-alice');
+const bob = demoApprover('u-bob');
+const dan = demoApprover('c-dan');
 
 describe('my approvals', () => {
-  let browser: BrowserSession | undefined;
-  afterEach(async () => {
-    await browser?.close();
-    browser = undefined;
-  });
-
-  it('lists the open requests first, with ticket, subject, requester, requested by, time and own status', async () => {
-    const helpdesk = await Helpdesk.signIn(info);
+  test('lists the open requests first, with ticket, subject, requester, requested by, time and own status', async ({
+    browser,
+    helpdesk,
+  }) => {
     const answered = uniqueTicket();
     const open = uniqueTicket();
     const first = await helpdesk.requestApproval({
@@ -31,13 +27,12 @@ describe('my approvals', () => {
       ticket: { number: open.number, subject: 'Add two seats to the licence', requester: { name: 'Sam Seats', email: 'sam@example.com' } },
       recipients: [dan.approverId],
     });
-    const danToken = await idTokenFor(info, dan.email, dan.password);
-    const approved = await callApi(info, danToken, 'POST', `/portal/approvals/${encodeURIComponent(first.id)}/responses`, {
-      decision: 'approve',
+    const approved = await call('POST', `/portal/approvals/${encodeURIComponent(first.id)}/responses`, {
+      token: await tokenFor(dan.email, dan.password),
+      body: { decision: 'approve' },
     });
     expect(approved.status).toBe(200);
 
-    browser = await openBrowser();
     const { page } = browser;
     await page.goto(info.portalUrl);
     await signIn(page, dan.email, dan.password);
@@ -68,8 +63,7 @@ describe('my approvals', () => {
     expect(browser.pageErrors).toEqual([]);
   });
 
-  it('explains why no answer is needed when the approver was removed or the request withdrawn', async () => {
-    const helpdesk = await Helpdesk.signIn(info);
+  test('explains why no answer is needed when the approver was removed or the request withdrawn', async ({ browser, helpdesk }) => {
     const edited = uniqueTicket();
     const withdrawn = uniqueTicket();
     await helpdesk.requestApproval({
@@ -89,7 +83,6 @@ describe('my approvals', () => {
     );
     expect((await helpdesk.call('DELETE', `/tickets/${withdrawn.ticketId}/approval`)).status).toBe(204);
 
-    browser = await openBrowser();
     const { page } = browser;
     await page.goto(editedLink);
     await signIn(page, alice.email, alice.password);
@@ -106,8 +99,7 @@ describe('my approvals', () => {
     await browser.screenshot('request-withdrawn');
   });
 
-  it('refreshes the session with the refresh token, and signs out for good', async () => {
-    browser = await openBrowser();
+  test('refreshes the session with the refresh token, and signs out for good', async ({ browser }) => {
     const { page } = browser;
     await page.goto(info.portalUrl);
     await signIn(page, bob.email, bob.password);
@@ -134,11 +126,13 @@ describe('my approvals', () => {
     expect(await storedSession(page)).toBeNull();
     // The refresh token was revoked at Cognito, not just forgotten by the tab.
     await expect(
-      cognitoCall(info, 'InitiateAuth', {
-        AuthFlow: 'REFRESH_TOKEN_AUTH',
-        ClientId: info.cognito.clientId,
-        AuthParameters: { REFRESH_TOKEN: before?.refreshToken },
-      }),
+      stack.cognito.send(
+        new InitiateAuthCommand({
+          AuthFlow: 'REFRESH_TOKEN_AUTH',
+          ClientId: info.cognito.clientId,
+          AuthParameters: { REFRESH_TOKEN: before?.refreshToken ?? '' },
+        }),
+      ),
     ).rejects.toThrow();
     await page.reload();
     await heading(page, 'Sign in');

@@ -1,24 +1,14 @@
-import { afterEach, describe, expect, inject, it } from 'vitest';
-import { type BrowserSession, openBrowser, PHONE } from './support/browser.js';
-import { Helpdesk, uniqueTicket } from './support/helpdesk.js';
-import { actionLink, waitForMail } from './support/mailbox.js';
+import { describe, expect } from 'vitest';
+import { type BrowserSession, PHONE } from './support/browser.js';
+import { demoApprover, test } from './support/fixtures.js';
 import { heading, signIn } from './support/portal.js';
 
-const info = inject('local');
-const carol = info.demo.approvers.find((a) => a.approverId === 'c-carol')!;
+const carol = demoApprover('c-carol');
 
 const fitsWidth = (page: BrowserSession['page']) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 describe('on a phone', () => {
-  let browser: BrowserSession | undefined;
-  afterEach(async () => {
-    await browser?.close();
-    browser = undefined;
-  });
-
-  it('fits a phone-width screen, long thread and long words included', async () => {
-    const helpdesk = await Helpdesk.signIn(info);
-    const { ticketId, number } = uniqueTicket();
+  test('fits a phone-width screen, long thread and long words included', async ({ openBrowser, helpdesk }) => {
     const conversation = Array.from({ length: 14 }, (_, i) => ({
       author: i % 2 ? 'Tess Technician' : 'Rita Requester',
       body:
@@ -27,16 +17,11 @@ describe('on a phone', () => {
           : `Message number ${i + 1} of the thread.`,
       at: new Date(Date.UTC(2026, 2, 9, 8 + i, 30)).toISOString(),
     }));
-    await helpdesk.requestApproval({
-      ticketId,
-      ticket: { number, subject: 'Replacement printer for the reception desk', conversation },
-      recipients: [carol.approverId],
-    });
-    const link = actionLink(await waitForMail(info, carol.email, number), 'feedback');
+    const { link } = await helpdesk.ask(carol, { subject: 'Replacement printer for the reception desk', conversation });
 
-    browser = await openBrowser({ viewport: PHONE });
+    const browser = await openBrowser({ viewport: PHONE });
     const { page } = browser;
-    await page.goto(link);
+    await page.goto(link('feedback'));
     await heading(page, 'Sign in');
     expect(await fitsWidth(page)).toBe(true);
     await browser.screenshot('phone-sign-in', { fullPage: false });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { call, technicianToken, unique } from '../support/api.js';
-import { useOwnTable } from '../support/own-table.js';
+import { listedEntry, type OwnTableModules, ownTableModules } from '../support/own-table.js';
 
 /** Approver ids end up in URL paths and access logs: new ones may not be email addresses. */
 describe('approver ids', () => {
@@ -17,25 +17,14 @@ describe('approver ids', () => {
   });
 
   describe('an id with "@" listed before the rule', () => {
-    let directory: typeof import('../../functions/services/directory.js');
-    let store: typeof import('../../functions/store/directory-repository.js');
+    let directory: OwnTableModules['directory'];
+    let store: OwnTableModules['approvers'];
     beforeAll(async () => {
-      await useOwnTable('approver-ids');
-      directory = await import('../../functions/services/directory.js');
-      store = await import('../../functions/store/directory-repository.js');
+      ({ directory, approvers: store } = await ownTableModules('approver-ids'));
     });
 
     it('can still be updated', async () => {
-      const entry = {
-        approverId: 'legacy@example.com',
-        kind: 'user' as const,
-        name: 'Legacy',
-        email: 'legacy@example.com',
-        createdAt: '2026-01-01T00:00:00.000Z',
-        updatedAt: '2026-01-01T00:00:00.000Z',
-        listed: true,
-        login: { username: 'legacy@example.com', sub: 'sub-legacy' },
-      };
+      const entry = listedEntry({ approverId: 'legacy@example.com', name: 'Legacy', email: 'legacy@example.com', sub: 'sub-legacy' });
       await store.saveApprover(entry, null);
       const updated = await directory.putApprover('legacy@example.com', {
         kind: 'user',

@@ -1,32 +1,21 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useOwnTable } from '../support/own-table.js';
+import { listedEntry, type OwnTableModules, ownTableModules } from '../support/own-table.js';
 
 /**
  * The portal's check that a caller is still listed reads the login item. DynamoDB Local is
  * always consistent, so what is checked here is the read DynamoDB is asked for: an eventually
  * consistent read could let a just-delisted approver through on real DynamoDB.
  */
-let directory: typeof import('../../functions/store/directory-repository.js');
-let client: typeof import('../../functions/store/client.js');
+let directory: OwnTableModules['approvers'];
+let client: OwnTableModules['client'];
 
 beforeAll(async () => {
-  await useOwnTable('delisted-login');
-  directory = await import('../../functions/store/directory-repository.js');
-  client = await import('../../functions/store/client.js');
+  ({ approvers: directory, client } = await ownTableModules('delisted-login'));
 });
 
 describe('reading a login', () => {
   it('reads the login strongly consistently, so a just-delisted approver is refused at once', async () => {
-    const entry = {
-      approverId: 'u-delisted',
-      kind: 'user' as const,
-      name: 'D',
-      email: 'd@test.example',
-      createdAt: '2026-01-01T00:00:00.000Z',
-      updatedAt: '2026-01-01T00:00:00.000Z',
-      listed: true,
-      login: { username: 'd@test.example', sub: 'sub-delisted' },
-    };
+    const entry = listedEntry({ approverId: 'u-delisted', name: 'D', email: 'd@test.example', sub: 'sub-delisted' });
     await directory.saveApprover(entry, null);
     await directory.delistApprover(entry, '2026-01-02T00:00:00.000Z');
 

@@ -1,18 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiClient, createApiClient, type RawReply } from '../../tools/api-client.js';
 import { killEmulator } from '../support/emulator-control.js';
 import { type PrivateStack, startPrivateStack } from '../support/private-stack.js';
-import { type RawReply, stackClient } from '../support/stack-client.js';
 
 /** A dependency that is down is the service's fault and temporary: 503 with Retry-After, never 500. */
 describe('a dependency that is down', () => {
   let stack: PrivateStack;
-  let client: ReturnType<typeof stackClient>;
+  let client: ApiClient;
   let technician: string;
   let approverToken: string;
   let ticketId: string;
   beforeAll(async () => {
     stack = await startPrivateStack();
-    client = stackClient(stack.info);
+    client = createApiClient(stack.info);
     technician = await client.technicianToken();
     const approver = await client.newApprover(technician);
     approverToken = await approver.token();
@@ -33,7 +33,7 @@ describe('a dependency that is down', () => {
   it('answers 503 unavailable with Retry-After when Cognito is down', async () => {
     await killEmulator(stack.stateDir, 'cognito');
     expectUnavailable(
-      await client.call('PUT', '/directory/approvers/u-new-during-outage', {
+      await client.raw('PUT', '/directory/approvers/u-new-during-outage', {
         token: technician,
         body: { kind: 'user', email: 'outage@test.example', name: 'Outage' },
       }),
@@ -43,9 +43,9 @@ describe('a dependency that is down', () => {
   it('answers 503 unavailable with Retry-After on every kind of route when DynamoDB is down', async () => {
     await killEmulator(stack.stateDir, 'dynamodb');
     const replies = await Promise.all([
-      client.call('GET', `/tickets/${ticketId}/approval`, { token: technician }),
-      client.call('GET', `/tickets?ids=${ticketId}`, { token: technician }),
-      client.call('POST', '/tickets/T-outage/approval', {
+      client.raw('GET', `/tickets/${ticketId}/approval`, { token: technician }),
+      client.raw('GET', `/tickets?ids=${ticketId}`, { token: technician }),
+      client.raw('POST', '/tickets/T-outage/approval', {
         token: technician,
         headers: { 'idempotency-key': 'outage-1' },
         body: {
@@ -53,9 +53,9 @@ describe('a dependency that is down', () => {
           ticket: { number: '1', subject: 'S', requester: { name: 'R', email: 'r@example.com' }, conversation: [] },
         },
       }),
-      client.call('DELETE', `/tickets/${ticketId}/approval`, { token: technician }),
-      client.call('GET', '/directory/approvers', { token: technician }),
-      client.call('GET', '/portal/approvals', { token: approverToken }),
+      client.raw('DELETE', `/tickets/${ticketId}/approval`, { token: technician }),
+      client.raw('GET', '/directory/approvers', { token: technician }),
+      client.raw('GET', '/portal/approvals', { token: approverToken }),
     ]);
     for (const reply of replies) expectUnavailable(reply);
   });

@@ -1,13 +1,12 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, local, newApprover, type TestApprover, technicianToken, ticketBody, unique } from '../support/api.js';
+import { call, local, newApprover, type TestApprover, technicianAndApprover, technicianToken, ticketBody, unique } from '../support/api.js';
 
 /** Every error of API.md, with its status and the error body, and nothing written. */
 describe('errors', () => {
   let technician: string;
   let approver: TestApprover;
   beforeAll(async () => {
-    technician = await technicianToken();
-    approver = await newApprover(technician);
+    ({ technician, approver } = await technicianAndApprover());
   });
 
   const expectError = (reply: { status: number; body: unknown }, status: number, code?: string) => {
@@ -35,7 +34,7 @@ describe('errors', () => {
 
     it('refuses a body that is not JSON', async () => {
       expectError(
-        await call('POST', `/tickets/${unique('T')}/approval`, { token: technician, raw: '{"recipients": [' }),
+        await call('POST', `/tickets/${unique('T')}/approval`, { token: technician, body: '{"recipients": [' }),
         400,
         'invalid_json',
       );

@@ -3,9 +3,10 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admits, ROUTES } from '../../functions/handlers/routes.js';
 import { LIMITS } from '../../functions/http/schemas.js';
-import { unique } from '../support/api.js';
+import { type ApiClient, createApiClient, type RawReply } from '../../tools/api-client.js';
+import { unique } from '../../tools/request-body.js';
+import { dumpDiff } from '../../tools/table-dump.js';
 import { type PrivateStack, startPrivateStack } from '../support/private-stack.js';
-import { dumpDiff, type RawReply, type StackClient, stackClient } from '../support/stack-client.js';
 
 /**
  * Property-based fuzzing of every route's body, path and query, as the group the route is for.
@@ -403,7 +404,7 @@ function expectRefused(reply: RawReply, what: string, statuses?: number[]) {
 
 describe('fuzzing every route: no 5xx, API.md errors, and a refused request writes nothing', () => {
   let stack: PrivateStack;
-  let api: StackClient;
+  let api: ApiClient;
   let technician: string;
   let userToken: string;
   let contactToken: string;
@@ -414,7 +415,7 @@ describe('fuzzing every route: no 5xx, API.md errors, and a refused request writ
 
   beforeAll(async () => {
     stack = await startPrivateStack();
-    api = stackClient(stack.info);
+    api = createApiClient(stack.info);
     technician = await api.technicianToken();
     const user = await api.newApprover(technician, 'user');
     const contact = await api.newApprover(technician, 'contact');
@@ -423,7 +424,8 @@ describe('fuzzing every route: no 5xx, API.md errors, and a refused request writ
     contactToken = await contact.token();
     fixture = await api.openRequest(technician, [user.approverId, contact.approverId]);
     // The fixture's mails go out in the background; start from a table nothing writes to any more.
-    baseline = await api.quietTable();
+    await api.waitForIdle();
+    baseline = await api.dumpTable();
   }, 120_000);
 
   afterAll(async () => {

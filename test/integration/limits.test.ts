@@ -2,9 +2,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LIMITS } from '../../functions/http/schemas.js';
-import { ticketBody, unique } from '../support/api.js';
+import { type ApiClient, createApiClient, type RawReply } from '../../tools/api-client.js';
+import type { StoredMail } from '../../tools/mailbox.js';
+import { ticketBody, unique } from '../../tools/request-body.js';
 import { type PrivateStack, startPrivateStack } from '../support/private-stack.js';
-import { type RawReply, type StackClient, stackClient } from '../support/stack-client.js';
 import { claimsOf, tokenVariants } from '../support/tokens.js';
 
 /**
@@ -20,9 +21,9 @@ const AT = '2026-11-24T09:00:00Z';
 
 describe('limits', () => {
   let stack: PrivateStack;
-  let api: StackClient;
+  let api: ApiClient;
   let technician: string;
-  let approver: Awaited<ReturnType<StackClient['newApprover']>>;
+  let approver: Awaited<ReturnType<ApiClient['newApprover']>>;
   let approverToken: string;
   /** Output of the stack from the first request of this file on (not its start-up banner). */
   let outputFrom = 0;
@@ -31,7 +32,7 @@ describe('limits', () => {
 
   beforeAll(async () => {
     stack = await startPrivateStack({ LOG_LEVEL: 'DEBUG' });
-    api = stackClient(stack.info);
+    api = createApiClient(stack.info);
     outputFrom = stack.output().length;
     technician = await api.technicianToken();
     approver = await api.newApprover(technician, 'user');
@@ -49,8 +50,8 @@ describe('limits', () => {
     expect(reply.body).toMatchObject({ error: { code: code ?? expect.any(String), message: expect.any(String) } });
   };
   const expectNoRequest = async (ticketId: string) => {
-    expect((await api.call('GET', `/tickets/${ticketId}/approval`, { token: technician })).status).toBe(404);
-    expect((await api.call('GET', `/tickets/${ticketId}/activity`, { token: technician })).status).toBe(404);
+    expect((await api.raw('GET', `/tickets/${ticketId}/approval`, { token: technician })).status).toBe(404);
+    expect((await api.raw('GET', `/tickets/${ticketId}/activity`, { token: technician })).status).toBe(404);
   };
 
   /** Approvers listed through the API, ten at a time (their portal logins are provisioned too). */
@@ -61,7 +62,7 @@ describe('limits', () => {
         ids.slice(i, i + 10).map(async (id, j) => {
           const email = `${id}@test.example`;
           emails.add(email);
-          const reply = await api.call('PUT', `/directory/approvers/${id}`, {
+          const reply = await api.raw('PUT', `/directory/approvers/${id}`, {
             token: technician,
             body: { kind: (i + j) % 2 ? 'contact' : 'user', email, name: `Approver ${id}` },
           });
@@ -99,18 +100,18 @@ describe('limits', () => {
     it.each(['x', 'é'] as const)('accepts a body of exactly 256 KiB (filled with %s) and shows it back whole', async (unit) => {
       const ticketId = unique('T');
       const text = bodyOfBytes(MAX_BODY, unit);
-      const reply = await api.call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: text });
+      const reply = await api.raw('POST', `/tickets/${ticketId}/approval`, { token: technician, body: text });
       expect(reply.status, reply.text.slice(0, 300)).toBe(201);
-      const tab = await api.call('GET', `/tickets/${ticketId}/approval`, { token: technician });
+      const tab = await api.raw('GET', `/tickets/${ticketId}/approval`, { token: technician });
       expect(tab.status).toBe(200);
-      const mine = await api.call('GET', `/portal/approvals/${encodeURIComponent(reply.body.id)}`, { token: approverToken });
+      const mine = await api.raw('GET', `/portal/approvals/${encodeURIComponent(reply.body.id)}`, { token: approverToken });
       expect(mine.status).toBe(200);
       expect(JSON.stringify(mine.body)).toContain(JSON.parse(text).ticket.conversation[1].body);
     });
 
     it.each(['x', 'é'] as const)('refuses one byte more (filled with %s) with 413, and writes nothing', async (unit) => {
       const ticketId = unique('T');
-      const reply = await api.call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: bodyOfBytes(MAX_BODY + 1, unit) });
+      const reply = await api.raw('POST', `/tickets/${ticketId}/approval`, { token: technician, body: bodyOfBytes(MAX_BODY + 1, unit) });
       expectRefused(reply, 413, 'payload_too_large');
       await expectNoRequest(ticketId);
     });
@@ -122,7 +123,7 @@ describe('limits', () => {
       const text = JSON.stringify(body);
       expect(text.length).toBeLessThan(MAX_BODY);
       expect(Buffer.byteLength(text)).toBeGreaterThan(MAX_BODY);
-      expectRefused(await api.call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: text }), 413);
+      expectRefused(await api.raw('POST', `/tickets/${ticketId}/approval`, { token: technician, body: text }), 413);
       await expectNoRequest(ticketId);
     });
 
@@ -137,10 +138,10 @@ describe('limits', () => {
         ['PUT', `/tickets/${open.ticketId}/approval/recipients`, technician],
         ['POST', `/portal/approvals/${encodeURIComponent(open.requestId)}/responses`, approverToken],
       ] as const) {
-        expectRefused(await api.call(method, path, { token, body: huge }), 413, 'payload_too_large');
+        expectRefused(await api.raw(method, path, { token, body: huge }), 413, 'payload_too_large');
       }
       await expectNoRequest(ticketId);
-      const tab = await api.call('GET', `/tickets/${open.ticketId}/approval`, { token: technician });
+      const tab = await api.raw('GET', `/tickets/${open.ticketId}/approval`, { token: technician });
       expect(tab.body.recipients.map((r: { status: string; feedback: unknown[] }) => [r.status, r.feedback.length])).toEqual([
         ['pending', 0],
       ]);
@@ -157,32 +158,26 @@ describe('limits', () => {
 
     it('accepts 50 recipients, and mails each of them once', async () => {
       const ticketId = unique('T');
-      const reply = await api.call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: ticketBody(fifty) });
+      const reply = await api.raw('POST', `/tickets/${ticketId}/approval`, { token: technician, body: ticketBody(fifty) });
       expect(reply.status, reply.text.slice(0, 300)).toBe(201);
       expect(reply.body.recipients).toHaveLength(50);
       const addresses = new Set(fifty.map((id) => `${id}@test.example`));
-      const deadline = Date.now() + 30_000;
-      let mails: { destination: { to: string[] }; subject: string }[] = [];
-      do {
-        await new Promise((r) => setTimeout(r, 250));
-        const store = (await (await fetch(stack.info.ses.storeUrl)).json()) as { emails: typeof mails };
-        mails = store.emails.filter((m) => m.destination.to.some((to) => addresses.has(to)));
-      } while (mails.length < 50 && Date.now() < deadline);
+      const toThem = (m: StoredMail) => m.destination.to.some((to) => addresses.has(to));
+      const mails = await api.waitForMails(toThem, 50, { timeoutMs: 30_000 });
       expect(new Set(mails.flatMap((m) => m.destination.to)).size).toBe(50);
-      await api.quietTable(1000);
-      const store = (await (await fetch(stack.info.ses.storeUrl)).json()) as { emails: typeof mails };
-      expect(store.emails.filter((m) => m.destination.to.some((to) => addresses.has(to)))).toHaveLength(50);
+      await api.waitForIdle();
+      expect(await api.mails(toThem)).toHaveLength(50);
     });
 
     it('an edit that replaces all 50 recipients by 50 others never fails with a 5xx, and a refusal changes nothing', async () => {
       // (Reported: answered 422 too_many_changes, although schemas.ts sizes the limit so an edit may replace the whole list.)
       const { ticketId } = await api.openRequest(technician, fifty);
-      const edited = await api.call('PUT', `/tickets/${ticketId}/approval/recipients`, {
+      const edited = await api.raw('PUT', `/tickets/${ticketId}/approval/recipients`, {
         token: technician,
         body: { recipients: fiftyOthers },
       });
       expect(edited.status, edited.text.slice(0, 300)).toBeLessThan(500);
-      const tab = await api.call('GET', `/tickets/${ticketId}/approval`, { token: technician });
+      const tab = await api.raw('GET', `/tickets/${ticketId}/approval`, { token: technician });
       const pending = tab.body.recipients
         .filter((r: { status: string }) => r.status === 'pending')
         .map((r: { approverId: string }) => r.approverId);
@@ -193,16 +188,16 @@ describe('limits', () => {
     it('accepts a quorum of 50 of 50, and refuses a quorum of 51 with 400', async () => {
       const ok = unique('T');
       const quorum = (count: number) => ticketBody(fifty, { policy: { type: 'quorum', count } });
-      expect((await api.call('POST', `/tickets/${ok}/approval`, { token: technician, body: quorum(50) })).status).toBe(201);
+      expect((await api.raw('POST', `/tickets/${ok}/approval`, { token: technician, body: quorum(50) })).status).toBe(201);
       const refused = unique('T');
-      expectRefused(await api.call('POST', `/tickets/${refused}/approval`, { token: technician, body: quorum(51) }), 400);
+      expectRefused(await api.raw('POST', `/tickets/${refused}/approval`, { token: technician, body: quorum(51) }), 400);
       await expectNoRequest(refused);
     });
 
     it('refuses 51 recipients with 400 and writes nothing', async () => {
       const ticketId = unique('T');
       expectRefused(
-        await api.call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: ticketBody([...fifty, fiftyOthers[0]!]) }),
+        await api.raw('POST', `/tickets/${ticketId}/approval`, { token: technician, body: ticketBody([...fifty, fiftyOthers[0]!]) }),
         400,
         'invalid_request',
       );
@@ -211,16 +206,16 @@ describe('limits', () => {
 
     it('edits a request up to 50 recipients, and refuses 51 with 400 leaving the list as it was', async () => {
       const { ticketId } = await api.openRequest(technician, fifty.slice(0, 10));
-      const edited = await api.call('PUT', `/tickets/${ticketId}/approval/recipients`, { token: technician, body: { recipients: fifty } });
+      const edited = await api.raw('PUT', `/tickets/${ticketId}/approval/recipients`, { token: technician, body: { recipients: fifty } });
       expect(edited.status, edited.text.slice(0, 300)).toBe(200);
       expectRefused(
-        await api.call('PUT', `/tickets/${ticketId}/approval/recipients`, {
+        await api.raw('PUT', `/tickets/${ticketId}/approval/recipients`, {
           token: technician,
           body: { recipients: [...fifty, fiftyOthers[0]!] },
         }),
         400,
       );
-      const tab = await api.call('GET', `/tickets/${ticketId}/approval`, { token: technician });
+      const tab = await api.raw('GET', `/tickets/${ticketId}/approval`, { token: technician });
       expect(
         tab.body.recipients
           .filter((r: { status: string }) => r.status === 'pending')
@@ -234,15 +229,15 @@ describe('limits', () => {
     it('records 4000 characters of feedback, and refuses 4001 with 400 recording nothing', async () => {
       const { ticketId, requestId } = await api.openRequest(technician, [approver.approverId]);
       const path = `/portal/approvals/${encodeURIComponent(requestId)}/responses`;
-      expectRefused(await api.call('POST', path, { token: approverToken, body: { feedback: 'f'.repeat(LIMITS.feedback + 1) } }), 400);
+      expectRefused(await api.raw('POST', path, { token: approverToken, body: { feedback: 'f'.repeat(LIMITS.feedback + 1) } }), 400);
       expectRefused(
-        await api.call('POST', path, { token: approverToken, body: { decision: 'approve', feedback: 'f'.repeat(LIMITS.feedback + 1) } }),
+        await api.raw('POST', path, { token: approverToken, body: { decision: 'approve', feedback: 'f'.repeat(LIMITS.feedback + 1) } }),
         400,
       );
-      let tab = await api.call('GET', `/tickets/${ticketId}/approval`, { token: technician });
+      let tab = await api.raw('GET', `/tickets/${ticketId}/approval`, { token: technician });
       expect(tab.body.recipients[0]).toMatchObject({ status: 'pending', feedback: [] });
-      expect((await api.call('POST', path, { token: approverToken, body: { feedback: 'f'.repeat(LIMITS.feedback) } })).status).toBe(200);
-      tab = await api.call('GET', `/tickets/${ticketId}/approval`, { token: technician });
+      expect((await api.raw('POST', path, { token: approverToken, body: { feedback: 'f'.repeat(LIMITS.feedback) } })).status).toBe(200);
+      tab = await api.raw('GET', `/tickets/${ticketId}/approval`, { token: technician });
       expect(tab.body.recipients[0].feedback.map((f: { body: string }) => f.body.length)).toEqual([LIMITS.feedback]);
     });
   });
@@ -341,11 +336,12 @@ describe('limits', () => {
     ];
 
     it('refuses one past every limit with 400, and none of it writes anything', async () => {
-      const before = await api.quietTable(1000);
+      await api.waitForIdle();
+      const before = await api.dumpTable();
       const wrong: string[] = [];
       for (const [what, limit, probe] of CASES) {
         const over = probe(limit + 1);
-        const reply = await api.call(over.method, over.path, {
+        const reply = await api.raw(over.method, over.path, {
           token: technician,
           body: over.body,
           ...(over.headers ? { headers: over.headers } : {}),
@@ -359,7 +355,7 @@ describe('limits', () => {
 
     it.each(CASES)('accepts a %s of %i', async (_what, limit, probe, status) => {
       const at = probe(limit);
-      const reply = await api.call(at.method, at.path, {
+      const reply = await api.raw(at.method, at.path, {
         token: technician,
         body: at.body,
         ...(at.headers ? { headers: at.headers } : {}),
@@ -369,44 +365,44 @@ describe('limits', () => {
 
     it('a recipient id of 129 characters is refused with 400 (one of 128 is a well-formed unknown: 422)', async () => {
       const ticketId = unique('T');
-      const at = await api.call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: ticketBody([long(LIMITS.id)]) });
+      const at = await api.raw('POST', `/tickets/${ticketId}/approval`, { token: technician, body: ticketBody([long(LIMITS.id)]) });
       expectRefused(at, 422, 'unknown_approvers');
       expectRefused(
-        await api.call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: ticketBody([long(LIMITS.id + 1)]) }),
+        await api.raw('POST', `/tickets/${ticketId}/approval`, { token: technician, body: ticketBody([long(LIMITS.id + 1)]) }),
         400,
       );
       await expectNoRequest(ticketId);
     });
 
     it('a request id of 400 characters is looked up (404), one of 401 refused with 400', async () => {
-      expectRefused(await api.call('GET', `/portal/approvals/${long(400)}`, { token: approverToken }), 404);
-      expectRefused(await api.call('GET', `/portal/approvals/${long(401)}`, { token: approverToken }), 400);
+      expectRefused(await api.raw('GET', `/portal/approvals/${long(400)}`, { token: approverToken }), 404);
+      expectRefused(await api.raw('GET', `/portal/approvals/${long(401)}`, { token: approverToken }), 400);
     });
 
     it('GET /tickets takes 100 ids and a limit of 100, and refuses 101 of either with 400', async () => {
       const ids = (n: number) => Array.from({ length: n }, (_, i) => `t${i}`).join(',');
-      expect((await api.call('GET', `/tickets?ids=${ids(100)}`, { token: technician })).status).toBe(200);
-      expectRefused(await api.call('GET', `/tickets?ids=${ids(101)}`, { token: technician }), 400);
-      expect((await api.call('GET', '/tickets?approvalStatus=pending&limit=100', { token: technician })).status).toBe(200);
-      expectRefused(await api.call('GET', '/tickets?approvalStatus=pending&limit=101', { token: technician }), 400);
+      expect((await api.raw('GET', `/tickets?ids=${ids(100)}`, { token: technician })).status).toBe(200);
+      expectRefused(await api.raw('GET', `/tickets?ids=${ids(101)}`, { token: technician }), 400);
+      expect((await api.raw('GET', '/tickets?approvalStatus=pending&limit=100', { token: technician })).status).toBe(200);
+      expectRefused(await api.raw('GET', '/tickets?approvalStatus=pending&limit=101', { token: technician }), 400);
     });
   });
 
   describe('logs', () => {
     it('never hold a bearer token or a full email address, refusals and a failed sign-in included', async () => {
       // A refusal that names an email in its answer (409), a refused token, and a failed sign-in.
-      const duplicate = await api.call('PUT', `/directory/approvers/${unique('dup')}`, {
+      const duplicate = await api.raw('PUT', `/directory/approvers/${unique('dup')}`, {
         token: technician,
         body: { kind: 'user', email: approver.email, name: 'Duplicate' },
       });
       expectRefused(duplicate, 409, 'duplicate_email');
       const expired = tokenVariants.expired(claimsOf(technician));
       tokens.add(expired);
-      expectRefused(await api.call('GET', '/directory/approvers', { token: expired }), 401);
-      expectRefused(await api.call('GET', '/directory/approvers', { token: approverToken }), 403);
+      expectRefused(await api.raw('GET', '/directory/approvers', { token: expired }), 401);
+      expectRefused(await api.raw('GET', '/directory/approvers', { token: approverToken }), 403);
       await expect(api.signIn(approver.email, 'Wrong-password-1')).rejects.toThrow();
       // The mailer and the sweeper log too: let them finish what this file started.
-      await api.quietTable(1000);
+      await api.waitForIdle();
 
       const output = stack.output().slice(outputFrom);
       // The check is only worth something if the handlers' logs are in there.

@@ -3,7 +3,7 @@ import { SESv2Client, SendEmailCommand, type SendEmailCommandInput } from '@aws-
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { technician } from '../domain/fixtures.js';
-import { useOwnTable } from '../support/own-table.js';
+import { type OwnTableModules, ownTableModules } from '../support/own-table.js';
 import { savedRequest } from '../support/saved-request.js';
 import { bounceOf, type SentMail, sesEvent } from '../support/ses-events.js';
 
@@ -14,30 +14,12 @@ import { bounceOf, type SentMail, sesEvent } from '../support/ses-events.js';
  * SES would publish about exactly those mails are built from that input. The store is real:
  * DynamoDB Local, a table of this file's own.
  */
-type Modules = {
-  store: typeof import('../../functions/store/approval-repository.js');
-  outbox: typeof import('../../functions/store/outbox-repository.js');
-  mailer: typeof import('../../functions/services/mailer.js');
-  approvals: typeof import('../../functions/services/approvals.js');
-  activity: typeof import('../../functions/store/activity-repository.js');
-  views: typeof import('../../functions/domain/views.js');
-  handler: typeof import('../../functions/handlers/jobs/mail-events.js');
-};
-
-let m: Modules;
+let m: OwnTableModules & { handler: typeof import('../../functions/handlers/jobs/mail-events.js') };
 const ses = mockClient(SESv2Client);
 
 beforeAll(async () => {
-  await useOwnTable('mail-events');
-  m = {
-    store: await import('../../functions/store/approval-repository.js'),
-    outbox: await import('../../functions/store/outbox-repository.js'),
-    mailer: await import('../../functions/services/mailer.js'),
-    approvals: await import('../../functions/services/approvals.js'),
-    activity: await import('../../functions/store/activity-repository.js'),
-    views: await import('../../functions/domain/views.js'),
-    handler: await import('../../functions/handlers/jobs/mail-events.js'),
-  };
+  const modules = await ownTableModules('mail-events');
+  m = { ...modules, handler: await import('../../functions/handlers/jobs/mail-events.js') };
 });
 
 afterEach(() => {

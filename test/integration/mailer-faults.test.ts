@@ -4,7 +4,7 @@ import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { NOW } from '../domain/fixtures.js';
-import { useOwnTable } from '../support/own-table.js';
+import { type OwnTableModules, ownTableModules } from '../support/own-table.js';
 import { savedRequest as saveRequest } from '../support/saved-request.js';
 
 /**
@@ -12,31 +12,13 @@ import { savedRequest as saveRequest } from '../support/saved-request.js';
  * while the store runs for real on DynamoDB Local (in a table of its own, which the local
  * stack's mailer does not watch).
  */
-type Modules = {
-  store: typeof import('../../functions/store/approval-repository.js');
-  outbox: typeof import('../../functions/store/outbox-repository.js');
-  mailer: typeof import('../../functions/services/mailer.js');
-  activity: typeof import('../../functions/store/activity-repository.js');
-  keys: typeof import('../../functions/store/keys.js');
-  client: typeof import('../../functions/store/client.js');
-  handler: typeof import('../../functions/handlers/jobs/mailer.js');
-};
-
-let m: Modules;
+let m: OwnTableModules & { handler: typeof import('../../functions/handlers/jobs/mailer.js') };
 const ses = mockClient(SESv2Client);
 const throttled = Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException', $metadata: {} });
 
 beforeAll(async () => {
-  await useOwnTable('faults');
-  m = {
-    store: await import('../../functions/store/approval-repository.js'),
-    outbox: await import('../../functions/store/outbox-repository.js'),
-    mailer: await import('../../functions/services/mailer.js'),
-    activity: await import('../../functions/store/activity-repository.js'),
-    keys: await import('../../functions/store/keys.js'),
-    client: await import('../../functions/store/client.js'),
-    handler: await import('../../functions/handlers/jobs/mailer.js'),
-  };
+  const modules = await ownTableModules('faults');
+  m = { ...modules, handler: await import('../../functions/handlers/jobs/mailer.js') };
 });
 
 afterEach(() => {

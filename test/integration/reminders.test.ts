@@ -1,17 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { useOwnTable } from '../support/own-table.js';
+import { type OwnTableModules, ownTableModules } from '../support/own-table.js';
 import { savedRequest } from '../support/saved-request.js';
 
 /** Automatic reminders, driven by the sweeper's clock on DynamoDB Local (no waiting for hours). */
-let store: typeof import('../../functions/store/approval-repository.js');
-let outbox: typeof import('../../functions/store/outbox-repository.js');
-let reminders: typeof import('../../functions/services/reminders.js');
+let store: OwnTableModules['store'];
+let outbox: OwnTableModules['outbox'];
+let reminders: OwnTableModules['reminders'];
 
 beforeAll(async () => {
-  await useOwnTable('reminders');
-  store = await import('../../functions/store/approval-repository.js');
-  outbox = await import('../../functions/store/outbox-repository.js');
-  reminders = await import('../../functions/services/reminders.js');
+  ({ store, outbox, reminders } = await ownTableModules('reminders'));
 });
 
 describe('automatic reminders', () => {

@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type StackProcess, stackEnv, startStackProcess } from '../support/local-stack-process.js';
-import { stackClient } from '../support/stack-client.js';
+import { createApiClient } from '../../tools/api-client.js';
+import { type StackProcess, stackEnv, startStackProcess } from '../../tools/local-stack-process.js';
 
 /** A stack of its own, stopped in the middle of a run of requests and started again. */
 const request = (i: number) => ({
@@ -19,9 +19,9 @@ describe('a restart in the middle of a run', () => {
   it('loses nothing acknowledged, sends no mail twice, and sends pending mail after the restart', async () => {
     const env = await stackEnv();
     stack = await startStackProcess(env);
-    const first = stackClient(stack.info);
+    const first = createApiClient(stack.info);
     const token = await first.technicianToken();
-    const call = (method: string, path: string, body?: unknown) => first.call(method, path, { token, ...(body ? { body } : {}) });
+    const call = (method: string, path: string, body?: unknown) => first.raw(method, path, { token, ...(body ? { body } : {}) });
 
     const acknowledged: string[] = [];
     const run = Array.from({ length: 60 }, async (_, i) => {
@@ -35,9 +35,9 @@ describe('a restart in the middle of a run', () => {
     expect(acknowledged.length).toBeGreaterThan(0);
 
     stack = await startStackProcess(env);
-    const second = stackClient(stack.info);
+    const second = createApiClient(stack.info);
     const token2 = await second.technicianToken();
-    const again = (method: string, path: string) => second.call(method, path, { token: token2 });
+    const again = (method: string, path: string) => second.raw(method, path, { token: token2 });
     for (const ticketId of acknowledged) {
       const deadline = Date.now() + 20_000;
       let tab = await again('GET', `/tickets/${ticketId}/approval`);

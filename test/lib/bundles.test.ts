@@ -13,7 +13,7 @@ import {
   formatBundleTable,
   measureBundles,
   sdkImportsOf,
-} from '../../lib/bundle-size.js';
+} from '../../tools/bundle-size.js';
 import { type Resource, type Synthesized, synth } from './synth.js';
 
 let sizes: Map<string, BundleSize>;

@@ -1,93 +1,26 @@
-import { CognitoIdentityProviderClient, InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { inject } from 'vitest';
-import { stackClient } from './stack-client.js';
+import { createApiClient, type TestApprover } from '../../tools/api-client.js';
+import { mailTo } from '../../tools/mailbox.js';
 
-export { ticketBody, unique } from './fixtures.js';
+export type { RawReply, Reply, TestApprover } from '../../tools/api-client.js';
+export { ticketBody, unique } from '../../tools/request-body.js';
 
+/** The run's shared local stack (test/support/global-setup.ts), and the tools' client bound to it. */
 export const local = () => inject('local');
+export const stack = createApiClient(local());
+export const { call, signIn, technicianToken, newApprover, waitForIdle } = stack;
 
-const cognito = () =>
-  new CognitoIdentityProviderClient({
-    region: local().region,
-    endpoint: local().cognito.endpoint,
-    credentials: { accessKeyId: 'x', secretAccessKey: 'x' },
-  });
-
-// biome-ignore lint/suspicious/noExplicitAny: tests read reply bodies field by field; each assertion checks the shape it reads.
-export interface Reply<T = any> {
-  status: number;
-  body: T;
-  headers: Headers;
+/** The demo technician's token and a fresh approver they listed: how most test files start. */
+export async function technicianAndApprover(): Promise<{ technician: string; approver: TestApprover }> {
+  const technician = await technicianToken();
+  return { technician, approver: await newApprover(technician) };
 }
 
-/** Signs in with USER_PASSWORD_AUTH, as the helpdesk and the portal do; returns the ID token. */
-export async function signIn(email: string, password: string, kind: 'id' | 'access' = 'id'): Promise<string> {
-  const result = await cognito().send(
-    new InitiateAuthCommand({
-      AuthFlow: 'USER_PASSWORD_AUTH',
-      ClientId: local().cognito.clientId,
-      AuthParameters: { USERNAME: email, PASSWORD: password },
-    }),
-  );
-  const token = kind === 'id' ? result.AuthenticationResult?.IdToken : result.AuthenticationResult?.AccessToken;
-  if (!token) throw new Error(`no token for ${email}: ${result.ChallengeName}`);
-  return token;
-}
-
-export async function technicianToken(): Promise<string> {
-  const { email, password } = local().demo.technician;
-  return signIn(email, password);
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: as Reply above.
-export async function call<T = any>(
-  method: string,
-  path: string,
-  options: { token?: string; body?: unknown; raw?: string; headers?: Record<string, string> } = {},
-): Promise<Reply<T>> {
-  const headers: Record<string, string> = { ...(options.headers ?? {}) };
-  if (options.token) headers.authorization = `Bearer ${options.token}`;
-  let body: string | undefined;
-  if (options.raw !== undefined) body = options.raw;
-  else if (options.body !== undefined) body = JSON.stringify(options.body);
-  if (body !== undefined) headers['content-type'] ??= 'application/json';
-  const response = await fetch(`${local().apiUrl}${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined, headers: response.headers };
-}
-
-export interface TestApprover {
-  approverId: string;
-  kind: 'user' | 'contact';
-  email: string;
-  name: string;
-  password: string;
-  token: () => Promise<string>;
-}
-
-/** Lists a fresh approver through the API and gives them a known password. */
-export async function newApprover(technician: string, kind: 'user' | 'contact' = 'user'): Promise<TestApprover> {
-  return stackClient(local()).newApprover(technician, kind);
-}
-
-export interface StoredMail {
-  messageId: string;
-  destination: { to: string[] };
-  subject: string;
-  body: { html?: string; text?: string };
-}
-
-export async function mailsTo(email: string): Promise<StoredMail[]> {
-  const store = (await (await fetch(local().ses.storeUrl)).json()) as { emails: StoredMail[] };
-  return store.emails.filter((m) => m.destination.to.includes(email));
+/** The mails `email` has once the stack is idle: every mail already caused has been sent. */
+export async function mailsOnceIdle(email: string) {
+  await waitForIdle();
+  return stack.mails(mailTo(email));
 }
 
 /** Waits until `count` mails reached `email` (the mailer runs off the table's stream). */
-export async function waitForMails(email: string, count: number, timeoutMs = 15_000): Promise<StoredMail[]> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const mails = await mailsTo(email);
-    if (mails.length >= count || Date.now() > deadline) return mails;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
+export const waitForMails = (email: string, count: number) => stack.waitForMails(mailTo(email), count);

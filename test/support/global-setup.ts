@@ -1,7 +1,7 @@
 import { rmSync } from 'node:fs';
 import type { TestProject } from 'vitest/node';
 import type { LocalInfo } from '../../local/local-info.js';
-import { stackEnv, startStackProcess } from './local-stack-process.js';
+import { stackEnv, startStackProcess } from '../../tools/local-stack-process.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {

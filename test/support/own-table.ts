@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DirectoryEntry } from '../../functions/store/directory-repository.js';
 import { TABLE_DEFINITION } from '../../functions/store/table-definition.js';
 import { ensureTable } from '../../local/bootstrap-table.js';
 import { local } from './api.js';
@@ -28,4 +29,34 @@ export async function useOwnTable(prefix: string): Promise<string> {
     MAIL_FROM: 'approvals@example.com',
   });
   return tableName;
+}
+
+/**
+ * useOwnTable, then the store and mail modules the own-table tests drive (imported only now,
+ * so they read this table's settings).
+ */
+export async function ownTableModules(prefix: string) {
+  await useOwnTable(prefix);
+  return {
+    store: await import('../../functions/store/approval-repository.js'),
+    outbox: await import('../../functions/store/outbox-repository.js'),
+    activity: await import('../../functions/store/activity-repository.js'),
+    keys: await import('../../functions/store/keys.js'),
+    client: await import('../../functions/store/client.js'),
+    mailer: await import('../../functions/services/mailer.js'),
+    approvals: await import('../../functions/services/approvals.js'),
+    reminders: await import('../../functions/services/reminders.js'),
+    views: await import('../../functions/domain/views.js'),
+    approvers: await import('../../functions/store/directory-repository.js'),
+    directory: await import('../../functions/services/directory.js'),
+  };
+}
+
+export type OwnTableModules = Awaited<ReturnType<typeof ownTableModules>>;
+
+/** A listed directory entry with its Cognito login, as PUT /directory/approvers saves one. */
+export function listedEntry(entry: { approverId: string; name: string; email: string; sub: string }): DirectoryEntry {
+  const { sub, ...approver } = entry;
+  const at = '2026-01-01T00:00:00.000Z';
+  return { ...approver, kind: 'user', createdAt: at, updatedAt: at, listed: true, login: { username: entry.email, sub } };
 }

@@ -1,5 +1,5 @@
 import { rmSync } from 'node:fs';
-import { type StackProcess, stackEnv, startStackProcess } from './local-stack-process.js';
+import { type StackProcess, stackEnv, startStackProcess } from '../../tools/local-stack-process.js';
 
 export interface PrivateStack extends StackProcess {
   /** Everything the stack process (gateway, handlers, mailer, sweeper) wrote to stdout and stderr since it started answering. */

@@ -1,54 +1,7 @@
 import { randomUUID } from 'node:crypto';
-import type { LocalInfo } from '../../../local/local-info.js';
-
-interface AuthResult {
-  AuthenticationResult?: { IdToken: string; AccessToken: string; RefreshToken?: string };
-  ChallengeName?: string;
-}
-
-/** One call to the Cognito JSON API of the local pool, as a browser or the helpdesk makes it. */
-export async function cognitoCall<T = AuthResult>(info: LocalInfo, operation: string, body: Record<string, unknown>): Promise<T> {
-  const response = await fetch(info.cognito.endpoint, {
-    method: 'POST',
-    headers: { 'content-type': 'application/x-amz-json-1.1', 'x-amz-target': `AWSCognitoIdentityProviderService.${operation}` },
-    body: JSON.stringify(body),
-  });
-  const data = (await response.json()) as T;
-  if (!response.ok) throw new Error(`${operation} failed: ${JSON.stringify(data)}`);
-  return data;
-}
-
-export async function idTokenFor(info: LocalInfo, email: string, password: string, clientId = info.cognito.clientId): Promise<string> {
-  const result = await cognitoCall(info, 'InitiateAuth', {
-    AuthFlow: 'USER_PASSWORD_AUTH',
-    ClientId: clientId,
-    AuthParameters: { USERNAME: email, PASSWORD: password },
-  });
-  const token = result.AuthenticationResult?.IdToken;
-  if (!token) throw new Error(`no tokens for ${email}: ${JSON.stringify(result)}`);
-  return token;
-}
-
-export interface ApiResponse<T = unknown> {
-  status: number;
-  body: T;
-}
-
-export async function callApi<T = unknown>(
-  info: LocalInfo,
-  token: string,
-  method: string,
-  path: string,
-  body?: unknown,
-): Promise<ApiResponse<T>> {
-  const response = await fetch(`${info.apiUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-  });
-  const text = await response.text();
-  return { status: response.status, body: (text ? JSON.parse(text) : null) as T };
-}
+import type { ApiClient } from '../../../tools/api-client.js';
+import { type TicketSnapshot, ticketBody } from '../../../tools/request-body.js';
+import { actionLink, waitForMail } from './mailbox.js';
 
 /** A ticket no other test uses: its id, and a number that finds its mail. */
 export function uniqueTicket(): { ticketId: string; number: string } {
@@ -56,47 +9,45 @@ export function uniqueTicket(): { ticketId: string; number: string } {
   return { ticketId: `e2e-${suffix}`, number: `${Date.now() % 100_000}${Math.floor(Math.random() * 900 + 100)}` };
 }
 
-export interface TicketInput {
-  number: string;
-  subject?: string;
-  requester?: { name: string; email: string };
-  conversation?: { author: string; body: string; at: string }[];
-}
+export type TicketInput = Partial<TicketSnapshot> & { number: string };
 
-export function ticketSnapshot(input: TicketInput) {
-  return {
-    number: input.number,
-    subject: input.subject ?? 'Replace the broken laptop of the finance assistant',
-    requester: input.requester ?? { name: 'Rita Requester', email: 'rita.requester@example.com' },
-    conversation: input.conversation ?? [
-      {
-        author: 'Rita Requester',
-        body: 'My laptop does not start any more since this morning. I need it for the month-end closing on Friday.',
-        at: '2026-03-10T08:12:00Z',
-      },
-      {
-        author: 'Tess Technician',
-        body: 'The mainboard is damaged; a repair would cost more than a new device. I suggest the standard model (14", 16 GB), 1,150 EUR.',
-        at: '2026-03-10T15:04:00Z',
-      },
-    ],
-  };
+/** The ticket the e2e tests show in the portal, unless a test says otherwise. */
+const E2E_TICKET: Omit<TicketSnapshot, 'number'> = {
+  subject: 'Replace the broken laptop of the finance assistant',
+  requester: { name: 'Rita Requester', email: 'rita.requester@example.com' },
+  conversation: [
+    {
+      author: 'Rita Requester',
+      body: 'My laptop does not start any more since this morning. I need it for the month-end closing on Friday.',
+      at: '2026-03-10T08:12:00Z',
+    },
+    {
+      author: 'Tess Technician',
+      body: 'The mainboard is damaged; a repair would cost more than a new device. I suggest the standard model (14", 16 GB), 1,150 EUR.',
+      at: '2026-03-10T15:04:00Z',
+    },
+  ],
+};
+
+interface Recipient {
+  approverId: string;
+  email: string;
 }
 
 /** The helpdesk side of a test: the demo technician, calling the API like the helpdesk does. */
 export class Helpdesk {
   private constructor(
-    readonly info: LocalInfo,
+    readonly api: ApiClient,
     private readonly token: string,
   ) {}
 
-  static async signIn(info: LocalInfo): Promise<Helpdesk> {
-    const { email, password } = info.demo.technician;
-    return new Helpdesk(info, await idTokenFor(info, email, password, info.cognito.helpdeskClientId));
+  static async signIn(api: ApiClient): Promise<Helpdesk> {
+    return new Helpdesk(api, await api.technicianToken(api.info.cognito.helpdeskClientId));
   }
 
-  call<T = unknown>(method: string, path: string, body?: unknown): Promise<ApiResponse<T>> {
-    return callApi<T>(this.info, this.token, method, path, body);
+  // biome-ignore lint/suspicious/noExplicitAny: replies are JSON of any shape
+  call<T = any>(method: string, path: string, body?: unknown) {
+    return this.api.call<T>(method, path, { token: this.token, body });
   }
 
   async requestApproval(input: {
@@ -108,20 +59,36 @@ export class Helpdesk {
     /** Further create fields (requireDeclineReason, deadline, …), passed as given. */
     extra?: Record<string, unknown>;
   }) {
-    const response = await this.call('POST', `/tickets/${input.ticketId}/approval`, {
-      recipients: input.recipients,
-      message: input.message === undefined ? 'Please approve the replacement so that we can order it today.' : input.message,
-      ...(input.policy ? { policy: input.policy } : {}),
-      ticket: ticketSnapshot(input.ticket),
-      ...input.extra,
-    });
-    if (response.status !== 201) throw new Error(`creating the request failed: ${response.status} ${JSON.stringify(response.body)}`);
+    const response = await this.call(
+      'POST',
+      `/tickets/${input.ticketId}/approval`,
+      ticketBody(input.recipients, {
+        message: input.message === undefined ? 'Please approve the replacement so that we can order it today.' : input.message,
+        ...(input.policy ? { policy: input.policy } : {}),
+        ticket: { ...E2E_TICKET, ...input.ticket },
+        ...input.extra,
+      }),
+    );
+    if (response.status !== 201) throw new Error(`creating the request failed: ${response.status} ${response.text}`);
     return response.body as { id: string; status: string; recipients: { approverId: string; status: string }[] };
+  }
+
+  /** Asks one approver on a fresh ticket and waits for their mail; `link` gives its action links. */
+  async ask(approver: Recipient, ticket: Omit<TicketInput, 'number'> = {}, message?: string) {
+    const { ticketId, number } = uniqueTicket();
+    const request = await this.requestApproval({
+      ticketId,
+      ticket: { number, ...ticket },
+      recipients: [approver.approverId],
+      ...(message ? { message } : {}),
+    });
+    const mail = await waitForMail(this.api.info, approver.email, number);
+    return { ticketId, number, request, mail, link: (action: Parameters<typeof actionLink>[1]) => actionLink(mail, action) };
   }
 
   async approval(ticketId: string) {
     const response = await this.call('GET', `/tickets/${ticketId}/approval`);
-    if (response.status !== 200) throw new Error(`GET approval failed: ${response.status} ${JSON.stringify(response.body)}`);
+    if (response.status !== 200) throw new Error(`GET approval failed: ${response.status} ${response.text}`);
     return response.body as {
       id: string;
       status: string;
@@ -135,13 +102,8 @@ export class Helpdesk {
     return (response.body as { activity: { type: string; approverId?: string; [key: string]: unknown }[] }).activity;
   }
 
-  /** Lists a new approver; Cognito creates their login with a temporary password. */
-  async addApprover(kind: 'user' | 'contact', name: string): Promise<{ approverId: string; email: string; name: string }> {
-    const suffix = randomUUID().slice(0, 8);
-    const approverId = `e2e-${kind}-${suffix}`;
-    const email = `${approverId}@example.com`;
-    const response = await this.call('PUT', `/directory/approvers/${approverId}`, { kind, email, name });
-    if (response.status !== 201) throw new Error(`PUT approver failed: ${response.status} ${JSON.stringify(response.body)}`);
-    return { approverId, email, name };
+  /** Lists a new approver; Cognito creates their login with a temporary password, unless one is given. */
+  addApprover(kind: 'user' | 'contact', name: string, password: string | null = null) {
+    return this.api.newApprover(this.token, kind, { prefix: `e2e-${kind}`, name, password });
   }
 }

@@ -1,15 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { LocalInfo } from '../../../local/local-info.js';
-
-/** One mail as aws-ses-v2-local keeps it at `GET /store`. */
-export interface StoredMail {
-  messageId: string;
-  from: string;
-  destination: { to: string[]; cc: string[]; bcc: string[] };
-  subject: string;
-  body: { html?: string; text?: string };
-  at: number;
-}
+import { type StoredMail, waitForMails } from '../../../tools/mailbox.js';
 
 /** Waits until the mailer has sent `to` a mail about ticket `number`. */
 export async function waitForMail(
@@ -18,19 +8,17 @@ export async function waitForMail(
   number: string,
   options: { timeoutMs?: number; reminder?: boolean } = {},
 ): Promise<StoredMail> {
-  const deadline = Date.now() + (options.timeoutMs ?? 20_000);
-  while (Date.now() < deadline) {
-    const store = (await (await fetch(info.ses.storeUrl)).json()) as { emails: StoredMail[] };
-    const mail = store.emails.find(
-      (m) =>
-        m.destination.to.includes(to) &&
-        m.subject.includes(`#${number}:`) &&
-        (options.reminder === undefined || m.subject.startsWith('Reminder') === options.reminder),
-    );
-    if (mail) return mail;
-    await sleep(250);
-  }
-  throw new Error(`no mail to ${to} about ticket #${number} within the time limit`);
+  const [mail] = await waitForMails(
+    info,
+    (m) =>
+      m.destination.to.includes(to) &&
+      m.subject.includes(`#${number}:`) &&
+      (options.reminder === undefined || m.subject.startsWith('Reminder') === options.reminder),
+    1,
+    { timeoutMs: options.timeoutMs ?? 20_000 },
+  );
+  if (!mail) throw new Error(`no mail to ${to} about ticket #${number} within the time limit`);
+  return mail;
 }
 
 const decodeEntities = (href: string) =>

@@ -7,6 +7,13 @@ export async function signIn(page: Page, email: string, password: string): Promi
   await page.getByRole('button', { name: 'Sign in', exact: true }).click();
 }
 
+/** Fills a new password and its repetition (first sign-in and reset), then presses `button`. */
+export async function submitNewPassword(page: Page, button: string, password: string, repeated = password): Promise<void> {
+  await page.getByLabel('New password', { exact: true }).fill(password);
+  await page.getByLabel('Repeat new password').fill(repeated);
+  await page.getByRole('button', { name: button }).click();
+}
+
 export async function heading(page: Page, name: string | RegExp): Promise<void> {
   await page.getByRole('heading', { level: 1, name }).waitFor();
 }

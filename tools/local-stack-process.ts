@@ -2,10 +2,13 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort } from '../../local/child-process.js';
-import type { LocalInfo } from '../../local/local-info.js';
+import { freePort } from '../local/child-process.js';
+import type { LocalInfo } from '../local/local-info.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
+const ROOT = resolve(import.meta.dirname, '..');
+
+/** The emulators accept any key, but DynamoDB Local in memory (no -sharedDb) keys its data by access key and region. */
+export const LOCAL_CREDENTIALS = { accessKeyId: 'local', secretAccessKey: 'local' };
 
 export interface StackProcess {
   info: LocalInfo;

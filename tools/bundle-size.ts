@@ -9,14 +9,14 @@
  *
  * Both are bundled by esbuild with the settings NodejsFunction uses (bundling.ts), handlers in
  * one build and floors in a second. The cdk tests and the benchmark call measureBundles();
- * `npx tsx lib/bundle-size.ts` prints the table.
+ * `npx tsx tools/bundle-size.ts` prints the table.
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, relative } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { type BuildOptions, build, type Metafile, type Plugin } from 'esbuild';
 import { JOBS, ROUTES } from '../functions/handlers/routes.js';
-import { ESBUILD_TARGET, ESM_REQUIRE_BANNER, HANDLER_BUNDLING, MAIN_FIELDS, REPO_ROOT } from './bundling.js';
+import { ESBUILD_TARGET, ESM_REQUIRE_BANNER, HANDLER_BUNDLING, MAIN_FIELDS, REPO_ROOT } from '../lib/bundling.js';
 
 export const BUNDLE_BUDGET_RATIO = 1.15;
 

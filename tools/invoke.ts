@@ -8,11 +8,11 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { ROUTES, type RouteDefinition } from '../../functions/handlers/routes.js';
-import { jwtAuthorizer } from '../../local/gateway-event.js';
-import { createLambdaContext } from '../../local/lambda-context.js';
+import { ROUTES, type RouteDefinition } from '../functions/handlers/routes.js';
+import { jwtAuthorizer } from '../local/gateway-event.js';
+import { createLambdaContext } from '../local/lambda-context.js';
 
-const ROOT = resolve(import.meta.dirname, '../..');
+const ROOT = resolve(import.meta.dirname, '..');
 
 export interface InvokeInput {
   route: string;

@@ -1,0 +1,194 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  DescribeStreamCommand,
+  type DynamoDBStreamsClient,
+  GetRecordsCommand,
+  GetShardIteratorCommand,
+  type _Record as SdkRecord,
+} from '@aws-sdk/client-dynamodb-streams';
+import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { afterEach, describe, expect, it } from 'vitest';
+import { type StreamPoller, startStreamPoller } from '../../local/stream-poller.js';
+
+const ARN = 'arn:aws:dynamodb:ddblocal:000000000000:table/signoff/stream/2026-12-01T00:00:00.000';
+
+/** One open shard of DynamoDB Local's stream, kept in memory; iterators are positions in it. */
+function fakeStream() {
+  const records: SdkRecord[] = [];
+  const client = {
+    async send(command: unknown) {
+      if (command instanceof DescribeStreamCommand) return { StreamDescription: { Shards: [{ ShardId: 'shard-1' }] } };
+      if (command instanceof GetShardIteratorCommand) {
+        const { ShardIteratorType: type, SequenceNumber: after } = command.input;
+        const at = type === 'AFTER_SEQUENCE_NUMBER' ? records.findIndex((r) => r.dynamodb?.SequenceNumber === after) + 1 : 0;
+        return { ShardIterator: `at:${at}` };
+      }
+      if (command instanceof GetRecordsCommand) {
+        const at = Number(command.input.ShardIterator?.slice(3));
+        const page = records.slice(at, at + (command.input.Limit ?? 100));
+        return { Records: page, NextShardIterator: `at:${at + page.length}` };
+      }
+      throw new Error(`unexpected command ${String(command)}`);
+    },
+  };
+  const put = (id: string, extra: Record<string, unknown> = {}) => {
+    const sequenceNumber = String(1000 + records.length);
+    records.push({
+      eventID: `event-${id}`,
+      eventName: 'INSERT',
+      eventVersion: '1.1',
+      awsRegion: 'ddblocal',
+      dynamodb: {
+        ApproximateCreationDateTime: new Date('2026-12-01T10:00:00.750Z'),
+        Keys: { pk: { S: `OUTBOX#${id}` }, sk: { S: 'OUTBOX' } },
+        NewImage: { pk: { S: `OUTBOX#${id}` }, sk: { S: 'OUTBOX' }, entity: { S: 'outbox' }, id: { S: id }, ...extra },
+        SequenceNumber: sequenceNumber,
+        SizeBytes: 100,
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+      },
+    });
+    return sequenceNumber;
+  };
+  return { client: client as unknown as DynamoDBStreamsClient, put };
+}
+
+type Handler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | undefined>;
+
+describe('the local stream poller', () => {
+  const pollers: StreamPoller[] = [];
+  const dirs: string[] = [];
+  afterEach(async () => {
+    for (const p of pollers.splice(0)) await p.stop();
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+
+  const start = (stream: ReturnType<typeof fakeStream>, handler: Handler, checkpointFile?: string) => {
+    const poller = startStreamPoller({
+      streamsClient: stream.client,
+      streamArn: ARN,
+      handler,
+      functionName: 'mailer',
+      region: 'us-east-1',
+      intervalMs: 5,
+      maxBackoffMs: 20,
+      logger: { info: () => {}, error: () => {} },
+      ...(checkpointFile ? { checkpointFile } : {}),
+    });
+    pollers.push(poller);
+    return poller;
+  };
+  const idsOf = (event: DynamoDBStreamEvent) => event.Records.map((r) => r.dynamodb?.NewImage?.id?.S);
+
+  it("hands each record to the handler in Lambda's DynamoDB event shape", async () => {
+    const stream = fakeStream();
+    stream.put('a', { body: { B: new Uint8Array([1, 2, 255]) }, tags: { M: { keep: { BS: [new Uint8Array([7])] } } } });
+    const events: { event: DynamoDBStreamEvent; context: Context }[] = [];
+    await start(stream, async (event, context) => {
+      events.push({ event, context });
+      return { batchItemFailures: [] };
+    }).idle();
+
+    expect(events).toHaveLength(1);
+    expect(events[0]?.context.functionName).toBe('mailer');
+    expect(events[0]?.event.Records[0]).toEqual({
+      eventID: 'event-a',
+      eventName: 'INSERT',
+      eventVersion: '1.1',
+      eventSource: 'aws:dynamodb',
+      awsRegion: 'us-east-1',
+      eventSourceARN: ARN,
+      dynamodb: {
+        // Lambda sends whole epoch seconds and binary as base64 text.
+        ApproximateCreationDateTime: Math.floor(Date.parse('2026-12-01T10:00:00Z') / 1000),
+        Keys: { pk: { S: 'OUTBOX#a' }, sk: { S: 'OUTBOX' } },
+        NewImage: {
+          pk: { S: 'OUTBOX#a' },
+          sk: { S: 'OUTBOX' },
+          entity: { S: 'outbox' },
+          id: { S: 'a' },
+          body: { B: Buffer.from([1, 2, 255]).toString('base64') },
+          tags: { M: { keep: { BS: [Buffer.from([7]).toString('base64')] } } },
+        },
+        SequenceNumber: '1000',
+        SizeBytes: 100,
+        StreamViewType: 'NEW_AND_OLD_IMAGES',
+      },
+    });
+  });
+
+  it('is idle only once the records written before the call have been handled', async () => {
+    const stream = fakeStream();
+    const handled: (string | undefined)[] = [];
+    const poller = start(stream, async (event) => {
+      handled.push(...idsOf(event));
+      return undefined;
+    });
+    await poller.idle();
+    stream.put('a');
+    stream.put('b');
+    await poller.idle();
+    expect(handled).toEqual(['a', 'b']);
+  });
+
+  it('keeps its place in a checkpoint file, so a restart goes on after the last handled record', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'signoff-poller-'));
+    dirs.push(dir);
+    const file = join(dir, 'checkpoints.json');
+    const stream = fakeStream();
+    const handled: (string | undefined)[] = [];
+    const handler: Handler = async (event) => {
+      handled.push(...idsOf(event));
+      return undefined;
+    };
+    stream.put('a');
+    const last = stream.put('b');
+    const first = start(stream, handler, file);
+    await first.idle();
+    await first.stop();
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toEqual({ streamArn: ARN, shards: { 'shard-1': { sequenceNumber: last } } });
+
+    stream.put('c');
+    await start(stream, handler, file).idle();
+    expect(handled).toEqual(['a', 'b', 'c']);
+  });
+
+  it('hands the batch again from the first failed record, as ReportBatchItemFailures does, and nothing before it', async () => {
+    const stream = fakeStream();
+    stream.put('a');
+    const failing = stream.put('b');
+    stream.put('c');
+    const batches: (string | undefined)[][] = [];
+    await start(stream, async (event) => {
+      batches.push(idsOf(event));
+      return { batchItemFailures: batches.length === 1 ? [{ itemIdentifier: failing }] : [] };
+    }).idle();
+    expect(batches).toEqual([
+      ['a', 'b', 'c'],
+      ['b', 'c'],
+    ]);
+  });
+
+  it('hands the whole batch again when the handler throws', async () => {
+    const stream = fakeStream();
+    stream.put('a');
+    stream.put('b');
+    const batches: (string | undefined)[][] = [];
+    await start(stream, async (event) => {
+      batches.push(idsOf(event));
+      if (batches.length === 1) throw new Error('SES is down');
+      return undefined;
+    }).idle();
+    expect(batches).toEqual([
+      ['a', 'b'],
+      ['a', 'b'],
+    ]);
+  });
+
+  it('rejects idle() once stopped', async () => {
+    const poller = start(fakeStream(), async () => undefined);
+    await poller.stop();
+    await expect(poller.idle()).rejects.toThrow('stopped');
+  });
+});
