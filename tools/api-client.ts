@@ -137,7 +137,8 @@ export function createApiClient(info: LocalInfo) {
         new AdminSetUserPasswordCommand({ UserPoolId: info.cognito.userPoolId, Username: email, Password: password, Permanent: true }),
       );
     }
-    return { approverId, kind, email, name, password: password ?? '', token: () => signIn(email, password ?? '') };
+    const token = () => (password === null ? Promise.reject(new Error(`${email} has only a temporary password`)) : signIn(email, password));
+    return { approverId, kind, email, name, password: password ?? '', token };
   }
 
   /** Opens a request on a fresh ticket (or the one named); returns the ticket id and the request. */
