@@ -15,6 +15,9 @@ export interface DynamoCall {
   error?: string;
   /** Wall time of the call, SDK retries included. */
   ms: number;
+  /** Capacity units DynamoDB reported consumed (ReturnConsumedCapacity TOTAL, asked on every call). */
+  rcu: number;
+  wcu: number;
 }
 
 export interface Invocation {
@@ -38,6 +41,12 @@ export interface Harness {
   documentClientCheck: string;
 }
 
+interface Capacity {
+  CapacityUnits?: number;
+  ReadCapacityUnits?: number;
+  WriteCapacityUnits?: number;
+}
+
 export async function createHarness(stack: BenchStack): Promise<Harness> {
   Object.assign(process.env, stack.handlerEnv, { LOG_LEVEL: 'ERROR' });
   const { dynamodb, documents, tableName } = await import('../functions/store/client.js');
@@ -47,11 +56,20 @@ export async function createHarness(stack: BenchStack): Promise<Harness> {
   let attempts = 0;
   dynamodb.middlewareStack.add(
     (next, context) => async (args) => {
-      const call: DynamoCall = { command: String(context.commandName ?? 'unknown').replace(/Command$/, ''), ms: 0 };
+      const call: DynamoCall = { command: String(context.commandName ?? 'unknown').replace(/Command$/, ''), ms: 0, rcu: 0, wcu: 0 };
       calls.push(call);
       const started = performance.now();
+      (args.input as { ReturnConsumedCapacity?: string }).ReturnConsumedCapacity ??= 'TOTAL';
       try {
-        return await next(args);
+        const result = await next(args);
+        const consumed = (result.output as { ConsumedCapacity?: Capacity | Capacity[] }).ConsumedCapacity;
+        for (const c of Array.isArray(consumed) ? consumed : consumed ? [consumed] : []) {
+          // DynamoDB Local reports CapacityUnits only; a read command's units are reads, a write's writes.
+          const units = c.CapacityUnits ?? (c.ReadCapacityUnits ?? 0) + (c.WriteCapacityUnits ?? 0);
+          if (/^(Get|BatchGet|Query|Scan|TransactGet)/.test(call.command)) call.rcu += units;
+          else call.wcu += units;
+        }
+        return result;
       } catch (error) {
         // A canceled transaction names why: ConditionalCheckFailed, TransactionConflict, …
         const reasons = (error as { CancellationReasons?: { Code?: string }[] }).CancellationReasons?.map((r) => r.Code).filter(

@@ -67,7 +67,8 @@ export async function measureRoundTrips(
       name: 'Approvals tab',
       input: onTicket('get-approval'),
       expect: 200,
-      minimum: ['Query'],
+      // The ticket names its newest request, so the Query reads that request and nothing older.
+      minimum: ['GetItem', 'Query'],
     }),
     () => ({
       name: 'ticket column (2 tickets)',
@@ -91,7 +92,8 @@ export async function measureRoundTrips(
       name: 'portal: my approvals',
       input: { route: 'list-my-approvals', claims: claimsOf(a1.token) },
       expect: 200,
-      minimum: ['GetItem', 'Query', 'BatchGetItem'],
+      // Those waiting on the approver, then (the page not full) the others: two partitions of gsi1.
+      minimum: ['GetItem', 'Query', 'Query', 'BatchGetItem'],
     }),
     (id) => ({
       name: 'portal: decision',
@@ -103,20 +105,20 @@ export async function measureRoundTrips(
       name: 'edit recipients (1 newcomer)',
       input: onTicket('put-recipients', { body: { recipients: [a1.approverId, a2.approverId, a3.approverId] } }),
       expect: 200,
-      minimum: ['Query', 'BatchGetItem', 'TransactWriteItems'],
+      minimum: ['GetItem', 'Query', 'BatchGetItem', 'TransactWriteItems'],
       mailsAfter: 3,
     }),
     () => ({
       name: 'edit recipients (no newcomer)',
       input: onTicket('put-recipients', { body: { recipients: [a1.approverId, a2.approverId] } }),
       expect: 200,
-      minimum: ['Query', 'TransactWriteItems'],
+      minimum: ['GetItem', 'Query', 'TransactWriteItems'],
     }),
     () => ({
       name: 'reminder',
       input: onTicket('send-reminder', { pathParameters: { ticketId, approverId: a2.approverId } }),
       expect: 202,
-      minimum: ['Query', 'TransactWriteItems'],
+      minimum: ['GetItem', 'Query', 'TransactWriteItems'],
       mailsAfter: 4,
     }),
     () => ({
@@ -134,7 +136,7 @@ export async function measureRoundTrips(
       name: 'cancel',
       input: onTicket('cancel-approval'),
       expect: 204,
-      minimum: ['Query', 'TransactWriteItems'],
+      minimum: ['GetItem', 'Query', 'TransactWriteItems'],
     }),
     () => {
       const bigTicket = unique('rt');

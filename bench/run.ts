@@ -8,6 +8,7 @@ import { createApiClient } from '../tools/api-client.js';
 import { newApprovers } from './api.js';
 import { measureHandlerBundles } from './bundles.js';
 import { measureDecisions } from './decisions.js';
+import { measureGrowth } from './growth.js';
 import { createHarness } from './in-process.js';
 import { measureTabLatency } from './latency.js';
 import { measureRequestMail } from './mail.js';
@@ -48,8 +49,10 @@ try {
   const trips = await measureRoundTrips(api, harness, technician, approvers);
   say('5. (diagnostic) the mailer in-process');
   const mailer = await profileMailer(api, harness, technician, approvers);
-  rows.push(...trips.rows, ...bundles.rows, ...mail.rows);
-  sections.push(...trips.sections, decisions.section, bundles.section, mail.section, mailer);
+  say('6. growth curves');
+  const growth = await measureGrowth(api, harness, technician, approvers);
+  rows.push(...trips.rows, ...bundles.rows, ...mail.rows, ...growth.rows);
+  sections.push(...trips.sections, decisions.section, bundles.section, mail.section, mailer, growth.section);
 } catch (error) {
   console.error('[bench] failed:', error);
   process.exitCode = 1;

@@ -9,6 +9,21 @@ import { HandlerFunction } from './handler-function.js';
 import type { Mail } from './mail.js';
 import type { DataTable } from './table.js';
 
+/**
+ * Reserved concurrency: the public functions (anyone can call them) and the jobs (a flood of
+ * stream records or SES events) can never take the whole account's concurrency from the API
+ * routes, and always have this much. 21 in all: the account needs 121 or more (the default
+ * quota is 1,000; new accounts may start at 10 and must ask for more, see README).
+ */
+export const RESERVED_CONCURRENCY = { public: 5, mailer: 5, sweeper: 1, mailEvents: 5 } as const;
+
+const reservedConcurrencyOf = (row: Route | Job): number | undefined => {
+  if (row.name === JOBS.mailer.name) return RESERVED_CONCURRENCY.mailer;
+  if (row.name === JOBS.sweeper.name) return RESERVED_CONCURRENCY.sweeper;
+  if (row.name === JOBS.mailEvents.name) return RESERVED_CONCURRENCY.mailEvents;
+  return 'access' in row && row.access === 'public' ? RESERVED_CONCURRENCY.public : undefined;
+};
+
 export interface HandlersProps {
   isDev: boolean;
   logRetention: logs.RetentionDays;
@@ -60,6 +75,7 @@ export class Handlers extends Construct {
   private create(row: Route | Job): HandlerFunction {
     const { name, entry } = row;
     const access = handlerAccess(name);
+    const reservedConcurrency = reservedConcurrencyOf(row);
     const handler = new HandlerFunction(this, name, {
       name,
       entry,
@@ -67,6 +83,7 @@ export class Handlers extends Construct {
       isDev: this.props.isDev,
       logRetention: this.props.logRetention,
       environment: this.environment(access),
+      ...(reservedConcurrency !== undefined ? { reservedConcurrency } : {}),
     });
     this.grant(handler.role, access);
     return handler;

@@ -3,6 +3,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Api } from './api.js';
 import { Identity } from './auth.js';
+import { EdgeWaf } from './edge-waf.js';
 import { Handlers } from './handlers.js';
 import { Jobs } from './jobs.js';
 import { Mail } from './mail.js';
@@ -37,20 +38,26 @@ export class SignoffStack extends Stack {
     // The portal's address is only known once its distribution exists, which needs the API,
     // which needs the user pool and the handlers that mention the address: resolved lazily.
     const portalUrl = Lazy.string({ produce: () => this.portal.url });
-    this.identity = new Identity(this, 'Identity', { ...common, portalUrl });
+    this.identity = new Identity(this, 'Identity', { ...common, portalUrl, mfa: config.mfa });
     this.handlers = new Handlers(this, 'Handlers', { ...common, data: this.data, identity: this.identity, mail: this.mail, portalUrl });
     this.api = new Api(this, 'Api', {
       ...common,
       identity: this.identity,
       handlers: this.handlers,
       allowedOrigins: config.portalDomain ? [`https://${config.portalDomain}`] : [],
+      customDomain:
+        config.apiDomain && config.apiCertificateArn ? { name: config.apiDomain, certificateArn: config.apiCertificateArn } : undefined,
     });
+    const waf = config.wafRateLimit
+      ? new EdgeWaf(this, 'EdgeWaf', { stage: config.stage, rateLimitPerIp: config.wafRateLimit })
+      : undefined;
     this.portal = new Portal(this, 'Portal', {
       ...common,
       api: this.api,
       identity: this.identity,
       portalDomain: config.portalDomain,
       certificateArn: config.certificateArn,
+      webAclArn: waf?.webAcl.attrArn,
     });
     this.jobs = new Jobs(this, 'Jobs', {
       data: this.data,

@@ -85,8 +85,18 @@ const clientErrorResponse = (error: NodeJS.ErrnoException): string => {
     .join('\r\n')}\r\n\r\n${body}`;
 };
 
+/** Lambda refuses to return a synchronous response larger than 6 MB (its invocation payload quota). */
+export const MAX_LAMBDA_RESPONSE_BYTES = 6 * 1024 * 1024;
+
 /** Writes a payload 2.0 result; a result without statusCode is sent as JSON with 200, like HTTP API. */
-const writeResult = (res: ServerResponse, result: unknown) => {
+const writeResult = (res: ServerResponse, result: unknown, logger: GatewayLogger) => {
+  // What Lambda would refuse, HTTP API answers as a failed integration: so must the stand-in.
+  const size = Buffer.byteLength(JSON.stringify(result ?? null));
+  if (size > MAX_LAMBDA_RESPONSE_BYTES) {
+    logger.error(`the handler's response is ${size} bytes, over Lambda's ${MAX_LAMBDA_RESPONSE_BYTES}-byte limit`);
+    sendJson(res, 500, { message: 'Internal Server Error' });
+    return;
+  }
   if (typeof result !== 'object' || result === null || !('statusCode' in result)) {
     sendJson(res, 200, result ?? null);
     return;
@@ -243,7 +253,7 @@ export const createGateway = (options: GatewayOptions) => {
         'retry-after': '5',
       });
     }
-    writeResult(res, result);
+    writeResult(res, result, logger);
   };
 
   const server: Server = createServer((req, res) => {

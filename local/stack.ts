@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
@@ -43,6 +43,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     const logs = join(settings.stateDir, 'logs');
     mkdirSync(logs, { recursive: true });
     const onSpawn = (pid: number) => recordEmulator(settings.stateDir, pid);
+    say('starting DynamoDB Local, cognito-local and the SES emulator…');
     const started = await Promise.all([
       startDynamoDbLocal({
         port: settings.dynamodbPort,
@@ -60,10 +61,13 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     ] as const);
     const [dynamo, cognitoLocal, ses] = started as readonly Emulator[] as [Emulator, Emulator, Emulator];
     for (const e of started) stops.push(e.stop);
-    say(`emulators up: DynamoDB Local ${dynamo.endpoint}, cognito-local ${cognitoLocal.endpoint}, SES ${ses.endpoint}`);
+    say(
+      `emulators up: DynamoDB Local ${dynamo.endpoint} (it listens on all interfaces), cognito-local ${cognitoLocal.endpoint}, SES ${ses.endpoint}`,
+    );
 
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: settings.region });
+    say(`table ${settings.tableName}…`);
     const streamArn = await ensureTable({
       client: new DynamoDBClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
       tableName: settings.tableName,
@@ -71,6 +75,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     });
     const cognito = new CognitoIdentityProviderClient({ region: settings.region, endpoint: cognitoLocal.endpoint, credentials });
     const stateFile = join(settings.stateDir, 'state.json');
+    say('user pool, groups and app clients…');
     const pool = await ensureUserPool({
       client: cognito,
       poolName: 'signoff',
@@ -92,6 +97,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       MAIL_FROM: settings.mailFrom,
     });
 
+    say('demo technician and approvers…');
     const demo = await seedDemo(cognito, pool.userPoolId);
     const load = async <T>(entry: string): Promise<T> => (await import(pathToFileURL(resolve(settings.root, entry)).href)).handler as T;
 
@@ -110,6 +116,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       // Local only: tests and the benchmark wait on this instead of sleeping.
       whenIdle: () => whenIdle({ gateway, sweeper, poller }),
     });
+    say(`API and portal on ${apiUrl}; mailer and sweeper…`);
     await gateway.listen(settings.port);
     stops.push(gateway.close);
 
@@ -151,7 +158,10 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       demo,
     };
     recordApiUrl(settings.stateDir, apiUrl);
-    writeFileSync(join(settings.stateDir, 'local.json'), `${JSON.stringify(info, null, 2)}\n`);
+    // Written whole, then renamed: whoever waits for the file never reads half of it.
+    const infoFile = join(settings.stateDir, 'local.json');
+    writeFileSync(`${infoFile}.tmp`, `${JSON.stringify(info, null, 2)}\n`);
+    renameSync(`${infoFile}.tmp`, infoFile);
     return { info, stop };
   } catch (error) {
     await stop();

@@ -1,6 +1,7 @@
 import { type ActivityEvent, activity, type RecipientRef } from './activity.js';
 import { checkDeadline, isDeadlineDue, pendingDeadline, scheduleReminder } from './deadline.js';
 import { ConflictError, NotFoundError, TooManyRequestsError, UnprocessableError, ValidationError } from './errors.js';
+import { GROWTH_LIMITS } from './limits.js';
 import { decideStatus, isOpen, isSatisfiable } from './policy.js';
 import { addHours, newRecipient } from './recipient.js';
 import type { Actor, ApprovalRequest, Approver, Deadline, MailJob, Policy, Recipient, TicketSnapshot } from './types.js';
@@ -145,6 +146,11 @@ export function editRecipients({ request, approvers, actor, now }: EditRecipient
     added.push({ approverId: approver.approverId, name: approver.name });
     mails.push({ kind: 'request', approverId: approver.approverId });
   }
+  if (recipients.length > GROWTH_LIMITS.recipientEntries) {
+    throw new UnprocessableError('too_many_recipients', 'Too many recipients, removed ones included; cancel and ask anew.', {
+      details: GROWTH_LIMITS,
+    });
+  }
   if (added.length === 0 && removed.length === 0) return { before: request, after: request, events: [], mails };
   const events: ActivityEvent[] = [activity('recipients_changed', { at: now, actor, requestId: request.id }, { added, removed })];
   return { before: request, after: settle(request, recipients, actor, now, events), events, mails };
@@ -173,6 +179,14 @@ function recipientOf(request: ApprovalRequest, approverId: string): Recipient {
   const recipient = request.recipients.find((r) => r.approverId === approverId);
   if (!recipient) throw new NotFoundError('not_found', 'No such approval request.');
   return recipient;
+}
+
+/** Feedback is capped per recipient and per request (limits.ts); past a cap → 422. */
+function assertFeedbackRoom(request: ApprovalRequest, recipient: Recipient): void {
+  const onRequest = request.recipients.reduce((n, r) => n + r.feedback.length, 0);
+  if (recipient.feedback.length >= GROWTH_LIMITS.feedbackPerRecipient || onRequest >= GROWTH_LIMITS.feedbackPerRequest) {
+    throw new UnprocessableError('feedback_limit', 'No more feedback fits on this request.', { details: GROWTH_LIMITS });
+  }
 }
 
 export interface RespondInput {
@@ -212,6 +226,7 @@ export function respond({ request, approverId, decision, feedback, actor, now }:
   const events: ActivityEvent[] = [];
   let next: Recipient = current;
   if (feedback !== undefined) {
+    assertFeedbackRoom(request, current);
     next = { ...next, feedback: [...next.feedback, { body: feedback, at: now }] };
     events.push(activity('feedback_given', base, { approverId, body: feedback }));
   }

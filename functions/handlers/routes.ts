@@ -93,8 +93,8 @@ export const putTicket = {
   path: '/tickets/{ticketId}',
   entry: 'functions/handlers/tickets/put-ticket.ts',
   access: ['technicians'],
-  // loadTab (Query), saveTicketSnapshot (Update ticket + request, Put activity).
-  grants: { table: ['Query', 'UpdateItem', 'PutItem'] },
+  // loadTab (GetItem ticket, Query request), saveTicketSnapshot (Update ticket + request, Put activity + snapshot).
+  grants: { table: ['GetItem', 'Query', 'UpdateItem', 'PutItem'] },
 } as const satisfies RouteDefinition;
 
 export const getActivity = {
@@ -123,8 +123,8 @@ export const getApproval = {
   path: '/tickets/{ticketId}/approval',
   entry: 'functions/handlers/tickets/get-approval.ts',
   access: ['technicians'],
-  // loadTab.
-  grants: { table: ['Query'] },
+  // loadTab (GetItem ticket, Query the newest request).
+  grants: { table: ['GetItem', 'Query'] },
 } as const satisfies RouteDefinition;
 
 export const cancelApproval = {
@@ -134,7 +134,7 @@ export const cancelApproval = {
   entry: 'functions/handlers/tickets/cancel-approval.ts',
   access: ['technicians'],
   // loadTab, saveChange.
-  grants: { table: ['Query', 'PutItem', 'UpdateItem'] },
+  grants: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
 } as const satisfies RouteDefinition;
 
 export const putRecipients = {
@@ -144,7 +144,7 @@ export const putRecipients = {
   entry: 'functions/handlers/tickets/put-recipients.ts',
   access: ['technicians'],
   // loadTab, listedApprovers for newcomers, saveChange.
-  grants: { table: ['Query', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
+  grants: { table: ['GetItem', 'Query', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
 } as const satisfies RouteDefinition;
 
 export const putDeadline = {
@@ -164,7 +164,7 @@ export const sendReminder = {
   entry: 'functions/handlers/tickets/send-reminder.ts',
   access: ['technicians'],
   // loadTab, saveChange.
-  grants: { table: ['Query', 'PutItem', 'UpdateItem'] },
+  grants: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
 } as const satisfies RouteDefinition;
 
 export const listMyApprovals = {

@@ -52,7 +52,7 @@ const isCalendarDate = (dateTime: string) => {
 // ZWJ stay: Persian names and emoji need them. A value with nothing visible left is empty.
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
-const CONTROL_IN_LINE = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL_IN_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
 const CONTROL_IN_PROSE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 const INVISIBLE = /[\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;
@@ -116,11 +116,17 @@ export const ticketParams = () => v.strictObject({ ticketId: id() });
 export const reminderParams = () => v.strictObject({ ticketId: id(), approverId: id() });
 export const requestParams = () => v.strictObject({ requestId: v.pipe(v.string(), v.minLength(1), v.maxLength(400)) });
 
+// Paging: `limit` (1 to 100) items a page, and the `next` cursor a page gave out (store/paging.ts).
+
+const paging = () => ({ limit: v.optional(queryNumber(1, 100)), next: v.optional(v.pipe(v.string(), v.minLength(1), v.maxLength(2048))) });
+
+export const pageQuery = () => v.strictObject(paging());
+
 // Directory.
 
 export const putApproverBody = () => v.strictObject({ kind: v.picklist(APPROVER_KINDS), email: email(), name: text(LIMITS.name) });
 
-export const listApproversQuery = () => v.strictObject({ kind: v.optional(v.picklist(APPROVER_KINDS)) });
+export const listApproversQuery = () => v.strictObject({ kind: v.optional(v.picklist(APPROVER_KINDS)), ...paging() });
 
 // Tickets and their approval request.
 
@@ -205,9 +211,10 @@ export const listTicketsQuery = () =>
     v.strictObject({
       ids: v.optional(ticketIds()),
       approvalStatus: v.optional(v.picklist(['pending', 'partially_approved', 'approved', 'declined'])),
-      limit: v.optional(queryNumber(1, 100)),
+      ...paging(),
     }),
     v.check((q) => (q.ids === undefined) !== (q.approvalStatus === undefined), 'give either ids or approvalStatus'),
+    v.check((q) => q.ids === undefined || q.next === undefined, 'next pages a status list, not a list of ids'),
   );
 
 // Portal.

@@ -19,6 +19,7 @@ import {
   recordSentMails,
 } from '../store/outbox-repository.js';
 import { SYSTEM_MAILER } from './actors.js';
+import { eachWithConcurrency } from './concurrency.js';
 
 /** Backoff for a failed entry: 30 s doubling per attempt, capped at 6 h, never given up. */
 export function nextAttemptAt(attempts: number, now: Date): Date {
@@ -32,15 +33,6 @@ function isObsolete(mail: OutboxMail, request: ApprovalRequest | null): boolean 
   if (!request || !recipient || recipient.status === 'removed' || recipient.status === 'expired' || request.status === 'canceled')
     return true;
   return mail.kind === 'reminder' && (!isOpen(request.status) || recipient.status !== 'pending');
-}
-
-/** Up to `limit` sends at once: SES takes many per second, and one slow send must not hold the rest. */
-async function eachWithConcurrency<T>(items: T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) await work(items[next++] as T);
-  });
-  await Promise.all(workers);
 }
 
 export type DeliveryOutcome = 'done' | 'retry-later' | 'not-claimed';
@@ -71,6 +63,7 @@ export async function deliverOutbox(id: string, now = new Date()): Promise<Deliv
         recipient.email,
         renderMail({ kind: mail.kind, request: request!, recipient, portalUrl: config.portalUrl() }),
         mailTags({ ticketId: entry.ticketId, requestKey, approverId: mail.approverId, mail: mail.kind }),
+        request!.requestedBy.email,
       );
     } catch (error) {
       failures.push({ mail, error: error as Error });

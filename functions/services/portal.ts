@@ -1,11 +1,11 @@
 import { respond } from '../domain/approval-request.js';
 import { ForbiddenError, NotFoundError } from '../domain/errors.js';
-import { isOpen } from '../domain/policy.js';
 import type { ApprovalRequest, Recipient } from '../domain/types.js';
 import type { Caller } from '../identity/caller.js';
 import { loadRequest, saveChange } from '../store/approval-repository.js';
 import { listApproverRequests } from '../store/approver-requests.js';
 import { getLogin } from '../store/directory-repository.js';
+import { PAGE } from '../store/paging.js';
 import { retryOnStaleState } from '../store/transaction.js';
 import { approverActor } from './actors.js';
 
@@ -27,11 +27,12 @@ async function requestFor(requestId: string, approverId: string): Promise<{ requ
   return { request, recipient };
 }
 
-/** "My approvals": open ones (still waiting on me) first, newest first within each group. */
-export async function myApprovals(approverId: string) {
-  const all = await listApproverRequests(approverId, 100);
-  const waiting = (s: (typeof all)[number]) => isOpen(s.status) && s.you.status === 'pending';
-  return [...all.filter(waiting), ...all.filter((s) => !waiting(s))];
+/**
+ * "My approvals": those still waiting on me first, then the others, newest first within each,
+ * a page at a time; an open request is never behind a page of closed ones.
+ */
+export async function myApprovals(approverId: string, page: { limit?: number | undefined; next?: string | undefined } = {}) {
+  return listApproverRequests(approverId, page.limit ?? PAGE.max, page.next);
 }
 
 export async function myApproval(requestId: string, approverId: string) {

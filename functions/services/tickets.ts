@@ -2,9 +2,10 @@ import { activity } from '../domain/activity.js';
 import { NotFoundError } from '../domain/errors.js';
 import { openRequest } from '../domain/policy.js';
 import type { Actor, RequestStatus, TicketSnapshot } from '../domain/types.js';
-import { listActivity } from '../store/activity-repository.js';
+import { listActivityPage } from '../store/activity-repository.js';
 import type { TicketRecord } from '../store/approval-records.js';
 import { getTickets, listTicketsByStatus, loadTab, saveTicketSnapshot } from '../store/approval-repository.js';
+import { PAGE } from '../store/paging.js';
 import { retryOnStaleState } from '../store/transaction.js';
 
 export function ticketColumnView(t: TicketRecord) {
@@ -27,17 +28,19 @@ export async function putTicket(ticketId: string, snapshot: TicketSnapshot, acto
   });
 }
 
-export async function ticketActivity(ticketId: string) {
-  const events = await listActivity(ticketId);
-  if (events.length === 0) throw new NotFoundError('not_found', `Ticket ${ticketId} has no activity.`);
-  return events;
+export async function ticketActivity(ticketId: string, page: { limit?: number | undefined; next?: string | undefined }) {
+  const result = await listActivityPage(ticketId, page.limit ?? PAGE.max, page.next);
+  if (result.activity.length === 0 && page.next === undefined) throw new NotFoundError('not_found', `Ticket ${ticketId} has no activity.`);
+  return result;
 }
 
 export async function ticketColumn(query: {
   ids?: string[] | undefined;
   approvalStatus?: RequestStatus | undefined;
   limit?: number | undefined;
+  next?: string | undefined;
 }) {
-  const records = query.ids ? await getTickets(query.ids) : await listTicketsByStatus(query.approvalStatus!, query.limit ?? 100);
-  return records.map(ticketColumnView);
+  if (query.ids) return { tickets: (await getTickets(query.ids)).map(ticketColumnView), next: null };
+  const page = await listTicketsByStatus(query.approvalStatus!, query.limit ?? PAGE.max, query.next);
+  return { tickets: page.tickets.map(ticketColumnView), next: page.next };
 }

@@ -3,6 +3,7 @@ import { toActivity } from './approval-records.js';
 import { tableName } from './client.js';
 import { ulid } from './ids.js';
 import { keys } from './keys.js';
+import { queryPage } from './paging.js';
 import { queryAll } from './query.js';
 import type { TxWrite } from './transaction.js';
 
@@ -38,4 +39,28 @@ export async function listActivity(ticketId: string): Promise<ActivityEvent[]> {
     ExpressionAttributeValues: { ':pk': keys.ticketPartition(ticketId), ':act': keys.activityPrefix },
   });
   return items.map(toActivity);
+}
+
+/** The ticket's activity log, oldest first, a page at a time. */
+export async function listActivityPage(
+  ticketId: string,
+  limit: number,
+  cursor?: string,
+): Promise<{ activity: ActivityEvent[]; next: string | null }> {
+  const pk = keys.ticketPartition(ticketId);
+  const page = await queryPage(
+    [
+      {
+        input: {
+          KeyConditionExpression: 'pk = :pk AND begins_with(sk, :act)',
+          ExpressionAttributeValues: { ':pk': pk, ':act': keys.activityPrefix },
+        },
+        keyAttributes: ['pk', 'sk'],
+        partition: { attribute: 'pk', value: pk },
+      },
+    ],
+    limit,
+    cursor,
+  );
+  return { activity: page.items.map(toActivity), next: page.next };
 }

@@ -23,7 +23,8 @@ export function toTicketRecord(ticketId: string, item: Item | undefined): Ticket
           number: item.number,
           subject: String(item.subject ?? ''),
           requester: item.requester as TicketSnapshot['requester'],
-          conversation: (item.conversation as TicketSnapshot['conversation']) ?? [],
+          // The column's ticket item keeps no conversation (the request's snapshot item does).
+          conversation: [],
         }
       : null;
   return {
@@ -83,14 +84,28 @@ export function recipientDomainFields(r: Recipient) {
   };
 }
 
-export function requestAttributes(request: ApprovalRequest) {
-  const { recipients: _recipients, id, ...rest } = request;
-  return { ...rest, requestId: id, requestKey: fromRequestId(id).requestKey };
+/** The ticket's headline, kept on the request item (and shown by lists); the conversation is not. */
+export function ticketHeadline(ticket: TicketSnapshot) {
+  return { number: ticket.number, subject: ticket.subject, requester: ticket.requester };
 }
 
-export function toRequest(meta: Item, recipientItems: Item[]): ApprovalRequest {
+export function requestAttributes(request: ApprovalRequest) {
+  const { recipients: _recipients, id, ticket, ...rest } = request;
+  return { ...rest, ticket: ticketHeadline(ticket), requestId: id, requestKey: fromRequestId(id).requestKey };
+}
+
+/**
+ * Requests read from an item written before the conversation moved to its own snapshot item:
+ * their next save writes the snapshot item, so the conversation is not lost.
+ */
+export const inlineConversation = new WeakSet<ApprovalRequest>();
+
+/** `snapshot` is the request's snapshot item when it was read; without it the conversation is empty. */
+export function toRequest(meta: Item, recipientItems: Item[], snapshot?: Item): ApprovalRequest {
   const ticketId = meta.ticketId as string;
-  return {
+  const headline = meta.ticket as TicketSnapshot;
+  const conversation = (snapshot?.conversation ?? headline.conversation ?? []) as TicketSnapshot['conversation'];
+  const request: ApprovalRequest = {
     id: toRequestId(ticketId, meta.requestKey as string),
     ticketId,
     status: meta.status as RequestStatus,
@@ -107,9 +122,11 @@ export function toRequest(meta: Item, recipientItems: Item[]): ApprovalRequest {
     deadlinePassedAt: str(meta.deadlinePassedAt),
     closedReason: meta.closedReason === 'deadline' ? 'deadline' : null,
     version: Number(meta.version),
-    ticket: meta.ticket as TicketSnapshot,
+    ticket: { ...ticketHeadline(headline), conversation },
     recipients: recipientItems.map(toRecipient).sort((a, b) => a.addedAt.localeCompare(b.addedAt) || a.name.localeCompare(b.name)),
   };
+  if (headline.conversation) inlineConversation.add(request);
+  return request;
 }
 
 export function toActivity(item: Item): ActivityEvent {

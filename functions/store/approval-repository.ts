@@ -1,17 +1,26 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActivityEvent } from '../domain/activity.js';
 import type { Change } from '../domain/approval-request.js';
 import { approvalStatusOf } from '../domain/approval-request.js';
 import { nextDueAt } from '../domain/deadline.js';
 import { ConflictError } from '../domain/errors.js';
 import { isOpen } from '../domain/policy.js';
-import type { ApprovalRequest, RequestStatus, TicketSnapshot } from '../domain/types.js';
+import type { ApprovalRequest, Recipient, RequestStatus, TicketSnapshot } from '../domain/types.js';
 import { activityWrites } from './activity-repository.js';
-import { recipientDomainFields, requestAttributes, type TicketRecord, toRequest, toTicketRecord } from './approval-records.js';
+import {
+  inlineConversation,
+  recipientDomainFields,
+  requestAttributes,
+  type TicketRecord,
+  ticketHeadline,
+  toRequest,
+  toTicketRecord,
+} from './approval-records.js';
 import { batchGet } from './batch-get.js';
 import { documents, tableName } from './client.js';
 import { fromRequestId, indexKeys, keys } from './keys.js';
 import { outboxWrite } from './outbox-repository.js';
+import { decodeCursor, encodeCursor, invalidCursor } from './paging.js';
 import { queryAll } from './query.js';
 import { StaleStateError, type TxWrite, transact } from './transaction.js';
 
@@ -21,45 +30,67 @@ export interface Tab {
   request: ApprovalRequest | null;
 }
 
-/** Access pattern 1: the ticket and its newest request with all recipients, one Query. */
+/**
+ * Access pattern 1: the ticket, then its newest request and that request's recipients, and
+ * nothing more: the cost does not grow with earlier rounds or with the conversation.
+ */
 export async function loadTab(ticketId: string): Promise<Tab> {
-  const isNewestMeta = (item: Item) => item.entity === 'request';
-  const items = await queryAll(
-    {
-      KeyConditionExpression: 'pk = :pk AND sk >= :req',
-      ExpressionAttributeValues: { ':pk': keys.ticketPartition(ticketId), ':req': keys.requestPrefix },
-      ScanIndexForward: false,
-      ConsistentRead: true,
-    },
-    (seen) => seen.some(isNewestMeta),
-  );
-  const ticketItem = items.find((i) => i.entity === 'ticket');
-  const metaIndex = items.findIndex(isNewestMeta);
-  const meta = items[metaIndex];
-  const request = meta
-    ? toRequest(
-        meta,
-        items.slice(0, metaIndex).filter((i) => i.entity === 'recipient' && i.requestKey === meta.requestKey),
-      )
-    : null;
-  return { ticket: toTicketRecord(ticketId, ticketItem), request };
-}
-
-/** Access pattern 5: one request and its recipients by the public request id. */
-export async function loadRequest(requestId: string): Promise<ApprovalRequest | null> {
-  const { ticketId, requestKey } = fromRequestId(requestId);
+  const ticketItem = (await documents.send(new GetCommand({ TableName: tableName(), Key: keys.ticket(ticketId), ConsistentRead: true })))
+    .Item;
+  const ticket = toTicketRecord(ticketId, ticketItem);
+  if (!ticket.currentRequestKey) return { ticket, request: null };
+  const range = keys.requestAndRecipients(ticket.currentRequestKey);
   const items = await queryAll({
-    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :req)',
-    ExpressionAttributeValues: { ':pk': keys.ticketPartition(ticketId), ':req': keys.request(ticketId, requestKey).sk },
+    KeyConditionExpression: 'pk = :pk AND sk BETWEEN :from AND :to',
+    ExpressionAttributeValues: { ':pk': keys.ticketPartition(ticketId), ':from': range.from, ':to': range.to },
     ConsistentRead: true,
   });
+  return { ticket, request: assemble(items) };
+}
+
+function assemble(items: Item[]): ApprovalRequest | null {
   const meta = items.find((i) => i.entity === 'request');
-  return meta
-    ? toRequest(
-        meta,
-        items.filter((i) => i.entity === 'recipient'),
-      )
-    : null;
+  if (!meta) return null;
+  return toRequest(
+    meta,
+    items.filter((i) => i.entity === 'recipient'),
+    items.find((i) => i.entity === 'snapshot'),
+  );
+}
+
+/**
+ * Access pattern 5: one request and its recipients by the public request id; with its
+ * conversation (the portal page and the mails show it) unless `conversation: false`.
+ */
+export async function loadRequest(requestId: string, options: { conversation?: boolean } = {}): Promise<ApprovalRequest | null> {
+  const { ticketId, requestKey } = fromRequestId(requestId);
+  const range = keys.requestAndRecipients(requestKey);
+  const items = await queryAll({
+    KeyConditionExpression: options.conversation === false ? 'pk = :pk AND sk BETWEEN :req AND :to' : 'pk = :pk AND begins_with(sk, :req)',
+    ExpressionAttributeValues: {
+      ':pk': keys.ticketPartition(ticketId),
+      ':req': range.from,
+      ...(options.conversation === false ? { ':to': range.to } : {}),
+    },
+    ConsistentRead: true,
+  });
+  return assemble(items);
+}
+
+/** The request's conversation, on an item of its own so that lists and the tab never read it. */
+function snapshotWrite(request: ApprovalRequest, snapshot: TicketSnapshot): TxWrite {
+  return {
+    item: {
+      Put: {
+        TableName: tableName(),
+        Item: {
+          ...keys.requestSnapshot(request.ticketId, fromRequestId(request.id).requestKey),
+          entity: 'snapshot',
+          conversation: snapshot.conversation,
+        },
+      },
+    },
+  };
 }
 
 function ticketWrite(change: Change, snapshot: TicketSnapshot | undefined): TxWrite | null {
@@ -85,13 +116,10 @@ function ticketWrite(change: Change, snapshot: TicketSnapshot | undefined): TxWr
     set.push('currentRequestKey = :key');
     condition = 'attribute_not_exists(openRequestKey)';
     if (snapshot) {
-      set.push('#number = :number', 'subject = :subject', 'requester = :requester', 'conversation = :conversation');
-      Object.assign(values, {
-        ':number': snapshot.number,
-        ':subject': snapshot.subject,
-        ':requester': snapshot.requester,
-        ':conversation': snapshot.conversation,
-      });
+      // The column's item: the headline only (an older item's conversation goes).
+      set.push('#number = :number', 'subject = :subject', 'requester = :requester');
+      remove.push('conversation');
+      Object.assign(values, { ':number': snapshot.number, ':subject': snapshot.subject, ':requester': snapshot.requester });
     }
   }
   return {
@@ -123,7 +151,7 @@ function requestWrite(change: Change): TxWrite {
           entity: 'request',
           ...requestAttributes(after),
           // One due entry per request, at its next reminder or its deadline, whichever is first.
-          ...(nextDueAt(after) ? indexKeys.reminderDue(nextDueAt(after)!, after.id) : {}),
+          ...(nextDueAt(after) ? indexKeys.due(nextDueAt(after)!, after.id) : {}),
         },
         ConditionExpression: before ? 'version = :version' : 'attribute_not_exists(pk)',
         ...(before ? { ExpressionAttributeValues: { ':version': before.version } } : {}),
@@ -133,12 +161,16 @@ function requestWrite(change: Change): TxWrite {
   };
 }
 
+/** Whether the request waits on this recipient: the portal lists those first (keys.ts, gsi1). */
+const waitsOn = (request: ApprovalRequest, r: Recipient) => isOpen(request.status) && r.status === 'pending';
+
 function recipientWrites(change: Change): TxWrite[] {
   const { before, after } = change;
   const { requestKey } = fromRequestId(after.id);
-  const previous = new Map((before?.recipients ?? []).map((r) => [r.approverId, JSON.stringify(recipientDomainFields(r))]));
+  const shape = (request: ApprovalRequest, r: Recipient) => JSON.stringify([recipientDomainFields(r), waitsOn(request, r)]);
+  const previous = new Map((before?.recipients ?? []).map((r) => [r.approverId, shape(before!, r)]));
   return after.recipients
-    .filter((r) => previous.get(r.approverId) !== JSON.stringify(recipientDomainFields(r)))
+    .filter((r) => previous.get(r.approverId) !== shape(after, r))
     .map((r) => {
       // SET only the domain's fields: the mailer writes sentAt and mailError on the same item.
       const fields: Item = {
@@ -146,7 +178,7 @@ function recipientWrites(change: Change): TxWrite[] {
         entity: 'recipient',
         ticketId: after.ticketId,
         requestKey,
-        ...indexKeys.approverRequests(r.approverId, requestKey),
+        ...indexKeys.approverRequests(r.approverId, requestKey, waitsOn(after, r)),
       };
       const names = Object.fromEntries(Object.keys(fields).map((k, i) => [`#f${i}`, k]));
       const values = Object.fromEntries(Object.values(fields).map((v, i) => [`:f${i}`, v]));
@@ -175,6 +207,8 @@ export async function saveChange(change: Change, options: { snapshot?: TicketSna
   const writes: TxWrite[] = [];
   if (change.before !== change.after) {
     writes.push(requestWrite(change), ...recipientWrites(change));
+    if (!change.before) writes.push(snapshotWrite(change.after, change.after.ticket));
+    else if (inlineConversation.has(change.before)) writes.push(snapshotWrite(change.after, change.before.ticket));
     const ticket = ticketWrite(change, options.snapshot);
     if (ticket) writes.push(ticket);
     writes.push(...activityWrites(change.after.ticketId, change.events));
@@ -198,13 +232,12 @@ export async function saveTicketSnapshot(
           TableName: tableName(),
           Key: keys.ticket(ticketId),
           UpdateExpression:
-            'SET #number = :number, subject = :subject, requester = :requester, conversation = :conversation, entity = :entity, ticketId = :ticketId',
+            'SET #number = :number, subject = :subject, requester = :requester, entity = :entity, ticketId = :ticketId REMOVE conversation',
           ExpressionAttributeNames: { '#number': 'number' },
           ExpressionAttributeValues: {
             ':number': snapshot.number,
             ':subject': snapshot.subject,
             ':requester': snapshot.requester,
-            ':conversation': snapshot.conversation,
             ':entity': 'ticket',
             ':ticketId': ticketId,
           },
@@ -221,11 +254,12 @@ export async function saveTicketSnapshot(
           Key: keys.request(ticketId, fromRequestId(open.id).requestKey),
           UpdateExpression: 'SET ticket = :ticket, version = version + :one',
           ConditionExpression: 'version = :version',
-          ExpressionAttributeValues: { ':ticket': snapshot, ':one': 1, ':version': open.version },
+          ExpressionAttributeValues: { ':ticket': ticketHeadline(snapshot), ':one': 1, ':version': open.version },
         },
       },
       onConditionFailed: () => new StaleStateError(),
     });
+    writes.push(snapshotWrite(open, snapshot));
   }
   await transact(writes);
 }
@@ -243,31 +277,42 @@ export async function getTickets(ticketIds: string[]): Promise<TicketRecord[]> {
   return ticketIds.map((id) => toTicketRecord(id, found.get(id)));
 }
 
-/** Access pattern 3: tickets whose approval has this status, most recently changed first. */
-export async function listTicketsByStatus(status: RequestStatus, limit: number): Promise<TicketRecord[]> {
-  const page = await documents.send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': indexKeys.ticketStatusPk(status) },
-      ScanIndexForward: false,
-      Limit: limit,
-    }),
+/**
+ * Access pattern 3: tickets whose approval has this status, most recently changed first, a page
+ * at a time: every shard is queried for the page (from below the cursor's sort key) and the
+ * answers merged, so a page reads at most shards × limit small ticket items.
+ */
+export async function listTicketsByStatus(
+  status: RequestStatus,
+  limit: number,
+  cursor?: string,
+): Promise<{ tickets: TicketRecord[]; next: string | null }> {
+  let before: string | undefined;
+  if (cursor !== undefined) {
+    const value = decodeCursor(cursor);
+    if (value.status !== status || typeof value.before !== 'string' || !/^\d{4}-[^#]+#.+$/.test(value.before)) throw invalidCursor();
+    before = value.before;
+  }
+  const pages = await Promise.all(
+    indexKeys.ticketStatusPks(status).map((pk) =>
+      documents.send(
+        new QueryCommand({
+          TableName: tableName(),
+          IndexName: 'gsi2',
+          KeyConditionExpression: before ? 'gsi2pk = :pk AND gsi2sk < :before' : 'gsi2pk = :pk',
+          ExpressionAttributeValues: { ':pk': pk, ...(before ? { ':before': before } : {}) },
+          ScanIndexForward: false,
+          Limit: limit,
+        }),
+      ),
+    ),
   );
-  return (page.Items ?? []).map((item) => toTicketRecord(item.ticketId as string, item));
-}
-
-/** Access pattern 7b: open requests whose automatic reminder or deadline is due by `now`. */
-export async function listDueReminders(now: Date, limit = 50): Promise<string[]> {
-  const page = await documents.send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'gsi3',
-      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :now',
-      ExpressionAttributeValues: { ':pk': indexKeys.reminderDuePk, ':now': `${now.toISOString()}~` },
-      Limit: limit,
-    }),
-  );
-  return (page.Items ?? []).map((item) => item.requestId as string);
+  const fetched = pages.flatMap((page) => (page.Items ?? []) as Item[]);
+  const merged = fetched.sort((a, b) => (String(a.gsi2sk) < String(b.gsi2sk) ? 1 : -1)).slice(0, limit);
+  const more = fetched.length > limit || pages.some((page) => page.LastEvaluatedKey);
+  const last = merged.at(-1);
+  return {
+    tickets: merged.map((item) => toTicketRecord(item.ticketId as string, item)),
+    next: more && last ? encodeCursor({ status, before: last.gsi2sk }) : null,
+  };
 }

@@ -1,9 +1,8 @@
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Recipient, RequestStatus, TicketSnapshot } from '../domain/types.js';
 import { toRecipient } from './approval-records.js';
 import { batchGet } from './batch-get.js';
-import { documents, tableName } from './client.js';
 import { indexKeys, keys, toRequestId } from './keys.js';
+import { queryPage } from './paging.js';
 
 /** One line of an approver's "My approvals": their own status and the request's headline. */
 export interface ApproverRequestSummary {
@@ -18,21 +17,30 @@ export interface ApproverRequestSummary {
 type Item = Record<string, unknown>;
 
 /**
- * Access pattern 4: Query gsi1 for the approver's recipient items, newest first, then one
- * BatchGetItem for the requests' headlines (without the conversation, which can be large).
+ * Access pattern 4: the approver's recipient items on gsi1, those waiting on them first, then
+ * the rest, newest first, a page at a time; then one BatchGetItem for the page's requests'
+ * headlines (the conversation is on an item of its own, never read here).
  */
-export async function listApproverRequests(approverId: string, limit: number): Promise<ApproverRequestSummary[]> {
-  const page = await documents.send(
-    new QueryCommand({
-      TableName: tableName(),
+export async function listApproverRequests(
+  approverId: string,
+  limit: number,
+  cursor?: string,
+): Promise<{ approvals: ApproverRequestSummary[]; next: string | null }> {
+  const phase = (waiting: boolean) => ({
+    input: {
       IndexName: 'gsi1',
       KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': indexKeys.approverRequestsPk(approverId) },
+      ExpressionAttributeValues: { ':pk': indexKeys.approverRequestsPk(approverId, waiting) },
       ScanIndexForward: false,
-      Limit: limit,
-    }),
-  );
-  const recipients = (page.Items ?? []) as Item[];
+    },
+    keyAttributes: ['pk', 'sk', 'gsi1pk', 'gsi1sk'],
+    partition: { attribute: 'gsi1pk', value: indexKeys.approverRequestsPk(approverId, waiting) },
+  });
+  const page = await queryPage([phase(true), phase(false)], limit, cursor);
+  return { approvals: await summaries(page.items), next: page.next };
+}
+
+async function summaries(recipients: Item[]): Promise<ApproverRequestSummary[]> {
   if (recipients.length === 0) return [];
   const found = await batchGet(
     recipients.map((r) => keys.request(r.ticketId as string, r.requestKey as string)),

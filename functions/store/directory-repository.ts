@@ -1,9 +1,10 @@
-import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError } from '../domain/errors.js';
 import type { Approver, ApproverKind } from '../domain/types.js';
 import { batchGet } from './batch-get.js';
 import { documents, tableName } from './client.js';
 import { indexKeys, keys } from './keys.js';
+import { queryPage } from './paging.js';
 import { StaleStateError, type TxWrite, transact } from './transaction.js';
 
 /** A directory entry: the approver and their portal login. */
@@ -69,23 +70,26 @@ export async function getApprovers(approverIds: string[]): Promise<Map<string, D
 }
 
 /** Listed approvers of one kind, by name. */
-export async function listApprovers(kind: ApproverKind): Promise<DirectoryEntry[]> {
-  const entries: DirectoryEntry[] = [];
-  let start: Item | undefined;
-  do {
-    const page = await documents.send(
-      new QueryCommand({
-        TableName: tableName(),
+/** The directory by kind, then by name: users, then contacts (or one kind), a page at a time. */
+export async function listApprovers(
+  kinds: readonly ApproverKind[],
+  limit: number,
+  cursor?: string,
+): Promise<{ entries: DirectoryEntry[]; next: string | null }> {
+  const page = await queryPage(
+    kinds.map((kind) => ({
+      input: {
         IndexName: 'gsi2',
         KeyConditionExpression: 'gsi2pk = :pk',
         ExpressionAttributeValues: { ':pk': indexKeys.directoryPk(kind) },
-        ExclusiveStartKey: start,
-      }),
-    );
-    entries.push(...(page.Items ?? []).map(toEntry));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return entries;
+      },
+      keyAttributes: ['pk', 'sk', 'gsi2pk', 'gsi2sk'],
+      partition: { attribute: 'gsi2pk', value: indexKeys.directoryPk(kind) },
+    })),
+    limit,
+    cursor,
+  );
+  return { entries: page.items.map(toEntry), next: page.next };
 }
 
 function loginWrite(entry: DirectoryEntry): TxWrite[] {

@@ -1,3 +1,4 @@
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, tableName } from './client.js';
 import { keys } from './keys.js';
@@ -17,6 +18,31 @@ export type IdempotencyStart =
   | { state: 'started' }
   | { state: 'completed'; fingerprint: string; response: StoredResponse }
   | { state: 'in_progress'; fingerprint: string };
+
+/**
+ * The record must never fail to store (DynamoDB's 400 KB item limit): that would leave the change
+ * saved and the key free, so a retry would make it again. Bodies past 4 KB are kept gzipped;
+ * one still over 300 KB gzipped is not kept at all, and its replay says so (status and headers
+ * are kept): see README, "Retries".
+ */
+const COMPRESS_FROM_BYTES = 4 * 1024;
+const MAX_STORED_BODY_BYTES = 300 * 1024;
+export const BODY_NOT_KEPT =
+  '{"replayed":true,"message":"The first response was too large to keep; read the resource for its current state."}';
+
+type StoredBody = { body: string | null } | { gzipped: Uint8Array } | { bodyNotKept: true };
+
+function compact(body: string | null): StoredBody {
+  if (body === null || Buffer.byteLength(body) < COMPRESS_FROM_BYTES) return { body };
+  const gzipped = gzipSync(body);
+  return gzipped.byteLength <= MAX_STORED_BODY_BYTES ? { gzipped } : { bodyNotKept: true };
+}
+
+function expand(stored: Record<string, unknown>): string | null {
+  if (stored.gzipped instanceof Uint8Array) return gunzipSync(stored.gzipped).toString('utf8');
+  if (stored.bodyNotKept) return BODY_NOT_KEPT;
+  return (stored.body as string | null) ?? null;
+}
 
 const secondsOf = (now: Date) => Math.floor(now.getTime() / 1000);
 
@@ -54,7 +80,9 @@ export async function startIdempotent(caller: string, key: string, fingerprint: 
   );
   const item = existing.Item ?? {};
   if (item.status === 'completed') {
-    return { state: 'completed', fingerprint: item.fingerprint as string, response: item.response as StoredResponse };
+    const stored = item.response as Record<string, unknown>;
+    const response = { statusCode: stored.statusCode as number, headers: stored.headers as Record<string, string>, body: expand(stored) };
+    return { state: 'completed', fingerprint: item.fingerprint as string, response };
   }
   return { state: 'in_progress', fingerprint: item.fingerprint as string };
 }
@@ -66,7 +94,10 @@ export async function completeIdempotent(caller: string, key: string, response: 
       Key: keys.idempotency(caller, key),
       UpdateExpression: 'SET #status = :completed, #response = :response REMOVE inProgressUntil',
       ExpressionAttributeNames: { '#status': 'status', '#response': 'response' },
-      ExpressionAttributeValues: { ':completed': 'completed', ':response': response },
+      ExpressionAttributeValues: {
+        ':completed': 'completed',
+        ':response': { statusCode: response.statusCode, headers: response.headers, ...compact(response.body) },
+      },
     }),
   );
 }

@@ -6,29 +6,34 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  *
  * | item        | pk                   | sk                       | gsi1 (pk / sk)                 | gsi2 (pk / sk)                         | gsi3 (pk / sk)      |
  * |-------------|----------------------|--------------------------|--------------------------------|----------------------------------------|---------------------|
- * | ticket      | TICKET#<ticketId>    | TICKET                   |                                | STATUS#<approvalStatus> / <updatedAt>#<ticketId> (while it has one) | |
- * | request     | TICKET#<ticketId>    | REQ#<ulid>               |                                |                                        | REMIND / <dueAt>#<requestId> (while open with a reminder or deadline to come; dueAt = the earlier) |
- * | recipient   | TICKET#<ticketId>    | REQ#<ulid>#RCP#<approverId> | APPROVER#<approverId> / REQ#<ulid> |                                 |                     |
+ * | ticket      | TICKET#<ticketId>    | TICKET                   |                                | STATUS#<approvalStatus>#<shard> / <updatedAt>#<ticketId> (while it has one) | |
+ * | request     | TICKET#<ticketId>    | REQ#<ulid>               |                                |                                        | DUE#<shard> / <dueAt>#<requestId> (while open with a reminder or deadline to come; dueAt = the earlier) |
+ * | recipient   | TICKET#<ticketId>    | REQ#<ulid>#RCP#<approverId> | APPROVER#<approverId>[#WAITING] / REQ#<ulid> |                       |                     |
+ * | snapshot    | TICKET#<ticketId>    | REQ#<ulid>#SNAPSHOT      |                                |                                        |                     |
  * | activity    | TICKET#<ticketId>    | ACT#<at>#<ulid or ses-report id> |                                |                                        |                     |
  * | approver    | APPROVER#<approverId>| PROFILE                  |                                | DIRECTORY#<kind> / <name>#<approverId> (while listed) | |
  * | email guard | EMAIL#<email>        | EMAIL                    |                                |                                        |                     |
  * | login       | LOGIN#<cognito sub>  | LOGIN                    |                                |                                        |                     |
- * | outbox      | OUTBOX#<ulid>        | OUTBOX                   |                                |                                        | DUE / <dueAt>#<ulid> (while due) |
+ * | outbox      | OUTBOX#<ulid>        | OUTBOX                   |                                |                                        | DUE#<shard> / <dueAt>#<ulid> (while due) |
  * | idempotency | IDEM#<caller>#<key>  | IDEM                     |                                |                                        |                     |
  *
  * Access patterns:
- * 1. Approvals tab: Query pk = TICKET#t, sk >= REQ# descending: the ticket, then the newest
- *    request's recipients and the request itself (older requests follow and are not read on).
+ * 1. Approvals tab: GetItem TICKET#t / TICKET (its `currentRequestKey` names the newest request),
+ *    then Query pk = TICKET#t, sk BETWEEN REQ#<key> AND REQ#<key>#RCP$: the request and its
+ *    recipients and nothing else: no older round, no conversation (it is on the snapshot item).
  * 2. Approval status column: BatchGetItem of TICKET#t / TICKET for a page of tickets.
- * 3. Tickets by approval status: Query gsi2 pk = STATUS#<status>.
- * 4. An approver's requests: Query gsi1 pk = APPROVER#a descending (ULIDs sort by time), then
- *    BatchGetItem of the requests for their status; open ones are put first.
+ * 3. Tickets by approval status: Query gsi2 pk = STATUS#<status>#<shard> for every shard, merged
+ *    newest first; the cursor is the last sort key shown.
+ * 4. An approver's requests: Query gsi1 pk = APPROVER#a#WAITING (open, they are pending), then
+ *    pk = APPROVER#a (all others), each descending (ULIDs sort by time), a page at a time; then
+ *    BatchGetItem of the page's requests for their headline and status.
  * 5. A request by id: the public request id carries the ticket id, so the portal reads the
  *    request and its recipients with one Query pk = TICKET#t, sk begins_with REQ#<ulid>.
  * 6. Directory entry: GetItem APPROVER#a; email uniqueness: the EMAIL guard item is written in
  *    the same transaction with attribute_not_exists; the directory by kind: Query gsi2.
- * 7. Due work: Query gsi3 pk = DUE, sk <= now (sparse: only outbox items still to send), and
- *    pk = REMIND, sk <= now (open requests whose automatic reminder or deadline is due).
+ * 7. Due work: Query gsi3 pk = DUE#<shard>, sk <= now, every shard (sparse: only outbox items
+ *    still to send and open requests whose automatic reminder or deadline is due; `entity`
+ *    tells which).
  * The activity log: Query pk = TICKET#t, sk begins_with ACT#.
  */
 export const keys = {
@@ -41,6 +46,13 @@ export const keys = {
     sk: `REQ#${requestKey}#RCP#${approverId}`,
   }),
   isRecipientSk: (sk: string) => sk.includes('#RCP#'),
+  /** What the request's approvers are shown beyond its headline: the conversation, stored once. */
+  requestSnapshot: (ticketId: string, requestKey: string) => ({ pk: `TICKET#${ticketId}`, sk: `REQ#${requestKey}#SNAPSHOT` }),
+  /**
+   * The sort-key range of a request and its recipients without its snapshot: `#RCP$` is past
+   * every `#RCP#…` and before `#SNAPSHOT`, so the tab and every technician change read no conversation.
+   */
+  requestAndRecipients: (requestKey: string) => ({ from: `REQ#${requestKey}`, to: `REQ#${requestKey}#RCP$` }),
   activityPrefix: 'ACT#',
   activity: (ticketId: string, at: string, id: string) => ({ pk: `TICKET#${ticketId}`, sk: `ACT#${at}#${id}` }),
   approver: (approverId: string) => ({ pk: `APPROVER#${approverId}`, sk: 'PROFILE' }),
@@ -50,31 +62,59 @@ export const keys = {
   idempotency: (caller: string, key: string) => ({ pk: `IDEM#${caller}#${key}`, sk: 'IDEM' }),
 } as const;
 
+/**
+ * Write sharding of the index partitions every change would otherwise write to one key. One
+ * partition key of an index takes at most 1,000 writes/s; sharded, that is ×N, and a read that
+ * needs them all queries N keys in parallel (docs/scale.md):
+ * - due: 8. Every outbox item enters and leaves the due index (two index writes per item, one
+ *   item per mail), and reminders and retries move within it; 8 keys take 8,000 index writes/s,
+ *   far past the mail rate SES allows one account, for 8 cheap queries per sweep.
+ * - status: 4. A ticket's status changes a few times in its life; 4 keys take 4,000 status
+ *   changes/s, and a page of the status list merges 4 queries.
+ */
+export const SHARDS = { due: 8, status: 4 } as const;
+
+/** FNV-1a of the id: the same id always lands on the same shard, and ids spread evenly. */
+function shardOf(id: string, count: number): number {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < id.length; i++) hash = Math.imul(hash ^ id.charCodeAt(i), 0x01000193);
+  return (hash >>> 0) % count;
+}
+
+const shards = (count: number) => Array.from({ length: count }, (_, n) => n);
+
 export const indexKeys = {
-  /** gsi1: an approver's requests, newest first. */
-  approverRequests: (approverId: string, requestKey: string) => ({
-    gsi1pk: `APPROVER#${approverId}`,
+  /**
+   * gsi1: an approver's requests, newest first, in two partitions: those waiting on them (open,
+   * and they are pending) and all others. The portal lists the first before the second, so an
+   * open request is never behind a page of closed ones.
+   */
+  approverRequests: (approverId: string, requestKey: string, waiting: boolean) => ({
+    gsi1pk: indexKeys.approverRequestsPk(approverId, waiting),
     gsi1sk: `REQ#${requestKey}`,
   }),
-  approverRequestsPk: (approverId: string) => `APPROVER#${approverId}`,
-  /** gsi2: tickets by approval status. */
+  approverRequestsPk: (approverId: string, waiting: boolean) => `APPROVER#${approverId}${waiting ? '#WAITING' : ''}`,
+  /** gsi2: tickets by approval status, write-sharded by ticket (see SHARDS). */
   ticketStatus: (status: RequestStatus, updatedAt: string, ticketId: string) => ({
-    gsi2pk: `STATUS#${status}`,
+    gsi2pk: `STATUS#${status}#${shardOf(ticketId, SHARDS.status)}`,
     gsi2sk: `${updatedAt}#${ticketId}`,
   }),
-  ticketStatusPk: (status: RequestStatus) => `STATUS#${status}`,
+  /** Every partition that holds tickets of this status (and the one items used before sharding). */
+  ticketStatusPks: (status: RequestStatus) => [...shards(SHARDS.status).map((n) => `STATUS#${status}#${n}`), `STATUS#${status}`],
   /** gsi2: the directory by kind, by name. */
   directory: (kind: ApproverKind, name: string, approverId: string) => ({
     gsi2pk: `DIRECTORY#${kind}`,
     gsi2sk: `${name.toLowerCase()}#${approverId}`,
   }),
   directoryPk: (kind: ApproverKind) => `DIRECTORY#${kind}`,
-  /** gsi3: due work, by due time. */
-  due: (dueAt: string, id: string) => ({ gsi3pk: 'DUE', gsi3sk: `${dueAt}#${id}` }),
-  duePk: 'DUE',
-  /** gsi3: open requests with an automatic reminder or a deadline, by when the first is due (domain/deadline.ts nextDueAt). */
-  reminderDue: (dueAt: string, requestId: string) => ({ gsi3pk: 'REMIND', gsi3sk: `${dueAt}#${requestId}` }),
-  reminderDuePk: 'REMIND',
+  /**
+   * gsi3: work that is due, by due time: unsent outbox items, open requests at their next
+   * automatic reminder or deadline (domain/deadline.ts nextDueAt), and every other kind that
+   * comes due. The one builder of due keys: the sweep finds whatever uses it. Write-sharded by the item's id (see SHARDS).
+   */
+  due: (dueAt: string, id: string) => ({ gsi3pk: `DUE#${shardOf(id, SHARDS.due)}`, gsi3sk: `${dueAt}#${id}` }),
+  /** Every partition of due work; `DUE` and `REMIND` hold items written before sharding. */
+  duePks: () => [...shards(SHARDS.due).map((n) => `DUE#${n}`), 'DUE', 'REMIND'],
 } as const;
 
 /**

@@ -1,8 +1,9 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActivityEvent } from '../domain/activity.js';
 import type { ApprovalRequest, MailJob } from '../domain/types.js';
 import { activityWrites } from './activity-repository.js';
 import { documents, tableName } from './client.js';
+import { listDue } from './due-work.js';
 import { ulid } from './ids.js';
 import { fromRequestId, indexKeys, keys } from './keys.js';
 import { type TxWrite, transact } from './transaction.js';
@@ -227,16 +228,10 @@ export async function recordMailFailure(
   ]);
 }
 
-/** Access pattern 7: outbox entries due by `now`, oldest first. */
+/** Outbox entries due by `now`, oldest first (of the due work, the mail). */
 export async function listDueOutbox(now: Date, limit = 50): Promise<string[]> {
-  const result = await documents.send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'gsi3',
-      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :now',
-      ExpressionAttributeValues: { ':pk': indexKeys.duePk, ':now': `${now.toISOString()}~` },
-      Limit: limit,
-    }),
-  );
-  return (result.Items ?? []).map((item) => item.id as string);
+  return (await listDue(now, limit))
+    .filter((work) => work.entity === 'outbox')
+    .slice(0, limit)
+    .map((work) => work.id);
 }

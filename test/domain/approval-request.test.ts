@@ -9,6 +9,7 @@ import {
   respond,
 } from '../../functions/domain/approval-request.js';
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../../functions/domain/errors.js';
+import { GROWTH_LIMITS } from '../../functions/domain/limits.js';
 import type { ApprovalRequest, Policy } from '../../functions/domain/types.js';
 import { approver, NOW, technician, ticket } from './fixtures.js';
 
@@ -249,5 +250,41 @@ describe('automatic reminders', () => {
     const closed = cancelRequest({ request, actor: technician, now: LATER }).after;
     expect(closed.nextReminderAt).toBeNull();
     expect(remindDue({ request: closed, actor: technician, now: DAY_LATER }).mails).toEqual([]);
+  });
+});
+
+describe('lists inside the request are capped (limits.ts)', () => {
+  const withFeedback = (request: ApprovalRequest, approverId: string, times: number) => {
+    let current = request;
+    for (let i = 0; i < times; i++) current = answer(current, approverId, undefined, `note ${i}`).after;
+    return current;
+  };
+
+  it('takes feedback up to a recipient’s cap and refuses the next with 422 feedback_limit', () => {
+    const full = withFeedback(created(['a', 'b']), 'a', GROWTH_LIMITS.feedbackPerRecipient);
+    expect(full.recipients[0]!.feedback).toHaveLength(GROWTH_LIMITS.feedbackPerRecipient);
+    expect(() => answer(full, 'a', 'approve', 'one more')).toThrow(
+      expect.objectContaining({ constructor: UnprocessableError, code: 'feedback_limit' }),
+    );
+    expect(answer(full, 'a', 'approve').after.recipients[0]!.status).toBe('approved');
+  });
+
+  it('refuses feedback once the request holds its cap, from anyone', () => {
+    const ids = Array.from({ length: GROWTH_LIMITS.feedbackPerRequest / GROWTH_LIMITS.feedbackPerRecipient + 1 }, (_, i) => `a${i}`);
+    let request = created(ids);
+    for (const id of ids.slice(0, -1)) request = withFeedback(request, id, GROWTH_LIMITS.feedbackPerRecipient);
+    expect(() => answer(request, ids.at(-1)!, undefined, 'me too')).toThrow(expect.objectContaining({ code: 'feedback_limit' }));
+  });
+
+  it('keeps removed recipients up to the cap of entries and refuses an edit past it with 422', () => {
+    const ids = (from: number, count: number) => Array.from({ length: count }, (_, i) => `r${from + i}`);
+    let request = created(ids(0, 50));
+    request = editRecipients({ request, approvers: ids(50, 50).map((id) => approver(id)), actor: technician, now: LATER }).after;
+    expect(request.recipients).toHaveLength(GROWTH_LIMITS.recipientEntries);
+    expect(() => editRecipients({ request, approvers: [approver('newcomer')], actor: technician, now: LATER })).toThrow(
+      expect.objectContaining({ constructor: UnprocessableError, code: 'too_many_recipients' }),
+    );
+    // Taking back someone removed earlier adds no entry, so it stays possible.
+    expect(editRecipients({ request, approvers: [approver('r0')], actor: technician, now: LATER }).after.recipients).toHaveLength(100);
   });
 });

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, newApprover, type TestApprover, technicianToken, ticketBody, unique } from '../support/api.js';
+import { allActivity, call, newApprover, type TestApprover, technicianToken, ticketBody, unique } from '../support/api.js';
 
 async function approvers(technician: string, count: number): Promise<{ approver: TestApprover; token: string }[]> {
   const list: { approver: TestApprover; token: string }[] = [];
@@ -32,8 +32,8 @@ describe('concurrent decisions on one request', () => {
       crowd.map((c) => call('POST', `/portal/approvals/${created.body.id}/responses`, { token: c.token, body: { decision: 'approve' } })),
     );
     const tab = await call('GET', `/tickets/${ticketId}/approval`, { token: technician });
-    const activity = await call('GET', `/tickets/${ticketId}/activity`, { token: technician });
-    return { replies, tab: tab.body, activity: activity.body.activity as { type: string; approverId?: string; to?: string }[] };
+    const activity = await allActivity<{ type: string; approverId?: string; to?: string }>(ticketId, technician);
+    return { replies, tab: tab.body, activity };
   }
 
   it('under "any", 50 approvals at once end in one approval, the rest 409, never a 5xx', async () => {
@@ -82,14 +82,14 @@ describe('concurrent decisions on one request', () => {
     for (const r of replies) expect([200, 409]).toContain(r.status);
 
     const tab = (await call('GET', `/tickets/${ticketId}/approval`, { token: technician })).body;
-    const activity = (await call('GET', `/tickets/${ticketId}/activity`, { token: technician })).body.activity as {
+    const activity = await allActivity<{
       type: string;
       approverId?: string;
       decision?: string;
       added?: { approverId: string }[];
       removed?: { approverId: string }[];
       to?: string;
-    }[];
+    }>(ticketId, technician);
     // Replay the log from the start: it must arrive at exactly the final state.
     const replayed = new Map(initial.map((id) => [id, 'pending']));
     let status = 'pending';

@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Approver } from '../../functions/domain/types.js';
+import { indexKeys } from '../../functions/store/keys.js';
 import { approver } from '../domain/fixtures.js';
 import { useOwnTable } from '../support/own-table.js';
 import { savedRequest } from '../support/saved-request.js';
@@ -102,17 +103,21 @@ describe('reminders before a deadline', () => {
 });
 
 describe('the cost of the sweep', () => {
-  it('finds due deadlines and reminders with one query of the due index, however many requests are open', async () => {
+  it('finds due deadlines and reminders with one query per shard of the due index, however many requests are open', async () => {
     const created = new Date();
     const far = { at: hours(created, 48).toISOString(), outcome: 'decline' as const };
     await Promise.all(Array.from({ length: 8 }, () => savedRequest(['a'], { now: created, remindEveryHours: 24, deadline: far })));
     const sent = vi.spyOn(client.documents, 'send');
     try {
-      // Nothing of these is due an hour on: the run is the one query and nothing else.
+      // Nothing of these is due an hour on: the run is one query of each due partition and nothing else.
       await due.actOnDueRequests(hours(created, 1));
       const calls = sent.mock.calls.map(([command]) => command.constructor.name);
-      expect(calls).toEqual(['QueryCommand']);
-      expect((sent.mock.calls[0]![0].input as { IndexName?: string }).IndexName).toBe('gsi3');
+      expect(calls).toEqual(indexKeys.duePks().map(() => 'QueryCommand'));
+      const inputs = sent.mock.calls.map(
+        ([command]) => command.input as { IndexName?: string; ExpressionAttributeValues?: Record<string, unknown> },
+      );
+      expect(inputs.map((input) => input.IndexName)).toEqual(indexKeys.duePks().map(() => 'gsi3'));
+      expect(inputs.map((input) => input.ExpressionAttributeValues?.[':pk']).sort()).toEqual(indexKeys.duePks().sort());
     } finally {
       sent.mockRestore();
     }

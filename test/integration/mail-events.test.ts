@@ -3,7 +3,7 @@ import { SESv2Client, SendEmailCommand, type SendEmailCommandInput } from '@aws-
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { technician } from '../domain/fixtures.js';
-import { type OwnTableModules, ownTableModules } from '../support/own-table.js';
+import { listedEntry, type OwnTableModules, ownTableModules } from '../support/own-table.js';
 import { savedRequest } from '../support/saved-request.js';
 import { bounceOf, type SentMail, sesEvent } from '../support/ses-events.js';
 
@@ -136,6 +136,8 @@ describe('what SES reports about a sent mail', () => {
   });
 
   it('clears the problem when a later mail goes out, and keeps a late report about an older mail to the log', async () => {
+    // Reminders go only to listed approvers (409 approver_delisted otherwise): list gus first.
+    await m.approvers.saveApprover(listedEntry({ approverId: 'gus', name: 'Gus', email: 'gus@example.com', sub: 'sub-gus' }), null);
     const { ticketId } = await mailedRequest(['gus']);
     const first = mailTo('gus@example.com');
     await m.handler.handler(bounceOf(first));

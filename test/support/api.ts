@@ -1,5 +1,5 @@
 import { inject } from 'vitest';
-import { createApiClient, type TestApprover } from '../../tools/api-client.js';
+import { createApiClient, type Reply, type TestApprover } from '../../tools/api-client.js';
 import { mailTo } from '../../tools/mailbox.js';
 
 export type { RawReply, Reply, TestApprover } from '../../tools/api-client.js';
@@ -24,3 +24,22 @@ export async function mailsOnceIdle(email: string) {
 
 /** Waits until `count` mails reached `email` (the mailer runs off the table's stream). */
 export const waitForMails = (email: string, count: number) => stack.waitForMails(mailTo(email), count);
+
+/** Every entry of a ticket's activity log, following the `next` cursor page by page. */
+export async function allActivity<T = { type: string }>(ticketId: string, token: string): Promise<T[]> {
+  const entries: T[] = [];
+  let next: string | null = null;
+  do {
+    const page: Reply<{ activity: T[]; next: string | null }> = await call(
+      'GET',
+      `/tickets/${ticketId}/activity${next ? `?next=${next}` : ''}`,
+      {
+        token,
+      },
+    );
+    if (page.status !== 200) throw new Error(`GET activity: ${page.status} ${JSON.stringify(page.body)}`);
+    entries.push(...page.body.activity);
+    next = page.body.next;
+  } while (next);
+  return entries;
+}

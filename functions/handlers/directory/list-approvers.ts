@@ -5,6 +5,7 @@ import { listApproversQuery } from '../../http/schemas.js';
 import { listDirectory } from '../../services/directory-listing.js';
 import * as routes from '../routes.js';
 
-export const handler = route(routes.listApprovers, { query: listApproversQuery() }, async ({ query }) =>
-  json(200, { approvers: (await listDirectory(query.kind)).map(approverView) }),
-);
+export const handler = route(routes.listApprovers, { query: listApproversQuery() }, async ({ query }) => {
+  const { entries, next } = await listDirectory(query);
+  return json(200, { approvers: entries.map(approverView), next });
+});

@@ -1,8 +1,9 @@
 import { json } from '../../http/responses.js';
 import { route } from '../../http/route.js';
+import { pageQuery } from '../../http/schemas.js';
 import { approverOf, myApprovals } from '../../services/portal.js';
 import * as routes from '../routes.js';
 
-export const handler = route(routes.listMyApprovals, {}, async ({ caller }) =>
-  json(200, { approvals: await myApprovals(await approverOf(caller)) }),
+export const handler = route(routes.listMyApprovals, { query: pageQuery() }, async ({ caller, query }) =>
+  json(200, await myApprovals(await approverOf(caller), query)),
 );

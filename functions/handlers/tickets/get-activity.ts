@@ -1,9 +1,9 @@
 import { json } from '../../http/responses.js';
 import { route } from '../../http/route.js';
-import { ticketParams } from '../../http/schemas.js';
+import { pageQuery, ticketParams } from '../../http/schemas.js';
 import { ticketActivity } from '../../services/tickets.js';
 import * as routes from '../routes.js';
 
-export const handler = route(routes.getActivity, { params: ticketParams() }, async ({ params }) =>
-  json(200, { activity: await ticketActivity(params.ticketId) }),
+export const handler = route(routes.getActivity, { params: ticketParams(), query: pageQuery() }, async ({ params, query }) =>
+  json(200, await ticketActivity(params.ticketId, query)),
 );
