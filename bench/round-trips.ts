@@ -124,6 +124,17 @@ export async function measureRoundTrips(
       mailsAfter: 4,
     }),
     () => ({
+      name: 'set a deadline',
+      input: {
+        route: 'put-deadline',
+        claims: technician,
+        pathParameters: { ticketId },
+        body: { at: new Date(Date.now() + 3600_000).toISOString(), outcome: 'decline' },
+      },
+      expect: 200,
+      minimum: ['Query', 'TransactWriteItems'],
+    }),
+    () => ({
       name: 'cancel',
       input: onTicket('cancel-approval'),
       expect: 204,

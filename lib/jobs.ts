@@ -10,8 +10,11 @@ import type { HandlerFunction } from './handler-function.js';
 import { suppress } from './nag.js';
 import type { DataTable } from './table.js';
 
-/** How often the sweeper retries failed mail (the outbox backoff starts at 30 s). */
-export const SWEEP_INTERVAL = Duration.minutes(2);
+/**
+ * How often the sweeper runs: deadlines act within a minute of their time (EventBridge's
+ * finest rate); it also sends due reminders and retries failed mail (backoff starts at 30 s).
+ */
+export const SWEEP_INTERVAL = Duration.minutes(1);
 /** How often due webhook retries are looked for (the first retry comes 5 s after a failure, at the next round). */
 export const DISPATCH_INTERVAL = Duration.minutes(1);
 

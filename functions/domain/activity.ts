@@ -1,4 +1,4 @@
-import type { Actor, DeliveryProblem, MailKind, Policy, RequestStatus } from './types.js';
+import type { Actor, Deadline, DeliveryProblem, MailKind, Policy, RequestStatus } from './types.js';
 
 export interface RecipientRef {
   approverId: string;
@@ -14,7 +14,7 @@ interface EventBase {
 /** Every step the ticket's activity log shows, oldest first. */
 export type ActivityEvent = EventBase &
   (
-    | { type: 'request_created'; recipients: string[]; policy: Policy }
+    | { type: 'request_created'; recipients: string[]; policy: Policy; deadline?: Deadline }
     | { type: 'recipients_changed'; added: RecipientRef[]; removed: RecipientRef[] }
     | { type: 'mail_sent'; approverId: string; mail: MailKind; email: string }
     | { type: 'mail_failed'; approverId: string; mail: MailKind; error: string; attempts: number }
@@ -33,6 +33,9 @@ export type ActivityEvent = EventBase &
     | { type: 'status_changed'; from: RequestStatus; to: RequestStatus }
     | { type: 'request_canceled' }
     | { type: 'ticket_updated' }
+    | { type: 'deadline_changed'; deadline: Deadline | null }
+    | { type: 'deadline_passed'; deadline: Deadline }
+    | { type: 'escalated'; expired: RecipientRef[]; added: RecipientRef[] }
   );
 
 export type ActivityType = ActivityEvent['type'];

@@ -1,8 +1,10 @@
 import { type ActivityEvent, activity, type RecipientRef } from './activity.js';
-import { ConflictError, NotFoundError, TooManyRequestsError, UnprocessableError } from './errors.js';
+import { checkDeadline, isDeadlineDue, pendingDeadline, scheduleReminder } from './deadline.js';
+import { ConflictError, NotFoundError, TooManyRequestsError, UnprocessableError, ValidationError } from './errors.js';
 import { GROWTH_LIMITS } from './limits.js';
 import { decideStatus, isOpen, isSatisfiable } from './policy.js';
-import type { Actor, ApprovalRequest, Approver, MailJob, Policy, Recipient, TicketSnapshot } from './types.js';
+import { addHours, newRecipient } from './recipient.js';
+import type { Actor, ApprovalRequest, Approver, Deadline, MailJob, Policy, Recipient, TicketSnapshot } from './types.js';
 
 /** What one command did: the request after it, what to log and what to mail. */
 export interface Change {
@@ -20,31 +22,15 @@ export interface CreateRequestInput {
   policy: Policy;
   message: string | null;
   remindEveryHours?: number | null;
+  requireDeclineReason?: boolean;
+  /** Checked here (in the future, escalateTo with escalate only); that escalateTo are listed is the caller's to check. */
+  deadline?: Deadline | null;
   actor: Actor;
   now: string;
 }
 
-function addHours(iso: string, hours: number): string {
-  return new Date(new Date(iso).getTime() + hours * 3600_000).toISOString();
-}
-
-export function newRecipient(approver: Approver, now: string): Recipient {
-  return {
-    approverId: approver.approverId,
-    kind: approver.kind,
-    name: approver.name,
-    email: approver.email,
-    status: 'pending',
-    addedAt: now,
-    respondedAt: null,
-    feedback: [],
-    sentAt: null,
-    mailError: null,
-    deliveryProblem: null,
-    remindedAt: null,
-    reminders: 0,
-  };
-}
+// A recipient as first asked lives in recipient.ts (the deadline's escalation asks people too).
+export { newRecipient } from './recipient.js';
 
 function assertSatisfiable(policy: Policy, count: number): void {
   if (!isSatisfiable(policy, count)) {
@@ -60,6 +46,7 @@ export function createRequest(input: CreateRequestInput): Change {
   const { id, ticketId, ticket, approvers, policy, message, actor, now } = input;
   const remindEveryHours = input.remindEveryHours ?? null;
   assertSatisfiable(policy, approvers.length);
+  const deadline = input.deadline ? checkDeadline(input.deadline, now) : null;
   const recipients = approvers.map((a) => newRecipient(a, now));
   const after: ApprovalRequest = {
     id,
@@ -72,7 +59,11 @@ export function createRequest(input: CreateRequestInput): Change {
     updatedAt: now,
     closedAt: null,
     remindEveryHours,
-    nextReminderAt: remindEveryHours ? addHours(now, remindEveryHours) : null,
+    nextReminderAt: remindEveryHours ? scheduleReminder(addHours(now, remindEveryHours), deadline, now) : null,
+    requireDeclineReason: input.requireDeclineReason ?? false,
+    deadline,
+    deadlinePassedAt: null,
+    closedReason: null,
     version: 1,
     ticket,
     recipients,
@@ -81,7 +72,9 @@ export function createRequest(input: CreateRequestInput): Change {
   return {
     before: null,
     after,
-    events: [activity('request_created', base, { recipients: recipients.map((r) => r.approverId), policy })],
+    events: [
+      activity('request_created', base, { recipients: recipients.map((r) => r.approverId), policy, ...(deadline ? { deadline } : {}) }),
+    ],
     mails: recipients.map((r) => ({ kind: 'request', approverId: r.approverId })),
   };
 }
@@ -142,7 +135,7 @@ export function editRecipients({ request, approvers, actor, now }: EditRecipient
     if (approver && r.status === 'removed') {
       added.push({ approverId: r.approverId, name: approver.name });
       mails.push({ kind: 'request', approverId: r.approverId });
-      return { ...newRecipient(approver, now), feedback: r.feedback };
+      return newRecipient(approver, now, r.feedback);
     }
     return r;
   });
@@ -211,11 +204,23 @@ export function respond({ request, approverId, decision, feedback, actor, now }:
   if (current.status === 'removed') {
     throw new ConflictError('recipient_removed', 'You were removed from this approval request.');
   }
+  if (current.status === 'expired') {
+    throw new ConflictError('recipient_expired', 'The deadline passed before you answered, and the request went to others.');
+  }
   assertOpen(request);
+  if (isDeadlineDue(request, now)) {
+    // Past the deadline the request's outcome is the deadline's; the due-work job records it shortly.
+    throw new ConflictError('deadline_passed', `The deadline for answers passed at ${request.deadline?.at}.`, {
+      details: { deadline: request.deadline },
+    });
+  }
   if (decision && current.status !== 'pending') {
     throw new ConflictError('already_decided', `You already ${current.status} this request.`, {
       details: { status: current.status },
     });
+  }
+  if (decision === 'decline' && request.requireDeclineReason && feedback === undefined) {
+    throw new ValidationError('reason_required', 'This request needs a reason with a decline: send it as feedback.');
   }
   const base = { at: now, actor, requestId: request.id };
   const events: ActivityEvent[] = [];
@@ -303,7 +308,7 @@ export function remindDue({ request, actor, now }: { request: ApprovalRequest; a
   const after: ApprovalRequest = {
     ...request,
     recipients: request.recipients.map((r) => (ids.has(r.approverId) ? { ...r, reminders: r.reminders + 1, remindedAt: now } : r)),
-    nextReminderAt: addHours(now, request.remindEveryHours),
+    nextReminderAt: scheduleReminder(addHours(now, request.remindEveryHours), pendingDeadline(request), now),
     updatedAt: now,
     version: request.version + 1,
   };

@@ -51,6 +51,11 @@ export const ERROR_CODES = {
     meaning: 'What approvers are shown changed since this `contentHash`; `details.current` is the current one.',
   },
   headers_too_large: { status: 431, meaning: 'The request headers are too large (the gateway answers before any handler).' },
+  deadline_not_in_future: { status: 422, meaning: 'The deadline `at` is not in the future.' },
+  escalate_to_required: { status: 422, meaning: 'A deadline with outcome `escalate` needs `escalateTo`.' },
+  escalate_to_not_allowed: { status: 422, meaning: '`escalateTo` goes only with the outcome `escalate`.' },
+  deadline_passed: { status: 409, meaning: 'The deadline has passed; the request no longer takes answers.' },
+  recipient_expired: { status: 409, meaning: 'Your place expired at the deadline (the request was escalated).' },
   internal_error: { status: 500, meaning: 'Something failed on our side; nothing about it is shown.' },
   unavailable: { status: 503, meaning: 'A dependency is busy or down; Retry-After says when to try again.' },
 } as const satisfies Record<string, { status: number; meaning: string }>;

@@ -6,8 +6,9 @@ export function isOpen(status: RequestStatus): status is OpenStatus {
   return status === 'pending' || status === 'partially_approved';
 }
 
+/** Those whose answer counts: not removed by an edit, not expired by a deadline's escalation. */
 export function activeRecipients(recipients: readonly Recipient[]): Recipient[] {
-  return recipients.filter((r) => r.status !== 'removed');
+  return recipients.filter((r) => r.status !== 'removed' && r.status !== 'expired');
 }
 
 /** How many approvals the policy needs from `activeCount` recipients. */
@@ -31,6 +32,8 @@ export function decideStatus(policy: Policy, recipients: readonly Recipient[]): 
   const approvals = active.filter((r) => r.status === 'approved').length;
   const outstanding = active.filter((r) => r.status === 'pending').length;
   const required = approvalsRequired(policy, active.length);
+  // Nobody left to answer (all expired by a deadline) approves nothing.
+  if (active.length === 0) return 'declined';
   if (approvals >= required) return 'approved';
   if (approvals + outstanding < required) return 'declined';
   return approvals > 0 ? 'partially_approved' : 'pending';

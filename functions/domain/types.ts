@@ -6,8 +6,19 @@ export const REQUEST_STATUSES = ['pending', 'partially_approved', 'approved', 'd
 export type RequestStatus = (typeof REQUEST_STATUSES)[number];
 export type OpenStatus = Extract<RequestStatus, 'pending' | 'partially_approved'>;
 
-export const RECIPIENT_STATUSES = ['pending', 'approved', 'declined', 'removed'] as const;
+/** `expired`: still pending when the request's deadline escalated it to others. */
+export const RECIPIENT_STATUSES = ['pending', 'approved', 'declined', 'removed', 'expired'] as const;
 export type RecipientStatus = (typeof RECIPIENT_STATUSES)[number];
+
+export const DEADLINE_OUTCOMES = ['decline', 'cancel', 'escalate'] as const;
+export type DeadlineOutcome = (typeof DEADLINE_OUTCOMES)[number];
+
+/** What happens to a request still open at `at`. `escalateTo` is given for `escalate` only. */
+export interface Deadline {
+  at: string;
+  outcome: DeadlineOutcome;
+  escalateTo?: string[];
+}
 
 export type Policy = { type: 'all' } | { type: 'any' } | { type: 'quorum'; count: number };
 
@@ -101,6 +112,14 @@ export interface ApprovalRequest {
   remindEveryHours: number | null;
   /** When the next automatic reminder is due; null once closed or without automatic reminders. */
   nextReminderAt: string | null;
+  /** A decline must come with a reason (feedback); `400 reason_required` otherwise. */
+  requireDeclineReason: boolean;
+  /** What happens if the request is still open at a set time; kept after it passed, as a record. */
+  deadline: Deadline | null;
+  /** When the deadline was acted on; a deadline acts once (an escalation sets no second one). */
+  deadlinePassedAt: string | null;
+  /** Why the request closed, when not by its approvers or a technician. */
+  closedReason: 'deadline' | null;
   /** Optimistic-locking counter: every change to the request or a recipient bumps it. */
   version: number;
   ticket: TicketSnapshot;

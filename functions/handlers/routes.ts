@@ -161,6 +161,16 @@ export const putRecipients = {
   grants: { table: ['GetItem', 'Query', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
 } as const satisfies RouteDefinition;
 
+export const putDeadline = {
+  name: 'put-deadline',
+  method: 'PUT',
+  path: '/tickets/{ticketId}/approval/deadline',
+  entry: 'functions/handlers/tickets/put-deadline.ts',
+  access: ['technicians'],
+  // listedApprovers for escalateTo (BatchGetItem), loadTab, saveChange.
+  grants: { table: ['Query', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
+} as const satisfies RouteDefinition;
+
 export const sendReminder = {
   name: 'send-reminder',
   method: 'POST',
@@ -286,6 +296,7 @@ export const ROUTES = [
   getApproval,
   cancelApproval,
   putRecipients,
+  putDeadline,
   sendReminder,
   listMyApprovals,
   getMyApproval,
@@ -315,8 +326,14 @@ export const JOBS = {
     name: 'sweeper',
     entry: 'functions/handlers/jobs/sweeper.ts',
     timeoutSeconds: 90,
-    // The due-work index; loadRequest + saveChange for due reminders; deliverOutbox.
-    grants: { table: ['Query', 'UpdateItem', 'PutItem'], indexes: ['gsi3'], sendMail: true, settings: ['mail', 'portalUrl'] },
+    // The due-work index; loadRequest + saveChange for due reminders and deadlines, getApprovers
+    // (BatchGetItem) for an escalation; deliverOutbox.
+    grants: {
+      table: ['Query', 'UpdateItem', 'PutItem', 'BatchGetItem'],
+      indexes: ['gsi3'],
+      sendMail: true,
+      settings: ['mail', 'portalUrl'],
+    },
   },
   mailEvents: {
     name: 'mail-events',

@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { ERROR_CODES as ERROR_CATALOGUE, type ErrorCode } from '../domain/error-codes.js';
-import { APPROVER_KINDS, RECIPIENT_STATUSES, REQUEST_STATUSES } from '../domain/types.js';
+import { APPROVER_KINDS, DEADLINE_OUTCOMES, RECIPIENT_STATUSES, REQUEST_STATUSES } from '../domain/types.js';
 import { GROUPS } from '../identity/groups.js';
 import { WEBHOOK_EVENT_TYPES, webhookEvent } from './webhook-schemas.js';
 
@@ -114,6 +114,19 @@ export const Recipient = v.object({
   deliveryProblem: v.nullable(DeliveryProblem),
 });
 
+export const Deadline = v.object({
+  at: timestamp,
+  outcome: v.picklist(DEADLINE_OUTCOMES),
+  escalateTo: v.optional(v.array(v.string())),
+});
+
+const deadlineFields = {
+  requireDeclineReason: v.boolean(),
+  deadline: v.nullable(Deadline),
+  deadlinePassedAt: nullableTimestamp,
+  closedReason: v.nullable(v.picklist(['deadline'])),
+};
+
 export const ApprovalRequest = v.object({
   id: v.string(),
   ticketId: v.string(),
@@ -127,6 +140,7 @@ export const ApprovalRequest = v.object({
   closedAt: nullableTimestamp,
   remindEveryHours: v.nullable(count),
   nextReminderAt: nullableTimestamp,
+  ...deadlineFields,
   ticket: TicketHeadline,
   recipients: v.array(Recipient),
 });
@@ -155,7 +169,21 @@ const activityBase = { at: timestamp, actor: Actor, requestId: v.nullable(v.stri
 const mailKind = v.picklist(['request', 'reminder']);
 
 export const ActivityEvent = v.variant('type', [
-  v.object({ ...activityBase, type: v.literal('request_created'), recipients: v.array(v.string()), policy: Policy }),
+  v.object({
+    ...activityBase,
+    type: v.literal('request_created'),
+    recipients: v.array(v.string()),
+    policy: Policy,
+    deadline: v.optional(Deadline),
+  }),
+  v.object({ ...activityBase, type: v.literal('deadline_changed'), deadline: v.nullable(Deadline) }),
+  v.object({ ...activityBase, type: v.literal('deadline_passed'), deadline: Deadline }),
+  v.object({
+    ...activityBase,
+    type: v.literal('escalated'),
+    expired: v.array(v.object({ approverId: v.string(), name: v.string() })),
+    added: v.array(v.object({ approverId: v.string(), name: v.string() })),
+  }),
   v.object({
     ...activityBase,
     type: v.literal('recipients_changed'),
@@ -209,6 +237,8 @@ export const PortalApproval = v.object({
     respondedAt: nullableTimestamp,
     feedback: v.array(Feedback),
   }),
+  ...deadlineFields,
+  deadline: v.nullable(v.object({ at: timestamp, outcome: v.picklist(DEADLINE_OUTCOMES) })),
   canDecide: v.boolean(),
   canGiveFeedback: v.boolean(),
 });

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { APPROVER_KINDS } from '../domain/types.js';
+import { APPROVER_KINDS, DEADLINE_OUTCOMES } from '../domain/types.js';
 
 /*
  * Request schemas (valibot). Each is built by a function, not at module scope: esbuild keeps
@@ -24,6 +24,11 @@ export const LIMITS = {
   conversationBody: 20000,
   name: 200,
   id: 128,
+  /**
+   * Approvers a deadline escalates to: 10. The escalation writes the request, up to 50 expired
+   * recipients, these, the status, activity and outbox in one transaction (under 100 actions).
+   */
+  escalateTo: 10,
 } as const;
 
 /** The email shape zod's `z.email()` accepts (apostrophes allowed, a dotted domain required). */
@@ -157,6 +162,22 @@ const policy = () =>
     'must be "all", "any" or "quorum"',
   );
 
+/** Extension: what happens if the request is still open at `at` (rules beyond the shape: domain/deadline.ts). */
+const deadline = () =>
+  v.strictObject({
+    at: dateTime(),
+    outcome: v.picklist(DEADLINE_OUTCOMES, 'must be "decline", "cancel" or "escalate"'),
+    escalateTo: v.optional(
+      v.pipe(
+        v.array(id()),
+        v.maxLength(LIMITS.escalateTo),
+        v.check((ids) => new Set(ids).size === ids.length, 'must not list an approver twice'),
+      ),
+    ),
+  });
+
+export const putDeadlineBody = () => v.nullable(deadline());
+
 export const createApprovalBody = () =>
   v.strictObject({
     recipients: recipientList(1),
@@ -164,6 +185,9 @@ export const createApprovalBody = () =>
     policy: v.optional(policy()),
     /** Extension: remind everyone still pending every N hours (1 to 720) while the request is open. */
     remindEveryHours: v.optional(wholeNumber(1, 720)),
+    /** Extension: a decline without feedback gets `400 reason_required`. */
+    requireDeclineReason: v.optional(v.boolean()),
+    deadline: v.optional(deadline()),
     ticket: ticketSnapshot(),
   });
 

@@ -42,6 +42,10 @@ export function approvalView(request: ApprovalRequest) {
     closedAt: request.closedAt,
     remindEveryHours: request.remindEveryHours,
     nextReminderAt: request.nextReminderAt,
+    requireDeclineReason: request.requireDeclineReason,
+    deadline: request.deadline,
+    deadlinePassedAt: request.deadlinePassedAt,
+    closedReason: request.closedReason,
     ticket: { number: request.ticket.number, subject: request.ticket.subject, requester: request.ticket.requester },
     recipients: request.recipients.map(recipientView),
   };
@@ -68,8 +72,13 @@ export function portalView(request: ApprovalRequest, recipient: Recipient) {
       respondedAt: recipient.respondedAt,
       feedback: recipient.feedback,
     },
+    requireDeclineReason: request.requireDeclineReason,
+    /** When answers are due and what happens then; whom an escalation asks is the technician's business. */
+    deadline: request.deadline ? { at: request.deadline.at, outcome: request.deadline.outcome } : null,
+    deadlinePassedAt: request.deadlinePassedAt,
+    closedReason: request.closedReason,
     canDecide: open && recipient.status === 'pending',
-    canGiveFeedback: open && recipient.status !== 'removed',
+    canGiveFeedback: open && recipient.status !== 'removed' && recipient.status !== 'expired',
   };
 }
 

@@ -49,6 +49,29 @@ function technicianName(request: ApprovalRequest): string {
   return request.requestedBy.name ?? request.requestedBy.email ?? 'Your helpdesk';
 }
 
+/** The request's own terms, shown under the ticket: what the approver must know before answering. */
+const AFTER_DEADLINE = {
+  decline: 'the request is declined if it is still open then',
+  cancel: 'the request is withdrawn if it is still open then',
+  escalate: 'the request goes to others if you have not answered by then',
+} as const;
+
+function terms(request: ApprovalRequest): [label: string, value: string][] {
+  const lines: [string, string][] = [];
+  const { deadline } = request;
+  if (deadline && !request.deadlinePassedAt) lines.push(['Answer by', `${when(deadline.at)}: ${AFTER_DEADLINE[deadline.outcome]}`]);
+  if (deadline?.outcome === 'escalate' && request.deadlinePassedAt) {
+    lines.push(['Escalated', `no answer came from the first approvers by ${when(deadline.at)}`]);
+  }
+  if (request.requireDeclineReason) lines.push(['Declining', 'needs a reason']);
+  return lines;
+}
+
+const termRows = (request: ApprovalRequest) =>
+  terms(request)
+    .map(([label, value]) => row(label, e(value)))
+    .join('');
+
 /** The line mail clients show next to the subject in the inbox. */
 function preview({ kind, request }: Pick<MailInput, 'kind' | 'request'>): string {
   const who = technicianName(request);
@@ -74,6 +97,7 @@ export function renderText(input: MailInput): string {
     `Ticket:    #${oneLine(request.ticket.number)} ${oneLine(request.ticket.subject)}`,
     `Requester: ${oneLine(request.ticket.requester.name)} <${oneLine(request.ticket.requester.email)}>`,
     `Request:   ${request.id}`,
+    ...terms(request).map(([label, value]) => `${`${label}:`.padEnd(11)}${value}`),
     '',
   ];
   if (request.message) lines.push(`Message from ${oneLine(technicianName(request))}:`, plain(request.message), '');
@@ -143,7 +167,7 @@ export function renderHtml(input: MailInput): string {
 <tr><td style="padding-bottom:16px;"><table role="presentation" cellpadding="0" cellspacing="0">
 ${row('Ticket', `#${e(request.ticket.number)} ${e(request.ticket.subject)}`)}
 ${row('Requester', `${e(request.ticket.requester.name)} &lt;${e(request.ticket.requester.email)}&gt;`)}
-${row('Request', e(request.id))}
+${row('Request', e(request.id))}${termRows(request)}
 </table></td></tr>
 ${message}
 <tr><td style="padding-bottom:12px;"><table class="buttons" role="presentation" cellpadding="0" cellspacing="0"><tr>${buttons}</tr></table></td></tr>

@@ -18,5 +18,8 @@ export const SYSTEM_MAILER: Actor = { kind: 'system', id: 'mailer' };
 
 export const SYSTEM_REMINDERS: Actor = { kind: 'system', id: 'reminders' };
 
+/** The due-work job, acting on a request's deadline. */
+export const SYSTEM_DEADLINES: Actor = { kind: 'system', id: 'deadlines' };
+
 /** Amazon SES, reporting what became of a mail after it left (bounces, complaints). */
 export const SYSTEM_SES: Actor = { kind: 'system', id: 'ses' };

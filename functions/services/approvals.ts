@@ -1,7 +1,8 @@
 import { type Change, cancelRequest, createRequest, editRecipients, remind } from '../domain/approval-request.js';
+import { changeDeadline } from '../domain/deadline.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../domain/errors.js';
 import { DEFAULT_POLICY, isOpen } from '../domain/policy.js';
-import type { Actor, ApprovalRequest, Approver, Policy, TicketSnapshot } from '../domain/types.js';
+import type { Actor, ApprovalRequest, Approver, Deadline, Policy, TicketSnapshot } from '../domain/types.js';
 import { loadTab, newRequestId, saveChange, type Tab } from '../store/approval-repository.js';
 import { getApprover, getApprovers, toApprover } from '../store/directory-repository.js';
 import { retryOnStaleState } from '../store/transaction.js';
@@ -26,11 +27,17 @@ export interface CreateApprovalInput {
   message?: string | null | undefined;
   policy?: Policy | undefined;
   remindEveryHours?: number | undefined;
+  requireDeclineReason?: boolean | undefined;
+  deadline?: Deadline | undefined;
   ticket: TicketSnapshot;
 }
 
 export async function createApproval(ticketId: string, input: CreateApprovalInput, actor: Actor): Promise<ApprovalRequest> {
-  const approvers = await listedApprovers(input.recipients);
+  // One read of the directory for the recipients and the deadline's escalation alike.
+  const listed = new Map(
+    (await listedApprovers([...new Set([...input.recipients, ...(input.deadline?.escalateTo ?? [])])])).map((a) => [a.approverId, a]),
+  );
+  const approvers = input.recipients.map((id) => listed.get(id)!);
   // Again on a race for the ticket's event sequence (a mail report's event written meanwhile).
   return retryOnStaleState(async () => {
     const change = createRequest({
@@ -41,6 +48,8 @@ export async function createApproval(ticketId: string, input: CreateApprovalInpu
       policy: input.policy ?? DEFAULT_POLICY,
       message: input.message || null,
       remindEveryHours: input.remindEveryHours ?? null,
+      requireDeclineReason: input.requireDeclineReason ?? false,
+      deadline: input.deadline ?? null,
       actor,
       now: now(),
     });
@@ -120,4 +129,10 @@ export async function sendReminder(ticketId: string, approverId: string, actor: 
 
 export async function cancelApproval(ticketId: string, actor: Actor): Promise<void> {
   await changeOpenRequest(ticketId, (request) => cancelRequest({ request, actor, now: now() }));
+}
+
+/** PUT …/approval/deadline: the escalation's approvers must be listed now; they are read again when it acts. */
+export async function updateDeadline(ticketId: string, deadline: Deadline | null, actor: Actor): Promise<ApprovalRequest> {
+  await listedApprovers(deadline?.escalateTo ?? []);
+  return changeOpenRequest(ticketId, (request) => changeDeadline({ request, deadline, actor, now: now() }));
 }

@@ -30,7 +30,8 @@ export function nextAttemptAt(attempts: number, now: Date): Date {
 /** A mail no longer wanted: its recipient was removed, or the request canceled (or, for a reminder, closed). */
 function isObsolete(mail: OutboxMail, request: ApprovalRequest | null): boolean {
   const recipient = request?.recipients.find((r) => r.approverId === mail.approverId);
-  if (!request || !recipient || recipient.status === 'removed' || request.status === 'canceled') return true;
+  if (!request || !recipient || recipient.status === 'removed' || recipient.status === 'expired' || request.status === 'canceled')
+    return true;
   return mail.kind === 'reminder' && (!isOpen(request.status) || recipient.status !== 'pending');
 }
 

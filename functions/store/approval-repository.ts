@@ -2,6 +2,7 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActivityEvent } from '../domain/activity.js';
 import type { Change } from '../domain/approval-request.js';
 import { approvalStatusOf } from '../domain/approval-request.js';
+import { nextDueAt } from '../domain/deadline.js';
 import { ConflictError } from '../domain/errors.js';
 import { isOpen } from '../domain/policy.js';
 import { fromRequestId, toRequestId } from '../domain/request-id.js';
@@ -166,7 +167,8 @@ function requestWrite(change: Change): TxWrite {
           ...keys.request(after.ticketId, requestKey),
           entity: 'request',
           ...requestAttributes(after),
-          ...(after.nextReminderAt ? indexKeys.due(after.nextReminderAt, after.id) : {}),
+          // One due entry per request, at its next reminder or its deadline, whichever is first.
+          ...(nextDueAt(after) ? indexKeys.due(nextDueAt(after)!, after.id) : {}),
         },
         ConditionExpression: before ? 'version = :version' : 'attribute_not_exists(pk)',
         ...(before ? { ExpressionAttributeValues: { ':version': before.version } } : {}),

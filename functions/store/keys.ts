@@ -6,7 +6,7 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  * | item        | pk                   | sk                       | gsi1 (pk / sk)                 | gsi2 (pk / sk)                         | gsi3 (pk / sk)      |
  * |-------------|----------------------|--------------------------|--------------------------------|----------------------------------------|---------------------|
  * | ticket      | TICKET#<ticketId>    | TICKET                   |                                | STATUS#<approvalStatus>#<shard> / <updatedAt>#<ticketId> (while it has one) | |
- * | request     | TICKET#<ticketId>    | REQ#<ulid>               |                                |                                        | DUE#<shard> / <nextReminderAt>#<requestId> (while open with reminders) |
+ * | request     | TICKET#<ticketId>    | REQ#<ulid>               |                                |                                        | DUE#<shard> / <dueAt>#<requestId> (while open with a reminder or deadline to come; dueAt = the earlier) |
  * | recipient   | TICKET#<ticketId>    | REQ#<ulid>#RCP#<approverId> | APPROVER#<approverId>[#WAITING] / REQ#<ulid> |                       |                     |
  * | snapshot    | TICKET#<ticketId>    | REQ#<ulid>#SNAPSHOT      |                                |                                        |                     |
  * | activity    | TICKET#<ticketId>    | ACT#<at>#<ulid or ses-report id> |                                |                                        |                     |
@@ -34,7 +34,8 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  * 6. Directory entry: GetItem APPROVER#a; email uniqueness: the EMAIL guard item is written in
  *    the same transaction with attribute_not_exists; the directory by kind: Query gsi2.
  * 7. Due work: Query gsi3 pk = DUE#<shard>, sk <= now, every shard (sparse: only outbox items
- *    still to send and open requests whose automatic reminder is due; `entity` tells which).
+ *    still to send and open requests whose automatic reminder or deadline is due; `entity`
+ *    tells which).
  * The activity log: Query pk = TICKET#t, sk begins_with ACT#.
  * 8. Webhook endpoints: GetItem WEBHOOK#w; all of them (at most MAX_WEBHOOKS): Query gsi2
  *    pk = WEBHOOKS. An endpoint's deliveries, newest first: Query pk = WEBHOOK#w, sk begins_with
@@ -131,9 +132,9 @@ export const indexKeys = {
   }),
   directoryPk: (kind: ApproverKind) => `DIRECTORY#${kind}`,
   /**
-   * gsi3: work that is due, by due time: unsent outbox items, automatic reminders (the request
-   * item), and every other kind that comes due. The one builder of due keys: the sweep finds
-   * whatever uses it. Write-sharded by the item's id (see SHARDS).
+   * gsi3: work that is due, by due time: unsent outbox items, open requests at their next
+   * automatic reminder or deadline (domain/deadline.ts nextDueAt), and every other kind that
+   * comes due. The one builder of due keys: the sweep finds whatever uses it. Write-sharded by the item's id (see SHARDS).
    */
   due: (dueAt: string, id: string) => ({ gsi3pk: `DUE#${shardOf(id, SHARDS.due)}`, gsi3sk: `${dueAt}#${id}` }),
   /** Every partition of due work; `DUE` and `REMIND` hold items written before sharding. */

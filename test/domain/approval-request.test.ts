@@ -8,7 +8,7 @@ import {
   remindDue,
   respond,
 } from '../../functions/domain/approval-request.js';
-import { ConflictError, NotFoundError, UnprocessableError } from '../../functions/domain/errors.js';
+import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../../functions/domain/errors.js';
 import { GROWTH_LIMITS } from '../../functions/domain/limits.js';
 import type { ApprovalRequest, Policy } from '../../functions/domain/types.js';
 import { approver, NOW, technician, ticket } from './fixtures.js';
@@ -98,6 +98,38 @@ describe('respond', () => {
 
   it('refuses someone who is not a recipient', () => {
     expect(() => answer(created(['a']), 'z', 'approve')).toThrow(NotFoundError);
+  });
+});
+
+describe('a required decline reason', () => {
+  const strict = () =>
+    createRequest({
+      id: 'R1',
+      ticketId: 'T1',
+      ticket,
+      approvers: [approver('a'), approver('b')],
+      policy: { type: 'all' },
+      message: null,
+      requireDeclineReason: true,
+      actor: technician,
+      now: NOW,
+    }).after;
+
+  it('refuses a decline without a reason and changes nothing', () => {
+    const request = strict();
+    expect(() => answer(request, 'a', 'decline')).toThrow(ValidationError);
+    expect(() => answer(request, 'a', 'decline')).toThrow(expect.objectContaining({ code: 'reason_required' }));
+  });
+
+  it('records a decline that comes with its reason', () => {
+    const change = answer(strict(), 'a', 'decline', 'Over budget');
+    expect(change.after.status).toBe('declined');
+    expect(change.after.recipients[0]?.feedback.map((f) => f.body)).toEqual(['Over budget']);
+  });
+
+  it('does not ask a reason of an approval, nor of a request that does not require one', () => {
+    expect(answer(strict(), 'a', 'approve').after.status).toBe('partially_approved');
+    expect(answer(created(['a']), 'a', 'decline').after.status).toBe('declined');
   });
 });
 

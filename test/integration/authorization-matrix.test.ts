@@ -50,6 +50,7 @@ const SUCCESS = {
   'get-approval': 200,
   'cancel-approval': 204,
   'put-recipients': 200,
+  'put-deadline': 200,
   'send-reminder': 202,
   'list-my-approvals': 200,
   'get-my-approval': 200,
@@ -183,6 +184,10 @@ describe('authorization matrix: every route × every caller', () => {
     'put-recipients': async (fresh) => ({
       path: `/tickets/${(fresh ? await open([user.approverId]) : spare).ticketId}/approval/recipients`,
       body: { recipients: [user.approverId, contact.approverId] },
+    }),
+    'put-deadline': async (fresh) => ({
+      path: `/tickets/${(fresh ? await open([user.approverId]) : spare).ticketId}/approval/deadline`,
+      body: { at: new Date(Date.now() + 24 * 3600_000).toISOString(), outcome: 'decline' },
     }),
     'send-reminder': async (fresh) => ({
       path: `/tickets/${(fresh ? await open([user.approverId, contact.approverId]) : spare).ticketId}/approval/recipients/${user.approverId}/reminders`,

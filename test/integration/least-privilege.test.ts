@@ -204,6 +204,10 @@ describe('every handler, run for real', () => {
     const remind = (approverId: string) =>
       withKey({ route: 'send-reminder', claims: technician, pathParameters: { ticketId, approverId } });
     expect((await remind(bob)).status).toBe(202);
+    const deadline = (body: unknown) => withKey({ route: 'put-deadline', claims: technician, pathParameters: path, body });
+    const tomorrow = new Date(Date.now() + 24 * 3600_000).toISOString();
+    expect((await deadline({ at: tomorrow, outcome: 'escalate', escalateTo: [carl] })).status).toBe(200);
+    expect((await deadline({ at: tomorrow, outcome: 'escalate', escalateTo: [u('stranger')] })).status).toBe(422);
     expect((await remind(u('stranger'))).status).toBe(404);
 
     // The portal: read, give feedback, decide, refuse a second decision.
@@ -234,8 +238,18 @@ describe('every handler, run for real', () => {
     const threeHoursAgo = new Date(Date.now() - 3 * 3600_000);
     await savedRequest([(await m.directory.getApprover(carl))!], { remindEveryHours: 1, now: threeHoursAgo });
     const sweeper = await handlerOf(JOBS.sweeper.entry);
-    const swept = (await as(JOBS.sweeper.name, () => sweeper({}, {} as never))) as unknown as { reminded: number; delivered: number };
+    // …and a deadline that escalates, due too.
+    await savedRequest([(await m.directory.getApprover(carl))!], {
+      now: threeHoursAgo,
+      deadline: { at: new Date(Date.now() - 3600_000).toISOString(), outcome: 'escalate', escalateTo: [ann] },
+    });
+    const swept = (await as(JOBS.sweeper.name, () => sweeper({}, {} as never))) as unknown as {
+      reminded: number;
+      deadlines: number;
+      delivered: number;
+    };
     expect(swept.reminded).toBe(1);
+    expect(swept.deadlines).toBe(1);
     expect(swept.delivered).toBeGreaterThanOrEqual(1);
 
     // Webhooks: register (a receiver on loopback), refuse a private address, read, rotate, test,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createRequest } from '../../functions/domain/approval-request.js';
-import type { Approver } from '../../functions/domain/types.js';
+import type { Approver, Deadline } from '../../functions/domain/types.js';
 import { approver, technician, ticket } from '../domain/fixtures.js';
 
 /**
@@ -10,7 +10,7 @@ import { approver, technician, ticket } from '../domain/fixtures.js';
  */
 export async function savedRequest(
   approvers: (string | Approver)[],
-  options: { remindEveryHours?: number; now?: Date } = {},
+  options: { remindEveryHours?: number; now?: Date; deadline?: Deadline } = {},
 ): Promise<{ ticketId: string; requestId: string }> {
   const { saveChange } = await import('../../functions/store/approval-repository.js');
   const { toRequestId } = await import('../../functions/domain/request-id.js');
@@ -24,6 +24,7 @@ export async function savedRequest(
     policy: { type: 'all' },
     message: null,
     ...(options.remindEveryHours ? { remindEveryHours: options.remindEveryHours } : {}),
+    ...(options.deadline ? { deadline: options.deadline } : {}),
     actor: technician,
     now: (options.now ?? new Date()).toISOString(),
   });

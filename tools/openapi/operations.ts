@@ -88,7 +88,17 @@ export const OPERATIONS: Record<string, Operation> = {
     summary: 'Request approval',
     description: 'Every recipient must be a listed approver. Each recipient is emailed once.',
     ok: { 201: approval('The new approval request.') },
-    errors: { 409: ['open_request_exists'], 422: ['unknown_approvers', 'quorum_unreachable', 'too_many_changes'] },
+    errors: {
+      409: ['open_request_exists'],
+      422: [
+        'unknown_approvers',
+        'quorum_unreachable',
+        'too_many_changes',
+        'deadline_not_in_future',
+        'escalate_to_required',
+        'escalate_to_not_allowed',
+      ],
+    },
   },
   'GET /tickets/{ticketId}/approval': {
     tag: 'Tickets',
@@ -108,6 +118,16 @@ export const OPERATIONS: Record<string, Operation> = {
       'The whole new list. Only newly added recipients are emailed; those who responded keep their response. An empty list cancels the request.',
     ok: { 200: approval('The request (with `status: "canceled"` when the list was emptied).') },
     errors: { 409: ['request_closed'], 422: ['unknown_approvers', 'quorum_unreachable', 'too_many_changes', 'too_many_recipients'] },
+  },
+  'PUT /tickets/{ticketId}/approval/deadline': {
+    tag: 'Tickets',
+    summary: 'Change the deadline',
+    description: 'The deadline object of the create body, or `null` to remove it, while the request is open.',
+    ok: { 200: approval('The request with its new deadline.') },
+    errors: {
+      409: ['request_closed'],
+      422: ['deadline_not_in_future', 'escalate_to_required', 'escalate_to_not_allowed', 'unknown_approvers'],
+    },
   },
   'POST /tickets/{ticketId}/approval/recipients/{approverId}/reminders': {
     tag: 'Tickets',
@@ -139,7 +159,7 @@ export const OPERATIONS: Record<string, Operation> = {
     errors: {
       400: ['reason_required'],
       403: ['delisted', 'not_an_approver'],
-      409: ['already_decided', 'recipient_removed', 'request_closed', 'content_changed'],
+      409: ['already_decided', 'recipient_removed', 'request_closed', 'content_changed', 'deadline_passed', 'recipient_expired'],
       422: ['feedback_limit'],
     },
   },

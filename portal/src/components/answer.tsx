@@ -7,7 +7,7 @@ import { isOpen } from './status.js';
 
 const CHOICES: { action: Action; label: string; description: string }[] = [
   { action: 'approve', label: 'Approve', description: 'Give your approval.' },
-  { action: 'decline', label: 'Decline', description: 'Turn the request down, with a reason if you like.' },
+  { action: 'decline', label: 'Decline', description: 'Turn the request down, with a reason.' },
   { action: 'feedback', label: 'Respond with feedback', description: 'Ask a question or comment. Decide later.' },
 ];
 
@@ -34,6 +34,7 @@ export function Answer({ view, initialAction, busy, onAnswer }: AnswerProps) {
           busy={busy}
           onAnswer={onAnswer}
           ticketNumber={view.ticket.number}
+          requireReason={view.requireDeclineReason}
         />
       ) : view.canGiveFeedback ? (
         <FeedbackForm key={view.you.feedback.length} busy={busy} onAnswer={onAnswer} focus={initialAction === 'feedback'} />
@@ -62,6 +63,14 @@ function Standing({ view }: { view: ApprovalView }) {
       <div class="standing standing-muted">
         <p class="standing-title">Your answer is no longer needed</p>
         <p class="standing-detail">The request was changed and you are no longer one of its approvers.</p>
+      </div>
+    );
+  }
+  if (you.status === 'expired') {
+    return (
+      <div class="standing standing-muted">
+        <p class="standing-title">The deadline passed before you answered</p>
+        <p class="standing-detail">The request went to others, so no answer is needed from you.</p>
       </div>
     );
   }
@@ -139,11 +148,14 @@ function DecisionForm({
   busy,
   onAnswer,
   ticketNumber,
+  requireReason,
 }: {
   initialAction: Action | null;
   busy: boolean;
   onAnswer: (body: ResponseBody) => void;
   ticketNumber: string;
+  /** The technician asked for a reason with every decline; the API refuses one without. */
+  requireReason: boolean;
 }) {
   const [choice, setChoice] = useState<Action | null>(initialAction);
   const [text, setText] = useState('');
@@ -171,6 +183,9 @@ function DecisionForm({
         return;
       }
       onAnswer({ feedback: trimmed });
+    } else if (choice === 'decline' && requireReason && !trimmed) {
+      setError('Give a reason for declining: this request needs one.');
+      textRef.current?.focus();
     } else {
       onAnswer({ decision: choice, ...(choice === 'decline' && trimmed ? { feedback: trimmed } : {}) });
     }
@@ -216,12 +231,21 @@ function DecisionForm({
       {choice === 'decline' ? (
         <div class="confirm">
           <TextArea
-            label="Reason (optional)"
-            hint="Your reason goes to the person who asked for your approval."
+            label={requireReason ? 'Reason (required)' : 'Reason (optional)'}
+            hint={
+              requireReason
+                ? 'This request needs a reason with a decline. It goes to the person who asked for your approval.'
+                : 'Your reason goes to the person who asked for your approval.'
+            }
             value={text}
-            onInput={setText}
+            onInput={(v) => {
+              setText(v);
+              setError(null);
+            }}
+            required={requireReason}
             inputRef={textRef}
           />
+          {error ? <Alert tone="error">{error}</Alert> : null}
           <button ref={confirmRef} type="submit" class="button button-decline button-block" disabled={busy}>
             {busy ? 'Recording…' : 'Confirm decline'}
           </button>

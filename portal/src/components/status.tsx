@@ -21,6 +21,7 @@ export function yourStatusLabel(you: RecipientStatus, request: RequestStatus): {
   if (you === 'approved') return { label: 'You approved', tone: 'good' };
   if (you === 'declined') return { label: 'You declined', tone: 'bad' };
   if (you === 'removed') return { label: 'No longer needed', tone: 'muted' };
+  if (you === 'expired') return { label: 'Deadline passed', tone: 'muted' };
   if (!isOpen(request)) return { label: 'Closed', tone: 'muted' };
   return { label: 'Waiting for you', tone: 'waiting' };
 }

@@ -3,7 +3,7 @@ import { ApiError, type PortalApi } from '../api.js';
 import { Alert } from '../components/alert.js';
 import { Answer } from '../components/answer.js';
 import { Conversation } from '../components/conversation.js';
-import { RequestStatusBadge } from '../components/status.js';
+import { isOpen, RequestStatusBadge } from '../components/status.js';
 import { useAsync } from '../components/use-async.js';
 import { LocalTime, personName } from '../format.js';
 import { hrefOf, navigate, onLinkClick } from '../router.js';
@@ -95,6 +95,8 @@ export function RequestPage({ api, requestId, action, wording }: RequestPageProp
         {failure ? <Alert tone="error">{failure}</Alert> : null}
       </div>
 
+      <DeadlineNote view={v} />
+
       {v.message ? (
         <section class="card message" aria-labelledby="message-heading">
           <h2 id="message-heading">Message from {askedBy}</h2>
@@ -130,6 +132,14 @@ export function RequestPage({ api, requestId, action, wording }: RequestPageProp
               <dd>
                 <LocalTime iso={v.createdAt} />
               </dd>
+              {v.deadline ? (
+                <>
+                  <dt>Answer by</dt>
+                  <dd>
+                    <LocalTime iso={v.deadline.at} />
+                  </dd>
+                </>
+              ) : null}
               {v.closedAt ? (
                 <>
                   <dt>Closed</dt>
@@ -150,5 +160,31 @@ export function RequestPage({ api, requestId, action, wording }: RequestPageProp
         </section>
       </div>
     </div>
+  );
+}
+
+const AFTER_DEADLINE = {
+  decline: 'If it is still open then, it is declined.',
+  cancel: 'If it is still open then, it is withdrawn.',
+  escalate: 'If you have not answered by then, it goes to others.',
+} as const;
+
+/** When answers are due, and what happens then; or that the deadline closed the request. */
+function DeadlineNote({ view }: { view: ApprovalView }) {
+  const { deadline } = view;
+  if (!deadline) return null;
+  if (view.closedReason === 'deadline') {
+    return (
+      <Alert tone="info">
+        The deadline (<LocalTime iso={deadline.at} />) passed before the request was decided, so it was{' '}
+        {view.status === 'canceled' ? 'withdrawn' : 'declined'}.
+      </Alert>
+    );
+  }
+  if (view.deadlinePassedAt || !isOpen(view.status)) return null;
+  return (
+    <Alert tone="info">
+      Please answer by <LocalTime iso={deadline.at} />. {AFTER_DEADLINE[deadline.outcome]}
+    </Alert>
   );
 }

@@ -56,6 +56,8 @@ export class Helpdesk {
     recipients: string[];
     message?: string | null;
     policy?: { type: 'all' } | { type: 'any' } | { type: 'quorum'; count: number };
+    /** Further create fields (requireDeclineReason, deadline, …), passed as given. */
+    extra?: Record<string, unknown>;
   }) {
     const response = await this.call(
       'POST',
@@ -64,6 +66,7 @@ export class Helpdesk {
         message: input.message === undefined ? 'Please approve the replacement so that we can order it today.' : input.message,
         ...(input.policy ? { policy: input.policy } : {}),
         ticket: { ...E2E_TICKET, ...input.ticket },
+        ...input.extra,
       }),
     );
     if (response.status !== 201) throw new Error(`creating the request failed: ${response.status} ${response.text}`);
