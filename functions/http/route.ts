@@ -21,7 +21,12 @@ export interface RouteInput<B extends Schema, Q extends Schema, P extends Schema
   /** Present on every route that is not public. */
   caller: Caller;
   event: HttpEvent;
+  /** Epoch ms by which the handler should have its answer: the function's timeout, less REPLY_MARGIN_MS. */
+  deadline: number;
 }
+
+/** Time kept back from the function's timeout to write the reply (and the idempotency record). */
+export const REPLY_MARGIN_MS = 1000;
 
 /**
  * One HTTP route: the middy stack every handler shares (error body, the group check of its row in
@@ -45,6 +50,7 @@ export function route<B extends Schema = Schema<undefined>, Q extends Schema = S
         body: parse(options.body, event.parsedBody, 'body'),
         caller: context.caller as Caller,
         event,
+        deadline: Date.now() + (context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY) - REPLY_MARGIN_MS,
       }),
     );
   return Object.assign(handler, { routeName: definition.name });

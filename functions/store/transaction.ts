@@ -67,19 +67,40 @@ export function translateWriteError(error: unknown, writes: TxWrite[] = []): unk
   return error;
 }
 
+/** A writer that lost waits at most this many times as long as its try took (full jitter below). */
+const MAX_BACKOFF_TRIES = 32;
+
+export interface RetryOptions {
+  maxAttempts?: number;
+  /**
+   * Epoch ms by which the caller must have its answer (the function's own timeout, less the
+   * time to reply). No try starts that could not end before it: the last StaleStateError (409,
+   * retryable) is the answer then, never a timeout.
+   */
+  deadline?: number;
+}
+
 /**
  * Runs read-decide-write again when another writer got there first: optimistic locking needs a
- * fresh read, not a blind retry. Full-jitter backoff keeps 50 concurrent approvers from
- * colliding in lockstep.
+ * fresh read, not a blind retry. Full-jitter exponential backoff spreads the writers that lost,
+ * counted in tries as long as the one that just failed: the window grows with the crowd and
+ * with how slow the store is right now. (A fixed 10 ms unit capped at 400 ms could not spread 50
+ * approvers on a busy store: they all re-read and re-wrote at once, the store spent its time on
+ * tries bound to fail, each win took seconds, and the handler ran into its timeout.)
  */
-export async function retryOnStaleState<T>(attempt: () => Promise<T>, maxAttempts = 60): Promise<T> {
+export async function retryOnStaleState<T>(attempt: () => Promise<T>, options: number | RetryOptions = {}): Promise<T> {
+  const { maxAttempts = 60, deadline = Number.POSITIVE_INFINITY } = typeof options === 'number' ? { maxAttempts: options } : options;
   for (let i = 1; ; i++) {
+    const started = Date.now();
     try {
       return await attempt();
     } catch (error) {
       if (!(error instanceof StaleStateError) || i >= maxAttempts) throw error;
-      const cap = Math.min(400, 10 * 2 ** Math.min(i, 6));
-      await new Promise((resolve) => setTimeout(resolve, Math.random() * cap));
+      const took = Date.now() - started;
+      const wait = Math.random() * Math.max(took, 10) * Math.min(MAX_BACKOFF_TRIES, 2 ** i);
+      // Another try must fit before the deadline, with room for one as slow as this one was.
+      if (Date.now() + wait + 2 * took > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 }
