@@ -8,6 +8,7 @@ import { createApiClient } from '../tools/api-client.js';
 import { newApprovers } from './api.js';
 import { measureHandlerBundles } from './bundles.js';
 import { measureDecisions } from './decisions.js';
+import { measureEventLatency } from './events.js';
 import { measureGrowth } from './growth.js';
 import { createHarness } from './in-process.js';
 import { measureTabLatency } from './latency.js';
@@ -39,6 +40,8 @@ try {
 
   say('5. request mail');
   const mail = await measureRequestMail(api, technician, approvers);
+  say('6. event latency');
+  rows.push(...(await measureEventLatency(api, technician, approvers[0]!)));
   say('1. Approvals tab latency');
   rows.push(...(await measureTabLatency(api, technician, mail.lastTicketId, APPROVERS)));
   say('2. concurrent decisions');

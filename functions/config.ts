@@ -34,4 +34,16 @@ export const config = {
   mailFrom: once(() => required('MAIL_FROM')),
   /** SES configuration set that records bounces and complaints (AWS only). */
   sesConfigurationSet: once(() => optional('SES_CONFIGURATION_SET')),
+  /** KMS key that encrypts webhook secrets (AWS); without it, the local key file below. */
+  webhookKeyId: once(() => optional('WEBHOOK_KEY_ID')),
+  /** Locally: a file with the 32-byte key that encrypts webhook secrets (in the state folder). */
+  webhookKeyFile: once(() => optional('WEBHOOK_KEY_FILE')),
+  /** The local stack also allows webhook URLs on loopback, over http too (never set in AWS). */
+  webhookAllowLoopback: once(() => optional('WEBHOOK_ALLOW_LOOPBACK') === 'true'),
+  /** Delays between delivery attempts, seconds, comma-separated; the domain's default otherwise. */
+  webhookRetrySchedule: once(() => optional('WEBHOOK_RETRY_SCHEDULE')?.split(',').map(Number)),
+  /** How long a receiver may take to answer (API.md: 10 s). */
+  webhookTimeoutMs: once(() => Number(optional('WEBHOOK_TIMEOUT_MS') ?? 10_000)),
+  /** The EventBridge bus every event is also put on (AWS only). */
+  eventBusName: once(() => optional('EVENT_BUS_NAME')),
 } as const;

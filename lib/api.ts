@@ -3,6 +3,7 @@ import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations';
+import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ROUTES } from '../functions/handlers/routes.js';
@@ -10,7 +11,10 @@ import type { Identity } from './auth.js';
 import type { Handlers } from './handlers.js';
 import { suppress } from './nag.js';
 
-/** Stage-wide limits; per client, API Gateway answers 429 above them. */
+/**
+ * Stage-wide limits, shared by ALL callers (not per client): above them API Gateway answers 429
+ * `{"message":"Too Many Requests"}`. Per-IP limits are the optional WAF web ACL's (edge-waf.ts).
+ */
 export const API_THROTTLE = { rateLimit: 100, burstLimit: 200 } as const;
 
 export interface ApiProps {
@@ -25,6 +29,11 @@ export interface ApiProps {
    * portal also works when it calls the API's own endpoint.
    */
   allowedOrigins: readonly string[];
+  /**
+   * A regional custom domain for the API. With it, CloudFront's API origin is this domain and the
+   * execute-api endpoint is disabled, so nobody reaches the API around CloudFront (and its WAF).
+   */
+  customDomain?: { name: string; certificateArn: string } | undefined;
 }
 
 /**
@@ -35,8 +44,10 @@ export interface ApiProps {
 export class Api extends Construct {
   readonly httpApi: apigwv2.HttpApi;
   readonly accessLog: logs.LogGroup;
-  /** `<id>.execute-api.<region>.amazonaws.com`: CloudFront's origin for the API paths. */
+  /** `<id>.execute-api.<region>.amazonaws.com` */
   readonly domainName: string;
+  /** Where CloudFront sends the API paths: the custom domain if any, else the execute-api one. */
+  originDomainName: string;
 
   constructor(scope: Construct, id: string, props: ApiProps) {
     super(scope, id);
@@ -45,6 +56,7 @@ export class Api extends Construct {
       apiName: `signoff-${props.stage}`,
       description: 'Signoff: approval requests for helpdesk tickets',
       createDefaultStage: false,
+      disableExecuteApiEndpoint: props.customDomain !== undefined,
       ...(props.allowedOrigins.length > 0
         ? {
             corsPreflight: {
@@ -65,7 +77,7 @@ export class Api extends Construct {
       retention: props.logRetention,
       removalPolicy: props.isDev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
     });
-    new apigwv2.HttpStage(this, 'DefaultStage', {
+    const stage = new apigwv2.HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,
       stageName: '$default',
       autoDeploy: true,
@@ -121,6 +133,17 @@ export class Api extends Construct {
     }
 
     this.domainName = `${this.httpApi.apiId}.execute-api.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`;
+    this.originDomainName = this.domainName;
+    if (props.customDomain) {
+      const domain = new apigwv2.DomainName(this, 'CustomDomain', {
+        domainName: props.customDomain.name,
+        certificate: acm.Certificate.fromCertificateArn(this, 'Certificate', props.customDomain.certificateArn),
+        securityPolicy: apigwv2.SecurityPolicy.TLS_1_2,
+      });
+      new apigwv2.ApiMapping(this, 'Mapping', { api: this.httpApi, domainName: domain, stage });
+      this.originDomainName = domain.regionalDomainName;
+      // Without a custom domain the execute-api endpoint stays reachable around CloudFront (README, "The edge").
+    }
   }
 
   get url(): string {

@@ -6,6 +6,8 @@ import { suppress } from './nag.js';
 
 export interface IdentityProps {
   isDev: boolean;
+  /** TOTP: `optional` lets anyone turn it on; `required` makes every sign-in use it. */
+  mfa: 'optional' | 'required';
   /** Where approvers sign in; the invitation mail names it. */
   portalUrl: string;
 }
@@ -39,6 +41,9 @@ export class Identity extends Construct {
         tempPasswordValidity: Duration.days(7),
       },
       accountRecovery: cognito.AccountRecovery.EMAIL_ONLY,
+      // TOTP only (no SMS: no cost, no SIM swap). Cognito decides MFA per pool, not per group.
+      mfa: props.mfa === 'required' ? cognito.Mfa.REQUIRED : cognito.Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
       userInvitation: {
         emailSubject: 'Your login for approval requests',
         emailBody: [
@@ -65,6 +70,12 @@ export class Identity extends Construct {
       preventUserExistenceErrors: true,
       // No hosted UI: both clients sign in through the Cognito API.
       disableOAuth: true,
+      // The directory owns email and name (it provisions them); a signed-in user may read
+      // them but not change them through the app clients. `locale` is the one thing they may set.
+      readAttributes: new cognito.ClientAttributes()
+        .withStandardAttributes({ email: true, emailVerified: true, fullname: true, locale: true })
+        .withCustomAttributes(),
+      writeAttributes: new cognito.ClientAttributes().withStandardAttributes({ locale: true }),
     } as const;
     this.portalClient = this.userPool.addClient('PortalClient', {
       ...tokenValidity,
@@ -80,14 +91,17 @@ export class Identity extends Construct {
       authFlows: { userPassword: true, userSrp: true },
     });
 
+    if (props.mfa !== 'required') {
+      suppress(this.userPool, [
+        {
+          id: 'AwsSolutions-COG2',
+          reason:
+            'TOTP is offered (optional) and required with context mfa=required. Cognito decides MFA per pool, so required also ' +
+            'applies to approvers: occasional external users who answer from a mail link, whom an enrolment step would stop.',
+        },
+      ]);
+    }
     suppress(this.userPool, [
-      {
-        id: 'AwsSolutions-COG2',
-        reason:
-          'Approvers are occasional external users who answer a request from a mail link; an MFA enrolment step would stop most of them, ' +
-          'and the portal answers no MFA challenge. Technicians sign in through the helpdesk integration, which would have to answer ' +
-          'SOFTWARE_TOKEN_MFA first: until it does, their protection is the 12-character password policy and no self sign-up.',
-      },
       {
         id: 'AwsSolutions-COG8',
         reason:

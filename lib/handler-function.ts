@@ -19,6 +19,8 @@ export interface HandlerFunctionProps {
   /** API handlers answer within API Gateway's 30 s; jobs get longer. */
   timeout?: Duration;
   memorySize?: number;
+  /** Caps this function's share of the account's concurrency (and reserves it). */
+  reservedConcurrency?: number;
 }
 
 /**
@@ -53,6 +55,7 @@ export class HandlerFunction extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
+      ...(props.reservedConcurrency !== undefined ? { reservedConcurrentExecutions: props.reservedConcurrency } : {}),
       description: `Signoff ${props.name} (${props.entry})`,
       role: this.role,
       logGroup: this.logGroup,

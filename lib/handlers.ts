@@ -4,10 +4,26 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { JOBS, type Job, ROUTES, type Route, type RouteName, timeoutOf } from '../functions/handlers/routes.js';
 import type { Identity } from './auth.js';
+import type { Events } from './events.js';
 import { type HandlerAccess, handlerAccess, usesTable } from './handler-access.js';
 import { HandlerFunction } from './handler-function.js';
 import type { Mail } from './mail.js';
 import type { DataTable } from './table.js';
+
+/**
+ * Reserved concurrency: the public functions (anyone can call them) and the jobs (a flood of
+ * stream records or SES events) can never take the whole account's concurrency from the API
+ * routes, and always have this much. 21 in all: the account needs 121 or more (the default
+ * quota is 1,000; new accounts may start at 10 and must ask for more, see README).
+ */
+export const RESERVED_CONCURRENCY = { public: 5, mailer: 5, sweeper: 1, mailEvents: 5 } as const;
+
+const reservedConcurrencyOf = (row: Route | Job): number | undefined => {
+  if (row.name === JOBS.mailer.name) return RESERVED_CONCURRENCY.mailer;
+  if (row.name === JOBS.sweeper.name) return RESERVED_CONCURRENCY.sweeper;
+  if (row.name === JOBS.mailEvents.name) return RESERVED_CONCURRENCY.mailEvents;
+  return 'access' in row && row.access === 'public' ? RESERVED_CONCURRENCY.public : undefined;
+};
 
 export interface HandlersProps {
   isDev: boolean;
@@ -15,6 +31,8 @@ export interface HandlersProps {
   data: DataTable;
   identity: Identity;
   mail: Mail;
+  /** The events' bus and the key that seals webhook secrets. */
+  events: Events;
   /** Public URL of the portal, ending in `/`: mail links point below it. */
   portalUrl: string;
 }
@@ -33,6 +51,7 @@ export class Handlers extends Construct {
   readonly mailer: HandlerFunction;
   readonly sweeper: HandlerFunction;
   readonly mailEvents: HandlerFunction;
+  readonly dispatcher: HandlerFunction;
 
   constructor(
     scope: Construct,
@@ -44,11 +63,12 @@ export class Handlers extends Construct {
     this.mailer = this.create(JOBS.mailer);
     this.sweeper = this.create(JOBS.sweeper);
     this.mailEvents = this.create(JOBS.mailEvents);
+    this.dispatcher = this.create(JOBS.dispatcher);
   }
 
   /** Every function, routes first. */
   all(): HandlerFunction[] {
-    return [...this.routes.values(), this.mailer, this.sweeper, this.mailEvents];
+    return [...this.routes.values(), this.mailer, this.sweeper, this.mailEvents, this.dispatcher];
   }
 
   route(name: RouteName): HandlerFunction {
@@ -60,6 +80,7 @@ export class Handlers extends Construct {
   private create(row: Route | Job): HandlerFunction {
     const { name, entry } = row;
     const access = handlerAccess(name);
+    const reservedConcurrency = reservedConcurrencyOf(row);
     const handler = new HandlerFunction(this, name, {
       name,
       entry,
@@ -67,13 +88,14 @@ export class Handlers extends Construct {
       isDev: this.props.isDev,
       logRetention: this.props.logRetention,
       environment: this.environment(access),
+      ...(reservedConcurrency !== undefined ? { reservedConcurrency } : {}),
     });
     this.grant(handler.role, access);
     return handler;
   }
 
   private environment(access: HandlerAccess): Record<string, string> {
-    const { data, identity, mail, portalUrl } = this.props;
+    const { data, identity, mail, portalUrl, events } = this.props;
     const settings = new Set(access.settings ?? []);
     return {
       ...(usesTable(access) ? { TABLE_NAME: data.table.tableName } : {}),
@@ -81,11 +103,21 @@ export class Handlers extends Construct {
       ...(settings.has('portalClient') ? { PORTAL_CLIENT_ID: identity.portalClient.userPoolClientId } : {}),
       ...(settings.has('portalUrl') ? { PORTAL_URL: portalUrl } : {}),
       ...(settings.has('mail') ? { MAIL_FROM: mail.senderEmail, SES_CONFIGURATION_SET: mail.configurationSet.configurationSetName } : {}),
+      ...(access.webhookKey?.length ? { WEBHOOK_KEY_ID: events.secretKey.keyArn } : {}),
+      ...(access.putEvents ? { EVENT_BUS_NAME: events.bus.eventBusName } : {}),
     };
   }
 
   private grant(role: iam.IRole, access: HandlerAccess): void {
-    const { data, identity, mail } = this.props;
+    const { data, identity, mail, events } = this.props;
+    if (access.webhookKey?.length) {
+      role.addToPrincipalPolicy(
+        new iam.PolicyStatement({ actions: access.webhookKey.map((a) => `kms:${a}`), resources: [events.secretKey.keyArn] }),
+      );
+    }
+    if (access.putEvents) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['events:PutEvents'], resources: [events.bus.eventBusArn] }));
+    }
     if (access.table?.length) {
       role.addToPrincipalPolicy(
         new iam.PolicyStatement({ actions: access.table.map((a) => `dynamodb:${a}`), resources: [data.table.tableArn] }),

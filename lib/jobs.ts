@@ -12,12 +12,15 @@ import type { DataTable } from './table.js';
 
 /** How often the sweeper retries failed mail (the outbox backoff starts at 30 s). */
 export const SWEEP_INTERVAL = Duration.minutes(2);
+/** How often due webhook retries are looked for (the first retry comes 5 s after a failure, at the next round). */
+export const DISPATCH_INTERVAL = Duration.minutes(1);
 
 export interface JobsProps {
   data: DataTable;
   mailer: HandlerFunction;
   sweeper: HandlerFunction;
   mailEvents: HandlerFunction;
+  dispatcher: HandlerFunction;
   /** The SES configuration set every mail is sent through: its events are ours. */
   configurationSetName: string;
 }
@@ -45,6 +48,8 @@ export const DELIVERY_PROBLEM_EVENTS = ['Email Bounced', 'Email Complaint Receiv
 export class Jobs extends Construct {
   readonly deadLetterQueue: sqs.Queue;
   readonly mailEventDeadLetterQueue: sqs.Queue;
+  readonly dispatcherDeadLetterQueue: sqs.Queue;
+  readonly dispatchRule: events.Rule;
   readonly sweepRule: events.Rule;
   readonly mailEventRule: events.Rule;
 
@@ -106,6 +111,38 @@ export class Jobs extends Construct {
       maxEventAge: Duration.hours(6),
       onFailure: new SqsDestination(this.mailEventDeadLetterQueue),
     });
+
+    // The dispatcher: event inserts from the stream, as the mailer gets outbox inserts; retries
+    // of deliveries (and events the stream gave up on, still due in gsi3) on a schedule.
+    this.dispatcherDeadLetterQueue = this.deadLetters(
+      'DispatcherDeadLetters',
+      "the dead-letter destination of the dispatcher's stream event source (an on-failure destination, not a redrive policy)",
+    );
+    props.dispatcher.function.addEventSource(
+      new DynamoEventSource(props.data.table, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: 20,
+        maxBatchingWindow: Duration.seconds(0),
+        filters: [
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.isEqual('INSERT'),
+            dynamodb: { NewImage: { entity: { S: lambda.FilterRule.isEqual('event') } } },
+          }),
+        ],
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: 5,
+        maxRecordAge: Duration.hours(1),
+        onFailure: new SqsDlq(this.dispatcherDeadLetterQueue),
+      }),
+    );
+    this.dispatchRule = new events.Rule(this, 'DispatchSchedule', {
+      description: 'Signoff: retry webhook deliveries that are due',
+      schedule: events.Schedule.rate(DISPATCH_INTERVAL),
+    });
+    this.dispatchRule.addTarget(
+      new targets.LambdaFunction(props.dispatcher.function, { retryAttempts: 1, maxEventAge: DISPATCH_INTERVAL }),
+    );
   }
 
   /** A dead-letter queue: encrypted, TLS only, kept two weeks; it needs no dead-letter queue of its own. */

@@ -18,6 +18,9 @@ export interface ObservabilityProps {
   deadLetterQueue: sqs.IQueue;
   /** SES reports about our mail that the mail-events function could not record. */
   mailEventDeadLetterQueue: sqs.IQueue;
+  /** Delivers webhook events; its "webhook delivery failed" lines are counted. */
+  dispatcher: HandlerFunction;
+  dispatcherDeadLetterQueue: sqs.IQueue;
   alarmEmail: string | undefined;
 }
 
@@ -68,6 +71,30 @@ export class Observability extends Construct {
       'Bounces or complaints SES reported that could not be recorded on their recipient: see the mail-events logs, then replay the queued events (docs/deploy.md).',
       props.mailEventDeadLetterQueue,
     );
+
+    this.deadLetterAlarm(
+      'DispatcherDeadLetters',
+      "Stream records the dispatcher gave up on; their events stay due and are retried on schedule, but look at the dispatcher's logs.",
+      props.dispatcherDeadLetterQueue,
+    );
+    // services/dispatcher.ts logs this line when a delivery gave up after ~24 h of retries.
+    const failedDeliveries = new cloudwatch.Metric({
+      namespace: `Signoff/${props.stage}`,
+      metricName: 'WebhookDeliveriesFailed',
+      period: FIVE_MINUTES,
+      statistic: cloudwatch.Stats.SUM,
+    });
+    new logs.MetricFilter(this, 'WebhookDeliveriesFailedLines', {
+      logGroup: props.dispatcher.logGroup,
+      filterPattern: logs.FilterPattern.stringValue('$.message', '=', 'webhook delivery failed'),
+      metricNamespace: failedDeliveries.namespace,
+      metricName: failedDeliveries.metricName,
+      metricValue: '1',
+    });
+    this.alarm('WebhookDeliveriesFailed', 'A webhook endpoint stopped answering for a day: its deliveries failed and it shows "failing".', {
+      metric: failedDeliveries,
+      threshold: 1,
+    });
 
     // services/mailer.ts logs this line for every send that failed and will be retried.
     const mailFailures = new cloudwatch.Metric({

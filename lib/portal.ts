@@ -28,6 +28,8 @@ export interface PortalProps {
   identity: Identity;
   portalDomain: string | undefined;
   certificateArn: string | undefined;
+  /** An AWS WAF web ACL (CLOUDFRONT scope) for the distribution. */
+  webAclArn?: string | undefined;
 }
 
 /**
@@ -82,7 +84,7 @@ export class Portal extends Construct {
     });
 
     const apiBehavior: cloudfront.BehaviorOptions = {
-      origin: new origins.HttpOrigin(props.api.domainName, {
+      origin: new origins.HttpOrigin(props.api.originDomainName, {
         protocolPolicy: cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
         originSslProtocols: [cloudfront.OriginSslPolicy.TLS_V1_2],
       }),
@@ -110,6 +112,7 @@ export class Portal extends Construct {
       ...(props.portalDomain && certificate
         ? { domainNames: [props.portalDomain], certificate, minimumProtocolVersion: cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021 }
         : {}),
+      ...(props.webAclArn ? { webAclId: props.webAclArn } : {}),
       httpVersion: cloudfront.HttpVersion.HTTP2_AND_3,
       priceClass: cloudfront.PriceClass.PRICE_CLASS_100,
       enableLogging: true,

@@ -3,6 +3,8 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { Api } from './api.js';
 import { Identity } from './auth.js';
+import { EdgeWaf } from './edge-waf.js';
+import { Events } from './events.js';
 import { Handlers } from './handlers.js';
 import { Jobs } from './jobs.js';
 import { Mail } from './mail.js';
@@ -20,6 +22,7 @@ export class SignoffStack extends Stack {
   readonly data: DataTable;
   readonly identity: Identity;
   readonly mail: Mail;
+  readonly events: Events;
   readonly handlers: Handlers;
   readonly api: Api;
   readonly portal: Portal;
@@ -37,26 +40,41 @@ export class SignoffStack extends Stack {
     // The portal's address is only known once its distribution exists, which needs the API,
     // which needs the user pool and the handlers that mention the address: resolved lazily.
     const portalUrl = Lazy.string({ produce: () => this.portal.url });
-    this.identity = new Identity(this, 'Identity', { ...common, portalUrl });
-    this.handlers = new Handlers(this, 'Handlers', { ...common, data: this.data, identity: this.identity, mail: this.mail, portalUrl });
+    this.identity = new Identity(this, 'Identity', { ...common, portalUrl, mfa: config.mfa });
+    this.events = new Events(this, 'Events', common);
+    this.handlers = new Handlers(this, 'Handlers', {
+      ...common,
+      data: this.data,
+      identity: this.identity,
+      mail: this.mail,
+      events: this.events,
+      portalUrl,
+    });
     this.api = new Api(this, 'Api', {
       ...common,
       identity: this.identity,
       handlers: this.handlers,
       allowedOrigins: config.portalDomain ? [`https://${config.portalDomain}`] : [],
+      customDomain:
+        config.apiDomain && config.apiCertificateArn ? { name: config.apiDomain, certificateArn: config.apiCertificateArn } : undefined,
     });
+    const waf = config.wafRateLimit
+      ? new EdgeWaf(this, 'EdgeWaf', { stage: config.stage, rateLimitPerIp: config.wafRateLimit })
+      : undefined;
     this.portal = new Portal(this, 'Portal', {
       ...common,
       api: this.api,
       identity: this.identity,
       portalDomain: config.portalDomain,
       certificateArn: config.certificateArn,
+      webAclArn: waf?.webAcl.attrArn,
     });
     this.jobs = new Jobs(this, 'Jobs', {
       data: this.data,
       mailer: this.handlers.mailer,
       sweeper: this.handlers.sweeper,
       mailEvents: this.handlers.mailEvents,
+      dispatcher: this.handlers.dispatcher,
       configurationSetName: this.mail.configurationSet.configurationSetName,
     });
     this.observability = new Observability(this, 'Observability', {
@@ -66,6 +84,8 @@ export class SignoffStack extends Stack {
       mailers: [this.handlers.mailer, this.handlers.sweeper],
       deadLetterQueue: this.jobs.deadLetterQueue,
       mailEventDeadLetterQueue: this.jobs.mailEventDeadLetterQueue,
+      dispatcher: this.handlers.dispatcher,
+      dispatcherDeadLetterQueue: this.jobs.dispatcherDeadLetterQueue,
       alarmEmail: config.alarmEmail,
     });
 
@@ -81,6 +101,7 @@ export class SignoffStack extends Stack {
     output('TableName', this.data.table.tableName, 'The DynamoDB table');
     output('SenderIdentity', this.mail.identity.emailIdentityName, 'SES identity to verify before mail can go out');
     output('MailEventLog', this.mail.eventLog.logGroupName, 'Bounces, complaints and rejections recorded by SES');
+    output('EventBusName', this.events.bus.eventBusName, 'EventBridge bus with every Signoff event (source signoff)');
     output('AlarmTopicArn', this.observability.alarmTopic.topicArn, 'Subscribe to get alarms');
   }
 }

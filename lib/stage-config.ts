@@ -22,6 +22,20 @@ export interface StageConfig {
    * Redeploy without it once SES production access is granted.
    */
   sesSandbox: boolean;
+  /**
+   * Per-IP limit (requests per 5 minutes) of an AWS WAF web ACL on the CloudFront distribution;
+   * no web ACL without it. Costs about USD 5/month for the ACL, 1 per rule, 0.60 per million
+   * requests (README, "The edge").
+   */
+  wafRateLimit: number | undefined;
+  /**
+   * A regional custom domain of the HTTP API (with `apiCertificateArn`, ACM in the stack's
+   * region). CloudFront then reaches the API through it, and the execute-api endpoint is off.
+   */
+  apiDomain: string | undefined;
+  apiCertificateArn: string | undefined;
+  /** `optional` (default): users may turn on TOTP; `required`: every sign-in needs it. */
+  mfa: 'optional' | 'required';
 }
 
 export const DEFAULT_STAGE = 'dev';
@@ -45,6 +59,10 @@ export function readStageConfig(scope: Construct): StageConfig {
   const certificateArn = text(scope, 'certificateArn');
   const alarmEmail = text(scope, 'alarmEmail');
   const sandbox = text(scope, 'sesSandbox')?.toLowerCase() ?? 'false';
+  const wafRateLimit = text(scope, 'wafRateLimit');
+  const apiDomain = text(scope, 'apiDomain')?.toLowerCase();
+  const apiCertificateArn = text(scope, 'apiCertificateArn');
+  const mfa = text(scope, 'mfa')?.toLowerCase() ?? 'optional';
 
   if (!STAGE_NAME.test(stage)) throw new Error(`context stage="${stage}": use 1-20 lowercase letters, digits or dashes`);
   if (!EMAIL.test(senderEmail)) throw new Error(`context senderEmail="${senderEmail}" is not an email address`);
@@ -58,6 +76,18 @@ export function readStageConfig(scope: Construct): StageConfig {
   if (certificateArn && !/^arn:aws[\w-]*:acm:us-east-1:\d{12}:certificate\/[\w-]+$/.test(certificateArn)) {
     throw new Error(`context certificateArn="${certificateArn}" must be an ACM certificate ARN in us-east-1`);
   }
+  // WAF's rate-based rules take 10 to 2,000,000,000 requests per 5-minute window.
+  if (wafRateLimit !== undefined && !(/^\d+$/.test(wafRateLimit) && Number(wafRateLimit) >= 10 && Number(wafRateLimit) <= 2e9)) {
+    throw new Error(`context wafRateLimit="${wafRateLimit}": use a whole number of requests per 5 minutes per IP, 10 or more`);
+  }
+  if (apiDomain && !DOMAIN.test(apiDomain)) throw new Error(`context apiDomain="${apiDomain}" is not a domain name`);
+  if (Boolean(apiDomain) !== Boolean(apiCertificateArn)) {
+    throw new Error('context apiDomain and apiCertificateArn go together: the API custom domain needs a regional certificate');
+  }
+  if (apiCertificateArn && !/^arn:aws[\w-]*:acm:[\w-]+:\d{12}:certificate\/[\w-]+$/.test(apiCertificateArn)) {
+    throw new Error(`context apiCertificateArn="${apiCertificateArn}" must be an ACM certificate ARN`);
+  }
+  if (mfa !== 'optional' && mfa !== 'required') throw new Error(`context mfa="${mfa}": use optional or required`);
   return {
     stage,
     isDev: stage === DEFAULT_STAGE || stage.startsWith(`${DEFAULT_STAGE}-`),
@@ -66,5 +96,9 @@ export function readStageConfig(scope: Construct): StageConfig {
     certificateArn,
     alarmEmail,
     sesSandbox: sandbox === 'true',
+    wafRateLimit: wafRateLimit === undefined ? undefined : Number(wafRateLimit),
+    apiDomain,
+    apiCertificateArn,
+    mfa,
   };
 }

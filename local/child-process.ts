@@ -108,7 +108,8 @@ const checkPort = (ready: ReadinessCheck): { port: number; host: string } | unde
 };
 
 export const startChildProcess = async (options: StartChildOptions): Promise<RunningChild> => {
-  const { name, ready, logFile, timeoutMs = 30_000, graceMs = 5_000 } = options;
+  // A deadline, not a wait: on a machine shared by several developers a JVM can take a minute.
+  const { name, ready, logFile, timeoutMs = 90_000, graceMs = 5_000 } = options;
   // Something already listening would make the readiness check pass for the wrong process.
   const target = checkPort(ready);
   if (target && (await isPortOpen(target.port, target.host))) {

@@ -17,5 +17,7 @@ export interface LocalInfo {
   dynamodb: { endpoint: string; tableName: string };
   cognito: { endpoint: string; userPoolId: string; clientId: string; helpdeskClientId: string };
   ses: { endpoint: string; storeUrl: string; viewerUrl: string };
+  /** The webhook inbox (page and JSON) and the demo endpoint registered to it. */
+  webhooks: { inboxUrl: string; deliveriesUrl: string; demoWebhookId: string };
   demo: { technician: DemoAccount & { name: string }; approvers: DemoApprover[] };
 }

@@ -8,6 +8,8 @@ export interface LocalSettings {
   dynamodbPort: number;
   cognitoPort: number;
   sesPort: number;
+  /** The local webhook inbox (a receiver of the demo endpoint's deliveries). */
+  webhookInboxPort: number;
   /** Keep DynamoDB data on disk (default) or in memory. */
   persist: boolean;
   sweepIntervalMs: number;
@@ -27,6 +29,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): LocalSetting
     dynamodbPort: num(env.DYNAMODB_PORT, 8000),
     cognitoPort: num(env.COGNITO_PORT, 9229),
     sesPort: num(env.SES_PORT, 8005),
+    webhookInboxPort: num(env.WEBHOOK_INBOX_PORT, 8010),
     persist: env.SIGNOFF_IN_MEMORY !== '1',
     sweepIntervalMs: num(env.SWEEP_INTERVAL_MS, 5000),
     region: 'us-east-1',

@@ -1,4 +1,5 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
@@ -16,6 +17,7 @@ import { recordApiUrl, recordEmulator } from './running-stack.js';
 import { seedDemo } from './seed.js';
 import type { LocalSettings } from './settings.js';
 import { type StreamHandler, startStreamPoller } from './stream-poller.js';
+import { startWebhookInbox } from './webhook-inbox.js';
 
 export interface LocalStack {
   info: LocalInfo;
@@ -24,7 +26,12 @@ export interface LocalStack {
 
 const say = (message: string) => console.log(`[signoff] ${message}`);
 
-function readState(file: string): { pool?: UserPoolIds } {
+interface LocalState {
+  pool?: UserPoolIds;
+  webhookDemo?: { id: string; secret: string };
+}
+
+function readState(file: string): LocalState {
   return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : {};
 }
 
@@ -43,6 +50,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     const logs = join(settings.stateDir, 'logs');
     mkdirSync(logs, { recursive: true });
     const onSpawn = (pid: number) => recordEmulator(settings.stateDir, pid);
+    say('starting DynamoDB Local, cognito-local and the SES emulator…');
     const started = await Promise.all([
       startDynamoDbLocal({
         port: settings.dynamodbPort,
@@ -60,10 +68,13 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     ] as const);
     const [dynamo, cognitoLocal, ses] = started as readonly Emulator[] as [Emulator, Emulator, Emulator];
     for (const e of started) stops.push(e.stop);
-    say(`emulators up: DynamoDB Local ${dynamo.endpoint}, cognito-local ${cognitoLocal.endpoint}, SES ${ses.endpoint}`);
+    say(
+      `emulators up: DynamoDB Local ${dynamo.endpoint} (it listens on all interfaces), cognito-local ${cognitoLocal.endpoint}, SES ${ses.endpoint}`,
+    );
 
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: settings.region });
+    say(`table ${settings.tableName}…`);
     const streamArn = await ensureTable({
       client: new DynamoDBClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
       tableName: settings.tableName,
@@ -71,12 +82,17 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     });
     const cognito = new CognitoIdentityProviderClient({ region: settings.region, endpoint: cognitoLocal.endpoint, credentials });
     const stateFile = join(settings.stateDir, 'state.json');
+    say('user pool, groups and app clients…');
     const pool = await ensureUserPool({
       client: cognito,
       poolName: 'signoff',
       ...(readState(stateFile).pool ? { existing: readState(stateFile).pool } : {}),
     });
-    writeFileSync(stateFile, JSON.stringify({ pool }, null, 2));
+    const state: LocalState = { ...readState(stateFile), pool };
+    writeFileSync(stateFile, JSON.stringify(state, null, 2));
+    // No KMS here: webhook secrets are sealed with a key of the state folder (secret-box.ts).
+    const webhookKeyFile = join(settings.stateDir, 'webhook-secret.key');
+    if (!existsSync(webhookKeyFile)) writeFileSync(webhookKeyFile, randomBytes(32), { mode: 0o600 });
 
     const apiUrl = `http://127.0.0.1:${settings.port}`;
     const portalUrl = `${apiUrl}/portal/`;
@@ -90,8 +106,12 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       PORTAL_CLIENT_ID: pool.portalClientId,
       PORTAL_URL: portalUrl,
       MAIL_FROM: settings.mailFrom,
+      WEBHOOK_KEY_FILE: webhookKeyFile,
+      // The local stack's one difference for webhooks: receivers on loopback (and http there).
+      WEBHOOK_ALLOW_LOOPBACK: 'true',
     });
 
+    say('demo technician and approvers…');
     const demo = await seedDemo(cognito, pool.userPoolId);
     const load = async <T>(entry: string): Promise<T> => (await import(pathToFileURL(resolve(settings.root, entry)).href)).handler as T;
 
@@ -110,6 +130,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       // Local only: tests and the benchmark wait on this instead of sleeping.
       whenIdle: () => whenIdle({ gateway, sweeper, poller }),
     });
+    say(`API and portal on ${apiUrl}; mailer and sweeper…`);
     await gateway.listen(settings.port);
     stops.push(gateway.close);
 
@@ -125,11 +146,39 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     });
     stops.push(poller.stop);
 
+    // The dispatcher reads the same stream on its own, as its own event source does in AWS.
+    const dispatch = await load<StreamHandler>(JOBS.dispatcher.entry);
+    const dispatcher = startStreamPoller({
+      streamsClient: new DynamoDBStreamsClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
+      streamArn,
+      handler: dispatch,
+      checkpointFile: join(settings.stateDir, 'dispatcher-checkpoints.json'),
+      functionName: JOBS.dispatcher.name,
+      intervalMs: 100,
+      logger: { info: () => {}, error: (message, error) => console.error(`[dispatcher] ${message}`, error) },
+    });
+    stops.push(dispatcher.stop);
+
+    const inbox = await startWebhookInbox(settings.webhookInboxPort);
+    stops.push(inbox.close);
+    const demoWebhook = await registerDemoWebhook(inbox.url, state.webhookDemo);
+    inbox.trust('/hooks/demo', demoWebhook.secret);
+    writeFileSync(stateFile, JSON.stringify({ ...state, webhookDemo: demoWebhook }, null, 2));
+
     const sweep = await load<() => Promise<unknown>>(JOBS.sweeper.entry);
+    const dispatchDue = dispatch as unknown as (event: object, context: unknown) => Promise<unknown>;
     const sweeper = createActivity();
     let sweeping = Promise.resolve();
     const timer = setInterval(() => {
-      sweeping = sweeping.then(() => sweeper.run(sweep).then(() => undefined)).catch((e) => console.error('[sweeper]', e));
+      sweeping = sweeping
+        .then(() =>
+          sweeper.run(async () => {
+            await sweep();
+            await dispatchDue({}, {});
+          }),
+        )
+        .then(() => undefined)
+        .catch((e) => console.error('[sweeper]', e));
     }, settings.sweepIntervalMs);
     stops.push(async () => {
       clearInterval(timer);
@@ -148,13 +197,35 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
         helpdeskClientId: pool.helpdeskClientId,
       },
       ses: { endpoint: ses.endpoint, storeUrl: `${ses.endpoint}/store`, viewerUrl: `${ses.endpoint}/` },
+      webhooks: { inboxUrl: `${inbox.url}/`, deliveriesUrl: `${inbox.url}/deliveries`, demoWebhookId: demoWebhook.id },
       demo,
     };
     recordApiUrl(settings.stateDir, apiUrl);
-    writeFileSync(join(settings.stateDir, 'local.json'), `${JSON.stringify(info, null, 2)}\n`);
+    // Written whole, then renamed: whoever waits for the file never reads half of it.
+    const infoFile = join(settings.stateDir, 'local.json');
+    writeFileSync(`${infoFile}.tmp`, `${JSON.stringify(info, null, 2)}\n`);
+    renameSync(`${infoFile}.tmp`, infoFile);
     return { info, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/**
+ * The demo endpoint, pointing at the inbox: registered through the webhook service as
+ * `POST /webhooks` would, once; a restart that finds it again reuses it (and its secret, kept in
+ * the state folder so the inbox can verify signatures).
+ */
+async function registerDemoWebhook(inboxUrl: string, known: LocalState['webhookDemo']) {
+  // Imported once the environment is set: the service reads its settings on first use.
+  const service = { ...(await import('../functions/services/webhooks.js')), ...(await import('../functions/services/webhook-secrets.js')) };
+  const url = `${inboxUrl}/hooks/demo`;
+  if (known) {
+    const existing = await service.getWebhook(known.id).catch(() => null);
+    if (existing?.url === url) return known;
+    if (existing) await service.deleteWebhook(known.id);
+  }
+  const created = await service.registerWebhook({ url, description: 'Local demo: the webhook inbox' });
+  return { id: created.id, secret: created.secret };
 }

@@ -6,6 +6,13 @@ import { type LocalStack, startLocalStack } from './stack.js';
 
 /** `npm start`: the whole stack on loopback until Ctrl-C. */
 const settings = readSettings();
+// The AWS SDK warns on every start that its releases after early January 2027 need Node 22.
+// True, but nothing to act on here today: one short line instead (README, "Node versions").
+const nodeMajor = Number(process.versions.node.split('.')[0]);
+if (nodeMajor < 22) {
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
+  console.log(`[signoff] Node ${process.versions.node}: supported; AWS SDK releases after January 2027 need Node 22 (see README).`);
+}
 const infoFile = join(settings.stateDir, 'local.json');
 mkdirSync(settings.stateDir, { recursive: true });
 
@@ -65,6 +72,7 @@ Signoff is running.
   API           ${info.apiUrl}            (GET ${info.apiUrl}/health)
   Portal        ${info.portalUrl}
   Mail viewer   ${info.ses.viewerUrl}     (JSON: ${info.ses.storeUrl})
+  Webhook inbox ${info.webhooks.inboxUrl}     (JSON: ${info.webhooks.deliveriesUrl}; demo webhook ${info.webhooks.demoWebhookId})
   DynamoDB      ${info.dynamodb.endpoint}  table ${info.dynamodb.tableName}
   Cognito       ${info.cognito.endpoint}  pool ${info.cognito.userPoolId}, client ${info.cognito.clientId}
 

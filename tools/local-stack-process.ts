@@ -26,7 +26,12 @@ export async function stackEnv(stateDir = mkdtempSync(join(tmpdir(), 'signoff-te
     DYNAMODB_PORT: String(await freePort()),
     COGNITO_PORT: String(await freePort()),
     SES_PORT: String(await freePort()),
+    WEBHOOK_INBOX_PORT: String(await freePort()),
     SWEEP_INTERVAL_MS: '1000',
+    // Webhook retries in seconds instead of a day, and a short receiver timeout, so the tests
+    // can watch a delivery be retried, time out and fail (the schedule is config, not code).
+    WEBHOOK_RETRY_SCHEDULE: '1,1,1',
+    WEBHOOK_TIMEOUT_MS: '2000',
   };
 }
 
@@ -42,24 +47,28 @@ export async function startStackProcess(env: NodeJS.ProcessEnv, timeoutMs = 90_0
   const deadline = Date.now() + timeoutMs;
   while (!existsSync(infoFile)) {
     if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill('SIGINT');
+      if (child.exitCode === null) {
+        child.kill('SIGINT');
+        await exited;
+      }
       throw new Error(`local stack did not start:\n${output.slice(-3000)}`);
     }
     await new Promise((r) => setTimeout(r, 200));
   }
-  const info = JSON.parse(readFileSync(infoFile, 'utf8')) as LocalInfo;
-  const health = await fetch(`${info.apiUrl}/health`);
-  if (health.status !== 200) throw new Error(`health answered ${health.status}`);
-  return {
-    info,
-    stateDir,
-    env,
-    child,
-    stop: async () => {
-      if (child.exitCode === null) child.kill('SIGINT');
-      const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
-      await exited;
-      clearTimeout(timer);
-    },
+  const stop = async () => {
+    if (child.exitCode === null) child.kill('SIGINT');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 15_000);
+    await exited;
+    clearTimeout(timer);
   };
+  try {
+    const info = JSON.parse(readFileSync(infoFile, 'utf8')) as LocalInfo;
+    const health = await fetch(`${info.apiUrl}/health`);
+    if (health.status !== 200) throw new Error(`health answered ${health.status}`);
+    return { info, stateDir, env, child, stop };
+  } catch (error) {
+    // Whatever went wrong, the stack we started does not outlive this call.
+    await stop();
+    throw error;
+  }
 }

@@ -37,6 +37,10 @@ export interface Grants {
   /** ses:SendEmail from the sender identity through the configuration set. */
   sendMail?: boolean;
   settings?: readonly Setting[];
+  /** What it does with the KMS key that seals webhook secrets (functions/webhooks/secret-box.ts); gives WEBHOOK_KEY_ID. */
+  webhookKey?: readonly ('Encrypt' | 'Decrypt')[];
+  /** events:PutEvents on the `signoff` bus only (functions/webhooks/bus.ts); gives EVENT_BUS_NAME. */
+  putEvents?: boolean;
 }
 
 /** Who may call a route: Cognito groups (checked by the http layer), or anyone. */

@@ -16,6 +16,8 @@
  */
 import type { JobDefinition, PublicRoute, RouteDefinition } from './route-definition.js';
 
+/** The EventBridge source of Signoff's events: the dispatcher puts them, the CDK stack archives them. */
+export { EVENT_SOURCE as EVENT_BUS_SOURCE } from '../domain/webhook-events.js';
 // lib/ and local/ read the groups from here, with the routes; handlers take them from their row.
 export { APPROVER_GROUPS, GROUPS, type Group } from '../identity/groups.js';
 export * from './route-definition.js';
@@ -187,6 +189,76 @@ export const respond = {
   grants: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
 } as const satisfies RouteDefinition;
 
+export const createWebhook = {
+  name: 'create-webhook',
+  method: 'POST',
+  path: '/webhooks',
+  entry: 'functions/handlers/webhooks/create-webhook.ts',
+  access: ['technicians'],
+  // listEndpoints (Query the webhook list index) for the limit, putEndpoint; seals the secret.
+  grants: { table: ['PutItem'], indexes: ['gsi2'], webhookKey: ['Encrypt'] },
+} as const satisfies RouteDefinition;
+
+export const listWebhooks = {
+  name: 'list-webhooks',
+  method: 'GET',
+  path: '/webhooks',
+  entry: 'functions/handlers/webhooks/list-webhooks.ts',
+  access: ['technicians'],
+  // listEndpoints.
+  grants: { indexes: ['gsi2'] },
+} as const satisfies RouteDefinition;
+
+export const getWebhook = {
+  name: 'get-webhook',
+  method: 'GET',
+  path: '/webhooks/{id}',
+  entry: 'functions/handlers/webhooks/get-webhook.ts',
+  access: ['technicians'],
+  // getEndpoint.
+  grants: { table: ['GetItem'] },
+} as const satisfies RouteDefinition;
+
+export const deleteWebhook = {
+  name: 'delete-webhook',
+  method: 'DELETE',
+  path: '/webhooks/{id}',
+  entry: 'functions/handlers/webhooks/delete-webhook.ts',
+  access: ['technicians'],
+  // deleteEndpoint.
+  grants: { table: ['DeleteItem'] },
+} as const satisfies RouteDefinition;
+
+export const rotateWebhookSecret = {
+  name: 'rotate-webhook-secret',
+  method: 'POST',
+  path: '/webhooks/{id}/secret',
+  entry: 'functions/handlers/webhooks/rotate-secret.ts',
+  access: ['technicians'],
+  // rotateSecret (Update); seals the new secret.
+  grants: { table: ['UpdateItem'], webhookKey: ['Encrypt'] },
+} as const satisfies RouteDefinition;
+
+export const testWebhook = {
+  name: 'test-webhook',
+  method: 'POST',
+  path: '/webhooks/{id}/test',
+  entry: 'functions/handlers/webhooks/test-webhook.ts',
+  access: ['technicians'],
+  // getEndpoint, then the test event's outbox item (Put).
+  grants: { table: ['GetItem', 'PutItem'] },
+} as const satisfies RouteDefinition;
+
+export const listWebhookDeliveries = {
+  name: 'list-webhook-deliveries',
+  method: 'GET',
+  path: '/webhooks/{id}/deliveries',
+  entry: 'functions/handlers/webhooks/list-deliveries.ts',
+  access: ['technicians'],
+  // getEndpoint, listDeliveries (Query).
+  grants: { table: ['GetItem', 'Query'] },
+} as const satisfies RouteDefinition;
+
 /** Every HTTP route. */
 export const ROUTES = [
   health,
@@ -205,12 +277,19 @@ export const ROUTES = [
   listMyApprovals,
   getMyApproval,
   respond,
+  createWebhook,
+  listWebhooks,
+  getWebhook,
+  deleteWebhook,
+  rotateWebhookSecret,
+  testWebhook,
+  listWebhookDeliveries,
 ] as const satisfies readonly RouteDefinition[];
 
 export type Route = (typeof ROUTES)[number];
 export type RouteName = Route['name'];
 
-/** Handlers that no HTTP route calls: the stream-fed mailer, the scheduled sweep, and SES's reports about sent mail. */
+/** Handlers that no HTTP route calls: the stream-fed mailer, the scheduled sweep, SES's reports about sent mail, and the webhook dispatcher. */
 export const JOBS = {
   mailer: {
     name: 'mailer',
@@ -230,8 +309,19 @@ export const JOBS = {
     name: 'mail-events',
     entry: 'functions/handlers/jobs/mail-events.ts',
     timeoutSeconds: 15,
-    // recordDeliveryProblem: Update the recipient and Put the activity entry, in one transaction.
-    grants: { table: ['UpdateItem', 'PutItem'] },
+    // recordDeliveryProblem: read the ticket's event sequence (Get); Update the recipient and the
+    // ticket, Put the activity entry and the mail.undelivered event, in one transaction.
+    grants: { table: ['GetItem', 'UpdateItem', 'PutItem'] },
+  },
+  dispatcher: {
+    name: 'dispatcher',
+    entry: 'functions/handlers/jobs/dispatcher.ts',
+    // A batch of events, each to every endpoint in parallel, each attempt within 10 s.
+    timeoutSeconds: 120,
+    // listDueEvents (Query the due index), claim/progress/reschedule/complete (Update),
+    // listEndpoints (Query the webhook list index), getDeliveries (BatchGet), saveDelivery (Put),
+    // setEndpointStatus (Update); opens secrets; puts each event on the bus.
+    grants: { table: ['UpdateItem', 'BatchGetItem', 'PutItem'], indexes: ['gsi2', 'gsi3'], webhookKey: ['Decrypt'], putEvents: true },
   },
 } as const satisfies Record<string, JobDefinition>;
 

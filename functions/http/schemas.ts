@@ -47,7 +47,7 @@ const isCalendarDate = (dateTime: string) => {
 // ZWJ stay: Persian names and emoji need them. A value with nothing visible left is empty.
 
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
-const CONTROL_IN_LINE = /[\u0000-\u001f\u007f-\u009f]/;
+const CONTROL_IN_LINE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029]/;
 // biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
 const CONTROL_IN_PROSE = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]/;
 const INVISIBLE = /[\u061c\u180e\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/g;

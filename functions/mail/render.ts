@@ -133,9 +133,10 @@ export function renderHtml(input: MailInput): string {
 <style>@media only screen and (max-width:480px){.buttons{width:100%!important}.button-cell{display:block!important;padding:0 0 8px 0!important}.button-cell table{width:100%!important}.button-cell a{display:block!important;text-align:center!important}}</style></head>
 <body style="margin:0;padding:0;background:#f6f8fa;">
 <div style="display:none;max-height:0;overflow:hidden;mso-hide:all;font-size:1px;line-height:1px;color:#f6f8fa;">${e(preview(input))}</div>
+<main role="main">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f6f8fa;"><tr><td align="center" style="padding:24px 12px;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:600px;background:#ffffff;border:1px solid #d0d7de;border-radius:8px;">
-<tr><td style="${FONT}padding:20px 24px;border-bottom:1px solid #d0d7de;font-size:18px;font-weight:600;color:#1f2328;">${kind === 'reminder' ? 'Reminder: your approval is needed' : 'Your approval is needed'}</td></tr>
+<tr><td style="padding:20px 24px;border-bottom:1px solid #d0d7de;"><h1 style="${FONT}margin:0;font-size:18px;line-height:24px;font-weight:600;color:#1f2328;">${kind === 'reminder' ? 'Reminder: your approval is needed' : 'Your approval is needed'}</h1></td></tr>
 <tr><td style="padding:20px 24px;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0">
 <tr><td dir="auto" style="${FONT}${TEXT}font-size:15px;color:#1f2328;padding-bottom:16px;">Hello ${e(recipient.name)},<br>${ask}</td></tr>
@@ -151,6 +152,7 @@ ${message}
 </table></td></tr>
 <tr><td style="${FONT}padding:16px 24px;border-top:1px solid #d0d7de;font-size:12px;color:#57606a;">You will be asked to sign in and confirm before your answer is recorded. Opening a link records nothing by itself.</td></tr>
 </table></td></tr></table>
+</main>
 </body></html>
 `;
 }

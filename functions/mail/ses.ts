@@ -14,11 +14,13 @@ export const ses = new SESv2Client({
  * Sends one mail with HTML and plain-text parts; returns SES's message id. The tags come back in
  * SES's events about the mail (tags.ts).
  */
-export async function sendMail(to: string, mail: RenderedMail, tags: MessageTag[] = []): Promise<string> {
+export async function sendMail(to: string, mail: RenderedMail, tags: MessageTag[] = [], replyTo?: string): Promise<string> {
   const result = await ses.send(
     new SendEmailCommand({
       FromEmailAddress: config.mailFrom(),
       Destination: { ToAddresses: [to] },
+      // A reply goes to the technician who asked, not to the no-reply sender.
+      ...(replyTo ? { ReplyToAddresses: [replyTo] } : {}),
       Content: {
         Simple: {
           Subject: { Data: mail.subject, Charset: 'UTF-8' },

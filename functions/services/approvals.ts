@@ -33,19 +33,22 @@ export interface CreateApprovalInput {
 
 export async function createApproval(ticketId: string, input: CreateApprovalInput, actor: Actor): Promise<ApprovalRequest> {
   const approvers = await listedApprovers(input.recipients);
-  const change = createRequest({
-    id: toRequestId(ticketId, ulid()),
-    ticketId,
-    ticket: input.ticket,
-    approvers,
-    policy: input.policy ?? DEFAULT_POLICY,
-    message: input.message || null,
-    remindEveryHours: input.remindEveryHours ?? null,
-    actor,
-    now: now(),
+  // Again on a race for the ticket's event sequence (a mail report's event written meanwhile).
+  return retryOnStaleState(async () => {
+    const change = createRequest({
+      id: toRequestId(ticketId, ulid()),
+      ticketId,
+      ticket: input.ticket,
+      approvers,
+      policy: input.policy ?? DEFAULT_POLICY,
+      message: input.message || null,
+      remindEveryHours: input.remindEveryHours ?? null,
+      actor,
+      now: now(),
+    });
+    await saveChange(change, { snapshot: input.ticket });
+    return change.after;
   });
-  await saveChange(change, { snapshot: input.ticket });
-  return change.after;
 }
 
 /** The Approvals tab: the newest request, unless there is none or it was canceled. */
@@ -72,9 +75,9 @@ async function changeOpenRequest(
   decide: (request: ApprovalRequest) => Promise<Change> | Change,
 ): Promise<ApprovalRequest> {
   return retryOnStaleState(async () => {
-    const request = openRequestOf(await loadTab(ticketId));
-    const change = await decide(request);
-    await saveChange(change);
+    const tab = await loadTab(ticketId);
+    const change = await decide(openRequestOf(tab));
+    await saveChange(change, { eventSequence: tab.ticket.eventSequence });
     return change.after;
   });
 }

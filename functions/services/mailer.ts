@@ -62,6 +62,7 @@ export async function deliverOutbox(id: string, now = new Date()): Promise<Deliv
         recipient.email,
         renderMail({ kind: mail.kind, request: request!, recipient, portalUrl: config.portalUrl() }),
         mailTags({ ticketId: entry.ticketId, requestKey, approverId: mail.approverId, mail: mail.kind }),
+        request!.requestedBy.email,
       );
     } catch (error) {
       failures.push({ mail, error: error as Error });

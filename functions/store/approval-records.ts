@@ -10,6 +10,8 @@ export interface TicketRecord {
   currentRequestKey: string | null;
   openRequestKey: string | null;
   updatedAt: string | null;
+  /** The sequence of the ticket's last webhook event (0 before the first). */
+  eventSequence: number;
 }
 
 type Item = Record<string, unknown>;
@@ -34,6 +36,7 @@ export function toTicketRecord(ticketId: string, item: Item | undefined): Ticket
     currentRequestKey: str(item?.currentRequestKey),
     openRequestKey: str(item?.openRequestKey),
     updatedAt: str(item?.updatedAt),
+    eventSequence: Number(item?.eventSequence ?? 0),
   };
 }
 

@@ -5,6 +5,7 @@ import { approvalStatusOf } from '../domain/approval-request.js';
 import { ConflictError } from '../domain/errors.js';
 import { isOpen } from '../domain/policy.js';
 import type { ApprovalRequest, Recipient, RequestStatus, TicketSnapshot } from '../domain/types.js';
+import { eventsOfChange } from '../domain/webhook-events.js';
 import { activityWrites } from './activity-repository.js';
 import {
   inlineConversation,
@@ -17,6 +18,7 @@ import {
 } from './approval-records.js';
 import { batchGet } from './batch-get.js';
 import { documents, tableName } from './client.js';
+import { eventWrites, readTicketSequence, sequenceUpdate } from './event-outbox.js';
 import { fromRequestId, indexKeys, keys } from './keys.js';
 import { outboxWrite } from './outbox-repository.js';
 import { decodeCursor, encodeCursor, invalidCursor } from './paging.js';
@@ -24,6 +26,7 @@ import { queryAll } from './query.js';
 import { StaleStateError, type TxWrite, transact } from './transaction.js';
 
 type Item = Record<string, unknown>;
+const OPEN_REQUEST_EXISTS = 'This ticket already has an open approval request.';
 export interface Tab {
   ticket: TicketRecord;
   request: ApprovalRequest | null;
@@ -101,9 +104,11 @@ function snapshotWrite(request: ApprovalRequest, snapshot: TicketSnapshot): TxWr
   };
 }
 
-function ticketWrite(change: Change, snapshot: TicketSnapshot | undefined): TxWrite | null {
+type Sequence = ReturnType<typeof sequenceUpdate>;
+
+function ticketWrite(change: Change, snapshot: TicketSnapshot | undefined, sequence: Sequence | null): TxWrite | null {
   const { before, after } = change;
-  if (before && before.status === after.status) return null;
+  if (before && before.status === after.status && !sequence) return null;
   const { requestKey } = fromRequestId(after.id);
   const status = approvalStatusOf(after);
   const set: string[] = ['approvalStatus = :status', 'updatedAt = :now', 'entity = :entity', 'ticketId = :ticketId'];
@@ -120,6 +125,10 @@ function ticketWrite(change: Change, snapshot: TicketSnapshot | undefined): TxWr
   if (isOpen(after.status)) set.push('openRequestKey = :key');
   else remove.push('openRequestKey');
   let condition = 'openRequestKey = :key';
+  if (sequence) {
+    set.push(sequence.set);
+    Object.assign(values, sequence.values);
+  }
   if (!before) {
     set.push('currentRequestKey = :key');
     condition = 'attribute_not_exists(openRequestKey)';
@@ -136,14 +145,15 @@ function ticketWrite(change: Change, snapshot: TicketSnapshot | undefined): TxWr
         TableName: tableName(),
         Key: keys.ticket(after.ticketId),
         UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-        ConditionExpression: condition,
+        ConditionExpression: sequence ? `${condition} AND ${sequence.condition}` : condition,
         ExpressionAttributeValues: values,
         ...(set.some((s) => s.startsWith('#number')) ? { ExpressionAttributeNames: { '#number': 'number' } } : {}),
       },
     },
-    onConditionFailed: before
-      ? () => new StaleStateError()
-      : () => new ConflictError('open_request_exists', 'This ticket already has an open approval request.'),
+    // With events, the read before the write saw no open request: a failed condition is a race
+    // (a request or event written meanwhile), retried from a fresh read.
+    onConditionFailed:
+      before || sequence ? () => new StaleStateError() : () => new ConflictError('open_request_exists', OPEN_REQUEST_EXISTS),
   };
 }
 
@@ -207,19 +217,37 @@ function recipientWrites(change: Change): TxWrite[] {
 
 /**
  * Writes one command's change atomically: the request (guarded by its version), the recipients
- * it touched, the ticket's status column, the activity entries and the mail outbox entry.
+ * it touched, the ticket's status column and event sequence, the activity entries, the mail
+ * outbox entry and one outbox item per webhook event.
  */
-export async function saveChange(change: Change, options: { snapshot?: TicketSnapshot; extra?: TxWrite[] } = {}): Promise<void> {
+export async function saveChange(
+  change: Change,
+  options: {
+    snapshot?: TicketSnapshot;
+    extra?: TxWrite[];
+    /** The ticket's event sequence, when the caller read it already (loadTab). */
+    eventSequence?: number;
+  } = {},
+): Promise<void> {
   if (change.before === change.after && !options.extra?.length) return;
   const writes: TxWrite[] = [];
   if (change.before !== change.after) {
+    const events = eventsOfChange(change);
+    const current =
+      events.length === 0
+        ? null
+        : options.eventSequence !== undefined && change.before
+          ? { sequence: options.eventSequence, openRequestKey: null }
+          : await readTicketSequence(change.after.ticketId);
+    if (!change.before && current?.openRequestKey) throw new ConflictError('open_request_exists', OPEN_REQUEST_EXISTS);
     writes.push(requestWrite(change), ...recipientWrites(change));
     if (!change.before) writes.push(snapshotWrite(change.after, change.after.ticket));
     else if (inlineConversation.has(change.before)) writes.push(snapshotWrite(change.after, change.before.ticket));
-    const ticket = ticketWrite(change, options.snapshot);
+    const ticket = ticketWrite(change, options.snapshot, current ? sequenceUpdate(current.sequence, events.length) : null);
     if (ticket) writes.push(ticket);
     writes.push(...activityWrites(change.after.ticketId, change.events));
     if (change.mails.length > 0) writes.push(outboxWrite(change.after, change.mails));
+    if (current) writes.push(...eventWrites(events, current.sequence));
   }
   writes.push(...(options.extra ?? []));
   await transact(writes);

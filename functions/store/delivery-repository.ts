@@ -1,11 +1,13 @@
 import type { ActivityEvent } from '../domain/activity.js';
 import { GROWTH_LIMITS } from '../domain/limits.js';
 import type { DeliveryProblem } from '../domain/types.js';
+import { mailUndeliveredEvent } from '../domain/webhook-events.js';
 import { activityWriteOnce } from './activity-repository.js';
 import { deliveryProblemAttribute } from './approval-records.js';
 import { tableName } from './client.js';
+import { eventWrites, readTicketSequence, sequenceUpdate } from './event-outbox.js';
 import { keys } from './keys.js';
-import { transact } from './transaction.js';
+import { retryOnStaleState, StaleStateError, type TxWrite, transact } from './transaction.js';
 
 export interface RecipientRef {
   ticketId: string;
@@ -34,17 +36,21 @@ class DuplicateReportError extends Error {}
 class ReportsFullError extends Error {}
 
 /**
- * Records what SES reported about a mail, in one transaction and no read: on the recipient, in
- * an attribute of that mail's own (the recipient shows the one about its latest mail, see
- * approval-records.ts), and in the activity log, once per report.
+ * Records what SES reported about a mail, in one transaction: on the recipient, in an attribute
+ * of that mail's own (the recipient shows the one about its latest mail, see
+ * approval-records.ts), in the activity log, once per report, and as a `mail.undelivered`
+ * event (the ticket's event sequence is the one read).
  */
 export async function recordDeliveryProblem(report: DeliveryReport): Promise<DeliveryOutcome> {
   try {
-    return await recordReport(report, true).catch(async (error) => {
-      // The recipient holds its cap of reports (limits.ts): this one goes to the activity log only.
-      if (error instanceof ReportsFullError) return recordReport(report, false);
-      throw error;
-    });
+    // Again on a race for the ticket's event sequence (another change's events written meanwhile).
+    return await retryOnStaleState(() =>
+      recordReport(report, true).catch(async (error) => {
+        // The recipient holds its cap of reports (limits.ts): this one goes to the activity log only.
+        if (error instanceof ReportsFullError) return recordReport(report, false);
+        throw error;
+      }),
+    );
   } catch (error) {
     if (error instanceof NoSuchRecipientError) return 'no-such-recipient';
     if (error instanceof DuplicateReportError) return 'duplicate';
@@ -54,6 +60,28 @@ export async function recordDeliveryProblem(report: DeliveryReport): Promise<Del
 
 async function recordReport(report: DeliveryReport, onRecipient: boolean): Promise<DeliveryOutcome> {
   const { recipient, problem, messageId } = report;
+  // The mail.undelivered event, numbered in the ticket's sequence (the one read).
+  const ticket = await readTicketSequence(recipient.ticketId);
+  const status = ticket.currentRequestKey === recipient.requestKey ? (ticket.approvalStatus ?? 'canceled') : null;
+  const sequence = sequenceUpdate(ticket.sequence, 1);
+  const draft = report.event.type === 'mail_undelivered' ? mailUndeliveredEvent(report.event, recipient.ticketId, status) : null;
+  const eventWritesOfReport: TxWrite[] = draft
+    ? [
+        {
+          item: {
+            Update: {
+              TableName: tableName(),
+              Key: keys.ticket(recipient.ticketId),
+              UpdateExpression: `SET ${sequence.set}`,
+              ConditionExpression: sequence.condition,
+              ExpressionAttributeValues: sequence.values,
+            },
+          },
+          onConditionFailed: () => new StaleStateError(),
+        },
+        ...eventWrites([draft], ticket.sequence),
+      ]
+    : [];
   const key = keys.recipient(recipient.ticketId, recipient.requestKey, recipient.approverId);
   const recipientWrite = onRecipient
     ? {
@@ -83,6 +111,7 @@ async function recordReport(report: DeliveryReport, onRecipient: boolean): Promi
       onConditionFailed: () => (onRecipient ? new ReportsFullError() : new NoSuchRecipientError()),
     },
     activityWriteOnce(recipient.ticketId, report.event, report.reportId, () => new DuplicateReportError()),
+    ...eventWritesOfReport,
   ]);
   return 'recorded';
 }

@@ -16,6 +16,9 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  * | login       | LOGIN#<cognito sub>  | LOGIN                    |                                |                                        |                     |
  * | outbox      | OUTBOX#<ulid>        | OUTBOX                   |                                |                                        | DUE#<shard> / <dueAt>#<ulid> (while due) |
  * | idempotency | IDEM#<caller>#<key>  | IDEM                     |                                |                                        |                     |
+ * | webhook     | WEBHOOK#<id>         | WEBHOOK                  |                                | WEBHOOKS / <createdAt>#<id>            |                     |
+ * | delivery    | WEBHOOK#<id>         | DLV#<event ulid>         |                                |                                        |                     |
+ * | event       | EVENT#<ulid>         | EVENT                    |                                |                                        | EVENTDUE / <dueAt>#<ulid> (while due) |
  *
  * Access patterns:
  * 1. Approvals tab: GetItem TICKET#t / TICKET (its `currentRequestKey` names the newest request),
@@ -34,6 +37,10 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  * 7. Due work: Query gsi3 pk = DUE#<shard>, sk <= now, every shard (sparse: only outbox items
  *    still to send and open requests whose automatic reminder is due; `entity` tells which).
  * The activity log: Query pk = TICKET#t, sk begins_with ACT#.
+ * 8. Webhook endpoints: GetItem WEBHOOK#w; all of them (at most MAX_WEBHOOKS): Query gsi2
+ *    pk = WEBHOOKS. An endpoint's deliveries, newest first: Query pk = WEBHOOK#w, sk begins_with
+ *    DLV# descending, paged. Events still to deliver: Query gsi3 pk = EVENTDUE, sk <= now. The
+ *    ticket item keeps the ticket's last event `eventSequence`.
  */
 export const keys = {
   ticket: (ticketId: string) => ({ pk: `TICKET#${ticketId}`, sk: 'TICKET' }),
@@ -59,6 +66,24 @@ export const keys = {
   login: (sub: string) => ({ pk: `LOGIN#${sub}`, sk: 'LOGIN' }),
   outbox: (id: string) => ({ pk: `OUTBOX#${id}`, sk: 'OUTBOX' }),
   idempotency: (caller: string, key: string) => ({ pk: `IDEM#${caller}#${key}`, sk: 'IDEM' }),
+} as const;
+
+/** Webhook endpoints and their deliveries (apart from `keys`, so that handlers without webhooks do not bundle them). */
+export const webhookKeys = {
+  webhook: (id: string) => ({ pk: `WEBHOOK#${id}`, sk: 'WEBHOOK' }),
+  webhookPartition: (id: string) => `WEBHOOK#${id}`,
+  deliveryPrefix: 'DLV#',
+  delivery: (webhookId: string, eventKey: string) => ({ pk: `WEBHOOK#${webhookId}`, sk: `DLV#${eventKey}` }),
+  /** gsi2: webhook endpoints, oldest first. */
+  webhookList: (createdAt: string, id: string) => ({ gsi2pk: 'WEBHOOKS', gsi2sk: `${createdAt}#${id}` }),
+  webhookListPk: 'WEBHOOKS',
+} as const;
+
+/** The event outbox: one item per event; due (gsi3, a partition apart from the mail's) until delivered. */
+export const eventKeys = {
+  event: (eventKey: string) => ({ pk: `EVENT#${eventKey}`, sk: 'EVENT' }),
+  due: (dueAt: string, eventKey: string) => ({ gsi3pk: 'EVENTDUE', gsi3sk: `${dueAt}#${eventKey}` }),
+  duePk: 'EVENTDUE',
 } as const;
 
 /**

@@ -1,6 +1,7 @@
 import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { describe, expect } from 'vitest';
 import { call, stack, signIn as tokenFor } from '../support/api.js';
+import { axeViolations } from './support/axe.js';
 import { demoApprover, info, test } from './support/fixtures.js';
 import { uniqueTicket } from './support/helpdesk.js';
 import { actionLink, waitForMail } from './support/mailbox.js';
@@ -40,7 +41,7 @@ describe('my approvals', () => {
     expect(await page.title()).toContain('Customer Portal');
 
     const waiting = page.getByRole('region', { name: /Waiting for your answer/ });
-    const earlier = page.getByRole('region', { name: /Answered and closed/ });
+    const earlier = page.getByRole('region', { name: /Answered or closed/ });
     const openRow = waiting.getByRole('row').filter({ hasText: `#${open.number}` });
     expect(await openRow.textContent()).toMatch(
       /Add two seats to the licence[\s\S]*Sam Seats[\s\S]*tess\.tech@signoff\.local[\s\S]*Waiting for you/,
@@ -52,11 +53,16 @@ describe('my approvals', () => {
         .textContent(),
     ).toContain('You approved');
     expect(await waiting.getByText(`#${answered.number}`).count()).toBe(0);
+    // What a screen reader hears for the counts: "1 request", not "1 requests".
+    expect(await earlier.locator('.count').textContent()).toBe('1 request');
+    expect(await waiting.locator('.count').textContent()).toBe('1 request');
+    expect(await axeViolations(page)).toEqual([]);
     await browser.screenshot('my-approvals');
 
     await openRow.getByRole('link', { name: 'Add two seats to the licence' }).click();
     await heading(page, 'Add two seats to the licence');
     expect(await page.getByRole('radio', { checked: true }).count()).toBe(0);
+    expect(await axeViolations(page)).toEqual([]);
     await page.getByRole('link', { name: 'My approvals' }).click();
     await heading(page, 'My approvals');
     expect(browser.cspViolations).toEqual([]);

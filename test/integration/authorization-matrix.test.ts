@@ -1,5 +1,5 @@
 import { createHmac, createPublicKey } from 'node:crypto';
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admits, type Group, ROUTES, type Route, type RouteName } from '../../functions/handlers/routes.js';
 import { call, local, newApprover, signIn, type TestApprover, technicianToken, ticketBody, unique } from '../support/api.js';
 import { type Claims, claimsOf, cognitoLocalKey, mintToken, strangerKey, tokenVariants } from '../support/tokens.js';
@@ -53,6 +53,13 @@ const SUCCESS = {
   'list-my-approvals': 200,
   'get-my-approval': 200,
   respond: 200,
+  'create-webhook': 201,
+  'list-webhooks': 200,
+  'get-webhook': 200,
+  'delete-webhook': 204,
+  'rotate-webhook-secret': 200,
+  'test-webhook': 202,
+  'list-webhook-deliveries': 200,
 } as const satisfies Record<RouteName, number>;
 
 /** An admitted approver who is not a recipient of the request in the path sees no such request. */
@@ -96,6 +103,14 @@ describe('authorization matrix: every route × every caller', () => {
   let main: { ticketId: string; requestId: string };
   /** An open request that only refused callers aim at. */
   let spare: { ticketId: string; requestId: string };
+  /** A webhook endpoint (the local inbox, test events only) for the webhook routes. */
+  let webhookId: string;
+  const newWebhook = async () => {
+    const body = { url: `${local().webhooks.inboxUrl}hooks/matrix`, events: ['webhook.test'] };
+    const reply = await call('POST', '/webhooks', { token: technician, body });
+    if (reply.status !== 201) throw new Error(`POST /webhooks: ${reply.status} ${JSON.stringify(reply.body)}`);
+    return reply.body.id as string;
+  };
 
   async function open(recipients: string[]) {
     const ticketId = unique('T');
@@ -115,6 +130,7 @@ describe('authorization matrix: every route × every caller', () => {
     ];
     main = await open([user.approverId, contact.approverId, delisted.approverId]);
     spare = await open([user.approverId, contact.approverId]);
+    webhookId = await newWebhook();
     Object.assign(tokens, {
       technician,
       user: await user.token(),
@@ -132,6 +148,13 @@ describe('authorization matrix: every route × every caller', () => {
       foreignKey: tokenVariants.foreignKey(claims, stranger),
       wrongAudience: tokenVariants.wrongAudience(claims),
     });
+  });
+
+  // The endpoints made here go again (there may be only so many).
+  afterAll(async () => {
+    const { webhooks } = (await call('GET', '/webhooks', { token: technician })).body as { webhooks: { id: string; url: string }[] };
+    for (const w of webhooks.filter((w) => w.url.endsWith('/hooks/matrix')))
+      await call('DELETE', `/webhooks/${w.id}`, { token: technician });
   });
 
   /** The request each route gets; `fresh` when the caller may change state, so it gets fixtures of its own. */
@@ -168,6 +191,16 @@ describe('authorization matrix: every route × every caller', () => {
       path: `/portal/approvals/${(fresh ? await open([user.approverId, contact.approverId]) : main).requestId}/responses`,
       body: { decision: 'approve', feedback: 'Fine by me.' },
     }),
+    'create-webhook': async () => ({
+      path: '/webhooks',
+      body: { url: `${local().webhooks.inboxUrl}hooks/matrix`, events: ['webhook.test'] },
+    }),
+    'list-webhooks': async () => ({ path: '/webhooks' }),
+    'get-webhook': async () => ({ path: `/webhooks/${webhookId}` }),
+    'delete-webhook': async (fresh) => ({ path: `/webhooks/${fresh ? await newWebhook() : webhookId}` }),
+    'rotate-webhook-secret': async () => ({ path: `/webhooks/${webhookId}/secret` }),
+    'test-webhook': async () => ({ path: `/webhooks/${webhookId}/test` }),
+    'list-webhook-deliveries': async () => ({ path: `/webhooks/${webhookId}/deliveries` }),
   };
 
   it('gives each route the callers API.md names: technicians for tickets and the directory, approvers for their portal', () => {
@@ -176,7 +209,7 @@ describe('authorization matrix: every route × every caller', () => {
         ? 'public'
         : path.startsWith('/portal/approvals')
           ? ['contacts', 'users']
-          : path.startsWith('/tickets') || path.startsWith('/directory/')
+          : path.startsWith('/tickets') || path.startsWith('/directory/') || path.startsWith('/webhooks')
             ? ['technicians']
             : 'unknown';
     for (const route of ROUTES) {

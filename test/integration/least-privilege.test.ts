@@ -1,4 +1,7 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOBS, ROUTES } from '../../functions/handlers/routes.js';
@@ -8,6 +11,13 @@ import { local, ticketBody } from '../support/api.js';
 import { useOwnTable } from '../support/own-table.js';
 import { savedRequest } from '../support/saved-request.js';
 import { bounceOf } from '../support/ses-events.js';
+import { startReceiver } from '../support/webhook-receiver.js';
+
+function webhookKeyFile(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'signoff-iam-')), 'webhook.key');
+  writeFileSync(file, randomBytes(32));
+  return file;
+}
 
 /**
  * IAM by observation. Every handler runs in this process against the emulators (a table of this
@@ -66,6 +76,7 @@ let m: {
   outbox: typeof import('../../functions/store/outbox-repository.js');
   keys: typeof import('../../functions/store/keys.js');
   tags: typeof import('../../functions/mail/tags.js');
+  events: typeof import('../../functions/store/event-outbox.js');
 };
 
 beforeAll(async () => {
@@ -77,6 +88,9 @@ beforeAll(async () => {
     COGNITO_ENDPOINT: info.cognito.endpoint,
     SES_ENDPOINT: info.ses.endpoint,
     LOG_LEVEL: 'SILENT',
+    // As on the local stack: secrets sealed by a key file (no KMS here), receivers on loopback.
+    WEBHOOK_KEY_FILE: webhookKeyFile(),
+    WEBHOOK_ALLOW_LOOPBACK: 'true',
   });
   const { dynamodb } = await import('../../functions/store/client.js');
   const { cognito } = await import('../../functions/identity/cognito-client.js');
@@ -100,6 +114,7 @@ beforeAll(async () => {
     outbox: await import('../../functions/store/outbox-repository.js'),
     keys: await import('../../functions/store/keys.js'),
     tags: await import('../../functions/mail/tags.js'),
+    events: await import('../../functions/store/event-outbox.js'),
   };
 });
 
@@ -217,6 +232,38 @@ describe('every handler, run for real', () => {
     const swept = (await as(JOBS.sweeper.name, () => sweeper({}, {} as never))) as unknown as { reminded: number; delivered: number };
     expect(swept.reminded).toBe(1);
     expect(swept.delivered).toBeGreaterThanOrEqual(1);
+
+    // Webhooks: register (a receiver on loopback), refuse a private address, read, rotate, test,
+    // the dispatcher (stream and sweep), the deliveries, delete.
+    const receiver = await startReceiver();
+    const hook = await withKey({ route: 'create-webhook', claims: technician, body: { url: receiver.url } });
+    expect(hook.status, JSON.stringify(hook.body)).toBe(201);
+    const webhook = { id: hook.body!.id as string };
+    expect((await withKey({ route: 'create-webhook', claims: technician, body: { url: 'https://10.0.0.1/hook' } })).status).toBe(422);
+    expect((await call({ route: 'list-webhooks', claims: technician })).status).toBe(200);
+    expect((await call({ route: 'get-webhook', claims: technician, pathParameters: webhook })).status).toBe(200);
+    expect((await withKey({ route: 'rotate-webhook-secret', claims: technician, pathParameters: webhook })).status).toBe(200);
+    expect((await withKey({ route: 'test-webhook', claims: technician, pathParameters: webhook })).status).toBe(202);
+    const noWebhook = { id: u('wh') };
+    expect((await withKey({ route: 'rotate-webhook-secret', claims: technician, pathParameters: noWebhook })).status).toBe(404);
+    expect((await withKey({ route: 'test-webhook', claims: technician, pathParameters: noWebhook })).status).toBe(404);
+    const dispatcher = await handlerOf(JOBS.dispatcher.entry);
+    const due = await m.events.listDueEvents(new Date(Date.now() + 1000), 100);
+    const eventRecords = due.map((id, i) => ({
+      eventName: 'INSERT',
+      dynamodb: { SequenceNumber: String(i + 1), NewImage: { entity: { S: 'event' }, id: { S: id } } },
+    }));
+    expect(
+      await as(JOBS.dispatcher.name, () => dispatcher({ Records: eventRecords } as unknown as DynamoDBStreamEvent, {} as never)),
+    ).toEqual({
+      batchItemFailures: [],
+    });
+    await as(JOBS.dispatcher.name, () => dispatcher({}, {} as never));
+    expect(receiver.received.length).toBeGreaterThan(0);
+    expect((await call({ route: 'list-webhook-deliveries', claims: technician, pathParameters: webhook })).status).toBe(200);
+    expect((await withKey({ route: 'delete-webhook', claims: technician, pathParameters: webhook })).status).toBe(204);
+    expect((await withKey({ route: 'delete-webhook', claims: technician, pathParameters: webhook })).status).toBe(404);
+    await receiver.close();
 
     // The public routes.
     expect((await call({ route: 'health' })).status).toBe(200);

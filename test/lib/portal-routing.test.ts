@@ -26,7 +26,14 @@ describe('CloudFront routing between the portal and the API', () => {
   );
 
   it('needs few behaviours: one per route prefix', () => {
-    expect(apiPathPatterns()).toEqual(['/directory/approvers*', '/health', '/portal/approvals*', '/portal/config', '/tickets*']);
+    expect(apiPathPatterns()).toEqual([
+      '/directory/approvers*',
+      '/health',
+      '/portal/approvals*',
+      '/portal/config',
+      '/tickets*',
+      '/webhooks*',
+    ]);
   });
 });
 

@@ -230,7 +230,7 @@ describe('least privilege', () => {
     for (const s of onIndexes) expect(actionsOf(s)).toEqual(['dynamodb:Query']);
     const indexes = onIndexes.flatMap((s) => [...JSON.stringify(s.Resource).matchAll(/\/index\/(\w+)/g)].map((m) => m[1]));
     expect(indexes.sort()).toEqual([...(access.indexes ?? [])].sort());
-    expect(onStream.length).toBe(name === JOBS.mailer.name ? 1 : 0);
+    expect(onStream.length).toBe(name === JOBS.mailer.name || name === JOBS.dispatcher.name ? 1 : 0);
   });
 
   it('lets only the directory routes administer Cognito users, on the user pool only', () => {
@@ -314,8 +314,14 @@ describe('settings', () => {
 
 describe('the mailer', () => {
   it('drains outbox inserts from the stream, a failing record at a time, into a dead-letter queue', () => {
-    const [, mapping] = only(resourcesOf(prod.template, 'AWS::Lambda::EventSourceMapping'));
     const [mailerId] = handlerFunction(prod.template, JOBS.mailer.name);
+    const [, mapping] = only(
+      Object.fromEntries(
+        Object.entries(resourcesOf(prod.template, 'AWS::Lambda::EventSourceMapping')).filter(
+          ([, m]) => JSON.stringify(m.Properties.FunctionName) === JSON.stringify({ Ref: mailerId }),
+        ),
+      ),
+    );
     const [queueId] = queue(prod.template, 'MailerDeadLetters');
     expect(mapping.Properties).toMatchObject({
       FunctionName: { Ref: mailerId },
@@ -345,7 +351,9 @@ describe('the mailer', () => {
 
   it('has a sweeper that runs every few minutes', () => {
     const [sweeperId] = handlerFunction(prod.template, JOBS.sweeper.name);
-    const rules = Object.values(resourcesOf(prod.template, 'AWS::Events::Rule')).filter((r) => r.Properties.ScheduleExpression);
+    const rules = Object.values(resourcesOf(prod.template, 'AWS::Events::Rule')).filter(
+      (r) => r.Properties.ScheduleExpression && JSON.stringify(r.Properties.Targets).includes(sweeperId),
+    );
     expect(rules).toHaveLength(1);
     expect(rules[0]!.Properties.ScheduleExpression).toMatch(/^rate\([1-5] minutes?\)$/);
     expect(rules[0]!.Properties.Targets).toEqual([expect.objectContaining({ Arn: { 'Fn::GetAtt': [sweeperId, 'Arn'] } })]);

@@ -14,7 +14,18 @@ describe('readStageConfig', () => {
       certificateArn: undefined,
       alarmEmail: undefined,
       sesSandbox: false,
+      wafRateLimit: undefined,
+      apiDomain: undefined,
+      apiCertificateArn: undefined,
+      mfa: 'optional',
     });
+  });
+
+  it('reads the edge and MFA options, and refuses values that cannot work', () => {
+    expect(read({ wafRateLimit: '2000', mfa: 'required' })).toMatchObject({ wafRateLimit: 2000, mfa: 'required' });
+    expect(() => read({ wafRateLimit: '5' })).toThrow(/wafRateLimit/);
+    expect(() => read({ mfa: 'sometimes' })).toThrow(/mfa/);
+    expect(() => read({ apiDomain: 'api.example.org' })).toThrow(/apiCertificateArn/);
   });
 
   it('reads sesSandbox as a flag, from -c (a string) or cdk.json (a boolean)', () => {

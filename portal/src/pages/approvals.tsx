@@ -89,7 +89,7 @@ export function Approvals({ api, wording }: { api: PortalApi; wording: Wording }
           <h2 id="waiting-heading">Waiting for your answer</h2>
           <span class="count">
             {open.length}
-            <span class="visually-hidden"> requests</span>
+            <span class="visually-hidden">{open.length === 1 ? ' request' : ' requests'}</span>
           </span>
         </div>
         {open.length > 0 ? (
@@ -104,10 +104,10 @@ export function Approvals({ api, wording }: { api: PortalApi; wording: Wording }
       {rest.length > 0 ? (
         <section class="card" aria-labelledby="earlier-heading">
           <div class="card-header">
-            <h2 id="earlier-heading">Answered and closed</h2>
+            <h2 id="earlier-heading">Answered or closed</h2>
             <span class="count">
               {rest.length}
-              <span class="visually-hidden"> requests</span>
+              <span class="visually-hidden">{rest.length === 1 ? ' request' : ' requests'}</span>
             </span>
           </div>
           <ApprovalTable caption="Requests you answered or that are closed" items={rest} />
