@@ -21,29 +21,30 @@ function once<T>(read: () => T): () => T {
   };
 }
 
-export const config = {
-  region: once(() => optional('AWS_REGION') ?? 'us-east-1'),
-  tableName: once(() => required('TABLE_NAME')),
-  dynamodbEndpoint: once(() => optional('DYNAMODB_ENDPOINT')),
-  sesEndpoint: once(() => optional('SES_ENDPOINT')),
-  cognitoEndpoint: once(() => optional('COGNITO_ENDPOINT')),
-  userPoolId: once(() => required('USER_POOL_ID')),
-  portalClientId: once(() => required('PORTAL_CLIENT_ID')),
-  /** Public URL of the portal, ending in `/`; mail links point below it. */
-  portalUrl: once(() => required('PORTAL_URL')),
-  mailFrom: once(() => required('MAIL_FROM')),
-  /** SES configuration set that records bounces and complaints (AWS only). */
-  sesConfigurationSet: once(() => optional('SES_CONFIGURATION_SET')),
-  /** KMS key that encrypts webhook secrets (AWS); without it, the local key file below. */
-  webhookKeyId: once(() => optional('WEBHOOK_KEY_ID')),
-  /** Locally: a file with the 32-byte key that encrypts webhook secrets (in the state folder). */
-  webhookKeyFile: once(() => optional('WEBHOOK_KEY_FILE')),
-  /** The local stack also allows webhook URLs on loopback, over http too (never set in AWS). */
-  webhookAllowLoopback: once(() => optional('WEBHOOK_ALLOW_LOOPBACK') === 'true'),
-  /** Delays between delivery attempts, seconds, comma-separated; the domain's default otherwise. */
-  webhookRetrySchedule: once(() => optional('WEBHOOK_RETRY_SCHEDULE')?.split(',').map(Number)),
-  /** How long a receiver may take to answer (API.md: 10 s). */
-  webhookTimeoutMs: once(() => Number(optional('WEBHOOK_TIMEOUT_MS') ?? 10_000)),
-  /** The EventBridge bus every event is also put on (AWS only). */
-  eventBusName: once(() => optional('EVENT_BUS_NAME')),
-} as const;
+// Each setting is an export of its own, read as `config.name()` through `import * as config`:
+// esbuild then bundles only the settings a handler reads (one object of all of them put every
+// setting, webhook and mail ones included, into every handler).
+export const region = /* @__PURE__ */ once(() => optional('AWS_REGION') ?? 'us-east-1');
+export const tableName = /* @__PURE__ */ once(() => required('TABLE_NAME'));
+export const dynamodbEndpoint = /* @__PURE__ */ once(() => optional('DYNAMODB_ENDPOINT'));
+export const sesEndpoint = /* @__PURE__ */ once(() => optional('SES_ENDPOINT'));
+export const cognitoEndpoint = /* @__PURE__ */ once(() => optional('COGNITO_ENDPOINT'));
+export const userPoolId = /* @__PURE__ */ once(() => required('USER_POOL_ID'));
+export const portalClientId = /* @__PURE__ */ once(() => required('PORTAL_CLIENT_ID'));
+/** Public URL of the portal, ending in `/`; mail links point below it. */
+export const portalUrl = /* @__PURE__ */ once(() => required('PORTAL_URL'));
+export const mailFrom = /* @__PURE__ */ once(() => required('MAIL_FROM'));
+/** SES configuration set that records bounces and complaints (AWS only). */
+export const sesConfigurationSet = /* @__PURE__ */ once(() => optional('SES_CONFIGURATION_SET'));
+/** KMS key that encrypts webhook secrets (AWS); without it, the local key file below. */
+export const webhookKeyId = /* @__PURE__ */ once(() => optional('WEBHOOK_KEY_ID'));
+/** Locally: a file with the 32-byte key that encrypts webhook secrets (in the state folder). */
+export const webhookKeyFile = /* @__PURE__ */ once(() => optional('WEBHOOK_KEY_FILE'));
+/** The local stack also allows webhook URLs on loopback, over http too (never set in AWS). */
+export const webhookAllowLoopback = /* @__PURE__ */ once(() => optional('WEBHOOK_ALLOW_LOOPBACK') === 'true');
+/** Delays between delivery attempts, seconds, comma-separated; the domain's default otherwise. */
+export const webhookRetrySchedule = /* @__PURE__ */ once(() => optional('WEBHOOK_RETRY_SCHEDULE')?.split(',').map(Number));
+/** How long a receiver may take to answer (API.md: 10 s). */
+export const webhookTimeoutMs = /* @__PURE__ */ once(() => Number(optional('WEBHOOK_TIMEOUT_MS') ?? 10_000));
+/** The EventBridge bus every event is also put on (AWS only). */
+export const eventBusName = /* @__PURE__ */ once(() => optional('EVENT_BUS_NAME'));

@@ -1,4 +1,4 @@
-import { config } from '../config.js';
+import * as config from '../config.js';
 import { activity } from '../domain/activity.js';
 import { isOpen } from '../domain/policy.js';
 import type { ApprovalRequest } from '../domain/types.js';
