@@ -3,6 +3,8 @@
  * at once with its name, so a misconfigured function fails on its first call, not halfway.
  * Local and AWS differ only by these values (the emulator endpoints are set locally only).
  */
+import { ENV } from './shared/env.js';
+
 function required(name: string): string {
   const value = process.env[name];
   if (!value) throw new Error(`Missing required environment variable ${name}`);
@@ -24,27 +26,27 @@ function once<T>(read: () => T): () => T {
 // Each setting is an export of its own, read as `config.name()` through `import * as config`:
 // esbuild then bundles only the settings a handler reads (one object of all of them put every
 // setting, webhook and mail ones included, into every handler).
-export const region = /* @__PURE__ */ once(() => optional('AWS_REGION') ?? 'us-east-1');
-export const tableName = /* @__PURE__ */ once(() => required('TABLE_NAME'));
-export const dynamodbEndpoint = /* @__PURE__ */ once(() => optional('DYNAMODB_ENDPOINT'));
-export const sesEndpoint = /* @__PURE__ */ once(() => optional('SES_ENDPOINT'));
-export const cognitoEndpoint = /* @__PURE__ */ once(() => optional('COGNITO_ENDPOINT'));
-export const userPoolId = /* @__PURE__ */ once(() => required('USER_POOL_ID'));
-export const portalClientId = /* @__PURE__ */ once(() => required('PORTAL_CLIENT_ID'));
+export const region = /* @__PURE__ */ once(() => optional(ENV.region) ?? 'us-east-1');
+export const tableName = /* @__PURE__ */ once(() => required(ENV.tableName));
+export const dynamodbEndpoint = /* @__PURE__ */ once(() => optional(ENV.dynamodbEndpoint));
+export const sesEndpoint = /* @__PURE__ */ once(() => optional(ENV.sesEndpoint));
+export const cognitoEndpoint = /* @__PURE__ */ once(() => optional(ENV.cognitoEndpoint));
+export const userPoolId = /* @__PURE__ */ once(() => required(ENV.userPoolId));
+export const portalClientId = /* @__PURE__ */ once(() => required(ENV.portalClientId));
 /** Public URL of the portal, ending in `/`; mail links point below it. */
-export const portalUrl = /* @__PURE__ */ once(() => required('PORTAL_URL'));
-export const mailFrom = /* @__PURE__ */ once(() => required('MAIL_FROM'));
+export const portalUrl = /* @__PURE__ */ once(() => required(ENV.portalUrl));
+export const mailFrom = /* @__PURE__ */ once(() => required(ENV.mailFrom));
 /** SES configuration set that records bounces and complaints (AWS only). */
-export const sesConfigurationSet = /* @__PURE__ */ once(() => optional('SES_CONFIGURATION_SET'));
+export const sesConfigurationSet = /* @__PURE__ */ once(() => optional(ENV.sesConfigurationSet));
 /** KMS key that encrypts webhook secrets (AWS); without it, the local key file below. */
-export const webhookKeyId = /* @__PURE__ */ once(() => optional('WEBHOOK_KEY_ID'));
+export const webhookKeyId = /* @__PURE__ */ once(() => optional(ENV.webhookKeyId));
 /** Locally: a file with the 32-byte key that encrypts webhook secrets (in the state folder). */
-export const webhookKeyFile = /* @__PURE__ */ once(() => optional('WEBHOOK_KEY_FILE'));
+export const webhookKeyFile = /* @__PURE__ */ once(() => optional(ENV.webhookKeyFile));
 /** The local stack also allows webhook URLs on loopback, over http too (never set in AWS). */
-export const webhookAllowLoopback = /* @__PURE__ */ once(() => optional('WEBHOOK_ALLOW_LOOPBACK') === 'true');
+export const webhookAllowLoopback = /* @__PURE__ */ once(() => optional(ENV.webhookAllowLoopback) === 'true');
 /** Delays between delivery attempts, seconds, comma-separated; the domain's default otherwise. */
-export const webhookRetrySchedule = /* @__PURE__ */ once(() => optional('WEBHOOK_RETRY_SCHEDULE')?.split(',').map(Number));
+export const webhookRetrySchedule = /* @__PURE__ */ once(() => optional(ENV.webhookRetrySchedule)?.split(',').map(Number));
 /** How long a receiver may take to answer (API.md: 10 s). */
-export const webhookTimeoutMs = /* @__PURE__ */ once(() => Number(optional('WEBHOOK_TIMEOUT_MS') ?? 10_000));
+export const webhookTimeoutMs = /* @__PURE__ */ once(() => Number(optional(ENV.webhookTimeoutMs) ?? 10_000));
 /** The EventBridge bus every event is also put on (AWS only). */
-export const eventBusName = /* @__PURE__ */ once(() => optional('EVENT_BUS_NAME'));
+export const eventBusName = /* @__PURE__ */ once(() => optional(ENV.eventBusName));

@@ -1,4 +1,4 @@
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -7,6 +7,7 @@ import * as acm from 'aws-cdk-lib/aws-certificatemanager';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { ROUTES } from '../functions/handlers/routes.js';
+import { CORS } from '../functions/shared/web.js';
 import type { Identity } from './auth.js';
 import type { Handlers } from './handlers.js';
 import { suppress } from './nag.js';
@@ -61,13 +62,9 @@ export class Api extends Construct {
         ? {
             corsPreflight: {
               allowOrigins: [...props.allowedOrigins],
-              allowMethods: [
-                apigwv2.CorsHttpMethod.GET,
-                apigwv2.CorsHttpMethod.POST,
-                apigwv2.CorsHttpMethod.PUT,
-                apigwv2.CorsHttpMethod.DELETE,
-              ],
-              allowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+              allowMethods: CORS.allowMethods.map((method) => apigwv2.CorsHttpMethod[method]),
+              allowHeaders: [...CORS.allowHeaders],
+              maxAge: Duration.seconds(CORS.maxAgeSeconds),
             },
           }
         : {}),

@@ -3,6 +3,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { JOBS, type Job, ROUTES, type Route, type RouteName, timeoutOf } from '../functions/handlers/routes.js';
+import { ENV } from '../functions/shared/env.js';
 import type { Identity } from './auth.js';
 import type { Events } from './events.js';
 import { type HandlerAccess, handlerAccess, usesTable } from './handler-access.js';
@@ -98,13 +99,15 @@ export class Handlers extends Construct {
     const { data, identity, mail, portalUrl, events } = this.props;
     const settings = new Set(access.settings ?? []);
     return {
-      ...(usesTable(access) ? { TABLE_NAME: data.table.tableName } : {}),
-      ...(settings.has('userPool') ? { USER_POOL_ID: identity.userPool.userPoolId } : {}),
-      ...(settings.has('portalClient') ? { PORTAL_CLIENT_ID: identity.portalClient.userPoolClientId } : {}),
-      ...(settings.has('portalUrl') ? { PORTAL_URL: portalUrl } : {}),
-      ...(settings.has('mail') ? { MAIL_FROM: mail.senderEmail, SES_CONFIGURATION_SET: mail.configurationSet.configurationSetName } : {}),
-      ...(access.webhookKey?.length ? { WEBHOOK_KEY_ID: events.secretKey.keyArn } : {}),
-      ...(access.putEvents ? { EVENT_BUS_NAME: events.bus.eventBusName } : {}),
+      ...(usesTable(access) ? { [ENV.tableName]: data.table.tableName } : {}),
+      ...(settings.has('userPool') ? { [ENV.userPoolId]: identity.userPool.userPoolId } : {}),
+      ...(settings.has('portalClient') ? { [ENV.portalClientId]: identity.portalClient.userPoolClientId } : {}),
+      ...(settings.has('portalUrl') ? { [ENV.portalUrl]: portalUrl } : {}),
+      ...(settings.has('mail')
+        ? { [ENV.mailFrom]: mail.senderEmail, [ENV.sesConfigurationSet]: mail.configurationSet.configurationSetName }
+        : {}),
+      ...(access.webhookKey?.length ? { [ENV.webhookKeyId]: events.secretKey.keyArn } : {}),
+      ...(access.putEvents ? { [ENV.eventBusName]: events.bus.eventBusName } : {}),
     };
   }
 

@@ -6,9 +6,7 @@ import { Duration } from 'aws-cdk-lib';
 import * as cloudfront from 'aws-cdk-lib/aws-cloudfront';
 import type { Construct } from 'constructs';
 import { ROUTES } from '../functions/handlers/routes.js';
-
-/** The portal is served below this path, like the local stack does. */
-export const PORTAL_PREFIX = '/portal/';
+import { contentSecurityPolicy, PORTAL_PREFIX } from '../functions/shared/web.js';
 
 /**
  * CloudFront path patterns that go to the HTTP API, derived from routes.ts: a route's static
@@ -60,18 +58,7 @@ export function securityHeaders(
     comment: `Signoff ${options.stage}: no inline script, no third-party origin but Cognito and the API`,
     securityHeadersBehavior: {
       contentSecurityPolicy: {
-        contentSecurityPolicy: [
-          "default-src 'self'",
-          "script-src 'self'",
-          "style-src 'self'",
-          "img-src 'self' data:",
-          "font-src 'self'",
-          ['connect-src', "'self'", ...options.connectTo].join(' '),
-          "object-src 'none'",
-          "frame-ancestors 'none'",
-          "base-uri 'none'",
-          "form-action 'self'",
-        ].join('; '),
+        contentSecurityPolicy: contentSecurityPolicy(options.connectTo),
         override: true,
       },
       contentTypeOptions: { override: true },

@@ -10,11 +10,12 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3deploy from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { PORTAL_TITLES } from '../functions/identity/groups.js';
+import { PORTAL_PREFIX } from '../functions/shared/web.js';
 import type { Api } from './api.js';
 import type { Identity } from './auth.js';
 import { REPO_ROOT } from './bundling.js';
 import { suppress } from './nag.js';
-import { apiPathPatterns, PORTAL_PREFIX, SPA_FUNCTION, securityHeaders } from './portal-edge.js';
+import { apiPathPatterns, SPA_FUNCTION, securityHeaders } from './portal-edge.js';
 
 /** The portal build (`npm run build:portal`), and what is deployed when there is none yet. */
 export const PORTAL_BUILD_DIR = join(REPO_ROOT, 'portal', 'dist');

@@ -75,13 +75,68 @@ const ensureTimeToLive = async (client: DynamoDBClient, tableName: string, attri
   );
 };
 
+const keyOf = (schema: TableDescription['KeySchema'], type: 'HASH' | 'RANGE') => schema?.find((k) => k.KeyType === type)?.AttributeName;
+
+/** The table's key schema no longer matches the definition: data of another shape, which we do not guess at. */
+export class TableMismatchError extends Error {
+  override name = 'TableMismatchError';
+}
+
 /**
- * Creates the table from the shared definition unless it already exists (an existing table is
- * kept as it is, apart from switching its stream on). Returns the stream ARN for the poller.
+ * Brings a table created from an older definition up to this one: an index the definition added
+ * is created (its items are back-filled by DynamoDB); a key or an index whose keys changed cannot
+ * be migrated in place, so it says so and what to do, instead of serving a table the code does not
+ * fit. An index the definition no longer has is left alone (nothing queries it).
+ */
+const migrateTable = async (client: DynamoDBClient, table: TableDescription, definition: TableDefinition) => {
+  const tableName = table.TableName ?? '';
+  const removeData = `Stop the stack and delete the local data (rm -rf .signoff/dynamodb, or SIGNOFF_STATE_DIR's), then npm start again.`;
+  if (keyOf(table.KeySchema, 'HASH') !== definition.partitionKey || keyOf(table.KeySchema, 'RANGE') !== definition.sortKey) {
+    throw new TableMismatchError(
+      `The local table ${tableName} was created with other keys than functions/store/table-definition.ts. ${removeData}`,
+    );
+  }
+  const existing = new Map((table.GlobalSecondaryIndexes ?? []).map((index) => [index.IndexName, index]));
+  for (const index of definition.indexes) {
+    const found = existing.get(index.name);
+    if (!found) {
+      await client.send(
+        new UpdateTableCommand({
+          TableName: tableName,
+          AttributeDefinitions: [index.partitionKey, index.sortKey].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+          GlobalSecondaryIndexUpdates: [
+            {
+              Create: {
+                IndexName: index.name,
+                KeySchema: [
+                  { AttributeName: index.partitionKey, KeyType: 'HASH' },
+                  { AttributeName: index.sortKey, KeyType: 'RANGE' },
+                ],
+                Projection: { ProjectionType: 'ALL' },
+              },
+            },
+          ],
+        }),
+      );
+      console.log(`[signoff] local table ${tableName}: created index ${index.name} that table-definition.ts added`);
+    } else if (keyOf(found.KeySchema, 'HASH') !== index.partitionKey || keyOf(found.KeySchema, 'RANGE') !== index.sortKey) {
+      throw new TableMismatchError(
+        `The local table ${tableName} has index ${index.name} with other keys than functions/store/table-definition.ts. ${removeData}`,
+      );
+    }
+  }
+};
+
+/**
+ * Creates the table from the shared definition unless it already exists; an existing one is
+ * migrated to the definition where DynamoDB can (see migrateTable), and its stream switched on.
+ * Returns the stream ARN for the poller.
  */
 export const ensureTable = async (options: { client: DynamoDBClient; tableName: string; definition: TableDefinition }): Promise<string> => {
   const { client, tableName, definition } = options;
-  let table = (await describeTable(client, tableName)) ?? (await createTable(client, tableName, definition));
+  const existing = await describeTable(client, tableName);
+  if (existing) await migrateTable(client, existing, definition);
+  let table = existing ?? (await createTable(client, tableName, definition));
   if (!table?.StreamSpecification?.StreamEnabled) table = await enableStream(client, tableName);
   if (definition.ttlAttribute) await ensureTimeToLive(client, tableName, definition.ttlAttribute);
   const streamArn = table?.LatestStreamArn;

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { APIGatewayEventRequestContextJWTAuthorizer, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { CORS } from '../functions/shared/web.js';
 import { createActivity, LOCAL_IDLE_PATH } from './activity.js';
 import { buildEvent, type GatewayEvent, jwtAuthorizer, newRequestId } from './gateway-event.js';
 import { createRouter, type GatewayRoute } from './gateway-routes.js';
@@ -171,9 +172,9 @@ export const createGateway = (options: GatewayOptions) => {
 
     if (method === 'OPTIONS' && res.hasHeader('access-control-allow-origin')) {
       res.writeHead(204, {
-        'access-control-allow-methods': 'GET,POST,PUT,DELETE,OPTIONS',
-        'access-control-allow-headers': 'authorization,content-type',
-        'access-control-max-age': '600',
+        'access-control-allow-methods': [...CORS.allowMethods, 'OPTIONS'].join(','),
+        'access-control-allow-headers': CORS.allowHeaders.join(','),
+        'access-control-max-age': String(CORS.maxAgeSeconds),
       });
       res.end();
       return;

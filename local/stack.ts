@@ -6,6 +6,8 @@ import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { JOBS, ROUTES } from '../functions/handlers/routes.js';
+import { ENV } from '../functions/shared/env.js';
+import { PORTAL_PREFIX } from '../functions/shared/web.js';
 import { TABLE_DEFINITION } from '../functions/store/table-definition.js';
 import { createActivity, whenIdle } from './activity.js';
 import { ensureUserPool, type UserPoolIds } from './bootstrap-cognito.js';
@@ -73,7 +75,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     );
 
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
-    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', AWS_REGION: settings.region });
+    Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', [ENV.region]: settings.region });
     say(`table ${settings.tableName}…`);
     const streamArn = await ensureTable({
       client: new DynamoDBClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
@@ -95,20 +97,20 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     if (!existsSync(webhookKeyFile)) writeFileSync(webhookKeyFile, randomBytes(32), { mode: 0o600 });
 
     const apiUrl = `http://127.0.0.1:${settings.port}`;
-    const portalUrl = `${apiUrl}/portal/`;
+    const portalUrl = `${apiUrl}${PORTAL_PREFIX}`;
     // The same variables the CDK stack gives each Lambda, plus the emulator endpoints.
     Object.assign(process.env, {
-      TABLE_NAME: settings.tableName,
-      DYNAMODB_ENDPOINT: dynamo.endpoint,
-      COGNITO_ENDPOINT: cognitoLocal.endpoint,
-      SES_ENDPOINT: ses.endpoint,
-      USER_POOL_ID: pool.userPoolId,
-      PORTAL_CLIENT_ID: pool.portalClientId,
-      PORTAL_URL: portalUrl,
-      MAIL_FROM: settings.mailFrom,
-      WEBHOOK_KEY_FILE: webhookKeyFile,
+      [ENV.tableName]: settings.tableName,
+      [ENV.dynamodbEndpoint]: dynamo.endpoint,
+      [ENV.cognitoEndpoint]: cognitoLocal.endpoint,
+      [ENV.sesEndpoint]: ses.endpoint,
+      [ENV.userPoolId]: pool.userPoolId,
+      [ENV.portalClientId]: pool.portalClientId,
+      [ENV.portalUrl]: portalUrl,
+      [ENV.mailFrom]: settings.mailFrom,
+      [ENV.webhookKeyFile]: webhookKeyFile,
       // The local stack's one difference for webhooks: receivers on loopback (and http there).
-      WEBHOOK_ALLOW_LOOPBACK: 'true',
+      [ENV.webhookAllowLoopback]: 'true',
     });
 
     say('demo technician and approvers…');
@@ -125,7 +127,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
         userPoolId: pool.userPoolId,
         clientIds: [pool.portalClientId, pool.helpdeskClientId],
       }),
-      ...(existsSync(portalDir) ? { staticPortal: { dir: portalDir, connectSrc: [cognitoLocal.endpoint], prefix: '/portal/' } } : {}),
+      ...(existsSync(portalDir) ? { staticPortal: { dir: portalDir, connectSrc: [cognitoLocal.endpoint], prefix: PORTAL_PREFIX } } : {}),
       logger: { info: () => {}, error: (message, error) => console.error(`[gateway] ${message}`, error) },
       // Local only: tests and the benchmark wait on this instead of sleeping.
       whenIdle: () => whenIdle({ gateway, sweeper, poller }),

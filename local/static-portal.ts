@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import { contentSecurityPolicy, PORTAL_PREFIX } from '../functions/shared/web.js';
 
 export interface StaticPortalOptions {
   dir: string;
@@ -35,18 +36,9 @@ const isFile = async (path: string) => (await stat(path).catch(() => undefined))
 /** Returns a request handler that answers true when it served (or refused) the request. */
 export const createStaticPortal = (options: StaticPortalOptions) => {
   const root = resolve(options.dir);
-  const prefix = options.prefix ?? '/portal/';
+  const prefix = options.prefix ?? PORTAL_PREFIX;
   const securityHeaders = {
-    'content-security-policy': [
-      "default-src 'self'",
-      "script-src 'self'",
-      "style-src 'self'",
-      "img-src 'self' data:",
-      ['connect-src', "'self'", ...(options.connectSrc ?? [])].join(' '),
-      "frame-ancestors 'none'",
-      "base-uri 'none'",
-      "form-action 'self'",
-    ].join('; '),
+    'content-security-policy': contentSecurityPolicy(options.connectSrc ?? []),
     'x-content-type-options': 'nosniff',
     'referrer-policy': 'no-referrer',
     'cache-control': 'no-cache',

@@ -1,3 +1,5 @@
+import type { ErrorCode } from './error-codes.js';
+
 /**
  * The one family of errors the domain, the store and the http layer share. Each names a kind
  * of fault; http/errors.ts alone decides what status a kind becomes.
@@ -8,11 +10,11 @@ export interface SignoffErrorOptions {
 }
 
 export abstract class SignoffError extends Error {
-  /** Machine-readable code shown to API callers, e.g. `already_decided`. */
-  readonly code: string;
+  /** Machine-readable code shown to API callers, from the catalogue (error-codes.ts). */
+  readonly code: ErrorCode;
   readonly details: unknown;
 
-  constructor(code: string, message: string, options: SignoffErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, options: SignoffErrorOptions = {}) {
     super(message, { cause: options.cause });
     this.name = new.target.name;
     this.code = code;
@@ -45,7 +47,7 @@ export class UnavailableError extends SignoffError {
 /** The caller asked too often; they may try again after `retryAfterSeconds`. */
 export class TooManyRequestsError extends SignoffError {
   readonly retryAfterSeconds: number;
-  constructor(code: string, message: string, retryAfterSeconds: number, options: SignoffErrorOptions = {}) {
+  constructor(code: ErrorCode, message: string, retryAfterSeconds: number, options: SignoffErrorOptions = {}) {
     super(code, message, options);
     this.retryAfterSeconds = retryAfterSeconds;
   }

@@ -8,7 +8,9 @@
  * One `const` per row, so that a handler that imports its own row (`import * as routes`, then
  * `routes.createApproval`) bundles that row only: esbuild drops the rows and the ROUTES list a
  * bundle does not use. Keep rows plain literals (no calls, no spreads), or every row would land
- * in every bundle. test/handlers/routes.test.ts checks that each handler serves its own row.
+ * in every bundle (a member access such as `INDEX.due.name` counts as one: index names are
+ * written as literals, which IndexName type-checks). test/handlers/routes.test.ts checks that
+ * each handler serves its own row, test/lib/bundles.test.ts that its bundle holds no other.
  *
  * test/integration/least-privilege.test.ts runs every handler through its main and error paths
  * and checks that the actions it called are exactly the grants below (actions and indexes;

@@ -2,7 +2,6 @@ import { createHash } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ConflictError, UnprocessableError, ValidationError } from '../domain/errors.js';
-import { completeIdempotent, releaseIdempotent, startIdempotent } from '../store/idempotency-repository.js';
 import type { HttpContext, HttpEvent } from './middleware.js';
 
 type Middleware = MiddlewareObj<HttpEvent, APIGatewayProxyStructuredResultV2, Error, HttpContext>;
@@ -16,12 +15,32 @@ interface Claim {
 }
 const claims = new WeakMap<object, Claim>();
 
+/** A response as it is kept for replays. */
+export interface StoredResponse {
+  statusCode: number;
+  headers: Record<string, string>;
+  body: string | null;
+}
+
+/** What a claim on a key found: the key is ours now, or a first call completed or still runs. */
+export type IdempotencyStart =
+  | { state: 'started' }
+  | { state: 'completed'; fingerprint: string; response: StoredResponse }
+  | { state: 'in_progress'; fingerprint: string };
+
+/** Where the records live (store/idempotency-repository.ts; the handlers wire it in). */
+export interface IdempotencyStore {
+  start(caller: string, key: string, fingerprint: string): Promise<IdempotencyStart>;
+  complete(caller: string, key: string, response: StoredResponse): Promise<void>;
+  release(caller: string, key: string): Promise<void>;
+}
+
 /**
  * `Idempotency-Key` on POST, PUT and DELETE: a repeat with the same key and body within 24 h
  * returns the first response and runs nothing again; the same key with another body is 422.
  * Keys are scoped to the caller, so two callers never see each other's responses.
  */
-export function idempotency(): Middleware {
+export function idempotency(store: IdempotencyStore): Middleware {
   const before: Middleware['before'] = async (request) => {
     const { event, context } = request;
     const key = event.headers?.['idempotency-key'];
@@ -33,7 +52,7 @@ export function idempotency(): Middleware {
       .update(`${event.requestContext.http.method} ${event.rawPath}\n${event.body ?? ''}`)
       .digest('base64url');
     const caller = context.caller.sub;
-    const start = await startIdempotent(caller, key, fingerprint);
+    const start = await store.start(caller, key, fingerprint);
     if (start.state !== 'started' && start.fingerprint !== fingerprint) {
       throw new UnprocessableError('idempotency_key_reused', 'This Idempotency-Key was used with another request.');
     }
@@ -50,14 +69,14 @@ export function idempotency(): Middleware {
     const claim = claims.get(request);
     if (!claim || !request.response) return;
     const { statusCode = 200, headers = {}, body } = request.response;
-    await completeIdempotent(claim.caller, claim.key, { statusCode, headers: headers as Record<string, string>, body: body ?? null });
+    await store.complete(claim.caller, claim.key, { statusCode, headers: headers as Record<string, string>, body: body ?? null });
   };
   const onError: Middleware['onError'] = async (request) => {
     const claim = claims.get(request);
     if (!claim) return;
     // The table may be what failed: the claim then lapses by itself (IN_PROGRESS_SECONDS), and
     // the caller must still get the error body of the first failure, not this one.
-    await releaseIdempotent(claim.caller, claim.key).catch(() => undefined);
+    await store.release(claim.caller, claim.key).catch(() => undefined);
   };
   return { before, after, onError };
 }

@@ -4,7 +4,7 @@ import type { InferOutput } from 'valibot';
 import { ValidationError } from '../domain/errors.js';
 import type { Caller } from '../identity/caller.js';
 import type { Group } from '../identity/groups.js';
-import { idempotency } from './idempotency.js';
+import { type IdempotencyStore, idempotency } from './idempotency.js';
 import { authorize, errorResponse, type HttpContext, type HttpEvent, jsonBody } from './middleware.js';
 import { parse, type Schema } from './validation.js';
 
@@ -28,33 +28,41 @@ export interface RouteInput<B extends Schema, Q extends Schema, P extends Schema
 /** Time kept back from the function's timeout to write the reply (and the idempotency record). */
 export const REPLY_MARGIN_MS = 1000;
 
-/**
- * One HTTP route: the middy stack every handler shares (error body, the group check of its row in
- * routes.ts, JSON body) and validation of path, query and body, so a handler only does its one thing.
- * The handler carries its row's name, so a test can check every handler serves its own row.
- */
-export function route<B extends Schema = Schema<undefined>, Q extends Schema = Schema<undefined>, P extends Schema = Schema<undefined>>(
-  definition: { name: string; access: readonly Group[] },
-  options: RouteOptions<B, Q, P>,
-  handle: (input: RouteInput<B, Q, P>) => Promise<APIGatewayProxyStructuredResultV2>,
-) {
-  const handler = middy<HttpEvent, APIGatewayProxyStructuredResultV2, Error, HttpContext>()
-    .use(errorResponse())
-    .use(authorize(definition.access))
-    .use(jsonBody())
-    .use(idempotency())
-    .handler(async (event, context) =>
-      handle({
-        params: parse(options.params, event.pathParameters ?? {}, 'path'),
-        query: options.query ? parse(options.query, event.queryStringParameters ?? {}, 'query') : noQuery(event),
-        body: parse(options.body, event.parsedBody, 'body'),
-        caller: context.caller as Caller,
-        event,
-        deadline: Date.now() + (context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY) - REPLY_MARGIN_MS,
-      }),
-    );
-  return Object.assign(handler, { routeName: definition.name });
+/** What the http layer needs from outside it: the store of Idempotency-Key records. */
+export interface RouteDependencies {
+  idempotency: IdempotencyStore;
 }
+
+/**
+ * Builds `route` on its dependencies (handlers/http-route.ts wires the store in). One HTTP route:
+ * the middy stack every handler shares (error body, the group check of its row in routes.ts, JSON
+ * body, Idempotency-Key) and validation of path, query and body, so a handler only does its one
+ * thing. The handler carries its row's name, so a test can check every handler serves its own row.
+ */
+export const routeWith =
+  (dependencies: RouteDependencies) =>
+  <B extends Schema = Schema<undefined>, Q extends Schema = Schema<undefined>, P extends Schema = Schema<undefined>>(
+    definition: { name: string; access: readonly Group[] },
+    options: RouteOptions<B, Q, P>,
+    handle: (input: RouteInput<B, Q, P>) => Promise<APIGatewayProxyStructuredResultV2>,
+  ) => {
+    const handler = middy<HttpEvent, APIGatewayProxyStructuredResultV2, Error, HttpContext>()
+      .use(errorResponse())
+      .use(authorize(definition.access))
+      .use(jsonBody())
+      .use(idempotency(dependencies.idempotency))
+      .handler(async (event, context) =>
+        handle({
+          params: parse(options.params, event.pathParameters ?? {}, 'path'),
+          query: options.query ? parse(options.query, event.queryStringParameters ?? {}, 'query') : noQuery(event),
+          body: parse(options.body, event.parsedBody, 'body'),
+          caller: context.caller as Caller,
+          event,
+          deadline: Date.now() + (context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY) - REPLY_MARGIN_MS,
+        }),
+      );
+    return Object.assign(handler, { routeName: definition.name });
+  };
 
 /** A route that takes no query string refuses one, as a route with a (strict) query schema does. */
 function noQuery(event: HttpEvent): undefined {

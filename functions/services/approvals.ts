@@ -2,10 +2,8 @@ import { type Change, cancelRequest, createRequest, editRecipients, remind } fro
 import { ConflictError, NotFoundError, UnprocessableError } from '../domain/errors.js';
 import { DEFAULT_POLICY, isOpen } from '../domain/policy.js';
 import type { Actor, ApprovalRequest, Approver, Policy, TicketSnapshot } from '../domain/types.js';
-import { loadTab, saveChange, type Tab } from '../store/approval-repository.js';
+import { loadTab, newRequestId, saveChange, type Tab } from '../store/approval-repository.js';
 import { getApprover, getApprovers, toApprover } from '../store/directory-repository.js';
-import { ulid } from '../store/ids.js';
-import { toRequestId } from '../store/keys.js';
 import { retryOnStaleState } from '../store/transaction.js';
 
 const now = () => new Date().toISOString();
@@ -36,7 +34,7 @@ export async function createApproval(ticketId: string, input: CreateApprovalInpu
   // Again on a race for the ticket's event sequence (a mail report's event written meanwhile).
   return retryOnStaleState(async () => {
     const change = createRequest({
-      id: toRequestId(ticketId, ulid()),
+      id: newRequestId(ticketId),
       ticketId,
       ticket: input.ticket,
       approvers,

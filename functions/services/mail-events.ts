@@ -1,9 +1,9 @@
 import { activity } from '../domain/activity.js';
+import { toRequestId } from '../domain/request-id.js';
 import { logger } from '../logger.js';
 import { reportedProblemOf, type SesEventRecord } from '../mail/ses-events.js';
 import { redact } from '../redact.js';
 import { type DeliveryOutcome, recordDeliveryProblem } from '../store/delivery-repository.js';
-import { toRequestId } from '../store/keys.js';
 import { SYSTEM_SES } from './actors.js';
 
 /** An SES event as EventBridge delivers it: the record in `detail`. */

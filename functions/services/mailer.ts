@@ -1,6 +1,8 @@
 import * as config from '../config.js';
 import { activity } from '../domain/activity.js';
+import { backoffMs, MAIL_RETRY } from '../domain/backoff.js';
 import { isOpen } from '../domain/policy.js';
+import { fromRequestId } from '../domain/request-id.js';
 import type { ApprovalRequest } from '../domain/types.js';
 import { logger } from '../logger.js';
 import { renderMail } from '../mail/render.js';
@@ -8,7 +10,6 @@ import { sendMail } from '../mail/ses.js';
 import { mailTags } from '../mail/tags.js';
 import { redact } from '../redact.js';
 import { loadRequest } from '../store/approval-repository.js';
-import { fromRequestId } from '../store/keys.js';
 import {
   claimOutbox,
   completeOutbox,
@@ -21,10 +22,9 @@ import {
 import { SYSTEM_MAILER } from './actors.js';
 import { eachWithConcurrency } from './concurrency.js';
 
-/** Backoff for a failed entry: 30 s doubling per attempt, capped at 6 h, never given up. */
+/** When a failed entry is due again: MAIL_RETRY's backoff (30 s doubling, at most 6 h, never given up). */
 export function nextAttemptAt(attempts: number, now: Date): Date {
-  const base = Math.min(6 * 3600_000, 30_000 * 2 ** Math.max(0, attempts - 1));
-  return new Date(now.getTime() + base / 2 + Math.random() * (base / 2));
+  return new Date(now.getTime() + backoffMs(MAIL_RETRY, attempts));
 }
 
 /** A mail no longer wanted: its recipient was removed, or the request canceled (or, for a reminder, closed). */

@@ -3,19 +3,9 @@ import { NotFoundError } from '../domain/errors.js';
 import { openRequest } from '../domain/policy.js';
 import type { Actor, RequestStatus, TicketSnapshot } from '../domain/types.js';
 import { listActivityPage } from '../store/activity-repository.js';
-import type { TicketRecord } from '../store/approval-records.js';
 import { getTickets, listTicketsByStatus, loadTab, saveTicketSnapshot } from '../store/approval-repository.js';
 import { PAGE } from '../store/paging.js';
 import { retryOnStaleState } from '../store/transaction.js';
-
-export function ticketColumnView(t: TicketRecord) {
-  return {
-    ticketId: t.ticketId,
-    number: t.snapshot?.number ?? null,
-    subject: t.snapshot?.subject ?? null,
-    approvalStatus: t.approvalStatus,
-  };
-}
 
 /** Refreshes the snapshot on the ticket and on its open request, so new mails show it. */
 export async function putTicket(ticketId: string, snapshot: TicketSnapshot, actor: Actor) {
@@ -40,7 +30,6 @@ export async function ticketColumn(query: {
   limit?: number | undefined;
   next?: string | undefined;
 }) {
-  if (query.ids) return { tickets: (await getTickets(query.ids)).map(ticketColumnView), next: null };
-  const page = await listTicketsByStatus(query.approvalStatus!, query.limit ?? PAGE.max, query.next);
-  return { tickets: page.tickets.map(ticketColumnView), next: page.next };
+  if (query.ids) return { tickets: await getTickets(query.ids), next: null };
+  return listTicketsByStatus(query.approvalStatus!, query.limit ?? PAGE.max, query.next);
 }

@@ -3,8 +3,7 @@ import * as config from '../config.js';
 import { ConflictError } from '../domain/errors.js';
 import type { WebhookEventType } from '../domain/webhook-events.js';
 import { MAX_WEBHOOKS, SECRET_OVERLAP_MS, type WebhookEndpoint } from '../domain/webhooks.js';
-import { ulid } from '../store/ids.js';
-import { listEndpoints, putEndpoint, rotateSecret, type StoredEndpoint } from '../store/webhook-repository.js';
+import { listEndpoints, newWebhookId, putEndpoint, rotateSecret, type StoredEndpoint } from '../store/webhook-repository.js';
 import { secretBox } from '../webhooks/secret-box.js';
 import { checkWebhookUrl } from '../webhooks/url-guard.js';
 import { webhookView } from './webhooks.js';
@@ -32,7 +31,7 @@ export async function registerWebhook(input: RegisterInput): Promise<WebhookEndp
   }
   const secret = newSecret();
   const endpoint: StoredEndpoint = {
-    id: `wh_${ulid()}`,
+    id: newWebhookId(),
     url: input.url,
     events: input.events?.length ? [...new Set(input.events)] : null,
     description: input.description ?? null,

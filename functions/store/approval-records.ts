@@ -1,6 +1,6 @@
 import type { ActivityEvent } from '../domain/activity.js';
+import { fromRequestId, toRequestId } from '../domain/request-id.js';
 import type { ApprovalRequest, Recipient, RequestStatus, TicketSnapshot } from '../domain/types.js';
-import { fromRequestId, toRequestId } from './keys.js';
 
 /** The ticket item: its latest snapshot and the Approval status column. */
 export interface TicketRecord {

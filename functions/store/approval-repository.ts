@@ -4,6 +4,7 @@ import type { Change } from '../domain/approval-request.js';
 import { approvalStatusOf } from '../domain/approval-request.js';
 import { ConflictError } from '../domain/errors.js';
 import { isOpen } from '../domain/policy.js';
+import { fromRequestId, toRequestId } from '../domain/request-id.js';
 import type { ApprovalRequest, Recipient, RequestStatus, TicketSnapshot } from '../domain/types.js';
 import { eventsOfChange } from '../domain/webhook-events.js';
 import { activityWrites } from './activity-repository.js';
@@ -19,10 +20,12 @@ import {
 import { batchGet } from './batch-get.js';
 import { documents, tableName } from './client.js';
 import { eventWrites, readTicketSequence, sequenceUpdate } from './event-outbox.js';
-import { fromRequestId, indexKeys, keys } from './keys.js';
+import { ulid } from './ids.js';
+import { indexKeys, keys } from './keys.js';
 import { outboxWrite } from './outbox-repository.js';
 import { decodeCursor, encodeCursor, invalidCursor } from './paging.js';
 import { queryAll } from './query.js';
+import { INDEX } from './table-definition.js';
 import { StaleStateError, type TxWrite, transact } from './transaction.js';
 
 type Item = Record<string, unknown>;
@@ -31,6 +34,9 @@ export interface Tab {
   ticket: TicketRecord;
   request: ApprovalRequest | null;
 }
+
+/** The id of a request not saved yet: its key sorts after every earlier request of the ticket. */
+export const newRequestId = (ticketId: string) => toRequestId(ticketId, ulid());
 
 /**
  * Access pattern 1: the ticket, then its newest request and that request's recipients, and
@@ -115,12 +121,13 @@ function ticketWrite(change: Change, snapshot: TicketSnapshot | undefined, seque
   const remove: string[] = [];
   const values: Item = { ':status': status, ':now': after.updatedAt, ':entity': 'ticket', ':ticketId': after.ticketId, ':key': requestKey };
   if (status) {
-    set.push('gsi2pk = :gsi2pk', 'gsi2sk = :gsi2sk');
     const index = indexKeys.ticketStatus(status, after.updatedAt, after.ticketId);
-    values[':gsi2pk'] = index.gsi2pk;
-    values[':gsi2sk'] = index.gsi2sk;
+    for (const [name, value] of Object.entries(index)) {
+      set.push(`${name} = :${name}`);
+      values[`:${name}`] = value;
+    }
   } else {
-    remove.push('gsi2pk', 'gsi2sk');
+    remove.push(INDEX.listings.partitionKey, INDEX.listings.sortKey);
   }
   if (isOpen(after.status)) set.push('openRequestKey = :key');
   else remove.push('openRequestKey');
@@ -333,7 +340,7 @@ export async function listTicketsByStatus(
       documents.send(
         new QueryCommand({
           TableName: tableName(),
-          IndexName: 'gsi2',
+          IndexName: INDEX.listings.name,
           KeyConditionExpression: before ? 'gsi2pk = :pk AND gsi2sk < :before' : 'gsi2pk = :pk',
           ExpressionAttributeValues: { ':pk': pk, ...(before ? { ':before': before } : {}) },
           ScanIndexForward: false,

@@ -1,8 +1,12 @@
+import { toRequestId } from '../domain/request-id.js';
 import type { Recipient, RequestStatus, TicketSnapshot } from '../domain/types.js';
 import { toRecipient } from './approval-records.js';
 import { batchGet } from './batch-get.js';
-import { indexKeys, keys, toRequestId } from './keys.js';
+import { indexKeys, keys } from './keys.js';
 import { queryPage } from './paging.js';
+import { INDEX } from './table-definition.js';
+
+type Item = Record<string, unknown>;
 
 /** One line of an approver's "My approvals": their own status and the request's headline. */
 export interface ApproverRequestSummary {
@@ -13,8 +17,6 @@ export interface ApproverRequestSummary {
   createdAt: string;
   you: Pick<Recipient, 'status' | 'respondedAt'>;
 }
-
-type Item = Record<string, unknown>;
 
 /**
  * Access pattern 4: the approver's recipient items on gsi1, those waiting on them first, then
@@ -28,7 +30,7 @@ export async function listApproverRequests(
 ): Promise<{ approvals: ApproverRequestSummary[]; next: string | null }> {
   const phase = (waiting: boolean) => ({
     input: {
-      IndexName: 'gsi1',
+      IndexName: INDEX.approverRequests.name,
       KeyConditionExpression: 'gsi1pk = :pk',
       ExpressionAttributeValues: { ':pk': indexKeys.approverRequestsPk(approverId, waiting) },
       ScanIndexForward: false,

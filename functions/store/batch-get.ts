@@ -1,4 +1,5 @@
 import { BatchGetCommand } from '@aws-sdk/lib-dynamodb';
+import { backoffMs, UNPROCESSED_KEYS_RETRY } from '../domain/backoff.js';
 import { UnavailableError } from '../domain/errors.js';
 import { documents, tableName } from './client.js';
 
@@ -20,7 +21,7 @@ export async function batchGet(keys: Item[], options: BatchGetOptions = {}): Pro
   let pending = keys;
   for (let attempt = 0; pending.length > 0; attempt++) {
     if (attempt >= 8) throw new UnavailableError('The service is busy; please retry shortly.', 2);
-    if (attempt > 0) await new Promise((r) => setTimeout(r, 25 * 2 ** attempt));
+    if (attempt > 0) await new Promise((r) => setTimeout(r, backoffMs(UNPROCESSED_KEYS_RETRY, attempt)));
     const result = await documents.send(
       new BatchGetCommand({
         RequestItems: {

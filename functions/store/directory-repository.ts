@@ -5,6 +5,7 @@ import { batchGet } from './batch-get.js';
 import { documents, tableName } from './client.js';
 import { indexKeys, keys } from './keys.js';
 import { queryPage } from './paging.js';
+import { INDEX } from './table-definition.js';
 import { StaleStateError, type TxWrite, transact } from './transaction.js';
 
 /** A directory entry: the approver and their portal login. */
@@ -79,7 +80,7 @@ export async function listApprovers(
   const page = await queryPage(
     kinds.map((kind) => ({
       input: {
-        IndexName: 'gsi2',
+        IndexName: INDEX.listings.name,
         KeyConditionExpression: 'gsi2pk = :pk',
         ExpressionAttributeValues: { ':pk': indexKeys.directoryPk(kind) },
       },

@@ -1,6 +1,7 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documents, tableName } from './client.js';
+import { conditionally } from './conditions.js';
 import { keys } from './keys.js';
 
 /** A replay within this window returns the first response; after it the key is new again. */
@@ -53,28 +54,30 @@ const secondsOf = (now: Date) => Math.floor(now.getTime() / 1000);
  */
 export async function startIdempotent(caller: string, key: string, fingerprint: string, now = new Date()): Promise<IdempotencyStart> {
   const at = secondsOf(now);
-  try {
-    await documents.send(
-      new PutCommand({
-        TableName: tableName(),
-        Item: {
-          ...keys.idempotency(caller, key),
-          entity: 'idempotency',
-          status: 'in_progress',
-          fingerprint,
-          inProgressUntil: at + IN_PROGRESS_SECONDS,
-          expiresAt: at + IDEMPOTENCY_WINDOW_SECONDS,
-        },
-        // New, expired (TTL deletes lazily), or abandoned by a first call that died mid-way.
-        ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR (#status = :inProgress AND inProgressUntil < :now)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':now': at, ':inProgress': 'in_progress' },
-      }),
-    );
-    return { state: 'started' };
-  } catch (error) {
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-  }
+  const started = await conditionally(
+    async () => {
+      await documents.send(
+        new PutCommand({
+          TableName: tableName(),
+          Item: {
+            ...keys.idempotency(caller, key),
+            entity: 'idempotency',
+            status: 'in_progress',
+            fingerprint,
+            inProgressUntil: at + IN_PROGRESS_SECONDS,
+            expiresAt: at + IDEMPOTENCY_WINDOW_SECONDS,
+          },
+          // New, expired (TTL deletes lazily), or abandoned by a first call that died mid-way.
+          ConditionExpression: 'attribute_not_exists(pk) OR expiresAt < :now OR (#status = :inProgress AND inProgressUntil < :now)',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':now': at, ':inProgress': 'in_progress' },
+        }),
+      );
+      return true;
+    },
+    () => false,
+  );
+  if (started) return { state: 'started' };
   const existing = await documents.send(
     new GetCommand({ TableName: tableName(), Key: keys.idempotency(caller, key), ConsistentRead: true }),
   );
@@ -104,17 +107,21 @@ export async function completeIdempotent(caller: string, key: string, response: 
 
 /** The call failed: forget the key, so a retry runs again (and gets the same refusal). */
 export async function releaseIdempotent(caller: string, key: string): Promise<void> {
-  await documents
-    .send(
-      new DeleteCommand({
-        TableName: tableName(),
-        Key: keys.idempotency(caller, key),
-        ConditionExpression: '#status = :inProgress',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':inProgress': 'in_progress' },
-      }),
-    )
-    .catch((error: Error) => {
-      if (error.name !== 'ConditionalCheckFailedException') throw error;
-    });
+  // A record no longer in progress was completed meanwhile: it stays.
+  await conditionally(
+    () =>
+      documents.send(
+        new DeleteCommand({
+          TableName: tableName(),
+          Key: keys.idempotency(caller, key),
+          ConditionExpression: '#status = :inProgress',
+          ExpressionAttributeNames: { '#status': 'status' },
+          ExpressionAttributeValues: { ':inProgress': 'in_progress' },
+        }),
+      ),
+    () => undefined,
+  );
 }
+
+/** The http layer's IdempotencyStore (http/idempotency.ts), as the handlers wire it in. */
+export const idempotencyStore = { start: startIdempotent, complete: completeIdempotent, release: releaseIdempotent };

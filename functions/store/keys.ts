@@ -1,4 +1,3 @@
-import { NotFoundError } from '../domain/errors.js';
 import type { ApproverKind, RequestStatus } from '../domain/types.js';
 
 /**
@@ -140,18 +139,3 @@ export const indexKeys = {
   /** Every partition of due work; `DUE` and `REMIND` hold items written before sharding. */
   duePks: () => [...shards(SHARDS.due).map((n) => `DUE#${n}`), 'DUE', 'REMIND'],
 } as const;
-
-/**
- * The public request id: the request's ULID and its ticket id, so the portal can find the
- * request with one Query and no index. Opaque to callers.
- */
-export function toRequestId(ticketId: string, requestKey: string): string {
-  return `${requestKey}.${Buffer.from(ticketId, 'utf8').toString('base64url')}`;
-}
-
-export function fromRequestId(requestId: string): { ticketId: string; requestKey: string } {
-  const match = /^([0-9A-HJKMNP-TV-Z]{26})\.([A-Za-z0-9_-]+)$/.exec(requestId);
-  const ticketId = match?.[2] ? Buffer.from(match[2], 'base64url').toString('utf8') : '';
-  if (!match?.[1] || !ticketId) throw new NotFoundError('not_found', 'No such approval request.');
-  return { ticketId, requestKey: match[1] };
-}

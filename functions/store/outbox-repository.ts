@@ -1,11 +1,15 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { ActivityEvent } from '../domain/activity.js';
+import { fromRequestId } from '../domain/request-id.js';
 import type { ApprovalRequest, MailJob } from '../domain/types.js';
 import { activityWrites } from './activity-repository.js';
 import { documents, tableName } from './client.js';
+import { conditionally } from './conditions.js';
 import { listDue } from './due-work.js';
 import { ulid } from './ids.js';
-import { fromRequestId, indexKeys, keys } from './keys.js';
+import { indexKeys, keys } from './keys.js';
+import { queryDue } from './query.js';
+import { INDEX } from './table-definition.js';
 import { type TxWrite, transact } from './transaction.js';
 
 /** One mail of an outbox entry. `doneAt` is set once it went out or was no longer needed. */
@@ -72,22 +76,22 @@ function toEntry(item: Record<string, unknown>): OutboxEntry {
  * entry at once. Returns null when the entry is done or someone else holds it.
  */
 export async function claimOutbox(id: string, now: Date, leaseSeconds = 120): Promise<OutboxEntry | null> {
-  try {
-    const result = await documents.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: keys.outbox(id),
-        UpdateExpression: 'SET leaseUntil = :until',
-        ConditionExpression: 'attribute_exists(gsi3pk) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
-        ExpressionAttributeValues: { ':until': new Date(now.getTime() + leaseSeconds * 1000).toISOString(), ':now': now.toISOString() },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return result.Attributes ? toEntry(result.Attributes) : null;
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return null;
-    throw error;
-  }
+  const result = await conditionally(
+    () =>
+      documents.send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.outbox(id),
+          UpdateExpression: 'SET leaseUntil = :until',
+          // Still due (completeOutbox takes it off the due index), and nobody holds it.
+          ConditionExpression: `attribute_exists(${INDEX.due.partitionKey}) AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)`,
+          ExpressionAttributeValues: { ':until': new Date(now.getTime() + leaseSeconds * 1000).toISOString(), ':now': now.toISOString() },
+          ReturnValues: 'ALL_NEW',
+        }),
+      ),
+    () => null,
+  );
+  return result?.Attributes ? toEntry(result.Attributes) : null;
 }
 
 export async function getOutbox(id: string): Promise<OutboxEntry | null> {
@@ -182,7 +186,7 @@ export async function completeOutbox(entry: OutboxEntry, at: Date): Promise<void
     new UpdateCommand({
       TableName: tableName(),
       Key: keys.outbox(entry.id),
-      UpdateExpression: 'SET doneAt = :at, expiresAt = :exp REMOVE gsi3pk, gsi3sk, leaseUntil',
+      UpdateExpression: `SET doneAt = :at, expiresAt = :exp REMOVE ${INDEX.due.partitionKey}, ${INDEX.due.sortKey}, leaseUntil`,
       ExpressionAttributeValues: { ':at': at.toISOString(), ':exp': Math.floor(at.getTime() / 1000) + DONE_RETENTION_SECONDS },
     }),
   );
@@ -204,7 +208,7 @@ export async function recordMailFailure(
         Update: {
           TableName: tableName(),
           Key: keys.outbox(entry.id),
-          UpdateExpression: 'SET attempts = :attempts, lastError = :error, gsi3sk = :due REMOVE leaseUntil',
+          UpdateExpression: `SET attempts = :attempts, lastError = :error, ${INDEX.due.sortKey} = :due REMOVE leaseUntil`,
           ExpressionAttributeValues: {
             ':attempts': attempts,
             ':error': error,

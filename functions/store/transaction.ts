@@ -1,7 +1,9 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
+import { backoffMs, staleStateRetry } from '../domain/backoff.js';
 import { ConflictError, UnavailableError, UnprocessableError } from '../domain/errors.js';
 import { documents } from './client.js';
+import { isConditionFailed } from './conditions.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
@@ -59,16 +61,13 @@ export function translateWriteError(error: unknown, writes: TxWrite[] = []): unk
     return error;
   }
   const name = (error as { name?: string } | null)?.name;
-  if (name === 'ConditionalCheckFailedException') return new StaleStateError({ cause: error });
+  if (isConditionFailed(error)) return new StaleStateError({ cause: error });
   if (name === 'TransactionConflictException') return new StaleStateError({ cause: error });
   if (name === 'ProvisionedThroughputExceededException' || name === 'ThrottlingException' || name === 'RequestLimitExceeded') {
     return new UnavailableError('The service is busy; please retry shortly.', 2, { cause: error });
   }
   return error;
 }
-
-/** A writer that lost waits at most this many times as long as its try took (full jitter below). */
-const MAX_BACKOFF_TRIES = 32;
 
 export interface RetryOptions {
   maxAttempts?: number;
@@ -82,11 +81,7 @@ export interface RetryOptions {
 
 /**
  * Runs read-decide-write again when another writer got there first: optimistic locking needs a
- * fresh read, not a blind retry. Full-jitter exponential backoff spreads the writers that lost,
- * counted in tries as long as the one that just failed: the window grows with the crowd and
- * with how slow the store is right now. (A fixed 10 ms unit capped at 400 ms could not spread 50
- * approvers on a busy store: they all re-read and re-wrote at once, the store spent its time on
- * tries bound to fail, each win took seconds, and the handler ran into its timeout.)
+ * fresh read, not a blind retry, spread by staleStateRetry (domain/backoff.ts).
  */
 export async function retryOnStaleState<T>(attempt: () => Promise<T>, options: number | RetryOptions = {}): Promise<T> {
   const { maxAttempts = 60, deadline = Number.POSITIVE_INFINITY } = typeof options === 'number' ? { maxAttempts: options } : options;
@@ -97,7 +92,7 @@ export async function retryOnStaleState<T>(attempt: () => Promise<T>, options: n
     } catch (error) {
       if (!(error instanceof StaleStateError) || i >= maxAttempts) throw error;
       const took = Date.now() - started;
-      const wait = Math.random() * Math.max(took, 10) * Math.min(MAX_BACKOFF_TRIES, 2 ** i);
+      const wait = backoffMs(staleStateRetry(took), i);
       // Another try must fit before the deadline, with room for one as slow as this one was.
       if (Date.now() + wait + 2 * took > deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, wait));

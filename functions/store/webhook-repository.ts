@@ -2,9 +2,13 @@ import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } fr
 import { NotFoundError } from '../domain/errors.js';
 import type { WebhookEndpoint } from '../domain/webhooks.js';
 import { documents, tableName } from './client.js';
+import { ulid } from './ids.js';
 import { webhookKeys } from './keys.js';
 
 /** An endpoint with its secrets as stored: encrypted, the previous one kept until `previousUntil`. */
+/** The id of an endpoint not saved yet. */
+export const newWebhookId = () => `wh_${ulid()}`;
+
 export interface StoredEndpoint extends WebhookEndpoint {
   secret: string;
   previousSecret: string | null;

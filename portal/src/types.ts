@@ -1,5 +1,5 @@
 import type { RecipientStatus, RequestStatus } from '../../functions/domain/types.js';
-import type { portalView } from '../../functions/domain/views.js';
+import type { portalView } from '../../functions/http/views.js';
 
 /** `GET /portal/approvals/{id}` and the answer to a response: the request as its recipient sees it. */
 export type ApprovalView = ReturnType<typeof portalView>;

@@ -2,10 +2,11 @@ import type { APIGatewayProxyEventV2, Context } from 'aws-lambda';
 import * as v from 'valibot';
 import { describe, expect, it } from 'vitest';
 import { ConflictError, UnavailableError } from '../../functions/domain/errors.js';
+import type { IdempotencyStart, IdempotencyStore, StoredResponse } from '../../functions/http/idempotency.js';
 import { MAX_BODY_BYTES } from '../../functions/http/middleware.js';
 import { publicRoute } from '../../functions/http/public-route.js';
 import { json } from '../../functions/http/responses.js';
-import { route } from '../../functions/http/route.js';
+import { routeWith } from '../../functions/http/route.js';
 import { parseGroups } from '../../functions/identity/caller.js';
 
 function event(body?: string, claims?: Record<string, string>): APIGatewayProxyEventV2 {
@@ -20,6 +21,30 @@ function event(body?: string, claims?: Record<string, string>): APIGatewayProxyE
     requestContext: { http: { method: 'POST', path: '/things' }, ...(claims ? { authorizer: { jwt: { claims, scopes: null } } } : {}) },
   } as unknown as APIGatewayProxyEventV2;
 }
+
+/** The Idempotency-Key records in memory: the http layer takes its store from outside. */
+function memoryStore(): IdempotencyStore {
+  const records = new Map<string, { fingerprint: string; response?: StoredResponse }>();
+  return {
+    async start(caller, key, fingerprint): Promise<IdempotencyStart> {
+      const found = records.get(`${caller}/${key}`);
+      if (!found) {
+        records.set(`${caller}/${key}`, { fingerprint });
+        return { state: 'started' };
+      }
+      return found.response
+        ? { state: 'completed', fingerprint: found.fingerprint, response: found.response }
+        : { state: 'in_progress', fingerprint: found.fingerprint };
+    },
+    async complete(caller, key, response) {
+      records.set(`${caller}/${key}`, { ...records.get(`${caller}/${key}`)!, response });
+    },
+    async release(caller, key) {
+      records.delete(`${caller}/${key}`);
+    },
+  };
+}
+const route = routeWith({ idempotency: memoryStore() });
 
 const handler = route(
   { name: 'things', access: ['technicians'] },
@@ -42,6 +67,22 @@ describe('parseGroups', () => {
 });
 
 describe('route', () => {
+  it('replays the first response to a repeated Idempotency-Key and runs the handler once', async () => {
+    let runs = 0;
+    const counting = route({ name: 'counting', access: ['technicians'] }, {}, async () => json(201, { run: ++runs }));
+    const withKey = { ...event('{}', technician), headers: { 'content-type': 'application/json', 'idempotency-key': 'k-1' } };
+    const first = await counting(withKey as never, {} as Context);
+    const again = await counting(withKey as never, {} as Context);
+    expect([first.statusCode, first.body, again.statusCode, again.body, again.headers?.['idempotent-replayed']]).toEqual([
+      201,
+      '{"run":1}',
+      201,
+      '{"run":1}',
+      'true',
+    ]);
+    expect(runs).toBe(1);
+  });
+
   it('hands the validated body and the caller to the handler', async () => {
     expect(await call(event('{"name":"x"}', technician))).toMatchObject({ status: 200, body: { name: 'x', sub: 'u-1' } });
   });

@@ -1,4 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ERROR_CODES, type ErrorCode } from '../../functions/domain/error-codes.js';
 import { call, local, newApprover, type TestApprover, technicianAndApprover, technicianToken, ticketBody, unique } from '../support/api.js';
 
 /** Every error of API.md, with its status and the error body, and nothing written. */
@@ -9,7 +10,9 @@ describe('errors', () => {
     ({ technician, approver } = await technicianAndApprover());
   });
 
-  const expectError = (reply: { status: number; body: unknown }, status: number, code?: string) => {
+  const expectError = (reply: { status: number; body: unknown }, status: number, code?: ErrorCode) => {
+    // The catalogue (docs/api.md) says which status each code comes with.
+    if (code) expect(ERROR_CODES[code].status).toBe(status);
     expect(reply.status).toBe(status);
     expect(reply.body).toMatchObject({ error: { code: code ?? expect.any(String), message: expect.any(String) } });
   };

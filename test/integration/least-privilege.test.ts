@@ -74,7 +74,7 @@ const u = (name: string) => `${name}-${randomUUID().slice(0, 6)}`;
 let m: {
   directory: typeof import('../../functions/store/directory-repository.js');
   outbox: typeof import('../../functions/store/outbox-repository.js');
-  keys: typeof import('../../functions/store/keys.js');
+  requestIds: typeof import('../../functions/domain/request-id.js');
   tags: typeof import('../../functions/mail/tags.js');
   events: typeof import('../../functions/store/event-outbox.js');
 };
@@ -112,7 +112,7 @@ beforeAll(async () => {
   m = {
     directory: await import('../../functions/store/directory-repository.js'),
     outbox: await import('../../functions/store/outbox-repository.js'),
-    keys: await import('../../functions/store/keys.js'),
+    requestIds: await import('../../functions/domain/request-id.js'),
     tags: await import('../../functions/mail/tags.js'),
     events: await import('../../functions/store/event-outbox.js'),
   };
@@ -217,7 +217,12 @@ describe('every handler, run for real', () => {
 
     // What SES reports about a mail it sent.
     const mailEvents = await handlerOf(JOBS.mailEvents.entry);
-    const tags = m.tags.mailTags({ ticketId, requestKey: m.keys.fromRequestId(requestId).requestKey, approverId: bob, mail: 'request' });
+    const tags = m.tags.mailTags({
+      ticketId,
+      requestKey: m.requestIds.fromRequestId(requestId).requestKey,
+      approverId: bob,
+      mail: 'request',
+    });
     const bounce = bounceOf({ messageId: `msg-${randomUUID()}`, at: new Date().toISOString(), to: `${bob}@example.com`, tags });
     await as(JOBS.mailEvents.name, () => mailEvents(bounce, {} as never));
 

@@ -157,7 +157,7 @@ describe('the floors', () => {
     expect(sizes.get(JOBS.mailer.name)!.sdkImports).toEqual({
       '@aws-sdk/client-dynamodb': expect.arrayContaining(['DynamoDBClient']),
       '@aws-sdk/client-sesv2': ['SESv2Client', 'SendEmailCommand'],
-      '@aws-sdk/lib-dynamodb': expect.arrayContaining(['DynamoDBDocumentClient', 'QueryCommand', 'UpdateCommand']),
+      '@aws-sdk/lib-dynamodb': expect.arrayContaining(['DynamoDBDocumentClient', 'paginateQuery', 'UpdateCommand']),
     });
     expect(Object.keys(sizes.get('put-approver')!.sdkImports)).toContain('@aws-sdk/client-cognito-identity-provider');
     expect(sizes.get('health')!.sdkImports).toEqual({});

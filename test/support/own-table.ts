@@ -46,7 +46,8 @@ export async function ownTableModules(prefix: string) {
     mailer: await import('../../functions/services/mailer.js'),
     approvals: await import('../../functions/services/approvals.js'),
     reminders: await import('../../functions/services/reminders.js'),
-    views: await import('../../functions/domain/views.js'),
+    views: await import('../../functions/http/views.js'),
+    requestIds: await import('../../functions/domain/request-id.js'),
     approvers: await import('../../functions/store/directory-repository.js'),
     directory: await import('../../functions/services/directory.js'),
   };

@@ -13,7 +13,7 @@ export async function savedRequest(
   options: { remindEveryHours?: number; now?: Date } = {},
 ): Promise<{ ticketId: string; requestId: string }> {
   const { saveChange } = await import('../../functions/store/approval-repository.js');
-  const { toRequestId } = await import('../../functions/store/keys.js');
+  const { toRequestId } = await import('../../functions/domain/request-id.js');
   const { ulid } = await import('../../functions/store/ids.js');
   const ticketId = `T-${randomUUID().slice(0, 8)}`;
   const change = createRequest({

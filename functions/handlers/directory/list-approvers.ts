@@ -1,8 +1,8 @@
-import { approverView } from '../../domain/views.js';
 import { json } from '../../http/responses.js';
-import { route } from '../../http/route.js';
 import { listApproversQuery } from '../../http/schemas.js';
+import { approverView } from '../../http/views.js';
 import { listDirectory } from '../../services/directory-listing.js';
+import { route } from '../http-route.js';
 import * as routes from '../routes.js';
 
 export const handler = route(routes.listApprovers, { query: listApproversQuery() }, async ({ query }) => {

@@ -1,7 +1,7 @@
 import { json } from '../../http/responses.js';
-import { route } from '../../http/route.js';
 import { pageQuery } from '../../http/schemas.js';
 import { approverOf, myApprovals } from '../../services/portal.js';
+import { route } from '../http-route.js';
 import * as routes from '../routes.js';
 
 export const handler = route(routes.listMyApprovals, { query: pageQuery() }, async ({ caller, query }) =>

@@ -1,9 +1,9 @@
-import { approvalView } from '../../domain/views.js';
 import { json } from '../../http/responses.js';
-import { route } from '../../http/route.js';
 import { createApprovalBody, ticketParams } from '../../http/schemas.js';
+import { approvalView } from '../../http/views.js';
 import { technicianActor } from '../../services/actors.js';
 import { createApproval } from '../../services/approvals.js';
+import { route } from '../http-route.js';
 import * as routes from '../routes.js';
 
 export const handler = route(

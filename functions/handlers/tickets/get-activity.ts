@@ -1,7 +1,7 @@
 import { json } from '../../http/responses.js';
-import { route } from '../../http/route.js';
 import { pageQuery, ticketParams } from '../../http/schemas.js';
 import { ticketActivity } from '../../services/tickets.js';
+import { route } from '../http-route.js';
 import * as routes from '../routes.js';
 
 export const handler = route(routes.getActivity, { params: ticketParams(), query: pageQuery() }, async ({ params, query }) =>

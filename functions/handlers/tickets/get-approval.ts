@@ -1,8 +1,8 @@
-import { approvalView } from '../../domain/views.js';
 import { json } from '../../http/responses.js';
-import { route } from '../../http/route.js';
 import { ticketParams } from '../../http/schemas.js';
+import { approvalView } from '../../http/views.js';
 import { getApproval } from '../../services/approvals.js';
+import { route } from '../http-route.js';
 import * as routes from '../routes.js';
 
 export const handler = route(routes.getApproval, { params: ticketParams() }, async ({ params }) =>

@@ -1,9 +1,9 @@
-import { recipientView } from '../../domain/views.js';
 import { json } from '../../http/responses.js';
-import { route } from '../../http/route.js';
 import { reminderParams } from '../../http/schemas.js';
+import { recipientView } from '../../http/views.js';
 import { technicianActor } from '../../services/actors.js';
 import { sendReminder } from '../../services/approvals.js';
+import { route } from '../http-route.js';
 import * as routes from '../routes.js';
 
 export const handler = route(routes.sendReminder, { params: reminderParams() }, async ({ params, caller }) => {

@@ -1,7 +1,7 @@
 import { json } from '../../http/responses.js';
-import { route } from '../../http/route.js';
 import { deliveriesQuery, webhookParams } from '../../http/webhook-schemas.js';
 import { webhookDeliveries } from '../../services/webhooks.js';
+import { route } from '../http-route.js';
 import * as routes from '../routes.js';
 
 export const handler = route(

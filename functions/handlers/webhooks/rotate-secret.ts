@@ -1,7 +1,7 @@
 import { json } from '../../http/responses.js';
-import { route } from '../../http/route.js';
 import { webhookParams } from '../../http/webhook-schemas.js';
 import { rotateWebhookSecret } from '../../services/webhook-secrets.js';
+import { route } from '../http-route.js';
 import * as routes from '../routes.js';
 
 export const handler = route(routes.rotateWebhookSecret, { params: webhookParams() }, async ({ params }) =>

@@ -1,5 +1,5 @@
 import type { RecipientStatus, RequestStatus } from '../../../functions/domain/types.js';
-import { STATUS_LABELS } from '../../../functions/domain/views.js';
+import { STATUS_LABELS } from '../../../functions/http/views.js';
 
 const OPEN: readonly RequestStatus[] = ['pending', 'partially_approved'];
 export const isOpen = (status: RequestStatus) => OPEN.includes(status);

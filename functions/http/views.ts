@@ -1,5 +1,5 @@
-import { isOpen } from './policy.js';
-import type { ApprovalRequest, Approver, Recipient } from './types.js';
+import { isOpen } from '../domain/policy.js';
+import type { ApprovalRequest, Approver, Recipient, RequestStatus, TicketSnapshot } from '../domain/types.js';
 
 /** How the API shows things: plain JSON, derived from the domain's data. */
 export const STATUS_LABELS = {
@@ -75,4 +75,18 @@ export function portalView(request: ApprovalRequest, recipient: Recipient) {
 
 export function approverView(a: Approver) {
   return { approverId: a.approverId, kind: a.kind, name: a.name, email: a.email, createdAt: a.createdAt, updatedAt: a.updatedAt };
+}
+
+/** One ticket of the helpdesk's Approval status column. */
+export function ticketColumnView(t: {
+  ticketId: string;
+  snapshot: Pick<TicketSnapshot, 'number' | 'subject'> | null;
+  approvalStatus: RequestStatus | null;
+}) {
+  return {
+    ticketId: t.ticketId,
+    number: t.snapshot?.number ?? null,
+    subject: t.snapshot?.subject ?? null,
+    approvalStatus: t.approvalStatus,
+  };
 }
