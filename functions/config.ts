@@ -23,29 +23,30 @@ function once<T>(read: () => T): () => T {
   };
 }
 
-export const config = {
-  region: once(() => optional(ENV.region) ?? 'us-east-1'),
-  tableName: once(() => required(ENV.tableName)),
-  dynamodbEndpoint: once(() => optional(ENV.dynamodbEndpoint)),
-  sesEndpoint: once(() => optional(ENV.sesEndpoint)),
-  cognitoEndpoint: once(() => optional(ENV.cognitoEndpoint)),
-  userPoolId: once(() => required(ENV.userPoolId)),
-  portalClientId: once(() => required(ENV.portalClientId)),
-  /** Public URL of the portal, ending in `/`; mail links point below it. */
-  portalUrl: once(() => required(ENV.portalUrl)),
-  mailFrom: once(() => required(ENV.mailFrom)),
-  /** SES configuration set that records bounces and complaints (AWS only). */
-  sesConfigurationSet: once(() => optional(ENV.sesConfigurationSet)),
-  /** KMS key that encrypts webhook secrets (AWS); without it, the local key file below. */
-  webhookKeyId: once(() => optional(ENV.webhookKeyId)),
-  /** Locally: a file with the 32-byte key that encrypts webhook secrets (in the state folder). */
-  webhookKeyFile: once(() => optional(ENV.webhookKeyFile)),
-  /** The local stack also allows webhook URLs on loopback, over http too (never set in AWS). */
-  webhookAllowLoopback: once(() => optional(ENV.webhookAllowLoopback) === 'true'),
-  /** Delays between delivery attempts, seconds, comma-separated; the domain's default otherwise. */
-  webhookRetrySchedule: once(() => optional(ENV.webhookRetrySchedule)?.split(',').map(Number)),
-  /** How long a receiver may take to answer (API.md: 10 s). */
-  webhookTimeoutMs: once(() => Number(optional(ENV.webhookTimeoutMs) ?? 10_000)),
-  /** The EventBridge bus every event is also put on (AWS only). */
-  eventBusName: once(() => optional(ENV.eventBusName)),
-} as const;
+// Each setting is an export of its own, read as `config.name()` through `import * as config`:
+// esbuild then bundles only the settings a handler reads (one object of all of them put every
+// setting, webhook and mail ones included, into every handler).
+export const region = /* @__PURE__ */ once(() => optional(ENV.region) ?? 'us-east-1');
+export const tableName = /* @__PURE__ */ once(() => required(ENV.tableName));
+export const dynamodbEndpoint = /* @__PURE__ */ once(() => optional(ENV.dynamodbEndpoint));
+export const sesEndpoint = /* @__PURE__ */ once(() => optional(ENV.sesEndpoint));
+export const cognitoEndpoint = /* @__PURE__ */ once(() => optional(ENV.cognitoEndpoint));
+export const userPoolId = /* @__PURE__ */ once(() => required(ENV.userPoolId));
+export const portalClientId = /* @__PURE__ */ once(() => required(ENV.portalClientId));
+/** Public URL of the portal, ending in `/`; mail links point below it. */
+export const portalUrl = /* @__PURE__ */ once(() => required(ENV.portalUrl));
+export const mailFrom = /* @__PURE__ */ once(() => required(ENV.mailFrom));
+/** SES configuration set that records bounces and complaints (AWS only). */
+export const sesConfigurationSet = /* @__PURE__ */ once(() => optional(ENV.sesConfigurationSet));
+/** KMS key that encrypts webhook secrets (AWS); without it, the local key file below. */
+export const webhookKeyId = /* @__PURE__ */ once(() => optional(ENV.webhookKeyId));
+/** Locally: a file with the 32-byte key that encrypts webhook secrets (in the state folder). */
+export const webhookKeyFile = /* @__PURE__ */ once(() => optional(ENV.webhookKeyFile));
+/** The local stack also allows webhook URLs on loopback, over http too (never set in AWS). */
+export const webhookAllowLoopback = /* @__PURE__ */ once(() => optional(ENV.webhookAllowLoopback) === 'true');
+/** Delays between delivery attempts, seconds, comma-separated; the domain's default otherwise. */
+export const webhookRetrySchedule = /* @__PURE__ */ once(() => optional(ENV.webhookRetrySchedule)?.split(',').map(Number));
+/** How long a receiver may take to answer (API.md: 10 s). */
+export const webhookTimeoutMs = /* @__PURE__ */ once(() => Number(optional(ENV.webhookTimeoutMs) ?? 10_000));
+/** The EventBridge bus every event is also put on (AWS only). */
+export const eventBusName = /* @__PURE__ */ once(() => optional(ENV.eventBusName));

@@ -19,8 +19,17 @@ export function backoffMs(rule: BackoffRule, attempt: number, random: number = M
   return delay;
 }
 
-/** Read-decide-write again after another writer won (store/transaction.ts): 20 ms doubling, at most 400 ms. */
-export const STALE_STATE_RETRY: BackoffRule = { baseMs: 20, capMs: 400, jitter: 'full' };
+/**
+ * Read-decide-write again after another writer won (store/transaction.ts), counted in tries as
+ * long as the one that just lost (at least 10 ms): 2 tries doubling, at most 32. The window grows
+ * with the crowd and with how slow the store is right now; a fixed 20 ms doubling capped at 400 ms
+ * could not spread 50 approvers on a busy store (they re-read and re-wrote together until their
+ * handlers timed out).
+ */
+export const staleStateRetry = (tryMs: number): BackoffRule => {
+  const unit = Math.max(tryMs, 10);
+  return { baseMs: 2 * unit, capMs: 32 * unit, jitter: 'full' };
+};
 /** Keys DynamoDB left unprocessed in a BatchGetItem (store/batch-get.ts): 50 ms doubling. */
 export const UNPROCESSED_KEYS_RETRY: BackoffRule = { baseMs: 50, capMs: 6_400, jitter: 'none' };
 /** A mail SES refused (services/mailer.ts): 30 s doubling per attempt, capped at 6 h, never given up. */

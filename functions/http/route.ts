@@ -21,7 +21,12 @@ export interface RouteInput<B extends Schema, Q extends Schema, P extends Schema
   /** Present on every route that is not public. */
   caller: Caller;
   event: HttpEvent;
+  /** Epoch ms by which the handler should have its answer: the function's timeout, less REPLY_MARGIN_MS. */
+  deadline: number;
 }
+
+/** Time kept back from the function's timeout to write the reply (and the idempotency record). */
+export const REPLY_MARGIN_MS = 1000;
 
 /** What the http layer needs from outside it: the store of Idempotency-Key records. */
 export interface RouteDependencies {
@@ -53,6 +58,7 @@ export const routeWith =
           body: parse(options.body, event.parsedBody, 'body'),
           caller: context.caller as Caller,
           event,
+          deadline: Date.now() + (context.getRemainingTimeInMillis?.() ?? Number.POSITIVE_INFINITY) - REPLY_MARGIN_MS,
         }),
       );
     // The schemas that validate this route also feed the OpenAPI generator (tools/openapi/); they cost the bundle nothing more.

@@ -1,5 +1,5 @@
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
-import { config } from '../config.js';
+import * as config from '../config.js';
 
 export const cognito = new CognitoIdentityProviderClient({
   region: config.region(),

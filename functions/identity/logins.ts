@@ -7,7 +7,7 @@ import {
   AdminRemoveUserFromGroupCommand,
   type AttributeType,
 } from '@aws-sdk/client-cognito-identity-provider';
-import { config } from '../config.js';
+import * as config from '../config.js';
 import type { ApproverKind } from '../domain/types.js';
 import { cognito } from './cognito-client.js';
 import { groupOfKind } from './groups.js';

@@ -1,5 +1,5 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { config } from '../config.js';
+import * as config from '../config.js';
 import type { RenderedMail } from './render.js';
 import type { MessageTag } from './tags.js';
 

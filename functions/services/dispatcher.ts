@@ -1,5 +1,5 @@
 import { Webhook } from 'standardwebhooks';
-import { config } from '../config.js';
+import * as config from '../config.js';
 import { afterAttempt, DEFAULT_RETRY_SCHEDULE_SECONDS, type Delivery, newDelivery, wants } from '../domain/webhooks.js';
 import { logger } from '../logger.js';
 import { getDeliveries, saveDelivery } from '../store/delivery-log.js';

@@ -1,4 +1,4 @@
-import { config } from '../config.js';
+import * as config from '../config.js';
 import { activity } from '../domain/activity.js';
 import { backoffMs, MAIL_RETRY } from '../domain/backoff.js';
 import { isOpen } from '../domain/policy.js';

@@ -2,7 +2,7 @@ import { respond } from '../domain/approval-request.js';
 import { ForbiddenError, NotFoundError } from '../domain/errors.js';
 import type { ApprovalRequest, Recipient } from '../domain/types.js';
 import type { Caller } from '../identity/caller.js';
-import { loadRequest, saveChange } from '../store/approval-repository.js';
+import { loadConversation, loadRequest, saveChange } from '../store/approval-repository.js';
 import { listApproverRequests } from '../store/approver-requests.js';
 import { getLogin } from '../store/directory-repository.js';
 import { PAGE } from '../store/paging.js';
@@ -20,8 +20,12 @@ export async function approverOf(caller: Caller): Promise<string> {
   return login.approverId;
 }
 
-async function requestFor(requestId: string, approverId: string): Promise<{ request: ApprovalRequest; recipient: Recipient }> {
-  const request = await loadRequest(requestId);
+async function requestFor(
+  requestId: string,
+  approverId: string,
+  options: { conversation?: boolean } = {},
+): Promise<{ request: ApprovalRequest; recipient: Recipient }> {
+  const request = await loadRequest(requestId, options);
   const recipient = request?.recipients.find((r) => r.approverId === approverId);
   if (!request || !recipient) throw new NotFoundError('not_found', 'No such approval request.');
   return { request, recipient };
@@ -39,21 +43,34 @@ export async function myApproval(requestId: string, approverId: string) {
   return requestFor(requestId, approverId);
 }
 
+/**
+ * Records an answer. Each try reads the request and its recipients but not the conversation
+ * (the answer never depends on it), so a try that loses to another approver costs little; the
+ * conversation is read once, for the reply. `deadline` (epoch ms) is when the caller must have
+ * its answer: past it, losing to other approvers ends in 409 concurrent_update, never a timeout.
+ */
 export async function recordResponse(
   requestId: string,
   approverId: string,
   answer: { decision?: 'approve' | 'decline' | undefined; feedback?: string | undefined },
+  options: { deadline?: number } = {},
 ) {
-  return retryOnStaleState(async () => {
-    const { request, recipient } = await requestFor(requestId, approverId);
-    const change = respond({
-      request,
-      approverId,
-      ...answer,
-      actor: approverActor(approverId, recipient.name),
-      now: new Date().toISOString(),
-    });
-    await saveChange(change);
-    return { request: change.after, recipient: change.after.recipients.find((r) => r.approverId === approverId)! };
-  });
+  const saved = await retryOnStaleState(
+    async () => {
+      const { request, recipient } = await requestFor(requestId, approverId, { conversation: false });
+      const change = respond({
+        request,
+        approverId,
+        ...answer,
+        actor: approverActor(approverId, recipient.name),
+        now: new Date().toISOString(),
+      });
+      await saveChange(change);
+      return { request: change.after, recipient: change.after.recipients.find((r) => r.approverId === approverId)! };
+    },
+    options.deadline === undefined ? {} : { deadline: options.deadline },
+  );
+  const conversation = await loadConversation(requestId);
+  const request = conversation ? { ...saved.request, ticket: { ...saved.request.ticket, conversation } } : saved.request;
+  return { request, recipient: saved.recipient };
 }

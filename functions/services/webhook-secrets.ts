@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { config } from '../config.js';
+import * as config from '../config.js';
 import { ConflictError } from '../domain/errors.js';
 import type { WebhookEventType } from '../domain/webhook-events.js';
 import { MAX_WEBHOOKS, SECRET_OVERLAP_MS, type WebhookEndpoint } from '../domain/webhooks.js';

@@ -86,6 +86,15 @@ export async function loadRequest(requestId: string, options: { conversation?: b
   return assemble(items);
 }
 
+/** The request's conversation alone (its snapshot item), or null when it has none of its own. */
+export async function loadConversation(requestId: string): Promise<TicketSnapshot['conversation'] | null> {
+  const { ticketId, requestKey } = fromRequestId(requestId);
+  const { Item } = await documents.send(
+    new GetCommand({ TableName: tableName(), Key: keys.requestSnapshot(ticketId, requestKey), ConsistentRead: true }),
+  );
+  return (Item?.conversation as TicketSnapshot['conversation'] | undefined) ?? null;
+}
+
 /** The request's conversation, on an item of its own so that lists and the tab never read it. */
 function snapshotWrite(request: ApprovalRequest, snapshot: TicketSnapshot): TxWrite {
   return {

@@ -1,6 +1,6 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
-import { config } from '../config.js';
+import * as config from '../config.js';
 
 /** One client per process, reused across invocations. */
 export const dynamodb = new DynamoDBClient({

@@ -1,6 +1,6 @@
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
-import { backoffMs, STALE_STATE_RETRY } from '../domain/backoff.js';
+import { backoffMs, staleStateRetry } from '../domain/backoff.js';
 import { ConflictError, UnavailableError, UnprocessableError } from '../domain/errors.js';
 import { documents } from './client.js';
 import { isConditionFailed } from './conditions.js';
@@ -69,18 +69,33 @@ export function translateWriteError(error: unknown, writes: TxWrite[] = []): unk
   return error;
 }
 
+export interface RetryOptions {
+  maxAttempts?: number;
+  /**
+   * Epoch ms by which the caller must have its answer (the function's own timeout, less the
+   * time to reply). No try starts that could not end before it: the last StaleStateError (409,
+   * retryable) is the answer then, never a timeout.
+   */
+  deadline?: number;
+}
+
 /**
  * Runs read-decide-write again when another writer got there first: optimistic locking needs a
- * fresh read, not a blind retry. Full-jitter backoff keeps 50 concurrent approvers from
- * colliding in lockstep.
+ * fresh read, not a blind retry, spread by staleStateRetry (domain/backoff.ts).
  */
-export async function retryOnStaleState<T>(attempt: () => Promise<T>, maxAttempts = 60): Promise<T> {
+export async function retryOnStaleState<T>(attempt: () => Promise<T>, options: number | RetryOptions = {}): Promise<T> {
+  const { maxAttempts = 60, deadline = Number.POSITIVE_INFINITY } = typeof options === 'number' ? { maxAttempts: options } : options;
   for (let i = 1; ; i++) {
+    const started = Date.now();
     try {
       return await attempt();
     } catch (error) {
       if (!(error instanceof StaleStateError) || i >= maxAttempts) throw error;
-      await new Promise((resolve) => setTimeout(resolve, backoffMs(STALE_STATE_RETRY, i)));
+      const took = Date.now() - started;
+      const wait = backoffMs(staleStateRetry(took), i);
+      // Another try must fit before the deadline, with room for one as slow as this one was.
+      if (Date.now() + wait + 2 * took > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, wait));
     }
   }
 }

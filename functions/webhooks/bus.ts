@@ -1,5 +1,5 @@
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
-import { config } from '../config.js';
+import * as config from '../config.js';
 import { EVENT_SOURCE, type WebhookEvent } from '../domain/webhook-events.js';
 
 const eventBridge = new EventBridgeClient({ region: config.region() });

@@ -1,7 +1,7 @@
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { DecryptCommand, EncryptCommand, KMSClient } from '@aws-sdk/client-kms';
-import { config } from '../config.js';
+import * as config from '../config.js';
 
 /**
  * Webhook secrets are stored sealed. In AWS a KMS key seals them (Encrypt/Decrypt, the key never

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { backoffMs, MAIL_RETRY, STALE_STATE_RETRY, UNPROCESSED_KEYS_RETRY } from '../../functions/domain/backoff.js';
+import { backoffMs, MAIL_RETRY, staleStateRetry, UNPROCESSED_KEYS_RETRY } from '../../functions/domain/backoff.js';
 
 describe('backoffMs', () => {
   it('doubles the wait with each attempt until the cap', () => {
@@ -19,8 +19,11 @@ describe('backoffMs', () => {
     expect(backoffMs(MAIL_RETRY, 40, 0)).toBe(3 * 3600_000);
   });
 
-  it('keeps the store retries short: a stale write waits at most 400 ms, unprocessed keys 50 ms doubling', () => {
-    expect(backoffMs(STALE_STATE_RETRY, 60, 0.999_999)).toBeLessThan(400);
+  it('spreads stale writes over tries as long as the last one (2 doubling, at most 32), unprocessed keys 50 ms doubling', () => {
+    expect(backoffMs(staleStateRetry(0), 60, 0.999_999)).toBeLessThan(320);
+    expect(backoffMs(staleStateRetry(100), 1, 0.999_999)).toBeLessThan(200);
+    expect(backoffMs(staleStateRetry(100), 60, 0.999_999)).toBeLessThan(3200);
+    expect(backoffMs(staleStateRetry(100), 60, 0.5)).toBe(1600);
     expect([1, 2, 7].map((n) => backoffMs(UNPROCESSED_KEYS_RETRY, n))).toEqual([50, 100, 3200]);
   });
 });

@@ -47,4 +47,19 @@ describe('retryOnStaleState', () => {
     expect(attempts).toBe(3);
     await expect(retryOnStaleState(async () => Promise.reject(new StaleStateError()), 2)).rejects.toBeInstanceOf(ConflictError);
   });
+
+  it('starts no try that could not end before its deadline: the 409 is the answer then', async () => {
+    let attempts = 0;
+    const losing = () => {
+      attempts++;
+      return Promise.reject(new StaleStateError());
+    };
+    // Deadline already reached: the first try's 409 is the answer, no retry is started.
+    await expect(retryOnStaleState(losing, { deadline: Date.now() - 1 })).rejects.toBeInstanceOf(StaleStateError);
+    expect(attempts).toBe(1);
+    // Far away: it keeps trying up to its attempt limit.
+    attempts = 0;
+    await expect(retryOnStaleState(losing, { deadline: Date.now() + 3_600_000, maxAttempts: 3 })).rejects.toBeInstanceOf(StaleStateError);
+    expect(attempts).toBe(3);
+  });
 });

@@ -1,4 +1,4 @@
-import { config } from '../../config.js';
+import * as config from '../../config.js';
 import { publicRoute } from '../../http/public-route.js';
 import { json } from '../../http/responses.js';
 import { PORTAL_TITLES } from '../../identity/groups.js';

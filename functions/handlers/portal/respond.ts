@@ -5,7 +5,11 @@ import { approverOf, recordResponse } from '../../services/portal.js';
 import { route } from '../http-route.js';
 import * as routes from '../routes.js';
 
-export const handler = route(routes.respond, { params: requestParams(), body: respondBody() }, async ({ params, body, caller }) => {
-  const { request, recipient } = await recordResponse(params.requestId, await approverOf(caller), body);
-  return json(200, portalView(request, recipient));
-});
+export const handler = route(
+  routes.respond,
+  { params: requestParams(), body: respondBody() },
+  async ({ params, body, caller, deadline }) => {
+    const { request, recipient } = await recordResponse(params.requestId, await approverOf(caller), body, { deadline });
+    return json(200, portalView(request, recipient));
+  },
+);
