@@ -62,7 +62,6 @@ export class HandlerFunction extends Construct {
       loggingFormat: lambda.LoggingFormat.JSON,
       bundling: HANDLER_BUNDLING,
       environment: {
-        POWERTOOLS_SERVICE_NAME: 'signoff',
         LOG_LEVEL: props.isDev ? 'DEBUG' : 'INFO',
         ...props.environment,
       },

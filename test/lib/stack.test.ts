@@ -188,7 +188,7 @@ describe('every handler function', () => {
       Handler: 'index.handler',
       LoggingConfig: { LogFormat: 'JSON', LogGroup: { Ref: expect.any(String) } },
     });
-    expect(env(fn)).toMatchObject({ POWERTOOLS_SERVICE_NAME: 'signoff', LOG_LEVEL: 'INFO' });
+    expect(env(fn)).toMatchObject({ LOG_LEVEL: 'INFO' });
     const logGroupId = (fn.Properties.LoggingConfig as { LogGroup: Ref }).LogGroup.Ref;
     const logGroup = resourcesOf(prod.template, 'AWS::Logs::LogGroup')[logGroupId];
     expect(logGroup?.Properties.RetentionInDays).toBe(90);
@@ -302,9 +302,9 @@ describe('settings', () => {
 
   it('gives the portal configuration route the pool and client ids, and the health check nothing', () => {
     expect(Object.keys(env(handlerFunction(prod.template, 'portal-config')[1])).sort()).toEqual(
-      ['LOG_LEVEL', 'PORTAL_CLIENT_ID', 'POWERTOOLS_SERVICE_NAME', 'USER_POOL_ID'].sort(),
+      ['LOG_LEVEL', 'PORTAL_CLIENT_ID', 'USER_POOL_ID'].sort(),
     );
-    expect(Object.keys(env(handlerFunction(prod.template, 'health')[1])).sort()).toEqual(['LOG_LEVEL', 'POWERTOOLS_SERVICE_NAME']);
+    expect(Object.keys(env(handlerFunction(prod.template, 'health')[1])).sort()).toEqual(['LOG_LEVEL']);
   });
 
   it('points mail links at the custom domain when there is one', () => {
