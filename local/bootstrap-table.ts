@@ -82,6 +82,18 @@ export class TableMismatchError extends Error {
   override name = 'TableMismatchError';
 }
 
+/** Polls DescribeTable until the table and every index on it are ACTIVE (a minute at most). */
+const untilIndexesActive = async (client: DynamoDBClient, tableName: string) => {
+  const deadline = Date.now() + 60_000;
+  for (;;) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const ready = Table?.TableStatus === 'ACTIVE' && (Table.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE');
+    if (ready) return;
+    if (Date.now() > deadline) throw new Error(`The local table ${tableName} did not finish building its indexes within a minute.`);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
 /**
  * Brings a table created from an older definition up to this one: an index the definition added
  * is created (its items are back-filled by DynamoDB); a key or an index whose keys changed cannot
@@ -118,6 +130,8 @@ const migrateTable = async (client: DynamoDBClient, table: TableDescription, def
           ],
         }),
       );
+      // DynamoDB builds one new index at a time: wait until this one is ready before the next.
+      await untilIndexesActive(client, tableName);
       console.log(`[signoff] local table ${tableName}: created index ${index.name} that table-definition.ts added`);
     } else if (keyOf(found.KeySchema, 'HASH') !== index.partitionKey || keyOf(found.KeySchema, 'RANGE') !== index.sortKey) {
       throw new TableMismatchError(

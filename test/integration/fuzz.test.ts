@@ -669,7 +669,13 @@ describe('fuzzing every route: no 5xx, API.md errors, and a refused request writ
   };
 
   it('covers every route that takes a body', () => {
-    const withBody = ROUTES.filter((r) => r.method === 'PUT' || (r.method === 'POST' && !r.path.endsWith('/reminders'))).map((r) => r.name);
+    // POST …/reminders, …/secret and …/test take no body. The webhook routes' bodies are fuzzed by
+    // test/integration/webhooks.test.ts ("bad input"): an accepted body here would register a live
+    // endpoint on the shared stack that every other test's events are then delivered to.
+    const bodiless = /\/(reminders|secret|test)$/;
+    const withBody = ROUTES.filter((r) => !r.path.startsWith('/webhooks'))
+      .filter((r) => r.method === 'PUT' || (r.method === 'POST' && !bodiless.test(r.path)))
+      .map((r) => r.name);
     expect(Object.keys(BODIES).sort()).toEqual(withBody.sort());
   });
 
