@@ -275,7 +275,7 @@ const webhookStatus = v.picklist(['active', 'failing']);
 export const Webhook = v.object({
   id: v.string(),
   url: v.string(),
-  events: v.array(v.picklist(WEBHOOK_EVENT_TYPES)),
+  events: v.pipe(v.nullable(v.array(v.picklist(WEBHOOK_EVENT_TYPES))), v.description('`null`: every event type.')),
   description: v.nullable(v.string()),
   status: webhookStatus,
   createdAt: timestamp,
@@ -298,11 +298,18 @@ export const WebhookDeliveryList = v.object({
       status: v.picklist(['delivered', 'retrying', 'failed']),
       attempts: count,
       lastResponseStatus: v.nullable(v.pipe(v.number(), v.integer())),
+      lastError: v.nullable(v.string()),
       lastAttemptAt: nullableTimestamp,
       nextAttemptAt: nullableTimestamp,
+      attemptLog: v.array(
+        v.object({ at: timestamp, responseStatus: v.nullable(v.pipe(v.number(), v.integer())), error: v.nullable(v.string()) }),
+      ),
     }),
   ),
+  next,
 });
+
+export const WebhookTestQueued = v.object({ eventId: v.string() });
 
 export const WebhookEvent = webhookEvent();
 
@@ -336,6 +343,7 @@ export const RESPONSE_SCHEMAS = {
   WebhookList,
   WebhookSecret,
   WebhookDeliveryList,
+  WebhookTestQueued,
   WebhookEvent,
 } as const;
 export type ResponseSchemaName = keyof typeof RESPONSE_SCHEMAS;

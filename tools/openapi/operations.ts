@@ -196,11 +196,13 @@ export const OPERATIONS: Record<string, Operation> = {
   'POST /webhooks/{webhookId}/test': {
     tag: 'Webhooks',
     summary: 'Send a webhook.test event',
-    ok: { 202: { schema: null, description: 'The test event is on its way.' } },
+    ok: { 202: { schema: 'WebhookTestQueued', description: 'The test event is on its way; `eventId` is its id.' } },
   },
   'GET /webhooks/{webhookId}/deliveries': {
     tag: 'Webhooks',
     summary: "The endpoint's deliveries",
+    description: 'Paged with `limit` (1–100, default 25) and `next`.',
     ok: { 200: { schema: 'WebhookDeliveryList', description: 'Newest first.' } },
+    errors: { 400: ['invalid_cursor'] },
   },
 };
