@@ -91,11 +91,14 @@ export function releaseStateDir(stateDir: string): void {
 /**
  * A tiny shell outside our process group that waits for us to die and then kills the groups
  * listed in emulators.pids (empty after a clean stop). The emulators run in groups of their own,
- * so nothing else reaches them when we are killed with SIGKILL.
+ * so nothing else reaches them when we are killed with SIGKILL. It kills only while running.json
+ * still names us: after a clean stop a new stack may own the folder (and its pids file) before
+ * the reaper wakes, and its emulators are not ours to stop.
  */
 function startReaper(stateDir: string): void {
-  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; [ -s "$1" ] && kill -9 $(cat "$1") 2>/dev/null; exit 0`;
-  const reaper = spawn('/bin/sh', ['-c', script, 'signoff-reaper', join(stateDir, PIDS_FILE)], {
+  const owner = `"pid":${process.pid},`;
+  const script = `while kill -0 ${process.pid} 2>/dev/null; do sleep 1; done; grep -qF '${owner}' "$2" 2>/dev/null && [ -s "$1" ] && kill -9 $(cat "$1") 2>/dev/null; exit 0`;
+  const reaper = spawn('/bin/sh', ['-c', script, 'signoff-reaper', join(stateDir, PIDS_FILE), join(stateDir, RUNNING_FILE)], {
     detached: true,
     stdio: 'ignore',
   });
