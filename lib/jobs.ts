@@ -63,26 +63,13 @@ export class Jobs extends Construct {
       "the dead-letter destination of the mailer's stream event source (an on-failure destination, not a redrive policy)",
     );
 
-    props.mailer.function.addEventSource(
-      new DynamoEventSource(props.data.table, {
-        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-        batchSize: 10,
-        maxBatchingWindow: Duration.seconds(1),
-        // Only outbox inserts wake the mailer; every other write of the table is filtered out
-        // by Lambda before an invocation (and before it costs anything).
-        filters: [
-          lambda.FilterCriteria.filter({
-            eventName: lambda.FilterRule.isEqual('INSERT'),
-            dynamodb: { NewImage: { entity: { S: lambda.FilterRule.isEqual('outbox') } } },
-          }),
-        ],
-        reportBatchItemFailures: true,
-        bisectBatchOnError: true,
-        retryAttempts: 5,
-        maxRecordAge: Duration.hours(1),
-        onFailure: new SqsDlq(this.deadLetterQueue),
-      }),
-    );
+    // Only outbox inserts wake the mailer; every other write of the table is filtered out by
+    // Lambda before an invocation (and before it costs anything).
+    this.insertsOf(props, props.mailer.function, 'outbox', {
+      batchSize: 10,
+      window: Duration.seconds(1),
+      deadLetters: this.deadLetterQueue,
+    });
 
     this.sweepRule = new events.Rule(this, 'SweepSchedule', {
       description: 'Signoff: retry failed and missed outbox mail',
@@ -121,24 +108,11 @@ export class Jobs extends Construct {
       'DispatcherDeadLetters',
       "the dead-letter destination of the dispatcher's stream event source (an on-failure destination, not a redrive policy)",
     );
-    props.dispatcher.function.addEventSource(
-      new DynamoEventSource(props.data.table, {
-        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-        batchSize: 20,
-        maxBatchingWindow: Duration.seconds(0),
-        filters: [
-          lambda.FilterCriteria.filter({
-            eventName: lambda.FilterRule.isEqual('INSERT'),
-            dynamodb: { NewImage: { entity: { S: lambda.FilterRule.isEqual('event') } } },
-          }),
-        ],
-        reportBatchItemFailures: true,
-        bisectBatchOnError: true,
-        retryAttempts: 5,
-        maxRecordAge: Duration.hours(1),
-        onFailure: new SqsDlq(this.dispatcherDeadLetterQueue),
-      }),
-    );
+    this.insertsOf(props, props.dispatcher.function, 'event', {
+      batchSize: 20,
+      window: Duration.seconds(0),
+      deadLetters: this.dispatcherDeadLetterQueue,
+    });
     this.dispatchRule = new events.Rule(this, 'DispatchSchedule', {
       description: 'Signoff: retry webhook deliveries that are due',
       schedule: events.Schedule.rate(DISPATCH_INTERVAL),
@@ -157,5 +131,32 @@ export class Jobs extends Construct {
     });
     suppress(queue, [{ id: 'AwsSolutions-SQS3', reason: `This queue is ${whatFor}; a dead-letter queue needs none of its own.` }]);
     return queue;
+  }
+
+  /** Feeds `fn` the stream's inserts of one item kind, with partial-batch retries and a dead-letter queue. */
+  private insertsOf(
+    props: JobsProps,
+    fn: lambda.IFunction,
+    entity: 'outbox' | 'event',
+    options: { batchSize: number; window: Duration; deadLetters: sqs.IQueue },
+  ): void {
+    fn.addEventSource(
+      new DynamoEventSource(props.data.table, {
+        startingPosition: lambda.StartingPosition.TRIM_HORIZON,
+        batchSize: options.batchSize,
+        maxBatchingWindow: options.window,
+        filters: [
+          lambda.FilterCriteria.filter({
+            eventName: lambda.FilterRule.isEqual('INSERT'),
+            dynamodb: { NewImage: { entity: { S: lambda.FilterRule.isEqual(entity) } } },
+          }),
+        ],
+        reportBatchItemFailures: true,
+        bisectBatchOnError: true,
+        retryAttempts: 5,
+        maxRecordAge: Duration.hours(1),
+        onFailure: new SqsDlq(options.deadLetters),
+      }),
+    );
   }
 }
