@@ -1,4 +1,14 @@
-import type { Actor, ContentFieldChange, ContentRef, Deadline, DeliveryProblem, MailKind, Policy, RequestStatus, SignedInAs } from './types.js';
+import type {
+  Actor,
+  ContentFieldChange,
+  ContentRef,
+  Deadline,
+  DeliveryProblem,
+  MailKind,
+  Policy,
+  RequestStatus,
+  SignedInAs,
+} from './types.js';
 
 export interface RecipientRef {
   approverId: string;

@@ -1,7 +1,7 @@
 import { type ActivityEvent, activity, type RecipientRef } from './activity.js';
+import { approverContent, contentHashOf } from './content.js';
 import { checkDeadline, isDeadlineDue, pendingDeadline, scheduleReminder } from './deadline.js';
 import { ConflictError, NotFoundError, TooManyRequestsError, UnprocessableError, ValidationError } from './errors.js';
-import { approverContent, contentHashOf } from './content.js';
 import { GROWTH_LIMITS } from './limits.js';
 import { decideStatus, isOpen, isSatisfiable } from './policy.js';
 import { addHours, newRecipient } from './recipient.js';
