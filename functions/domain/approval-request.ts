@@ -1,5 +1,4 @@
 import { type ActivityEvent, activity, type RecipientRef } from './activity.js';
-import { approverContent, contentHashOf } from './content.js';
 import { checkDeadline, isDeadlineDue, pendingDeadline, scheduleReminder } from './deadline.js';
 import { ConflictError, NotFoundError, TooManyRequestsError, UnprocessableError, ValidationError } from './errors.js';
 import { GROWTH_LIMITS } from './limits.js';
@@ -37,6 +36,8 @@ export interface CreateRequestInput {
   requireDeclineReason?: boolean;
   /** Checked here (in the future, escalateTo with escalate only); that escalateTo are listed is the caller's to check. */
   deadline?: Deadline | null;
+  /** `sha256:<hex>` of what the approvers are shown (content.ts; hashed by the caller, so that only creating bundles the canonicalizer). */
+  contentHash?: string;
   /** What a later ticket change does to approvals given before it; `reapprove` unless given. */
   onContentChange?: OnContentChange;
   actor: Actor;
@@ -81,7 +82,7 @@ export function createRequest(input: CreateRequestInput): Change {
     version: 1,
     ticket,
     recipients,
-    content: { version: 1, hash: contentHashOf(approverContent({ ticket, message, policy })) },
+    content: { version: 1, hash: input.contentHash ?? '' },
     onContentChange: input.onContentChange ?? 'reapprove',
     contentChange: null,
   };
@@ -105,7 +106,7 @@ function assertOpen(request: ApprovalRequest): void {
 }
 
 /** Applies recipient changes, recomputes the status and records a status change if any. */
-function settle(before: ApprovalRequest, recipients: Recipient[], actor: Actor, now: string, events: ActivityEvent[]) {
+export function settle(before: ApprovalRequest, recipients: Recipient[], actor: Actor, now: string, events: ActivityEvent[]) {
   const status = decideStatus(before.policy, recipients);
   const after: ApprovalRequest = {
     ...before,
