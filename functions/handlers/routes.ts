@@ -99,7 +99,7 @@ export const deleteApprover = {
   // getApprover, delistApprover, retireLogin (never disables another group's login: it leaves the approver group).
   grants: {
     table: ['GetItem', 'PutItem', 'DeleteItem'],
-    cognito: ['AdminListGroupsForUser', 'AdminDisableUser', 'AdminRemoveUserFromGroup'],
+    cognito: ['AdminGetUser', 'AdminListGroupsForUser', 'AdminDisableUser', 'AdminRemoveUserFromGroup'],
     settings: ['userPool'],
   },
 } as const satisfies RouteDefinition;

@@ -134,7 +134,7 @@ export const Recipient = v.object({
   deliveryProblem: v.nullable(DeliveryProblem),
   contentHash: v.pipe(v.nullable(contentHash), v.description('The content the decision was given on.')),
   signedInAs: v.pipe(v.nullable(SignedInAs), v.description('Who signed in to give the decision.')),
-  authTime: v.pipe(nullableTimestamp, v.description('When that login signed in (the token\'s auth_time).')),
+  authTime: v.pipe(nullableTimestamp, v.description("When that login signed in (the token's auth_time).")),
   staleApproval: v.nullable(StaleApproval),
 });
 

@@ -21,9 +21,15 @@ export interface Login {
 
 const subOf = (attributes: AttributeType[] | undefined) => attributes?.find((a) => a.Name === 'sub')?.Value;
 
-/** The groups of a login outside `users` and `contacts` (a technician's), if any. Lists at most 60 groups: the pool has three. */
-async function otherGroups(username: string): Promise<string[]> {
-  const { Groups } = await cognito.send(new AdminListGroupsForUserCommand({ UserPoolId: config.userPoolId(), Username: username, Limit: 60 }));
+/**
+ * The groups of a login outside `users` and `contacts` (a technician's), if any. Asked by the
+ * user's own username (AdminGetUser): with email sign-in it is not the email (cognito-local
+ * matches group members by it only). The pool has three groups.
+ */
+async function otherGroups(email: string): Promise<string[]> {
+  const UserPoolId = config.userPoolId();
+  const user = await cognito.send(new AdminGetUserCommand({ UserPoolId, Username: email }));
+  const { Groups } = await cognito.send(new AdminListGroupsForUserCommand({ UserPoolId, Username: user.Username ?? email, Limit: 60 }));
   return (Groups ?? []).map((g) => g.GroupName ?? '').filter((name) => !(APPROVER_GROUPS as readonly string[]).includes(name));
 }
 
