@@ -159,7 +159,7 @@ export const OPERATIONS: Record<string, Operation> = {
     tag: 'Portal',
     summary: 'Approve, decline or give feedback',
     description:
-      'A decision, feedback, or both; feedback alone can come first and the decision later. Send the page\'s `content.hash` as `contentHash`: another than the current one gets 409 content_changed (`details.current`). The answer records the content hash and who signed in (`signedInAs`, `authTime`).',
+      "A decision, feedback, or both; feedback alone can come first and the decision later. Send the page's `content.hash` as `contentHash`: another than the current one gets 409 content_changed (`details.current`). The answer records the content hash and who signed in (`signedInAs`, `authTime`).",
     ok: { 200: { schema: 'PortalApproval', description: "The recipient's view after the response." } },
     errors: {
       400: ['reason_required'],
