@@ -8,7 +8,7 @@ describe('approving from the mail', () => {
   test('signs in from the approve link and records the approval only after one explicit click', async ({ openBrowser, helpdesk }) => {
     const { ticketId, number, request, link: linkFor } = await helpdesk.ask(alice);
     const link = linkFor('approve');
-    expect(link).toBe(`${info.portalUrl}requests/${encodeURIComponent(request.id)}?action=approve`);
+    expect(link).toBe(`${info.portalUrl}requests/${encodeURIComponent(request.id)}?action=approve&portal=users`);
 
     const browser = await openBrowser({ timezoneId: 'America/New_York' });
     const { page } = browser;
