@@ -33,6 +33,7 @@ describe('approving from the mail', () => {
       `#${number}`,
       'Rita Requester',
       'rita.requester@example.com',
+      'Tess Technician',
       'tess.tech@signoff.local',
       'Please approve the replacement so that we can order it today.',
       'My laptop does not start any more',
