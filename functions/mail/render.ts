@@ -155,7 +155,9 @@ export function renderHtml(input: MailInput): string {
     omitted > 0
       ? `<tr><td style="${FONT}padding:6px 0;font-size:13px;color:#57606a;font-style:italic;">${omitted} earlier ${omitted === 1 ? 'message' : 'messages'} not shown.</td></tr>`
       : '';
-  const buttons = ACTIONS.map(({ action, label, color }) => button(actionLink(portalUrl, request.id, action, recipient.kind), label, color)).join('');
+  const buttons = ACTIONS.map(({ action, label, color }) =>
+    button(actionLink(portalUrl, request.id, action, recipient.kind), label, color),
+  ).join('');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="x-apple-disable-message-reformatting"><meta name="color-scheme" content="light"><title>${e(renderSubject(input))}</title>
 <style>@media only screen and (max-width:480px){.buttons{width:100%!important}.button-cell{display:block!important;padding:0 0 8px 0!important}.button-cell table{width:100%!important}.button-cell a{display:block!important;text-align:center!important}}</style></head>
