@@ -63,8 +63,8 @@ export class SendPacing {
 
   private async readQuota(): Promise<void> {
     if (this.clock.now() - this.quotaReadAt < this.quotaTtl) return;
-    this.reading ??= this.ses
-      .send(new GetAccountCommand({}))
+    this.reading ??= Promise.resolve()
+      .then(() => this.ses.send(new GetAccountCommand({})))
       .then(
         (account) => {
           const max = account?.SendQuota?.MaxSendRate;

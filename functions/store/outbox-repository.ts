@@ -215,44 +215,63 @@ export async function recordSentMails(entry: OutboxEntry, sent: SentMail[]): Pro
   const chunks: SentMail[][] = [];
   for (let start = 0; start < sent.length; start += SENT_PER_TRANSACTION) chunks.push(sent.slice(start, start + SENT_PER_TRANSACTION));
   await Promise.all(
-    chunks.map((chunk) => {
-      const writes: TxWrite[] = chunk.flatMap(({ mail, at }) => [
-        {
-          item: {
-            Update: {
-              TableName: tableName(),
-              Key: recipientKey(entry, mail.approverId),
-              // The latest mail's id decides which of SES's reports the recipient shows (delivery-repository.ts).
-              UpdateExpression: `SET ${mail.kind === 'request' ? 'sentAt = :at, ' : ''}lastMessageId = :messageId, mailError = :null`,
-              ConditionExpression: 'attribute_exists(pk)',
-              ExpressionAttributeValues: {
-                ...(mail.kind === 'request' ? { ':at': at } : {}),
-                ':null': null,
-                ':messageId': mail.messageId ?? null,
-              },
-            },
-          },
-        },
-        {
-          item: {
-            Update: {
-              TableName: tableName(),
-              Key: keys.outboxMail(entry.id, mail.index),
-              UpdateExpression: 'SET recordedAt = :at',
-              ExpressionAttributeValues: { ':at': at },
-            },
-          },
-        },
-      ]);
-      writes.push(
-        ...activityWrites(
-          entry.ticketId,
-          chunk.map((s) => s.event),
-        ),
-      );
-      return transact(writes);
+    chunks.map(async (chunk) => {
+      try {
+        await transact(recordWrites(entry, chunk));
+      } catch (error) {
+        if (!(error instanceof AlreadyRecorded)) throw error;
+        // Another sender recorded some of them meanwhile: record the rest one by one.
+        for (const one of chunk) {
+          await transact(recordWrites(entry, [one])).catch((e: unknown) => {
+            if (!(e instanceof AlreadyRecorded)) throw e;
+          });
+        }
+      }
     }),
   );
+}
+
+class AlreadyRecorded extends Error {}
+
+function recordWrites(entry: OutboxEntry, chunk: SentMail[]): TxWrite[] {
+  const writes: TxWrite[] = chunk.flatMap(({ mail, at }) => [
+    {
+      item: {
+        Update: {
+          TableName: tableName(),
+          Key: recipientKey(entry, mail.approverId),
+          // The latest mail's id decides which of SES's reports the recipient shows (delivery-repository.ts).
+          UpdateExpression: `SET ${mail.kind === 'request' ? 'sentAt = :at, ' : ''}lastMessageId = :messageId, mailError = :null`,
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeValues: {
+            ...(mail.kind === 'request' ? { ':at': at } : {}),
+            ':null': null,
+            ':messageId': mail.messageId ?? null,
+          },
+        },
+      },
+    },
+    {
+      item: {
+        Update: {
+          TableName: tableName(),
+          Key: keys.outboxMail(entry.id, mail.index),
+          UpdateExpression: 'SET recordedAt = :at',
+          // Recorded once, even when two senders found it unrecorded.
+          ConditionExpression: 'attribute_not_exists(recordedAt)',
+          ExpressionAttributeValues: { ':at': at },
+        },
+      },
+      onConditionFailed: () => new AlreadyRecorded(),
+    },
+  ]);
+  writes.push(
+    ...activityWrites(
+      entry.ticketId,
+      chunk.map((s) => s.event),
+    ),
+  );
+  return writes;
 }
 
 /** Every mail of the entry is done: it leaves the due index and expires later. */

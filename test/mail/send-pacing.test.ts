@@ -22,7 +22,13 @@ const ses = mockClient(SESv2Client);
 const client = new SESv2Client({ region: 'eu-west-1' });
 const account = (rate: number) => ({ SendQuota: { MaxSendRate: rate, Max24HourSend: 50_000, SentLast24Hours: 0 } });
 const throttled = () => Object.assign(new Error('Maximum sending rate exceeded.'), { name: 'TooManyRequestsException', $metadata: {} });
-const send = () => client.send(new SendEmailCommand({ Destination: { ToAddresses: ['a@example.com'] } }));
+const send = () =>
+  client.send(
+    new SendEmailCommand({
+      Destination: { ToAddresses: ['a@example.com'] },
+      Content: { Simple: { Subject: { Data: 's' }, Body: { Text: { Data: 't' } } } },
+    }),
+  );
 
 afterEach(() => {
   ses.reset();
