@@ -144,8 +144,9 @@ describe('the mailer under faults', () => {
       m.mailer.deliverOutbox(outboxId),
       m.mailer.deliverOutbox(outboxId, new Date(Date.now() + 150_000)),
     ]);
-    // Each may see the other holding mails (then it looks again later): nothing is left unsent.
-    for (const outcome of outcomes) expect(['done', 'retry-later']).toContain(outcome);
+    // Each may see the other holding mails (then it looks again later), or find the entry done
+    // already: nothing is left unsent.
+    for (const outcome of outcomes) expect(['done', 'retry-later', 'not-claimed']).toContain(outcome);
     const later = new Date(Date.now() + 400_000);
     if (!outcomes.includes('done')) expect(await m.mailer.deliverOutbox(outboxId, later)).toBe('done');
     expect(sentTo()).toHaveLength(50);
@@ -154,7 +155,7 @@ describe('the mailer under faults', () => {
     expect(recipients.every((r) => typeof r.sentAt === 'string')).toBe(true);
     const sentEvents = (await m.activity.listActivity(ticketId)).filter((e) => e.type === 'mail_sent');
     expect(sentEvents).toHaveLength(50);
-  });
+  }, 120_000);
 
   it('sends nothing twice when the stream hands over the same record twice at once', async () => {
     const { outboxId } = await savedRequest(['f1', 'f2', 'f3']);
