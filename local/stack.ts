@@ -175,22 +175,32 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     const sweep = await load<() => Promise<unknown>>(JOBS.sweeper.entry);
     const dispatchDue = dispatch as unknown as (event: object, context: unknown) => Promise<unknown>;
     const sweeper = createActivity();
-    let sweeping = Promise.resolve();
+    // One sweep at a time, like the scheduled Lambda: a tick while one runs is skipped, not queued
+    // (queued sweeps would pile up on a slow machine, and a stop would wait for all of them).
+    let sweeping: Promise<void> | undefined;
     const timer = setInterval(() => {
-      sweeping = sweeping
-        .then(() =>
-          sweeper.run(async () => {
-            await sweep();
-            await dispatchDue({}, {});
-          }),
-        )
+      sweeping ??= sweeper
+        .run(async () => {
+          await sweep();
+          await dispatchDue({}, {});
+        })
         .then(() => undefined)
-        .catch((e) => console.error('[sweeper]', e));
+        .catch((e) => console.error('[sweeper]', e))
+        .finally(() => {
+          sweeping = undefined;
+        });
     }, settings.sweepIntervalMs);
     stops.push(async () => {
       clearInterval(timer);
       await sweeping;
     });
+    // Stopping starts here: the mailer (stream and sweep alike, one module) claims no more mails,
+    // so the stream poller's round and the sweep end once the sends in flight are done, and what
+    // is left stays due in the outbox for the next start.
+    const mailer = (await import(
+      pathToFileURL(resolve(settings.root, 'functions/services/mailer.ts')).href
+    )) as typeof import('../functions/services/mailer.js');
+    stops.push(async () => mailer.stopClaiming());
 
     const info: LocalInfo = {
       apiUrl,

@@ -45,13 +45,17 @@ export class SendPacing {
     this.bucket = new TokenBucket(FALLBACK_SEND_RATE, 1, clock);
   }
 
-  /** Sends with `send` once a token is free, retrying throttling with growing delays. */
-  async send<T>(send: () => Promise<T>): Promise<T> {
+  /**
+   * Sends with `send` once a token is free, retrying throttling with growing delays. `send` is
+   * called only once its token is in hand (told which attempt it is), so whatever it does first
+   * (claiming the mail) is not held through the wait for the token.
+   */
+  async send<T>(send: (attempt: number) => Promise<T>): Promise<T> {
     await this.readQuota();
     for (let attempt = 1; ; attempt++) {
       await this.bucket.take();
       try {
-        return await send();
+        return await send(attempt);
       } catch (error) {
         if (!isThrottling(error) || attempt >= THROTTLE_ATTEMPTS) throw error;
         const delay = this.random() * THROTTLE_BASE_MS * 2 ** (attempt - 1);

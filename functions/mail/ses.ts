@@ -4,26 +4,40 @@ import type { RenderedMail } from './render.js';
 import { SendPacing } from './send-pacing.js';
 import type { MessageTag } from './tags.js';
 
+/** The longest one SendEmail attempt may take: connecting, then the answer. */
+export const SES_CONNECT_TIMEOUT_MS = 3_000;
+export const SES_REQUEST_TIMEOUT_MS = 10_000;
+
 export const ses = new SESv2Client({
   region: config.region(),
   ...(config.sesEndpoint() ? { endpoint: config.sesEndpoint() } : {}),
   // Throttling and server faults are retried by SendPacing (with the account's pace); longer
   // outages are the outbox's to retry.
   maxAttempts: 1,
+  // A send never hangs: a mail's claim (MAIL_CLAIM_SECONDS in services/mailer.ts) covers one attempt.
+  requestHandler: { connectionTimeout: SES_CONNECT_TIMEOUT_MS, requestTimeout: SES_REQUEST_TIMEOUT_MS },
 });
 
 export const pacing = new SendPacing(ses, config.mailSenders());
 
 /**
  * Sends one mail with HTML and plain-text parts, paced to SES's account rate; returns SES's
- * message id. The tags come back in SES's events about the mail (tags.ts).
+ * message id. The tags come back in SES's events about the mail (tags.ts). `beforeAttempt` runs
+ * once the pacing token is in hand, right before each attempt (the mailer claims the mail there,
+ * and throws to give the send up).
  *
  * One SendEmail per mail, not SendBulkEmail: bulk sending takes a template stored in SES and
  * per-destination replacement data, so every mail would be rendered by SES's template language
  * instead of render.ts (escaping, per-recipient links, the snapshot tests), and each destination
  * counts against the same MaxSendRate: it saves API calls, not sending time, once sends are paced.
  */
-export async function sendMail(to: string, mail: RenderedMail, tags: MessageTag[] = [], replyTo?: string): Promise<string> {
+export async function sendMail(
+  to: string,
+  mail: RenderedMail,
+  tags: MessageTag[] = [],
+  replyTo?: string,
+  beforeAttempt?: (attempt: number) => Promise<void>,
+): Promise<string> {
   const command = new SendEmailCommand({
     FromEmailAddress: config.mailFrom(),
     Destination: { ToAddresses: [to] },
@@ -38,6 +52,9 @@ export async function sendMail(to: string, mail: RenderedMail, tags: MessageTag[
     ...(tags.length > 0 ? { EmailTags: tags } : {}),
     ...(config.sesConfigurationSet() ? { ConfigurationSetName: config.sesConfigurationSet() } : {}),
   });
-  const result = await pacing.send(() => ses.send(command));
+  const result = await pacing.send(async (attempt) => {
+    await beforeAttempt?.(attempt);
+    return ses.send(command);
+  });
   return result.MessageId ?? '';
 }

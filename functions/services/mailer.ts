@@ -6,7 +6,7 @@ import { fromRequestId } from '../domain/request-id.js';
 import type { ApprovalRequest } from '../domain/types.js';
 import { logger } from '../logger.js';
 import { renderMail } from '../mail/render.js';
-import { sendMail } from '../mail/ses.js';
+import { SES_CONNECT_TIMEOUT_MS, SES_REQUEST_TIMEOUT_MS, sendMail } from '../mail/ses.js';
 import { mailTags } from '../mail/tags.js';
 import { redact } from '../redact.js';
 import { loadRequest } from '../store/approval-repository.js';
@@ -43,8 +43,27 @@ function isObsolete(mail: OutboxMail, request: ApprovalRequest | null): boolean 
 
 export type DeliveryOutcome = 'done' | 'retry-later' | 'not-claimed';
 
-/** How long a mail's claim holds: far longer than a send (a paced one included) takes. */
-const MAIL_CLAIM_SECONDS = 300;
+/**
+ * How long a mail's claim holds. A claim is taken (or renewed) once the pacing token is in hand,
+ * right before each SendEmail attempt, so it covers one attempt (at most SES_CONNECT_TIMEOUT_MS +
+ * SES_REQUEST_TIMEOUT_MS) and the write that marks the mail done, with room to spare, and no wait
+ * for the pace. Short, so that a sender killed mid-send holds its mails for seconds, not minutes.
+ */
+export const MAIL_CLAIM_SECONDS = Math.ceil((2 * (SES_CONNECT_TIMEOUT_MS + SES_REQUEST_TIMEOUT_MS)) / 1000);
+
+/** The mail claim could not be taken (or renewed): someone else holds the mail, or we are stopping. */
+class NotClaimed extends Error {}
+
+let claiming = true;
+
+/**
+ * From now on no mail is claimed: sends in flight finish (and are marked done), the rest stays in
+ * the outbox, due at once, for the next sender. The local stack's graceful stop calls it, so a
+ * Ctrl-C takes as long as the sends in flight, not as long as a whole batch.
+ */
+export function stopClaiming(): void {
+  claiming = false;
+}
 
 /** Sends in flight for one entry: enough to keep up with the paced rate while SES answers (~100 ms a send). */
 const SENDS_IN_FLIGHT = 16;
@@ -57,27 +76,40 @@ const SENDS_IN_FLIGHT = 16;
  * mail another sender still holds), records the error and makes the entry due again.
  */
 export async function deliverOutbox(id: string, now = new Date()): Promise<DeliveryOutcome> {
+  if (!claiming) return 'not-claimed'; // stopping: the entry stays due for the next sender
   const entry = await claimOutbox(id, now);
   if (!entry) return 'not-claimed';
+  // The current time on the caller's clock (`now` is when this delivery started).
+  const started = Date.now();
+  const clock = () => new Date(now.getTime() + (Date.now() - started));
   const [request, mails] = await Promise.all([loadRequest(entry.requestId), loadOutboxMails(entry)]);
   const { requestKey } = fromRequestId(entry.requestId);
   const failures: { mail: OutboxMail; error: Error }[] = [];
   let heldElsewhere = 0;
+  let leftForLater = 0;
   await eachWithConcurrency(
     mails.filter((mail) => !mail.doneAt),
     SENDS_IN_FLIGHT,
     async (mail) => {
+      if (!claiming) {
+        leftForLater++;
+        return;
+      }
       const at = new Date().toISOString();
       if (isObsolete(mail, request)) {
         await markMailDone(entry, mail.index, 'skipped', at);
         Object.assign(mail, { doneAt: at, outcome: 'skipped' });
         return;
       }
-      if (!(await claimMail(entry, mail.index, now, MAIL_CLAIM_SECONDS))) {
-        heldElsewhere++;
-        return;
-      }
       const recipient = request!.recipients.find((r) => r.approverId === mail.approverId)!;
+      let claim: string | null = null;
+      // Claimed once the pacing token is in hand, right before each attempt: a retry after
+      // throttling renews the claim, so it never runs out while the mail may still go out.
+      const claimAttempt = async (attempt: number) => {
+        if (attempt === 1 && !claiming) throw new NotClaimed('stopping');
+        claim = await claimMail(entry, mail.index, clock(), MAIL_CLAIM_SECONDS, claim ?? undefined);
+        if (!claim) throw new NotClaimed('held elsewhere');
+      };
       let messageId: string;
       try {
         messageId = await sendMail(
@@ -85,8 +117,14 @@ export async function deliverOutbox(id: string, now = new Date()): Promise<Deliv
           renderMail({ kind: mail.kind, request: request!, recipient, portalUrl: config.portalUrl() }),
           mailTags({ ticketId: entry.ticketId, requestKey, approverId: mail.approverId, mail: mail.kind }),
           request!.requestedBy.email,
+          claimAttempt,
         );
       } catch (error) {
+        if (error instanceof NotClaimed) {
+          if (error.message === 'stopping') leftForLater++;
+          else heldElsewhere++;
+          return;
+        }
         failures.push({ mail, error: error as Error });
         return;
       }
@@ -106,13 +144,14 @@ export async function deliverOutbox(id: string, now = new Date()): Promise<Deliv
     return [{ mail, at: mail.doneAt, event }];
   });
   await recordSentMails(entry, unrecorded);
-  if (failures.length === 0 && heldElsewhere === 0) {
+  if (failures.length === 0 && heldElsewhere === 0 && leftForLater === 0) {
     await completeOutbox(entry, new Date());
     return 'done';
   }
   if (failures.length === 0) {
-    // Another sender holds a mail (or crashed holding it): look again once its claim can have run out.
-    await releaseOutbox(entry, new Date(now.getTime() + MAIL_CLAIM_SECONDS * 1000));
+    // Stopping: due again at once. Another sender holds a mail (or crashed holding it): look again
+    // once its claim can have run out.
+    await releaseOutbox(entry, new Date(clock().getTime() + (heldElsewhere > 0 ? MAIL_CLAIM_SECONDS * 1000 : 0)));
     return 'retry-later';
   }
   await recordFailures(entry, failures, now);

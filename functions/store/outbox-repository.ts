@@ -132,35 +132,44 @@ export async function loadOutboxMails(entry: OutboxEntry): Promise<OutboxMail[]>
 }
 
 /**
- * Claims one mail before it is sent: a conditional write on the mail's own item, which fails when
- * the mail is done or another sender holds a claim that has not run out. A claim is released by a
- * failed send (recordMailFailure) and ends with the mail (markMailDone); a sender that crashed
- * between the send and markMailDone leaves its claim until it runs out, and only then is the mail
- * sent again (at least once, never twice within the claim).
+ * Claims one mail right before it is sent: a conditional write on the mail's own item, which
+ * fails when the mail is done or another sender holds a claim that has not run out. Returns the
+ * claim's end (null when not claimed); passing it back as `renewing` extends one's own claim
+ * (before a retry), and fails when the claim ran out and someone else took the mail meanwhile.
+ * A claim is released by a failed send (recordMailFailure) and ends with the mail (markMailDone);
+ * a sender that crashed between the send and markMailDone leaves its claim until it runs out, and
+ * only then is the mail sent again (at least once, never twice within the claim).
  */
-export async function claimMail(entry: OutboxEntry, index: number, now: Date, leaseSeconds = 300): Promise<boolean> {
-  const claimed = await conditionally(
+export async function claimMail(
+  entry: OutboxEntry,
+  index: number,
+  now: Date,
+  leaseSeconds: number,
+  renewing?: string,
+): Promise<string | null> {
+  const until = new Date(now.getTime() + leaseSeconds * 1000).toISOString();
+  return conditionally(
     async () => {
       await documents.send(
         new UpdateCommand({
           TableName: tableName(),
           Key: keys.outboxMail(entry.id, index),
           UpdateExpression: 'SET entity = :entity, #index = :index, claimUntil = :until',
-          ConditionExpression: 'attribute_not_exists(doneAt) AND (attribute_not_exists(claimUntil) OR claimUntil < :now)',
+          ConditionExpression: `attribute_not_exists(doneAt) AND (attribute_not_exists(claimUntil) OR claimUntil < :now${renewing ? ' OR claimUntil = :mine' : ''})`,
           ExpressionAttributeNames: { '#index': 'index' },
           ExpressionAttributeValues: {
             ':entity': 'outboxMail',
             ':index': index,
-            ':until': new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
+            ':until': until,
             ':now': now.toISOString(),
+            ...(renewing ? { ':mine': renewing } : {}),
           },
         }),
       );
-      return true;
+      return until;
     },
-    () => false,
+    () => null,
   );
-  return claimed;
 }
 
 /**
