@@ -178,11 +178,13 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     // One sweep at a time, like the scheduled Lambda: a tick while one runs is skipped, not queued
     // (queued sweeps would pile up on a slow machine, and a stop would wait for all of them).
     let sweeping: Promise<void> | undefined;
+    let stopping = false;
     const timer = setInterval(() => {
       sweeping ??= sweeper
         .run(async () => {
           await sweep();
-          await dispatchDue({}, {});
+          // Stopping: no new webhook round (the deliveries stay due for the next start).
+          if (!stopping) await dispatchDue({}, {});
         })
         .then(() => undefined)
         .catch((e) => console.error('[sweeper]', e))
@@ -200,7 +202,10 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     const mailer = (await import(
       pathToFileURL(resolve(settings.root, 'functions/services/mailer.ts')).href
     )) as typeof import('../functions/services/mailer.js');
-    stops.push(async () => mailer.stopClaiming());
+    stops.push(async () => {
+      stopping = true;
+      mailer.stopClaiming();
+    });
 
     const info: LocalInfo = {
       apiUrl,

@@ -143,6 +143,11 @@ export async function deliverOutbox(id: string, now = new Date()): Promise<Deliv
     );
     return [{ mail, at: mail.doneAt, event }];
   });
+  if (!claiming && unrecorded.length > 0 && failures.length === 0) {
+    // Stopping: what went out is marked done; the next sender records it (due again at once).
+    await releaseOutbox(entry, clock());
+    return 'retry-later';
+  }
   await recordSentMails(entry, unrecorded);
   if (failures.length === 0 && heldElsewhere === 0 && leftForLater === 0) {
     await completeOutbox(entry, new Date());
