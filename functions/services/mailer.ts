@@ -41,7 +41,8 @@ function isObsolete(mail: OutboxMail, request: ApprovalRequest | null): boolean 
   return mail.kind !== 'request' && (!isOpen(request.status) || recipient.status !== 'pending');
 }
 
-export type DeliveryOutcome = 'done' | 'retry-later' | 'not-claimed';
+/** `stopped`: stopClaiming was called; the entry (or what is left of it) stays due at once. */
+export type DeliveryOutcome = 'done' | 'retry-later' | 'not-claimed' | 'stopped';
 
 /**
  * How long a mail's claim holds. A claim is taken (or renewed) once the pacing token is in hand,
@@ -76,7 +77,7 @@ const SENDS_IN_FLIGHT = 16;
  * mail another sender still holds), records the error and makes the entry due again.
  */
 export async function deliverOutbox(id: string, now = new Date()): Promise<DeliveryOutcome> {
-  if (!claiming) return 'not-claimed'; // stopping: the entry stays due for the next sender
+  if (!claiming) return 'stopped'; // the entry stays due for the next sender
   const entry = await claimOutbox(id, now);
   if (!entry) return 'not-claimed';
   // The current time on the caller's clock (`now` is when this delivery started).
@@ -146,7 +147,7 @@ export async function deliverOutbox(id: string, now = new Date()): Promise<Deliv
   if (!claiming && unrecorded.length > 0 && failures.length === 0) {
     // Stopping: what went out is marked done; the next sender records it (due again at once).
     await releaseOutbox(entry, clock());
-    return 'retry-later';
+    return 'stopped';
   }
   await recordSentMails(entry, unrecorded);
   if (failures.length === 0 && heldElsewhere === 0 && leftForLater === 0) {
@@ -157,7 +158,7 @@ export async function deliverOutbox(id: string, now = new Date()): Promise<Deliv
     // Stopping: due again at once. Another sender holds a mail (or crashed holding it): look again
     // once its claim can have run out.
     await releaseOutbox(entry, new Date(clock().getTime() + (heldElsewhere > 0 ? MAIL_CLAIM_SECONDS * 1000 : 0)));
-    return 'retry-later';
+    return leftForLater > 0 ? 'stopped' : 'retry-later';
   }
   await recordFailures(entry, failures, now);
   return 'retry-later';

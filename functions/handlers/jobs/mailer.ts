@@ -15,8 +15,9 @@ export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatch
       const image = record.dynamodb?.NewImage;
       if (record.eventName !== 'INSERT' || image?.entity?.S !== 'outbox' || !image.id?.S) return null;
       try {
-        await deliverOutbox(image.id.S);
-        return null;
+        // Stopped (the local stack's Ctrl-C) before it was all sent: handed over again after the restart.
+        if ((await deliverOutbox(image.id.S)) !== 'stopped') return null;
+        return { itemIdentifier: record.dynamodb?.SequenceNumber ?? '' };
       } catch (error) {
         logger.error('outbox delivery failed', { error: redactError(error), outboxId: image.id.S });
         return { itemIdentifier: record.dynamodb?.SequenceNumber ?? '' };
