@@ -15,7 +15,8 @@ interface EventBase {
 export type ActivityEvent = EventBase &
   (
     | { type: 'request_created'; recipients: string[]; policy: Policy; deadline?: Deadline }
-    | { type: 'recipients_changed'; added: RecipientRef[]; removed: RecipientRef[] }
+    | { type: 'recipients_changed'; added: RecipientRef[]; removed: RecipientRef[]; stage?: number }
+    | { type: 'stage_started'; stage: number; name: string | null; recipients: string[] }
     | { type: 'mail_sent'; approverId: string; mail: MailKind; email: string }
     | { type: 'mail_failed'; approverId: string; mail: MailKind; error: string; attempts: number }
     | {

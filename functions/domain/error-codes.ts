@@ -36,7 +36,8 @@ export const ERROR_CODES = {
   invalid_cursor: { status: 400, meaning: 'The `next` cursor is not one this list handed out; start again without it.' },
   too_many_recipients: {
     status: 422,
-    meaning: 'The request would hold more than 100 recipient entries (removed ones included); cancel and ask anew.',
+    meaning:
+      'The request would hold more than 50 recipients at once, or 100 recipient entries (removed and expired ones, and a pending escalation’s newcomers, included).',
   },
   feedback_limit: { status: 422, meaning: 'The recipient (10) or the request (100) has reached its feedback cap.' },
   url_not_allowed: {
@@ -56,6 +57,10 @@ export const ERROR_CODES = {
   escalate_to_not_allowed: { status: 422, meaning: '`escalateTo` goes only with the outcome `escalate`.' },
   deadline_passed: { status: 409, meaning: 'The deadline has passed; the request no longer takes answers.' },
   recipient_expired: { status: 409, meaning: 'Your place expired at the deadline (the request was escalated).' },
+  staged_request: { status: 409, meaning: 'The request has stages: edit one stage with `PUT …/approval/stages/{index}/recipients`.' },
+  stage_closed: { status: 409, meaning: 'The stage is already approved or declined: it takes no more decisions or edits.' },
+  stage_not_started: { status: 409, meaning: "The recipient's stage has not started: it is mailed when it starts." },
+  approver_in_other_stage: { status: 409, meaning: 'The approver is already in another stage of the request.' },
   internal_error: { status: 500, meaning: 'Something failed on our side; nothing about it is shown.' },
   unavailable: { status: 503, meaning: 'A dependency is busy or down; Retry-After says when to try again.' },
 } as const satisfies Record<string, { status: number; meaning: string }>;

@@ -96,6 +96,15 @@ export interface Recipient {
   deliveryProblem: DeliveryProblem | null;
   remindedAt: string | null;
   reminders: number;
+  /** The stage (1, 2, …) of a staged request the recipient belongs to; absent without stages. */
+  stage?: number;
+}
+
+/** One stage of a staged request (domain/stages.ts); its recipients carry its `index` as `stage`. */
+export interface Stage {
+  index: number;
+  name: string | null;
+  policy: Policy;
 }
 
 export interface ApprovalRequest {
@@ -124,6 +133,10 @@ export interface ApprovalRequest {
   version: number;
   ticket: TicketSnapshot;
   recipients: Recipient[];
+  /** Sequential stages (2–5), asked in order; absent on a request without stages. */
+  stages?: Stage[];
+  /** The stage asked now, or the one that closed the request; absent without stages. */
+  currentStage?: number;
 }
 
 export type MailKind = 'request' | 'reminder';
