@@ -4,7 +4,16 @@ import { ConflictError, NotFoundError, TooManyRequestsError, UnprocessableError,
 import { GROWTH_LIMITS } from './limits.js';
 import { DEFAULT_POLICY, isOpen, isSatisfiable } from './policy.js';
 import { addHours, newRecipient } from './recipient.js';
-import { assertMayDecide, assertRemindable, assertSeen, inCurrentStage, isStaged, openStages, type StageInput, settleStages } from './stages.js';
+import {
+  assertMayDecide,
+  assertRemindable,
+  assertSeen,
+  inCurrentStage,
+  isStaged,
+  openStages,
+  type StageInput,
+  settleStages,
+} from './stages.js';
 import type { Actor, ApprovalRequest, Approver, Deadline, MailJob, Policy, Recipient, TicketSnapshot } from './types.js';
 
 /** What one command did: the request after it, what to log and what to mail. */

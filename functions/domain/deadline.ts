@@ -147,7 +147,12 @@ function escalate(request: ApprovalRequest, approvers: Approver[], now: string) 
     return r;
   });
   const room = GROWTH_LIMITS.recipientEntries - recipients.length;
-  const fresh = new Set(newcomers(request.recipients, approvers.map((a) => a.approverId)).slice(0, Math.max(0, room)));
+  const fresh = new Set(
+    newcomers(
+      request.recipients,
+      approvers.map((a) => a.approverId),
+    ).slice(0, Math.max(0, room)),
+  );
   for (const approver of approvers) {
     if (!fresh.has(approver.approverId)) continue;
     recipients.push({ ...newRecipient(approver, now), ...stage });

@@ -30,7 +30,9 @@ export interface EditStageInput {
  */
 export function editStage({ request, index, approvers, actor, now }: EditStageInput): Change {
   if (!isOpen(request.status)) {
-    throw new ConflictError('request_closed', `The approval request is already ${request.status}.`, { details: { status: request.status } });
+    throw new ConflictError('request_closed', `The approval request is already ${request.status}.`, {
+      details: { status: request.status },
+    });
   }
   const stage = isStaged(request) ? request.stages!.find((s) => s.index === index) : undefined;
   if (!stage) throw new NotFoundError('not_found', `The approval request has no stage ${index}.`);
@@ -81,6 +83,8 @@ export function editStage({ request, index, approvers, actor, now }: EditStageIn
   }
   assertEscalationRoom(recipients, pendingDeadline(request));
   if (added.length === 0 && removed.length === 0) return { before: request, after: request, events: [], mails: [] };
-  const events: ActivityEvent[] = [activity('recipients_changed', { at: now, actor, requestId: request.id }, { added, removed, stage: index })];
+  const events: ActivityEvent[] = [
+    activity('recipients_changed', { at: now, actor, requestId: request.id }, { added, removed, stage: index }),
+  ];
   return { before: request, after: settle(request, recipients, actor, now, events, mails), events, mails };
 }

@@ -153,9 +153,13 @@ export function stageProgress(request: ApprovalRequest): StageProgress | null {
 export function assertMayDecide(request: ApprovalRequest, r: Recipient): void {
   assertSeen(request, r);
   if (!inCurrentStage(request, r)) {
-    throw new ConflictError('stage_closed', `Stage ${r.stage} is already ${stageStatus(request, r.stage ?? 1)}; it takes no more decisions.`, {
-      details: { stage: r.stage },
-    });
+    throw new ConflictError(
+      'stage_closed',
+      `Stage ${r.stage} is already ${stageStatus(request, r.stage ?? 1)}; it takes no more decisions.`,
+      {
+        details: { stage: r.stage },
+      },
+    );
   }
 }
 
@@ -168,9 +172,13 @@ export function assertSeen(request: ApprovalRequest, r: Recipient): void {
 export function assertRemindable(request: ApprovalRequest, r: Recipient): void {
   if (inCurrentStage(request, r)) return;
   if (!hasStarted(request, r)) {
-    throw new ConflictError('stage_not_started', `${r.name} is in stage ${r.stage}, which has not started; the mail goes out when it starts.`, {
-      details: { stage: r.stage, currentStage: request.currentStage },
-    });
+    throw new ConflictError(
+      'stage_not_started',
+      `${r.name} is in stage ${r.stage}, which has not started; the mail goes out when it starts.`,
+      {
+        details: { stage: r.stage, currentStage: request.currentStage },
+      },
+    );
   }
   throw new ConflictError('stage_closed', `${r.name} is in stage ${r.stage}, which is already closed.`, { details: { stage: r.stage } });
 }

@@ -161,6 +161,16 @@ export const putRecipients = {
   grants: { table: ['GetItem', 'Query', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
 } as const satisfies RouteDefinition;
 
+export const putStageRecipients = {
+  name: 'put-stage-recipients',
+  method: 'PUT',
+  path: '/tickets/{ticketId}/approval/stages/{index}/recipients',
+  entry: 'functions/handlers/tickets/put-stage-recipients.ts',
+  access: ['technicians'],
+  // loadTab, listedApprovers for newcomers, saveChange.
+  grants: { table: ['GetItem', 'Query', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
+} as const satisfies RouteDefinition;
+
 export const putDeadline = {
   name: 'put-deadline',
   method: 'PUT',
@@ -297,6 +307,7 @@ export const ROUTES = [
   cancelApproval,
   putRecipients,
   putDeadline,
+  putStageRecipients,
   sendReminder,
   listMyApprovals,
   getMyApproval,

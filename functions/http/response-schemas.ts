@@ -112,6 +112,30 @@ export const Recipient = v.object({
   reminders: count,
   mailError: v.nullable(MailError),
   deliveryProblem: v.nullable(DeliveryProblem),
+  stage: v.pipe(
+    v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1))),
+    v.description('The stage (1, 2, …) of a staged request; null without stages.'),
+  ),
+});
+
+const stageNumber = v.pipe(v.number(), v.integer(), v.minValue(1));
+
+export const StageProgress = v.object({
+  current: stageNumber,
+  total: stageNumber,
+  approved: count,
+  label: v.pipe(v.string(), v.description('"Stage 1 of 2 approved"; "Stage 1 of 2 pending" before the first; "Stage 2 of 2 declined".')),
+});
+
+export const Stage = v.object({
+  index: stageNumber,
+  name: v.nullable(v.string()),
+  status: v.pipe(
+    v.picklist(['not_started', ...REQUEST_STATUSES]),
+    v.description('`not_started` until the stage starts; then its own policy over its recipients.'),
+  ),
+  policy: Policy,
+  recipients: v.pipe(v.array(v.string()), v.description("The stage's recipients' approverIds (removed and expired ones included).")),
 });
 
 export const Deadline = v.object({
@@ -143,6 +167,9 @@ export const ApprovalRequest = v.object({
   ...deadlineFields,
   ticket: TicketHeadline,
   recipients: v.array(Recipient),
+  stages: v.pipe(v.nullable(v.array(Stage)), v.description('Sequential stages, in order; null on a request without stages.')),
+  currentStage: v.pipe(v.nullable(stageNumber), v.description('The stage asked now (or the one that closed the request).')),
+  stageProgress: v.nullable(StageProgress),
 });
 
 export const ReminderSent = v.object({ requestId: v.string(), recipient: Recipient });
@@ -160,6 +187,7 @@ export const TicketColumn = v.object({
       number: v.nullable(v.string()),
       subject: v.nullable(v.string()),
       approvalStatus: v.nullable(requestStatus),
+      stageProgress: v.nullable(StageProgress),
     }),
   ),
   next,
@@ -189,6 +217,14 @@ export const ActivityEvent = v.variant('type', [
     type: v.literal('recipients_changed'),
     added: v.array(v.object({ approverId: v.string(), name: v.string() })),
     removed: v.array(v.object({ approverId: v.string(), name: v.string() })),
+    stage: v.optional(stageNumber),
+  }),
+  v.object({
+    ...activityBase,
+    type: v.literal('stage_started'),
+    stage: stageNumber,
+    name: v.nullable(v.string()),
+    recipients: v.array(v.string()),
   }),
   v.object({ ...activityBase, type: v.literal('mail_sent'), approverId: v.string(), mail: mailKind, email: v.string() }),
   v.object({ ...activityBase, type: v.literal('mail_failed'), approverId: v.string(), mail: mailKind, error: v.string(), attempts: count }),
@@ -239,6 +275,8 @@ export const PortalApproval = v.object({
   }),
   ...deadlineFields,
   deadline: v.nullable(v.object({ at: timestamp, outcome: v.picklist(DEADLINE_OUTCOMES) })),
+  stage: v.nullable(v.object({ index: stageNumber, name: v.nullable(v.string()), total: stageNumber })),
+  stageProgress: v.nullable(StageProgress),
   canDecide: v.boolean(),
   canGiveFeedback: v.boolean(),
 });
@@ -328,6 +366,8 @@ export const RESPONSE_SCHEMAS = {
   Approver,
   ApproverList,
   Recipient,
+  Stage,
+  StageProgress,
   ApprovalRequest,
   ReminderSent,
   Ticket,

@@ -178,20 +178,53 @@ const deadline = () =>
 
 export const putDeadlineBody = () => v.nullable(deadline());
 
+/**
+ * Extension: sequential stages (2–5) instead of `recipients`, each with its own recipients and
+ * policy. An approver is in one stage only, and the stages together hold at most
+ * LIMITS.recipients (50) recipients, the cap of one list.
+ */
+const stageList = () =>
+  v.pipe(
+    v.array(v.strictObject({ name: v.optional(text(LIMITS.name)), recipients: recipientList(1), policy: v.optional(policy()) })),
+    v.minLength(2),
+    v.maxLength(5),
+    v.check((stages) => {
+      const ids = stages.flatMap((s) => s.recipients);
+      return new Set(ids).size === ids.length;
+    }, 'must not list an approver in two stages'),
+    v.check(
+      (stages) => stages.reduce((n, s) => n + s.recipients.length, 0) <= LIMITS.recipients,
+      `must hold at most ${LIMITS.recipients} recipients in all`,
+    ),
+  );
+
 export const createApprovalBody = () =>
-  v.strictObject({
-    recipients: recipientList(1),
-    message: v.nullish(v.pipe(prose(LIMITS.message), v.trim())),
-    policy: v.optional(policy()),
-    /** Extension: remind everyone still pending every N hours (1 to 720) while the request is open. */
-    remindEveryHours: v.optional(wholeNumber(1, 720)),
-    /** Extension: a decline without feedback gets `400 reason_required`. */
-    requireDeclineReason: v.optional(v.boolean()),
-    deadline: v.optional(deadline()),
-    ticket: ticketSnapshot(),
-  });
+  v.pipe(
+    v.strictObject({
+      recipients: v.optional(recipientList(1)),
+      stages: v.optional(stageList()),
+      message: v.nullish(v.pipe(prose(LIMITS.message), v.trim())),
+      policy: v.optional(policy()),
+      /** Extension: remind everyone still pending every N hours (1 to 720) while the request is open. */
+      remindEveryHours: v.optional(wholeNumber(1, 720)),
+      /** Extension: a decline without feedback gets `400 reason_required`. */
+      requireDeclineReason: v.optional(v.boolean()),
+      deadline: v.optional(deadline()),
+      ticket: ticketSnapshot(),
+    }),
+    // Either one list or stages; a staged request's policies are per stage.
+    v.check(
+      (body) => (body.recipients === undefined) !== (body.stages === undefined) && !(body.stages && body.policy),
+      'give either "recipients" (with an optional "policy") or "stages" (each with its own policy), not both',
+    ),
+  );
 
 export const putRecipientsBody = () => v.strictObject({ recipients: recipientList(0) });
+
+/** One stage's whole new list (at least one; cancel the request to end it). */
+export const putStageRecipientsBody = () => v.strictObject({ recipients: recipientList(1) });
+export const stageParams = () =>
+  v.strictObject({ ticketId: id(), index: v.pipe(v.string(), v.regex(/^\d{1,3}$/, 'must be a stage number (1, 2, …)'), v.toNumber()) });
 
 const ticketIds = () =>
   v.pipe(

@@ -1,4 +1,5 @@
 import { isOpen } from '../domain/policy.js';
+import { inCurrentStage, type StageProgress, stageProgress, stageStatus } from '../domain/stages.js';
 import type { ApprovalRequest, Approver, Recipient, RequestStatus, TicketSnapshot } from '../domain/types.js';
 
 /** How the API shows things: plain JSON, derived from the domain's data. */
@@ -24,7 +25,21 @@ export function recipientView(r: Recipient) {
     reminders: r.reminders,
     mailError: r.mailError,
     deliveryProblem: r.deliveryProblem,
+    stage: r.stage ?? null,
   };
+}
+
+/** A staged request's stages, each with its status and its recipients' ids; null without stages. */
+function stagesView(request: ApprovalRequest) {
+  return (
+    request.stages?.map((s) => ({
+      index: s.index,
+      name: s.name,
+      status: stageStatus(request, s.index),
+      policy: s.policy,
+      recipients: request.recipients.filter((r) => r.stage === s.index).map((r) => r.approverId),
+    })) ?? null
+  );
 }
 
 /** The Approvals tab. */
@@ -48,6 +63,9 @@ export function approvalView(request: ApprovalRequest) {
     closedReason: request.closedReason,
     ticket: { number: request.ticket.number, subject: request.ticket.subject, requester: request.ticket.requester },
     recipients: request.recipients.map(recipientView),
+    stages: stagesView(request),
+    currentStage: request.currentStage ?? null,
+    stageProgress: stageProgress(request),
   };
 }
 
@@ -77,7 +95,12 @@ export function portalView(request: ApprovalRequest, recipient: Recipient) {
     deadline: request.deadline ? { at: request.deadline.at, outcome: request.deadline.outcome } : null,
     deadlinePassedAt: request.deadlinePassedAt,
     closedReason: request.closedReason,
-    canDecide: open && recipient.status === 'pending',
+    /** The caller's stage on a staged request (the portal shows it with the progress). */
+    stage: recipient.stage
+      ? { index: recipient.stage, name: request.stages?.[recipient.stage - 1]?.name ?? null, total: request.stages?.length ?? 0 }
+      : null,
+    stageProgress: stageProgress(request),
+    canDecide: open && recipient.status === 'pending' && inCurrentStage(request, recipient),
     canGiveFeedback: open && recipient.status !== 'removed' && recipient.status !== 'expired',
   };
 }
@@ -91,11 +114,14 @@ export function ticketColumnView(t: {
   ticketId: string;
   snapshot: Pick<TicketSnapshot, 'number' | 'subject'> | null;
   approvalStatus: RequestStatus | null;
+  stageProgress?: StageProgress | null;
 }) {
   return {
     ticketId: t.ticketId,
     number: t.snapshot?.number ?? null,
     subject: t.snapshot?.subject ?? null,
     approvalStatus: t.approvalStatus,
+    // A canceled request leaves no status, and no progress, behind.
+    stageProgress: t.approvalStatus ? (t.stageProgress ?? null) : null,
   };
 }

@@ -2,6 +2,7 @@ import { type Change, cancelRequest, createRequest, editRecipients, remind } fro
 import { changeDeadline } from '../domain/deadline.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../domain/errors.js';
 import { DEFAULT_POLICY, isOpen } from '../domain/policy.js';
+import { editStage } from '../domain/stage-edit.js';
 import type { Actor, ApprovalRequest, Approver, Deadline, Policy, TicketSnapshot } from '../domain/types.js';
 import { loadTab, newRequestId, saveChange, type Tab } from '../store/approval-repository.js';
 import { getApprover, getApprovers, toApprover } from '../store/directory-repository.js';
@@ -23,7 +24,9 @@ export async function listedApprovers(approverIds: string[]): Promise<Approver[]
 }
 
 export interface CreateApprovalInput {
-  recipients: string[];
+  /** One list, or `stages` instead. */
+  recipients?: string[] | undefined;
+  stages?: { name?: string | undefined; recipients: string[]; policy?: Policy | undefined }[] | undefined;
   message?: string | null | undefined;
   policy?: Policy | undefined;
   remindEveryHours?: number | undefined;
@@ -34,10 +37,16 @@ export interface CreateApprovalInput {
 
 export async function createApproval(ticketId: string, input: CreateApprovalInput, actor: Actor): Promise<ApprovalRequest> {
   // One read of the directory for the recipients and the deadline's escalation alike.
+  const named = input.recipients ?? input.stages?.flatMap((s) => s.recipients) ?? [];
   const listed = new Map(
-    (await listedApprovers([...new Set([...input.recipients, ...(input.deadline?.escalateTo ?? [])])])).map((a) => [a.approverId, a]),
+    (await listedApprovers([...new Set([...named, ...(input.deadline?.escalateTo ?? [])])])).map((a) => [a.approverId, a]),
   );
-  const approvers = input.recipients.map((id) => listed.get(id)!);
+  const approvers = (input.recipients ?? []).map((id) => listed.get(id)!);
+  const stages = input.stages?.map((s) => ({
+    name: s.name ?? null,
+    policy: s.policy ?? DEFAULT_POLICY,
+    approvers: s.recipients.map((id) => listed.get(id)!),
+  }));
   // Again on a race for the ticket's event sequence (a mail report's event written meanwhile).
   return retryOnStaleState(async () => {
     const change = createRequest({
@@ -50,6 +59,7 @@ export async function createApproval(ticketId: string, input: CreateApprovalInpu
       remindEveryHours: input.remindEveryHours ?? null,
       requireDeclineReason: input.requireDeclineReason ?? false,
       deadline: input.deadline ?? null,
+      stages,
       actor,
       now: now(),
     });
@@ -89,27 +99,43 @@ async function changeOpenRequest(
   });
 }
 
-export async function updateRecipients(ticketId: string, recipientIds: string[], actor: Actor): Promise<ApprovalRequest> {
-  return changeOpenRequest(ticketId, async (request) => {
-    const current = new Map(request.recipients.filter((r) => r.status !== 'removed').map((r) => [r.approverId, r]));
-    // Only newcomers must be listed now; a kept recipient keeps their place (and response).
-    const newcomers = await listedApprovers(recipientIds.filter((id) => !current.has(id)));
-    const byId = new Map(newcomers.map((a) => [a.approverId, a]));
-    const approvers = recipientIds.map((id) => {
-      const kept = current.get(id);
-      return kept
-        ? {
-            approverId: kept.approverId,
-            kind: kept.kind,
-            name: kept.name,
-            email: kept.email,
-            createdAt: kept.addedAt,
-            updatedAt: kept.addedAt,
-          }
-        : byId.get(id)!;
-    });
-    return editRecipients({ request, approvers, actor, now: now() });
+/** The approvers for a new list: kept recipients as they are, newcomers read from the directory (listed now). */
+async function approversFor(request: ApprovalRequest, recipientIds: string[]): Promise<Approver[]> {
+  const current = new Map(request.recipients.filter((r) => r.status !== 'removed').map((r) => [r.approverId, r]));
+  // Only newcomers must be listed now; a kept recipient keeps their place (and response).
+  const newcomers = await listedApprovers(recipientIds.filter((id) => !current.has(id)));
+  const byId = new Map(newcomers.map((a) => [a.approverId, a]));
+  return recipientIds.map((id) => {
+    const kept = current.get(id);
+    return kept
+      ? {
+          approverId: kept.approverId,
+          kind: kept.kind,
+          name: kept.name,
+          email: kept.email,
+          createdAt: kept.addedAt,
+          updatedAt: kept.addedAt,
+        }
+      : byId.get(id)!;
   });
+}
+
+export async function updateRecipients(ticketId: string, recipientIds: string[], actor: Actor): Promise<ApprovalRequest> {
+  return changeOpenRequest(ticketId, async (request) =>
+    editRecipients({ request, approvers: await approversFor(request, recipientIds), actor, now: now() }),
+  );
+}
+
+/** PUT …/approval/stages/{index}/recipients: one stage's whole new list (domain/stage-edit.ts). */
+export async function updateStageRecipients(
+  ticketId: string,
+  index: number,
+  recipientIds: string[],
+  actor: Actor,
+): Promise<ApprovalRequest> {
+  return changeOpenRequest(ticketId, async (request) =>
+    editStage({ request, index, approvers: await approversFor(request, recipientIds), actor, now: now() }),
+  );
 }
 
 export async function sendReminder(ticketId: string, approverId: string, actor: Actor): Promise<ApprovalRequest> {

@@ -1,5 +1,6 @@
 import { respond } from '../domain/approval-request.js';
 import { ForbiddenError, NotFoundError } from '../domain/errors.js';
+import { assertSeen } from '../domain/stages.js';
 import type { ApprovalRequest, Recipient } from '../domain/types.js';
 import type { Caller } from '../identity/caller.js';
 import { loadConversation, loadRequest, saveChange } from '../store/approval-repository.js';
@@ -28,6 +29,8 @@ async function requestFor(
   const request = await loadRequest(requestId, options);
   const recipient = request?.recipients.find((r) => r.approverId === approverId);
   if (!request || !recipient) throw new NotFoundError('not_found', 'No such approval request.');
+  // A later stage's recipient does not see the request until their stage starts.
+  assertSeen(request, recipient);
   return { request, recipient };
 }
 

@@ -1,6 +1,7 @@
 import type { ActivityEvent } from '../domain/activity.js';
 import { fromRequestId, toRequestId } from '../domain/request-id.js';
-import type { ApprovalRequest, Recipient, RequestStatus, TicketSnapshot } from '../domain/types.js';
+import type { StageProgress } from '../domain/stages.js';
+import type { ApprovalRequest, Recipient, RequestStatus, Stage, TicketSnapshot } from '../domain/types.js';
 
 /** The ticket item: its latest snapshot and the Approval status column. */
 export interface TicketRecord {
@@ -12,6 +13,8 @@ export interface TicketRecord {
   updatedAt: string | null;
   /** The sequence of the ticket's last webhook event (0 before the first). */
   eventSequence: number;
+  /** How far the current request's stages have come (domain/stages.ts); null without stages. */
+  stageProgress: StageProgress | null;
 }
 
 type Item = Record<string, unknown>;
@@ -37,6 +40,7 @@ export function toTicketRecord(ticketId: string, item: Item | undefined): Ticket
     openRequestKey: str(item?.openRequestKey),
     updatedAt: str(item?.updatedAt),
     eventSequence: Number(item?.eventSequence ?? 0),
+    stageProgress: (item?.stageProgress as StageProgress | undefined) ?? null,
   };
 }
 
@@ -68,6 +72,7 @@ export function toRecipient(item: Item): Recipient {
     deliveryProblem: latestProblem(item),
     remindedAt: str(item.remindedAt),
     reminders: Number(item.reminders ?? 0),
+    ...(typeof item.stage === 'number' ? { stage: item.stage } : {}),
   };
 }
 
@@ -84,6 +89,7 @@ export function recipientDomainFields(r: Recipient) {
     feedback: r.feedback,
     remindedAt: r.remindedAt,
     reminders: r.reminders,
+    ...(r.stage !== undefined ? { stage: r.stage } : {}),
   };
 }
 
@@ -126,7 +132,10 @@ export function toRequest(meta: Item, recipientItems: Item[], snapshot?: Item): 
     closedReason: meta.closedReason === 'deadline' ? 'deadline' : null,
     version: Number(meta.version),
     ticket: { ...ticketHeadline(headline), conversation },
-    recipients: recipientItems.map(toRecipient).sort((a, b) => a.addedAt.localeCompare(b.addedAt) || a.name.localeCompare(b.name)),
+    recipients: recipientItems
+      .map(toRecipient)
+      .sort((a, b) => (a.stage ?? 0) - (b.stage ?? 0) || a.addedAt.localeCompare(b.addedAt) || a.name.localeCompare(b.name)),
+    ...(Array.isArray(meta.stages) ? { stages: meta.stages as Stage[], currentStage: Number(meta.currentStage ?? 1) } : {}),
   };
   if (headline.conversation) inlineConversation.add(request);
   return request;

@@ -22,7 +22,11 @@ function staged(lists: string[][], policies: Policy[] = [], deadline: Deadline |
     policy: { type: 'all' },
     message: null,
     deadline,
-    stages: lists.map((ids, i) => ({ name: `Stage ${i + 1}`, policy: policies[i] ?? { type: 'all' }, approvers: ids.map((id) => approver(id)) })),
+    stages: lists.map((ids, i) => ({
+      name: `Stage ${i + 1}`,
+      policy: policies[i] ?? { type: 'all' },
+      approvers: ids.map((id) => approver(id)),
+    })),
     actor: technician,
     now: NOW,
   }).after;
@@ -93,7 +97,9 @@ describe('staged requests', () => {
     const now = editStage({ request, index: 1, approvers: [approver('a'), approver('e')], actor: technician, now: LATER });
     expect(now.mails).toEqual([{ kind: 'request', approverId: 'e' }]);
     const second = answer(request, 'a', 'approve').after;
-    expect(() => editStage({ request: second, index: 1, approvers: [approver('a')], actor: technician, now: LATER })).toThrow(/already approved/);
+    expect(() => editStage({ request: second, index: 1, approvers: [approver('a')], actor: technician, now: LATER })).toThrow(
+      /already approved/,
+    );
     expect(() => editStage({ request, index: 2, approvers: [approver('a')], actor: technician, now: LATER })).toThrow(ConflictError);
     expect(() => editStage({ request, index: 3, approvers: [approver('x')], actor: technician, now: LATER })).toThrow(NotFoundError);
   });
@@ -123,7 +129,12 @@ describe('staged requests', () => {
     const crowd = Array.from({ length: 100 }, (_, i) => `p${i}`);
     const request = staged([crowd.slice(0, 50), crowd.slice(50)]);
     expect(() =>
-      changeDeadline({ request, deadline: { at: hoursAfter(NOW, 2), outcome: 'escalate', escalateTo: ['x'] }, actor: technician, now: LATER }),
+      changeDeadline({
+        request,
+        deadline: { at: hoursAfter(NOW, 2), outcome: 'escalate', escalateTo: ['x'] },
+        actor: technician,
+        now: LATER,
+      }),
     ).toThrow(UnprocessableError);
   });
 });
@@ -131,7 +142,8 @@ describe('staged requests', () => {
 /* Property-based: random staged requests and random command sequences keep the stage invariants. */
 
 const POOL = ['a', 'b', 'c', 'd', 'e', 'f'] as const;
-const policyFor = (type: string, n: number, size: number): Policy => (type === 'quorum' ? { type, count: 1 + (n % size) } : { type } as Policy);
+const policyFor = (type: string, n: number, size: number): Policy =>
+  type === 'quorum' ? { type, count: 1 + (n % size) } : ({ type } as Policy);
 
 const start = fc
   .tuple(
@@ -158,7 +170,14 @@ type Command =
   | { kind: 'tick'; hours: number };
 
 const command: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 6, arbitrary: fc.record({ kind: fc.constant('respond' as const), who: fc.constantFrom(...POOL, 'x'), decision: fc.constantFrom('approve' as const, 'decline' as const) }) },
+  {
+    weight: 6,
+    arbitrary: fc.record({
+      kind: fc.constant('respond' as const),
+      who: fc.constantFrom(...POOL, 'x'),
+      decision: fc.constantFrom('approve' as const, 'decline' as const),
+    }),
+  },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -216,7 +235,8 @@ describe('invariants of staged requests', () => {
         run(request, commands, ({ before, after }) => {
           for (const was of before!.recipients) {
             const now = after.recipients.find((r) => r.approverId === was.approverId)!;
-            if (decided(was.status) && now.status !== 'removed') expect([now.status, now.respondedAt]).toEqual([was.status, was.respondedAt]);
+            if (decided(was.status) && now.status !== 'removed')
+              expect([now.status, now.respondedAt]).toEqual([was.status, was.respondedAt]);
             expect(now.stage).toBe(was.stage);
           }
         });

@@ -51,6 +51,7 @@ const SUCCESS = {
   'cancel-approval': 204,
   'put-recipients': 200,
   'put-deadline': 200,
+  'put-stage-recipients': 200,
   'send-reminder': 202,
   'list-my-approvals': 200,
   'get-my-approval': 200,
@@ -121,6 +122,16 @@ describe('authorization matrix: every route × every caller', () => {
     return { ticketId, requestId: reply.body.id as string };
   }
 
+  /** A staged request: user asked in stage 1, contact waiting in stage 2. */
+  async function openStaged() {
+    const ticketId = unique('T');
+    const { recipients: _, ...body } = ticketBody([]);
+    const stages = [{ recipients: [user.approverId] }, { recipients: [contact.approverId] }];
+    const reply = await call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: { ...body, stages } });
+    if (reply.status !== 201) throw new Error(`POST staged approval: ${reply.status} ${JSON.stringify(reply.body)}`);
+    return { ticketId, requestId: reply.body.id as string };
+  }
+
   beforeAll(async () => {
     technician = await technicianToken();
     const delisted = await newApprover(technician, 'user');
@@ -188,6 +199,10 @@ describe('authorization matrix: every route × every caller', () => {
     'put-deadline': async (fresh) => ({
       path: `/tickets/${(fresh ? await open([user.approverId]) : spare).ticketId}/approval/deadline`,
       body: { at: new Date(Date.now() + 24 * 3600_000).toISOString(), outcome: 'decline' },
+    }),
+    'put-stage-recipients': async (fresh) => ({
+      path: `/tickets/${(fresh ? await openStaged() : spare).ticketId}/approval/stages/2/recipients`,
+      body: { recipients: [contact.approverId, bystander.approverId] },
     }),
     'send-reminder': async (fresh) => ({
       path: `/tickets/${(fresh ? await open([user.approverId, contact.approverId]) : spare).ticketId}/approval/recipients/${user.approverId}/reminders`,

@@ -86,11 +86,13 @@ export const OPERATIONS: Record<string, Operation> = {
   'POST /tickets/{ticketId}/approval': {
     tag: 'Tickets',
     summary: 'Request approval',
-    description: 'Every recipient must be a listed approver. Each recipient is emailed once.',
+    description:
+      'Every recipient must be a listed approver. Each recipient is emailed once. With `stages` (2–5, instead of `recipients` and `policy`; at most 50 recipients in all, an approver in one stage only) only the current stage is mailed; the next starts when it is approved by its own policy; a declined stage declines the request.',
     ok: { 201: approval('The new approval request.') },
     errors: {
-      409: ['open_request_exists'],
+      409: ['open_request_exists', 'approver_in_other_stage'],
       422: [
+        'too_many_recipients',
         'unknown_approvers',
         'quorum_unreachable',
         'too_many_changes',
@@ -117,7 +119,22 @@ export const OPERATIONS: Record<string, Operation> = {
     description:
       'The whole new list. Only newly added recipients are emailed; those who responded keep their response. An empty list cancels the request.',
     ok: { 200: approval('The request (with `status: "canceled"` when the list was emptied).') },
-    errors: { 409: ['request_closed'], 422: ['unknown_approvers', 'quorum_unreachable', 'too_many_changes', 'too_many_recipients'] },
+    errors: {
+      409: ['request_closed', 'staged_request'],
+      422: ['unknown_approvers', 'quorum_unreachable', 'too_many_changes', 'too_many_recipients'],
+    },
+  },
+  'PUT /tickets/{ticketId}/approval/stages/{index}/recipients': {
+    tag: 'Tickets',
+    summary: 'Edit one stage',
+    description:
+      "The stage's whole new list (1 or more). The current stage: only newly added recipients are emailed. A later stage: nobody is emailed until it starts. An earlier (approved) stage → 409 stage_closed. At most 50 recipients at once across the stages.",
+    ok: { 200: approval('The request.') },
+    errors: {
+      404: ['not_found'],
+      409: ['request_closed', 'stage_closed', 'approver_in_other_stage'],
+      422: ['unknown_approvers', 'quorum_unreachable', 'too_many_changes', 'too_many_recipients'],
+    },
   },
   'PUT /tickets/{ticketId}/approval/deadline': {
     tag: 'Tickets',
@@ -126,7 +143,7 @@ export const OPERATIONS: Record<string, Operation> = {
     ok: { 200: approval('The request with its new deadline.') },
     errors: {
       409: ['request_closed'],
-      422: ['deadline_not_in_future', 'escalate_to_required', 'escalate_to_not_allowed', 'unknown_approvers'],
+      422: ['deadline_not_in_future', 'escalate_to_required', 'escalate_to_not_allowed', 'unknown_approvers', 'too_many_recipients'],
     },
   },
   'POST /tickets/{ticketId}/approval/recipients/{approverId}/reminders': {
@@ -134,7 +151,10 @@ export const OPERATIONS: Record<string, Operation> = {
     summary: 'Remind one recipient',
     description: 'One manual reminder per recipient per 10 minutes.',
     ok: { 202: { schema: 'ReminderSent', description: 'The request email is sent again to that recipient.' } },
-    errors: { 409: ['already_responded', 'approver_delisted', 'recipient_removed', 'request_closed'], 429: ['reminder_too_soon'] },
+    errors: {
+      409: ['already_responded', 'approver_delisted', 'recipient_removed', 'request_closed', 'stage_not_started', 'stage_closed'],
+      429: ['reminder_too_soon'],
+    },
   },
 
   'GET /portal/approvals': {
@@ -159,7 +179,15 @@ export const OPERATIONS: Record<string, Operation> = {
     errors: {
       400: ['reason_required'],
       403: ['delisted', 'not_an_approver'],
-      409: ['already_decided', 'recipient_removed', 'request_closed', 'content_changed', 'deadline_passed', 'recipient_expired'],
+      409: [
+        'already_decided',
+        'recipient_removed',
+        'request_closed',
+        'content_changed',
+        'deadline_passed',
+        'recipient_expired',
+        'stage_closed',
+      ],
       422: ['feedback_limit'],
     },
   },
