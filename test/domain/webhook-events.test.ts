@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { createRequest, respond } from '../../functions/domain/approval-request.js';
+import { passDeadline } from '../../functions/domain/deadline.js';
 import { eventsOfChange } from '../../functions/domain/webhook-events.js';
 import { afterAttempt, newDelivery } from '../../functions/domain/webhooks.js';
 import { approver, NOW, technician, ticket } from './fixtures.js';
@@ -43,6 +44,35 @@ describe('webhook events of a change', () => {
       previousStatus: 'pending',
       recipient: { approverId: 'a1', status: 'approved' },
     });
+  });
+});
+
+describe('webhook events of a deadline', () => {
+  const at = '2026-11-25T12:00:00.000Z';
+  const withDeadline = (outcome: 'decline' | 'escalate') =>
+    createRequest({
+      id: 'R1',
+      ticketId: 'T1',
+      ticket,
+      approvers: [approver('a1')],
+      policy: { type: 'all' },
+      message: null,
+      deadline: outcome === 'escalate' ? { at, outcome, escalateTo: ['boss'] } : { at, outcome },
+      actor: technician,
+      now: NOW,
+    }).after;
+  const system = { kind: 'system', id: 'deadlines' } as const;
+
+  it('tells that the deadline passed (approval.expired), then the outcome', () => {
+    const change = passDeadline({ request: withDeadline('decline'), escalateTo: [], actor: system, now: at });
+    expect(eventsOfChange(change).map((e) => e.type)).toEqual(['approval.expired', 'approval.declined']);
+  });
+
+  it('tells whom an escalation expired and asked (approval.escalated)', () => {
+    const change = passDeadline({ request: withDeadline('escalate'), escalateTo: [approver('boss')], actor: system, now: at });
+    const events = eventsOfChange(change);
+    expect(events.map((e) => e.type)).toEqual(['approval.expired', 'approval.escalated']);
+    expect(events[1]!.data).toMatchObject({ expired: [{ approverId: 'a1' }], added: [{ approverId: 'boss' }] });
   });
 });
 
