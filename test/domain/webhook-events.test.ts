@@ -1,21 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { createRequest, respond } from '../../functions/domain/approval-request.js';
+import { respond } from '../../functions/domain/approval-request.js';
 import { passDeadline } from '../../functions/domain/deadline.js';
 import { eventsOfChange } from '../../functions/domain/webhook-events.js';
 import { afterAttempt, newDelivery } from '../../functions/domain/webhooks.js';
-import { approver, NOW, technician, ticket } from './fixtures.js';
+import { approver, NOW, newRequest, newRequestChange, technician } from './fixtures.js';
 
 describe('webhook events of a change', () => {
-  const created = createRequest({
-    id: 'R1',
-    ticketId: 'T1',
-    ticket,
-    approvers: [approver('a1'), approver('a2')],
-    policy: { type: 'any' },
-    message: null,
-    actor: technician,
-    now: NOW,
-  });
+  const created = newRequestChange(['a1', 'a2'], { policy: { type: 'any' } });
 
   it('tells of a new request, with its recipients', () => {
     expect(eventsOfChange(created)).toEqual([
@@ -50,17 +41,7 @@ describe('webhook events of a change', () => {
 describe('webhook events of a deadline', () => {
   const at = '2026-11-25T12:00:00.000Z';
   const withDeadline = (outcome: 'decline' | 'escalate') =>
-    createRequest({
-      id: 'R1',
-      ticketId: 'T1',
-      ticket,
-      approvers: [approver('a1')],
-      policy: { type: 'all' },
-      message: null,
-      deadline: outcome === 'escalate' ? { at, outcome, escalateTo: ['boss'] } : { at, outcome },
-      actor: technician,
-      now: NOW,
-    }).after;
+    newRequest(['a1'], { deadline: outcome === 'escalate' ? { at, outcome, escalateTo: ['boss'] } : { at, outcome } });
   const system = { kind: 'system', id: 'deadlines' } as const;
 
   it('tells that the deadline passed (approval.expired), then the outcome', () => {
