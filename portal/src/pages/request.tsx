@@ -95,6 +95,7 @@ export function RequestPage({ api, requestId, action, wording }: RequestPageProp
         {failure ? <Alert tone="error">{failure}</Alert> : null}
       </div>
 
+      <StageNote view={v} />
       <DeadlineNote view={v} />
 
       {v.message ? (
@@ -160,6 +161,21 @@ export function RequestPage({ api, requestId, action, wording }: RequestPageProp
         </section>
       </div>
     </div>
+  );
+}
+
+/** On a request in stages: which stage asks you, and how far the request has come. */
+function StageNote({ view }: { view: ApprovalView }) {
+  const { stage, stageProgress } = view;
+  if (!stage || !stageProgress) return null;
+  return (
+    <p class="stage-note">
+      <strong>
+        Your stage: {stage.index} of {stage.total}
+        {stage.name ? <span dir="auto"> ({stage.name})</span> : null}
+      </strong>
+      <span> · {stageProgress.label}</span>
+    </p>
   );
 }
 
