@@ -36,8 +36,7 @@ export const ERROR_CODES = {
   invalid_cursor: { status: 400, meaning: 'The `next` cursor is not one this list handed out; start again without it.' },
   too_many_recipients: {
     status: 422,
-    meaning:
-      'The request would hold more than 50 recipients at once, or 100 recipient entries (removed and expired ones, and a pending escalation’s newcomers, included).',
+    meaning: 'The request would pass 50 recipients at once or 100 entries (removed, expired, escalation included).',
   },
   feedback_limit: { status: 422, meaning: 'The recipient (10) or the request (100) has reached its feedback cap.' },
   url_not_allowed: {
