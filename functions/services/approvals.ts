@@ -129,10 +129,12 @@ export async function updateRecipients(ticketId: string, recipientIds: string[],
 /** PUT …/approval/stages/{index}/recipients: one stage's whole new list (domain/stage-edit.ts). */
 export async function updateStageRecipients(
   ticketId: string,
-  index: number,
+  stage: string,
   recipientIds: string[],
   actor: Actor,
 ): Promise<ApprovalRequest> {
+  // A path segment that is no stage number names no stage: 404 like any unknown stage.
+  const index = /^\d{1,3}$/.test(stage) ? Number(stage) : Number.NaN;
   return changeOpenRequest(ticketId, async (request) =>
     editStage({ request, index, approvers: await approversFor(request, recipientIds), actor, now: now() }),
   );
