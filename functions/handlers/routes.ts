@@ -340,7 +340,8 @@ export const JOBS = {
     // The due-work index; loadRequest + saveChange for due reminders and deadlines, getApprovers
     // (BatchGetItem) for an escalation; deliverOutbox.
     grants: {
-      table: ['Query', 'UpdateItem', 'PutItem', 'BatchGetItem'],
+      // GetItem: the ticket's event sequence, for a deadline's approval.expired/escalated events.
+      table: ['Query', 'UpdateItem', 'PutItem', 'BatchGetItem', 'GetItem'],
       indexes: ['gsi3'],
       sendMail: true,
       settings: ['mail', 'portalUrl'],

@@ -209,6 +209,17 @@ describe('every handler, run for real', () => {
     expect((await deadline({ at: tomorrow, outcome: 'escalate', escalateTo: [carl] })).status).toBe(200);
     expect((await deadline({ at: tomorrow, outcome: 'escalate', escalateTo: [u('stranger')] })).status).toBe(422);
     expect((await remind(u('stranger'))).status).toBe(404);
+    // A staged request, and an edit of its later stage (200; an unlisted newcomer 422).
+    const staged = { ticketId: `T-${randomUUID().slice(0, 8)}` };
+    const { recipients: _r, ...stagedBase } = ticketBody([]);
+    const stages = [{ recipients: [bob] }, { recipients: [carl] }];
+    expect(
+      (await withKey({ route: 'create-approval', claims: technician, pathParameters: staged, body: { ...stagedBase, stages } })).status,
+    ).toBe(201);
+    const stageEdit = (recipients: string[]) =>
+      withKey({ route: 'put-stage-recipients', claims: technician, pathParameters: { ...staged, index: '2' }, body: { recipients } });
+    expect((await stageEdit([carl, ann])).status).toBe(200);
+    expect((await stageEdit([carl, u('stranger')])).status).toBe(422);
 
     // The portal: read, give feedback, decide, refuse a second decision.
     expect((await call({ route: 'list-my-approvals', claims: annClaims })).status).toBe(200);
