@@ -63,10 +63,19 @@ export const putApprover = {
   path: '/directory/approvers/{approverId}',
   entry: 'functions/handlers/directory/put-approver.ts',
   access: ['technicians'],
-  // getApprover + emailOwner (GetItem), saveApprover; provisionLogin / disableLogin in Cognito.
+  // getApprover + emailOwner (GetItem), saveApprover; provisionLogin / retireLogin in Cognito
+  // (AdminListGroupsForUser: another group's login is neither adopted nor disabled).
   grants: {
     table: ['GetItem', 'PutItem', 'DeleteItem'],
-    cognito: ['AdminCreateUser', 'AdminGetUser', 'AdminEnableUser', 'AdminDisableUser', 'AdminAddUserToGroup', 'AdminRemoveUserFromGroup'],
+    cognito: [
+      'AdminCreateUser',
+      'AdminGetUser',
+      'AdminEnableUser',
+      'AdminDisableUser',
+      'AdminAddUserToGroup',
+      'AdminRemoveUserFromGroup',
+      'AdminListGroupsForUser',
+    ],
     settings: ['userPool'],
   },
 } as const satisfies RouteDefinition;
@@ -87,8 +96,12 @@ export const deleteApprover = {
   path: '/directory/approvers/{approverId}',
   entry: 'functions/handlers/directory/delete-approver.ts',
   access: ['technicians'],
-  // getApprover, delistApprover, disableLogin.
-  grants: { table: ['GetItem', 'PutItem', 'DeleteItem'], cognito: ['AdminDisableUser'], settings: ['userPool'] },
+  // getApprover, delistApprover, retireLogin (never disables another group's login: it leaves the approver group).
+  grants: {
+    table: ['GetItem', 'PutItem', 'DeleteItem'],
+    cognito: ['AdminGetUser', 'AdminListGroupsForUser', 'AdminDisableUser', 'AdminRemoveUserFromGroup'],
+    settings: ['userPool'],
+  },
 } as const satisfies RouteDefinition;
 
 export const listTickets = {
@@ -227,8 +240,9 @@ export const createWebhook = {
   path: '/webhooks',
   entry: 'functions/handlers/webhooks/create-webhook.ts',
   access: ['technicians'],
-  // listEndpoints (Query the webhook list index) for the limit, putEndpoint; seals the secret.
-  grants: { table: ['PutItem'], indexes: ['gsi2'], webhookKey: ['Encrypt'] },
+  // listEndpoints (Query the webhook list index) to start the counter, putEndpoint with the counter
+  // (a transaction: Put + Update); seals the secret, and the reply kept for Idempotency-Key replays.
+  grants: { table: ['PutItem', 'UpdateItem'], indexes: ['gsi2'], webhookKey: ['Encrypt', 'Decrypt'] },
 } as const satisfies RouteDefinition;
 
 export const listWebhooks = {
@@ -257,8 +271,8 @@ export const deleteWebhook = {
   path: '/webhooks/{id}',
   entry: 'functions/handlers/webhooks/delete-webhook.ts',
   access: ['technicians'],
-  // deleteEndpoint.
-  grants: { table: ['DeleteItem'] },
+  // deleteEndpoint with the counter (a transaction: Delete + Update).
+  grants: { table: ['DeleteItem', 'UpdateItem'] },
 } as const satisfies RouteDefinition;
 
 export const rotateWebhookSecret = {
@@ -267,8 +281,8 @@ export const rotateWebhookSecret = {
   path: '/webhooks/{id}/secret',
   entry: 'functions/handlers/webhooks/rotate-secret.ts',
   access: ['technicians'],
-  // rotateSecret (Update); seals the new secret.
-  grants: { table: ['UpdateItem'], webhookKey: ['Encrypt'] },
+  // rotateSecret (Update); seals the new secret, and the reply kept for Idempotency-Key replays.
+  grants: { table: ['UpdateItem'], webhookKey: ['Encrypt', 'Decrypt'] },
 } as const satisfies RouteDefinition;
 
 export const testWebhook = {

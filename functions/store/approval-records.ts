@@ -73,6 +73,12 @@ export function toRecipient(item: Item): Recipient {
     remindedAt: str(item.remindedAt),
     reminders: Number(item.reminders ?? 0),
     ...(typeof item.stage === 'number' ? { stage: item.stage } : {}),
+    // Items written before content versions and sign-in evidence read as having none.
+    contentHash: str(item.contentHash),
+    signedInAs: (item.signedInAs as Recipient['signedInAs']) ?? null,
+    authTime: str(item.authTime),
+    staleApproval: (item.staleApproval as Recipient['staleApproval']) ?? null,
+    loginSub: str(item.loginSub),
   };
 }
 
@@ -90,6 +96,11 @@ export function recipientDomainFields(r: Recipient) {
     remindedAt: r.remindedAt,
     reminders: r.reminders,
     ...(r.stage !== undefined ? { stage: r.stage } : {}),
+    contentHash: r.contentHash,
+    signedInAs: r.signedInAs,
+    authTime: r.authTime,
+    staleApproval: r.staleApproval,
+    loginSub: r.loginSub,
   };
 }
 
@@ -132,6 +143,9 @@ export function toRequest(meta: Item, recipientItems: Item[], snapshot?: Item): 
     closedReason: meta.closedReason === 'deadline' ? 'deadline' : null,
     version: Number(meta.version),
     ticket: { ...ticketHeadline(headline), conversation },
+    content: (meta.content as ApprovalRequest['content']) ?? { version: 0, hash: '' },
+    onContentChange: meta.onContentChange === 'keep' ? 'keep' : 'reapprove',
+    contentChange: (meta.contentChange as ApprovalRequest['contentChange']) ?? null,
     recipients: recipientItems
       .map(toRecipient)
       .sort((a, b) => (a.stage ?? 0) - (b.stage ?? 0) || a.addedAt.localeCompare(b.addedAt) || a.name.localeCompare(b.name)),

@@ -9,13 +9,16 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  * | request     | TICKET#<ticketId>    | REQ#<ulid>               |                                |                                        | DUE#<shard> / <dueAt>#<requestId> (while open with a reminder or deadline to come; dueAt = the earlier) |
  * | recipient   | TICKET#<ticketId>    | REQ#<ulid>#RCP#<approverId> | APPROVER#<approverId>[#WAITING] / REQ#<ulid> |                       |                     |
  * | snapshot    | TICKET#<ticketId>    | REQ#<ulid>#SNAPSHOT      |                                |                                        |                     |
+ * | content     | TICKET#<ticketId>    | CONTENT#<ulid>#<version, 6 digits> |                      |                                        |                     |
  * | activity    | TICKET#<ticketId>    | ACT#<at>#<ulid or ses-report id> |                                |                                        |                     |
  * | approver    | APPROVER#<approverId>| PROFILE                  |                                | DIRECTORY#<kind> / <name>#<approverId> (while listed) | |
  * | email guard | EMAIL#<email>        | EMAIL                    |                                |                                        |                     |
  * | login       | LOGIN#<cognito sub>  | LOGIN                    |                                |                                        |                     |
  * | outbox      | OUTBOX#<ulid>        | OUTBOX                   |                                |                                        | DUE#<shard> / <dueAt>#<ulid> (while due) |
+ * | outbox mail | OUTBOX#<ulid>        | MAIL#<index, 3 digits>   |                                |                                        |                     |
  * | idempotency | IDEM#<caller>#<key>  | IDEM                     |                                |                                        |                     |
  * | webhook     | WEBHOOK#<id>         | WEBHOOK                  |                                | WEBHOOKS / <createdAt>#<id>            |                     |
+ * | webhook count | WEBHOOKS           | COUNT                    |                                |                                        |                     |
  * | delivery    | WEBHOOK#<id>         | DLV#<event ulid>         |                                |                                        |                     |
  * | event       | EVENT#<ulid>         | EVENT                    |                                |                                        | EVENTDUE / <dueAt>#<ulid> (while due) |
  *
@@ -37,9 +40,13 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  *    still to send and open requests whose automatic reminder or deadline is due; `entity`
  *    tells which).
  * The activity log: Query pk = TICKET#t, sk begins_with ACT#.
+ * Content versions of a request (what its approvers were shown, as RFC 8785 JSON, one item per
+ * version, outside the REQ# range so that no request read touches them): GetItem by version.
+ * The mails of an outbox entry: Query pk = OUTBOX#o, sk begins_with MAIL# (the mailer's claims).
  * 8. Webhook endpoints: GetItem WEBHOOK#w; all of them (at most MAX_WEBHOOKS): Query gsi2
  *    pk = WEBHOOKS. An endpoint's deliveries, newest first: Query pk = WEBHOOK#w, sk begins_with
- *    DLV# descending, paged. Events still to deliver: Query gsi3 pk = EVENTDUE, sk <= now. The
+ *    DLV# descending, paged. The WEBHOOKS / COUNT item counts them, updated with a condition in
+ *    the transaction that puts or deletes one (the limit holds under concurrency). Events still to deliver: Query gsi3 pk = EVENTDUE, sk <= now. The
  *    ticket item keeps the ticket's last event `eventSequence`.
  */
 export const keys = {
@@ -59,12 +66,21 @@ export const keys = {
    * every `#RCP#…` and before `#SNAPSHOT`, so the tab and every technician change read no conversation.
    */
   requestAndRecipients: (requestKey: string) => ({ from: `REQ#${requestKey}`, to: `REQ#${requestKey}#RCP$` }),
+  /** One content version of a request: its canonical JSON and hash (domain/content.ts). */
+  contentVersion: (ticketId: string, requestKey: string, version: number) => ({
+    pk: `TICKET#${ticketId}`,
+    sk: `CONTENT#${requestKey}#${String(version).padStart(6, '0')}`,
+  }),
   activityPrefix: 'ACT#',
   activity: (ticketId: string, at: string, id: string) => ({ pk: `TICKET#${ticketId}`, sk: `ACT#${at}#${id}` }),
   approver: (approverId: string) => ({ pk: `APPROVER#${approverId}`, sk: 'PROFILE' }),
   emailGuard: (email: string) => ({ pk: `EMAIL#${email.toLowerCase()}`, sk: 'EMAIL' }),
   login: (sub: string) => ({ pk: `LOGIN#${sub}`, sk: 'LOGIN' }),
   outbox: (id: string) => ({ pk: `OUTBOX#${id}`, sk: 'OUTBOX' }),
+  /** One mail of an outbox entry: its claim, its outcome and SES's id, in an item of its own (fixed size). */
+  outboxMail: (id: string, index: number) => ({ pk: `OUTBOX#${id}`, sk: `MAIL#${String(index).padStart(3, '0')}` }),
+  outboxPartition: (id: string) => `OUTBOX#${id}`,
+  outboxMailPrefix: 'MAIL#',
   idempotency: (caller: string, key: string) => ({ pk: `IDEM#${caller}#${key}`, sk: 'IDEM' }),
 } as const;
 
@@ -77,6 +93,8 @@ export const webhookKeys = {
   /** gsi2: webhook endpoints, oldest first. */
   webhookList: (createdAt: string, id: string) => ({ gsi2pk: 'WEBHOOKS', gsi2sk: `${createdAt}#${id}` }),
   webhookListPk: 'WEBHOOKS',
+  /** How many endpoints there are: the limit's counter. */
+  webhookCount: { pk: 'WEBHOOKS', sk: 'COUNT' },
 } as const;
 
 /** The event outbox: one item per event; due (gsi3, a partition apart from the mail's) until delivered. */

@@ -48,7 +48,9 @@ export function RequestPage({ api, requestId, action, wording }: RequestPageProp
     setFailure(null);
     setFlash(null);
     try {
-      set(await api.respond(requestId, body));
+      // The answer is bound to what this page shows: if the ticket changed meanwhile, it is refused (409) and the page reloads.
+      const hash = view?.content.hash;
+      set(await api.respond(requestId, hash ? { ...body, contentHash: hash } : body));
       setFlash(recorded(body));
       // The link's action is used up: a reload must not preselect it again.
       if (action) navigate(hrefOf.request(requestId), { replace: true });
@@ -70,6 +72,17 @@ export function RequestPage({ api, requestId, action, wording }: RequestPageProp
   if (result.state === 'failed') return <LoadFailed error={result.error} retry={reload} />;
   const v: ApprovalView = result.value;
   const askedBy = personName(v.requestedBy);
+  // From a mail link with an answer still to give: the answer comes right under the ticket's
+  // heading, the message moves beside the conversation, so both fit on one screen.
+  const landed = action !== null && (v.canDecide || v.canGiveFeedback);
+  const message = v.message ? (
+    <section class="card message" aria-labelledby="message-heading">
+      <h2 id="message-heading">Message from {askedBy}</h2>
+      <p class="prewrap" dir="auto">
+        {v.message}
+      </p>
+    </section>
+  ) : null;
 
   return (
     <div class="stack">
@@ -97,15 +110,9 @@ export function RequestPage({ api, requestId, action, wording }: RequestPageProp
 
       <StageNote view={v} />
       <DeadlineNote view={v} />
+      <StaleNote view={v} />
 
-      {v.message ? (
-        <section class="card message" aria-labelledby="message-heading">
-          <h2 id="message-heading">Message from {askedBy}</h2>
-          <p class="prewrap" dir="auto">
-            {v.message}
-          </p>
-        </section>
-      ) : null}
+      {landed ? null : message}
 
       <div class="request-layout">
         <div class="request-side">
@@ -151,14 +158,26 @@ export function RequestPage({ api, requestId, action, wording }: RequestPageProp
               ) : null}
               <dt>Request number</dt>
               <dd class="request-number">{v.id}</dd>
+              {v.content.hash ? (
+                <>
+                  <dt>Content</dt>
+                  <dd class="request-number" data-testid="content-hash">
+                    Version {v.content.version} · {v.content.hash}
+                    <span class="details-sub">Your answer is recorded with this fingerprint of what this page shows.</span>
+                  </dd>
+                </>
+              ) : null}
             </dl>
           </section>
         </div>
 
-        <section class="card request-main" aria-labelledby="conversation-heading">
-          <h2 id="conversation-heading">Conversation</h2>
-          <Conversation entries={v.ticket.conversation} />
-        </section>
+        <div class="request-main stack">
+          {landed ? message : null}
+          <section class="card" aria-labelledby="conversation-heading">
+            <h2 id="conversation-heading">Conversation</h2>
+            <Conversation entries={v.ticket.conversation} />
+          </section>
+        </div>
       </div>
     </div>
   );
@@ -176,6 +195,40 @@ function StageNote({ view }: { view: ApprovalView }) {
       </strong>
       <span> · {stageProgress.label}</span>
     </p>
+  );
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  'ticket.number': 'Ticket number',
+  'ticket.subject': 'Subject',
+  'ticket.requester': 'Requester',
+  'ticket.conversation': 'Conversation',
+  message: 'Message',
+  policy: 'Policy',
+};
+
+/** An approval given before the ticket changed no longer counts: say so, and what changed. */
+function StaleNote({ view }: { view: ApprovalView }) {
+  const stale = view.you.staleApproval;
+  if (!stale || view.you.status !== 'pending') return null;
+  const changes = view.contentChange?.changes ?? [];
+  return (
+    <Alert tone="info">
+      <span data-testid="stale-approval">
+        The ticket changed after you approved it on <LocalTime iso={stale.at} />, so your approval no longer counts. Please look again and
+        answer.
+      </span>
+      {changes.length > 0 ? (
+        <ul class="changes">
+          {changes.map((c) => (
+            <li key={c.field} dir="auto">
+              {FIELD_LABELS[c.field] ?? c.field}:{' '}
+              {c.before !== null && c.after !== null ? `${c.before} → ${c.after}` : (c.after ?? `${c.before} (removed)`)}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </Alert>
   );
 }
 
