@@ -56,6 +56,10 @@ export const ERROR_CODES = {
   escalate_to_not_allowed: { status: 422, meaning: '`escalateTo` goes only with the outcome `escalate`.' },
   deadline_passed: { status: 409, meaning: 'The deadline has passed; the request no longer takes answers.' },
   recipient_expired: { status: 409, meaning: 'Your place expired at the deadline (the request was escalated).' },
+  receipt_not_ready: {
+    status: 404,
+    meaning: 'The request is still open, or closed a moment ago and its receipt is being signed; ask again shortly.',
+  },
   internal_error: { status: 500, meaning: 'Something failed on our side; nothing about it is shown.' },
   unavailable: { status: 503, meaning: 'A dependency is busy or down; Retry-After says when to try again.' },
 } as const satisfies Record<string, { status: number; meaning: string }>;

@@ -20,7 +20,7 @@ export async function approverOf(caller: Caller): Promise<string> {
   return login.approverId;
 }
 
-async function requestFor(
+export async function requestFor(
   requestId: string,
   approverId: string,
   options: { conversation?: boolean } = {},
