@@ -1,4 +1,4 @@
-import type { ApprovalRequest, Policy, RecipientStatus, RequestStatus } from './types.js';
+import type { ApprovalRequest, Policy, Recipient, RecipientStatus, RequestStatus } from './types.js';
 
 /**
  * The payload of a receipt: what a closed request decided, as an auditor needs it, signed
@@ -19,16 +19,10 @@ export interface ReceiptDecision {
   /** `approved` or `declined` (those who never decided are not decisions). */
   decision: Extract<RecipientStatus, 'approved' | 'declined'>;
   at: string;
-  /** Who was signed in when the answer was recorded: Cognito sub and email (and auth time). */
-  signedInAs: SignedInAs | null;
+  /** Who was signed in when the answer was recorded: Cognito sub and email, and when they signed in. */
+  signedInAs: { sub: string; email: string | null; authTime: string | null } | null;
   /** The content hash the approver answered on. */
   contentHash: string | null;
-}
-
-export interface SignedInAs {
-  sub: string;
-  email: string;
-  authTime?: string | number | null;
 }
 
 export interface ReceiptPayload {
@@ -47,14 +41,11 @@ export interface ReceiptPayload {
   issuedAt: string;
 }
 
-/** What the payload is built from: a closed request, with the content fields when it has them. */
+/** What the payload is built from: a closed request. */
 export type ReceiptSource = Pick<ApprovalRequest, 'id' | 'ticketId' | 'status' | 'policy' | 'closedAt' | 'updatedAt' | 'closedReason'> & {
   ticket: { number: string; subject: string };
-  content?: { version: number; hash: string } | null;
-  recipients: (Pick<ApprovalRequest['recipients'][number], 'approverId' | 'name' | 'email' | 'status' | 'respondedAt'> & {
-    contentHash?: string | null;
-    signedInAs?: SignedInAs | null;
-  })[];
+  content: { version: number; hash: string } | null;
+  recipients: Pick<Recipient, 'approverId' | 'name' | 'email' | 'status' | 'respondedAt' | 'contentHash' | 'signedInAs' | 'authTime'>[];
 };
 
 const CLOSED = ['approved', 'declined', 'canceled'] as const;
@@ -72,7 +63,7 @@ export function receiptPayload(request: ReceiptSource, previous: string | null, 
         email: r.email,
         decision: r.status as ReceiptDecision['decision'],
         at: r.respondedAt!,
-        signedInAs: r.signedInAs ? { sub: r.signedInAs.sub, email: r.signedInAs.email, authTime: r.signedInAs.authTime ?? null } : null,
+        signedInAs: r.signedInAs ? { sub: r.signedInAs.sub, email: r.signedInAs.email, authTime: r.authTime ?? null } : null,
         contentHash: r.contentHash ?? null,
       }),
     )

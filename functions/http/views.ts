@@ -24,6 +24,10 @@ export function recipientView(r: Recipient) {
     reminders: r.reminders,
     mailError: r.mailError,
     deliveryProblem: r.deliveryProblem,
+    contentHash: r.contentHash,
+    signedInAs: r.signedInAs,
+    authTime: r.authTime,
+    staleApproval: r.staleApproval,
   };
 }
 
@@ -46,6 +50,9 @@ export function approvalView(request: ApprovalRequest) {
     deadline: request.deadline,
     deadlinePassedAt: request.deadlinePassedAt,
     closedReason: request.closedReason,
+    content: request.content,
+    onContentChange: request.onContentChange,
+    contentChange: request.contentChange,
     ticket: { number: request.ticket.number, subject: request.ticket.subject, requester: request.ticket.requester },
     recipients: request.recipients.map(recipientView),
   };
@@ -71,7 +78,12 @@ export function portalView(request: ApprovalRequest, recipient: Recipient) {
       status: recipient.status,
       respondedAt: recipient.respondedAt,
       feedback: recipient.feedback,
+      contentHash: recipient.contentHash,
+      staleApproval: recipient.staleApproval,
     },
+    /** What this page shows, hashed: the portal sends `content.hash` back with every answer. */
+    content: request.content,
+    contentChange: request.contentChange,
     requireDeclineReason: request.requireDeclineReason,
     /** When answers are due and what happens then; whom an escalation asks is the technician's business. */
     deadline: request.deadline ? { at: request.deadline.at, outcome: request.deadline.outcome } : null,

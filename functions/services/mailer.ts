@@ -27,12 +27,15 @@ export function nextAttemptAt(attempts: number, now: Date): Date {
   return new Date(now.getTime() + backoffMs(MAIL_RETRY, attempts));
 }
 
-/** A mail no longer wanted: its recipient was removed, or the request canceled (or, for a reminder, closed). */
+/**
+ * A mail no longer wanted: its recipient was removed, or the request canceled (or, for a reminder
+ * or a "changed, approve again", closed, or the recipient answered meanwhile).
+ */
 function isObsolete(mail: OutboxMail, request: ApprovalRequest | null): boolean {
   const recipient = request?.recipients.find((r) => r.approverId === mail.approverId);
   if (!request || !recipient || recipient.status === 'removed' || recipient.status === 'expired' || request.status === 'canceled')
     return true;
-  return mail.kind === 'reminder' && (!isOpen(request.status) || recipient.status !== 'pending');
+  return mail.kind !== 'request' && (!isOpen(request.status) || recipient.status !== 'pending');
 }
 
 export type DeliveryOutcome = 'done' | 'retry-later' | 'not-claimed';

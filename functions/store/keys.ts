@@ -9,6 +9,7 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  * | request     | TICKET#<ticketId>    | REQ#<ulid>               |                                |                                        | DUE#<shard> / <dueAt>#<requestId> (while open with a reminder or deadline to come; dueAt = the earlier) |
  * | recipient   | TICKET#<ticketId>    | REQ#<ulid>#RCP#<approverId> | APPROVER#<approverId>[#WAITING] / REQ#<ulid> |                       |                     |
  * | snapshot    | TICKET#<ticketId>    | REQ#<ulid>#SNAPSHOT      |                                |                                        |                     |
+ * | content     | TICKET#<ticketId>    | CONTENT#<ulid>#<version, 6 digits> |                      |                                        |                     |
  * | activity    | TICKET#<ticketId>    | ACT#<at>#<ulid or ses-report id> |                                |                                        |                     |
  * | approver    | APPROVER#<approverId>| PROFILE                  |                                | DIRECTORY#<kind> / <name>#<approverId> (while listed) | |
  * | email guard | EMAIL#<email>        | EMAIL                    |                                |                                        |                     |
@@ -38,6 +39,8 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  *    still to send and open requests whose automatic reminder or deadline is due; `entity`
  *    tells which).
  * The activity log: Query pk = TICKET#t, sk begins_with ACT#.
+ * Content versions of a request (what its approvers were shown, as RFC 8785 JSON, one item per
+ * version, outside the REQ# range so that no request read touches them): GetItem by version.
  * 8. Webhook endpoints: GetItem WEBHOOK#w; all of them (at most MAX_WEBHOOKS): Query gsi2
  *    pk = WEBHOOKS. An endpoint's deliveries, newest first: Query pk = WEBHOOK#w, sk begins_with
  *    DLV# descending, paged. Events still to deliver: Query gsi3 pk = EVENTDUE, sk <= now. The
@@ -64,6 +67,11 @@ export const keys = {
    * every `#RCP#…` and before `#SNAPSHOT`, so the tab and every technician change read no conversation.
    */
   requestAndRecipients: (requestKey: string) => ({ from: `REQ#${requestKey}`, to: `REQ#${requestKey}#RCP$` }),
+  /** One content version of a request: its canonical JSON and hash (domain/content.ts). */
+  contentVersion: (ticketId: string, requestKey: string, version: number) => ({
+    pk: `TICKET#${ticketId}`,
+    sk: `CONTENT#${requestKey}#${String(version).padStart(6, '0')}`,
+  }),
   activityPrefix: 'ACT#',
   activity: (ticketId: string, at: string, id: string) => ({ pk: `TICKET#${ticketId}`, sk: `ACT#${at}#${id}` }),
   approver: (approverId: string) => ({ pk: `APPROVER#${approverId}`, sk: 'PROFILE' }),

@@ -39,8 +39,18 @@ const request = (id: string, status: 'approved' | 'declined' | 'canceled'): Rece
       respondedAt: '2026-12-01T09:00:00.000Z',
       contentHash: contentHashOf(snapshot),
       signedInAs: { sub: 'sub-alice', email: 'alice@example.com' },
+      authTime: '2026-12-01T08:59:00.000Z',
     },
-    { approverId: 'bob', name: 'Bob', email: 'bob@example.com', status: 'pending', respondedAt: null },
+    {
+      approverId: 'bob',
+      name: 'Bob',
+      email: 'bob@example.com',
+      status: 'pending',
+      respondedAt: null,
+      contentHash: null,
+      signedInAs: null,
+      authTime: null,
+    },
   ],
 });
 

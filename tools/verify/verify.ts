@@ -114,7 +114,7 @@ export function decisionTable(payload: ReceiptPayload): string {
     ...payload.decisions.map((d: ReceiptDecision) => [
       `${d.name} (${d.approverId})`,
       d.email,
-      d.signedInAs ? `${d.signedInAs.email} (${d.signedInAs.sub})` : '—',
+      d.signedInAs ? `${d.signedInAs.email ?? '(no email)'} (${d.signedInAs.sub})` : '—',
       d.decision,
       d.at,
       short(d.contentHash),
