@@ -15,6 +15,7 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  * | email guard | EMAIL#<email>        | EMAIL                    |                                |                                        |                     |
  * | login       | LOGIN#<cognito sub>  | LOGIN                    |                                |                                        |                     |
  * | outbox      | OUTBOX#<ulid>        | OUTBOX                   |                                |                                        | DUE#<shard> / <dueAt>#<ulid> (while due) |
+ * | outbox mail | OUTBOX#<ulid>        | MAIL#<index, 3 digits>   |                                |                                        |                     |
  * | idempotency | IDEM#<caller>#<key>  | IDEM                     |                                |                                        |                     |
  * | webhook     | WEBHOOK#<id>         | WEBHOOK                  |                                | WEBHOOKS / <createdAt>#<id>            |                     |
  * | webhook count | WEBHOOKS           | COUNT                    |                                |                                        |                     |
@@ -42,6 +43,7 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  * The activity log: Query pk = TICKET#t, sk begins_with ACT#.
  * Content versions of a request (what its approvers were shown, as RFC 8785 JSON, one item per
  * version, outside the REQ# range so that no request read touches them): GetItem by version.
+ * The mails of an outbox entry: Query pk = OUTBOX#o, sk begins_with MAIL# (the mailer's claims).
  * 8. Webhook endpoints: GetItem WEBHOOK#w; all of them (at most MAX_WEBHOOKS): Query gsi2
  *    pk = WEBHOOKS. An endpoint's deliveries, newest first: Query pk = WEBHOOK#w, sk begins_with
  *    DLV# descending, paged. The WEBHOOKS / COUNT item counts them, updated with a condition in
@@ -80,6 +82,10 @@ export const keys = {
   emailGuard: (email: string) => ({ pk: `EMAIL#${email.toLowerCase()}`, sk: 'EMAIL' }),
   login: (sub: string) => ({ pk: `LOGIN#${sub}`, sk: 'LOGIN' }),
   outbox: (id: string) => ({ pk: `OUTBOX#${id}`, sk: 'OUTBOX' }),
+  /** One mail of an outbox entry: its claim, its outcome and SES's id, in an item of its own (fixed size). */
+  outboxMail: (id: string, index: number) => ({ pk: `OUTBOX#${id}`, sk: `MAIL#${String(index).padStart(3, '0')}` }),
+  outboxPartition: (id: string) => `OUTBOX#${id}`,
+  outboxMailPrefix: 'MAIL#',
   idempotency: (caller: string, key: string) => ({ pk: `IDEM#${caller}#${key}`, sk: 'IDEM' }),
 } as const;
 
