@@ -62,6 +62,7 @@ export type ActivityEvent = EventBase &
     | { type: 'deadline_changed'; deadline: Deadline | null }
     | { type: 'deadline_passed'; deadline: Deadline }
     | { type: 'escalated'; expired: RecipientRef[]; added: RecipientRef[] }
+    | { type: 'receipt_issued'; receiptHash: string; previous: string | null; kid: string }
   );
 
 export type ActivityType = ActivityEvent['type'];

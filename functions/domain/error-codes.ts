@@ -60,6 +60,10 @@ export const ERROR_CODES = {
   stage_closed: { status: 409, meaning: 'The stage is already approved or declined: it takes no more decisions or edits.' },
   stage_not_started: { status: 409, meaning: "The recipient's stage has not started: it is mailed when it starts." },
   approver_in_other_stage: { status: 409, meaning: 'The approver is already in another stage of the request.' },
+  receipt_not_ready: {
+    status: 404,
+    meaning: 'The request is still open, or closed a moment ago and its receipt is being signed; ask again shortly.',
+  },
   internal_error: { status: 500, meaning: 'Something failed on our side; nothing about it is shown.' },
   unavailable: { status: 503, meaning: 'A dependency is busy or down; Retry-After says when to try again.' },
 } as const satisfies Record<string, { status: number; meaning: string }>;

@@ -305,6 +305,46 @@ export const listWebhookDeliveries = {
   grants: { table: ['GetItem', 'Query'] },
 } as const satisfies RouteDefinition;
 
+export const jwks = {
+  name: 'jwks',
+  method: 'GET',
+  path: '/.well-known/jwks.json',
+  entry: 'functions/handlers/jwks.ts',
+  access: 'public',
+  // The receipt keys' public halves (GetPublicKey, once per warm function).
+  grants: { receiptKey: ['GetPublicKey'] },
+} as const satisfies PublicRoute;
+
+export const getApprovalReceipt = {
+  name: 'get-approval-receipt',
+  method: 'GET',
+  path: '/tickets/{ticketId}/approval/receipt',
+  entry: 'functions/handlers/tickets/get-receipt.ts',
+  access: ['technicians'],
+  // currentReceipt: GetItem the ticket (its current request), GetItem the receipt.
+  grants: { table: ['GetItem'] },
+} as const satisfies RouteDefinition;
+
+export const listTicketReceipts = {
+  name: 'list-ticket-receipts',
+  method: 'GET',
+  path: '/tickets/{ticketId}/receipts',
+  entry: 'functions/handlers/tickets/list-receipts.ts',
+  access: ['technicians'],
+  // listIssuedReceipts (Query the ticket's receipts).
+  grants: { table: ['Query'] },
+} as const satisfies RouteDefinition;
+
+export const getMyReceipt = {
+  name: 'get-my-receipt',
+  method: 'GET',
+  path: '/portal/approvals/{requestId}/receipt',
+  entry: 'functions/handlers/portal/get-receipt.ts',
+  access: ['users', 'contacts'],
+  // approverOf (GetItem login), the request and its recipients (Query), GetItem the receipt.
+  grants: { table: ['GetItem', 'Query'] },
+} as const satisfies RouteDefinition;
+
 /** Every HTTP route. */
 export const ROUTES = [
   health,
@@ -333,12 +373,16 @@ export const ROUTES = [
   rotateWebhookSecret,
   testWebhook,
   listWebhookDeliveries,
+  jwks,
+  getApprovalReceipt,
+  listTicketReceipts,
+  getMyReceipt,
 ] as const satisfies readonly RouteDefinition[];
 
 export type Route = (typeof ROUTES)[number];
 export type RouteName = Route['name'];
 
-/** Handlers that no HTTP route calls: the stream-fed mailer, the scheduled sweep, SES's reports about sent mail, and the webhook dispatcher. */
+/** Handlers that no HTTP route calls: the stream-fed mailer, the scheduled sweep, SES's reports about sent mail, the webhook dispatcher and the receipt signer. */
 export const JOBS = {
   mailer: {
     name: 'mailer',
@@ -378,6 +422,15 @@ export const JOBS = {
     // listEndpoints (Query the webhook list index), getDeliveries (BatchGet), saveDelivery (Put),
     // setEndpointStatus (Update); opens secrets; puts each event on the bus.
     grants: { table: ['UpdateItem', 'BatchGetItem', 'PutItem'], indexes: ['gsi2', 'gsi3'], webhookKey: ['Decrypt'], putEvents: true },
+  },
+  receipts: {
+    name: 'receipts',
+    entry: 'functions/handlers/jobs/receipts.ts',
+    timeoutSeconds: 60,
+    // issueReceipts for each receipt insert on the stream, and the due ones (gsi3 RECEIPTDUE) on a
+    // schedule: readReceiptHead (Get), receiptsAfter + loadRequest (Query), saveIssuedReceipt
+    // (Update receipt + ticket, Put activity); signs with the current receipt key.
+    grants: { table: ['GetItem', 'Query', 'UpdateItem', 'PutItem'], indexes: ['gsi3'], receiptKey: ['Sign'] },
   },
 } as const satisfies Record<string, JobDefinition>;
 

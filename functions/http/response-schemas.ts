@@ -291,6 +291,13 @@ export const ActivityEvent = v.variant('type', [
   v.object({ ...activityBase, type: v.literal('status_changed'), from: requestStatus, to: requestStatus }),
   v.object({ ...activityBase, type: v.literal('request_canceled') }),
   v.object({ ...activityBase, type: v.literal('ticket_updated') }),
+  v.object({
+    ...activityBase,
+    type: v.literal('receipt_issued'),
+    receiptHash: v.pipe(v.string(), v.description('`sha256:<hex>` of the receipt (its compact JWS), as the next receipt links to it.')),
+    previous: v.nullable(v.string()),
+    kid: v.string(),
+  }),
 ]);
 
 export const ActivityLog = v.object({ activity: v.array(ActivityEvent), next });
@@ -397,6 +404,68 @@ export const WebhookTestQueued = v.object({ eventId: v.string() });
 
 export const WebhookEvent = webhookEvent();
 
+// Receipts (signed proof of a closed request; domain/receipt.ts).
+
+const sha256Hash = v.pipe(v.string(), v.regex(/^sha256:[0-9a-f]{64}$/), v.description('`sha256:` and 64 hex digits'));
+
+export const ReceiptDecision = v.object({
+  approverId: v.string(),
+  name: v.string(),
+  email: v.string(),
+  decision: v.picklist(['approved', 'declined']),
+  at: timestamp,
+  signedInAs: v.nullable(
+    v.object({ sub: v.string(), email: v.string(), authTime: v.optional(v.nullable(v.union([v.string(), v.number()]))) }),
+  ),
+  contentHash: v.nullable(v.string()),
+});
+
+export const ReceiptPayload = v.pipe(
+  v.object({
+    type: v.literal('signoff.approval-receipt'),
+    v: v.literal(1),
+    requestId: v.string(),
+    ticketId: v.string(),
+    ticket: v.object({ number: v.string(), subject: v.string() }),
+    status: v.picklist(['approved', 'declined', 'canceled']),
+    closedAt: timestamp,
+    closedReason: v.nullable(v.string()),
+    content: v.nullable(v.object({ version: count, hash: v.string() })),
+    policy: Policy,
+    decisions: v.array(ReceiptDecision),
+    previous: v.pipe(v.nullable(sha256Hash), v.description("The previous receipt of the ticket (its hash), null for the ticket's first.")),
+    issuedAt: timestamp,
+  }),
+  v.description('What the receipt signs: the JWS payload, decoded.'),
+);
+
+export const Receipt = v.pipe(
+  v.object({
+    receipt: v.pipe(v.string(), v.description('The compact JWS (ES256, `kid` in the header): what a verifier checks.')),
+    payload: ReceiptPayload,
+  }),
+  v.description('A signed receipt of a closed request.'),
+);
+
+export const ReceiptList = v.object({ receipts: v.array(Receipt), next });
+
+export const Jwks = v.pipe(
+  v.object({
+    keys: v.array(
+      v.object({
+        kty: v.literal('EC'),
+        crv: v.literal('P-256'),
+        x: v.string(),
+        y: v.string(),
+        kid: v.string(),
+        alg: v.literal('ES256'),
+        use: v.literal('sig'),
+      }),
+    ),
+  }),
+  v.description('The public keys receipts are signed with: the current key first, then retired ones.'),
+);
+
 /** Every named response schema: the document's components.schemas, by these names. */
 export const RESPONSE_SCHEMAS = {
   Error: ErrorBody,
@@ -435,5 +504,10 @@ export const RESPONSE_SCHEMAS = {
   WebhookDeliveryList,
   WebhookTestQueued,
   WebhookEvent,
+  ReceiptDecision,
+  ReceiptPayload,
+  Receipt,
+  ReceiptList,
+  Jwks,
 } as const;
 export type ResponseSchemaName = keyof typeof RESPONSE_SCHEMAS;

@@ -29,7 +29,7 @@ export async function approverOf(caller: Caller): Promise<PortalSession> {
 }
 
 /** The request as this login's place on it; 404 when it has none, or the place is another login's (a re-listed id). */
-async function requestFor(
+export async function requestFor(
   requestId: string,
   session: PortalSession,
   options: { conversation?: boolean } = {},

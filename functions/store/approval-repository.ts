@@ -27,6 +27,7 @@ import { indexKeys, keys } from './keys.js';
 import { outboxWrite } from './outbox-repository.js';
 import { decodeCursor, encodeCursor, invalidCursor } from './paging.js';
 import { queryAll } from './query.js';
+import { pendingReceiptWrite } from './receipt-repository.js';
 import { INDEX } from './table-definition.js';
 import { StaleStateError, type TxWrite, transact } from './transaction.js';
 
@@ -235,7 +236,8 @@ function recipientWrites(change: Change): TxWrite[] {
 /**
  * Writes one command's change atomically: the request (guarded by its version), the recipients
  * it touched, the ticket's status column and event sequence, the activity entries, the mail
- * outbox entry and one outbox item per webhook event.
+ * outbox entry, one outbox item per webhook event and, when the request closes, its receipt
+ * (unsigned: the receipt job signs it).
  */
 export async function saveChange(
   change: Change,
@@ -267,6 +269,8 @@ export async function saveChange(
     writes.push(...activityWrites(change.after.ticketId, change.events));
     if (change.mails.length > 0) writes.push(outboxWrite(change.after, change.mails));
     if (current) writes.push(...eventWrites(events, current.sequence));
+    // A request that closes gets its receipt, unsigned, in the same transaction: never lost.
+    if (change.before && isOpen(change.before.status) && !isOpen(change.after.status)) writes.push(pendingReceiptWrite(change.after));
   }
   writes.push(...(options.extra ?? []));
   await transact(writes);

@@ -21,6 +21,7 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  * | webhook count | WEBHOOKS           | COUNT                    |                                |                                        |                     |
  * | delivery    | WEBHOOK#<id>         | DLV#<event ulid>         |                                |                                        |                     |
  * | event       | EVENT#<ulid>         | EVENT                    |                                |                                        | EVENTDUE / <dueAt>#<ulid> (while due) |
+ * | receipt     | TICKET#<ticketId>    | RECEIPT#<request ulid>   |                                |                                        | RECEIPTDUE / <closedAt>#<requestId> (until signed) |
  *
  * Access patterns:
  * 1. Approvals tab: GetItem TICKET#t / TICKET (its `currentRequestKey` names the newest request),
@@ -48,6 +49,10 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  *    DLV# descending, paged. The WEBHOOKS / COUNT item counts them, updated with a condition in
  *    the transaction that puts or deletes one (the limit holds under concurrency). Events still to deliver: Query gsi3 pk = EVENTDUE, sk <= now. The
  *    ticket item keeps the ticket's last event `eventSequence`.
+ * 9. Receipts: written unsigned in the transaction that closes a request, signed by the receipt
+ *    job in request order; the ticket item's `receiptHead` names the last signed one (the chain's
+ *    head). A ticket's receipts: Query pk = TICKET#t, sk BETWEEN RECEIPT# AND RECEIPT$ (paged);
+ *    one: GetItem. Receipts still to sign: Query gsi3 pk = RECEIPTDUE, sk <= now.
  */
 export const keys = {
   ticket: (ticketId: string) => ({ pk: `TICKET#${ticketId}`, sk: 'TICKET' }),
@@ -157,4 +162,14 @@ export const indexKeys = {
   due: (dueAt: string, id: string) => ({ gsi3pk: `DUE#${shardOf(id, SHARDS.due)}`, gsi3sk: `${dueAt}#${id}` }),
   /** Every partition of due work; `DUE` and `REMIND` hold items written before sharding. */
   duePks: () => [...shards(SHARDS.due).map((n) => `DUE#${n}`), 'DUE', 'REMIND'],
+} as const;
+
+/** Receipts of closed requests (access pattern 9): on the ticket's partition, in request order. */
+export const receiptKeys = {
+  receipt: (ticketId: string, requestKey: string) => ({ pk: `TICKET#${ticketId}`, sk: `RECEIPT#${requestKey}` }),
+  /** The sort-key range of every receipt of a ticket (`$` sorts right after `#`). */
+  range: { from: 'RECEIPT#', to: 'RECEIPT$' },
+  keyOf: (sk: string) => sk.slice('RECEIPT#'.length),
+  due: (closedAt: string, requestId: string) => ({ gsi3pk: 'RECEIPTDUE', gsi3sk: `${closedAt}#${requestId}` }),
+  duePk: 'RECEIPTDUE',
 } as const;

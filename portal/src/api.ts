@@ -62,6 +62,11 @@ export class PortalApi {
     return (await (await this.send(`approvals/${encodeURIComponent(requestId)}`)).json()) as ApprovalView;
   }
 
+  /** The signed receipt of a closed request: `{receipt, payload}` (the JWS and its decoded payload). */
+  async getReceipt(requestId: string): Promise<{ receipt: string; payload: unknown }> {
+    return (await (await this.send(`approvals/${encodeURIComponent(requestId)}/receipt`)).json()) as { receipt: string; payload: unknown };
+  }
+
   async respond(requestId: string, body: ResponseBody): Promise<ApprovalView> {
     const response = await this.send(`approvals/${encodeURIComponent(requestId)}/responses`, {
       method: 'POST',

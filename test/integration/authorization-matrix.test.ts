@@ -1,7 +1,7 @@
 import { createHmac, createPublicKey } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admits, type Group, ROUTES, type Route, type RouteName } from '../../functions/handlers/routes.js';
-import { call, local, newApprover, signIn, type TestApprover, technicianToken, ticketBody, unique } from '../support/api.js';
+import { call, local, newApprover, signIn, type TestApprover, technicianToken, ticketBody, unique, waitForIdle } from '../support/api.js';
 import { type Claims, claimsOf, cognitoLocalKey, mintToken, strangerKey, tokenVariants } from '../support/tokens.js';
 
 /**
@@ -63,10 +63,14 @@ const SUCCESS = {
   'rotate-webhook-secret': 200,
   'test-webhook': 202,
   'list-webhook-deliveries': 200,
+  jwks: 200,
+  'get-approval-receipt': 200,
+  'list-ticket-receipts': 200,
+  'get-my-receipt': 200,
 } as const satisfies Record<RouteName, number>;
 
 /** An admitted approver who is not a recipient of the request in the path sees no such request. */
-const FOR_OUTSIDER: Partial<Record<RouteName, number>> = { 'get-my-approval': 404, respond: 404 };
+const FOR_OUTSIDER: Partial<Record<RouteName, number>> = { 'get-my-approval': 404, respond: 404, 'get-my-receipt': 404 };
 
 /**
  * The row of the matrix, from the route's access in ROUTES (the table the gateway, the CDK
@@ -104,6 +108,8 @@ describe('authorization matrix: every route × every caller', () => {
   let badTokens: (claims: Claims) => Record<'garbage' | 'expired' | 'foreignKey' | 'wrongAudience', string>;
   /** A request where user, contact and (before delisting) delisted are recipients; outsider is not. */
   let main: { ticketId: string; requestId: string };
+  /** A closed (canceled) request of user and contact, with its signed receipt. */
+  let closed: { ticketId: string; requestId: string };
   /** An open request that only refused callers aim at. */
   let spare: { ticketId: string; requestId: string };
   /** A webhook endpoint (the local inbox, test events only) for the webhook routes. */
@@ -143,6 +149,9 @@ describe('authorization matrix: every route × every caller', () => {
     ];
     main = await open([user.approverId, contact.approverId, delisted.approverId]);
     spare = await open([user.approverId, contact.approverId]);
+    closed = await open([user.approverId, contact.approverId]);
+    expect((await call('DELETE', `/tickets/${closed.ticketId}/approval`, { token: technician })).status).toBe(204);
+    await waitForIdle();
     webhookId = await newWebhook();
     Object.assign(tokens, {
       technician,
@@ -223,11 +232,15 @@ describe('authorization matrix: every route × every caller', () => {
     'rotate-webhook-secret': async () => ({ path: `/webhooks/${webhookId}/secret` }),
     'test-webhook': async () => ({ path: `/webhooks/${webhookId}/test` }),
     'list-webhook-deliveries': async () => ({ path: `/webhooks/${webhookId}/deliveries` }),
+    jwks: async () => ({ path: '/.well-known/jwks.json' }),
+    'get-approval-receipt': async () => ({ path: `/tickets/${closed.ticketId}/approval/receipt` }),
+    'list-ticket-receipts': async () => ({ path: `/tickets/${closed.ticketId}/receipts` }),
+    'get-my-receipt': async () => ({ path: `/portal/approvals/${closed.requestId}/receipt` }),
   };
 
   it('gives each route the callers API.md names: technicians for tickets and the directory, approvers for their portal, anyone the contract', () => {
     const callersOf = (path: string) =>
-      path === '/health' || path === '/portal/config' || path === '/openapi.json'
+      path === '/health' || path === '/portal/config' || path === '/openapi.json' || path === '/.well-known/jwks.json'
         ? 'public'
         : path.startsWith('/portal/approvals')
           ? ['contacts', 'users']

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOBS, ROUTES } from '../../functions/handlers/routes.js';
+import { ensureLocalKeyFile } from '../../functions/signing/local-signer.js';
 import { handlerAccess } from '../../lib/handler-access.js';
 import { handlerOf, type InvokeInput, invokeRoute } from '../../tools/invoke.js';
 import { local, ticketBody } from '../support/api.js';
@@ -16,6 +17,12 @@ import { startReceiver } from '../support/webhook-receiver.js';
 function webhookKeyFile(): string {
   const file = join(mkdtempSync(join(tmpdir(), 'signoff-iam-')), 'webhook.key');
   writeFileSync(file, randomBytes(32));
+  return file;
+}
+
+function receiptKeyFile(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'signoff-iam-')), 'receipt-keys.json');
+  ensureLocalKeyFile(file);
   return file;
 }
 
@@ -90,6 +97,7 @@ beforeAll(async () => {
     LOG_LEVEL: 'SILENT',
     // As on the local stack: secrets sealed by a key file (no KMS here), receivers on loopback.
     WEBHOOK_KEY_FILE: webhookKeyFile(),
+    RECEIPT_KEY_FILE: receiptKeyFile(),
     WEBHOOK_ALLOW_LOOPBACK: 'true',
   });
   const { dynamodb } = await import('../../functions/store/client.js');
@@ -253,6 +261,18 @@ describe('every handler, run for real', () => {
     // Cancel, twice.
     expect((await withKey({ route: 'cancel-approval', claims: technician, pathParameters: path })).status).toBe(204);
     expect((await withKey({ route: 'cancel-approval', claims: technician, pathParameters: path })).status).toBe(404);
+
+    // The canceled request's receipt: not signed yet, then signed by the receipt job (stream
+    // record and schedule), then read by the technician (one, the chain) and by a recipient.
+    expect((await call({ route: 'get-approval-receipt', claims: technician, pathParameters: path })).status).toBe(404);
+    const receipts = await handlerOf(JOBS.receipts.entry);
+    const receiptRecord = { eventName: 'INSERT', dynamodb: { NewImage: { entity: { S: 'receipt' }, ticketId: { S: ticketId } } } };
+    await as(JOBS.receipts.name, () => receipts({ Records: [receiptRecord] } as unknown as DynamoDBStreamEvent, {} as never));
+    await as(JOBS.receipts.name, () => receipts({}, {} as never));
+    expect((await call({ route: 'get-approval-receipt', claims: technician, pathParameters: path })).status).toBe(200);
+    expect((await call({ route: 'list-ticket-receipts', claims: technician, pathParameters: path })).status).toBe(200);
+    expect((await call({ route: 'get-my-receipt', claims: annClaims, pathParameters: { requestId } })).status).toBe(200);
+    expect((await call({ route: 'jwks' })).status).toBe(200);
 
     // The sweeper, with an automatic reminder due and its mail to send.
     const threeHoursAgo = new Date(Date.now() - 3 * 3600_000);

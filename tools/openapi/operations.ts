@@ -238,4 +238,35 @@ export const OPERATIONS: Record<string, Operation> = {
     ok: { 200: { schema: 'WebhookDeliveryList', description: 'Newest first.' } },
     errors: { 400: ['invalid_cursor'] },
   },
+
+  'GET /.well-known/jwks.json': {
+    tag: 'Service',
+    summary: 'The public keys receipts are signed with',
+    description:
+      'A JSON Web Key Set (P-256, ES256): the current key first, then retired ones, so receipts signed before a key rotation keep verifying. Cacheable for an hour.',
+    ok: { 200: { schema: 'Jwks', description: 'The receipt signing keys.' } },
+  },
+  'GET /tickets/{ticketId}/approval/receipt': {
+    tag: 'Tickets',
+    summary: "The signed receipt of the ticket's request",
+    description:
+      'The receipt of the newest request, once it closed (approved, declined or canceled) and was signed: a compact JWS (ES256) and its payload. Verify it with `npx signoff-verify` (README, "Proving an approval to an auditor").',
+    ok: { 200: { schema: 'Receipt', description: 'The receipt.' } },
+    errors: { 404: ['receipt_not_ready'] },
+  },
+  'GET /tickets/{ticketId}/receipts': {
+    tag: 'Tickets',
+    summary: "The ticket's receipt chain",
+    description:
+      "Every signed receipt of the ticket, oldest first: each payload's `previous` is the hash of the one before. Paged with `limit` (1–100, default 50) and `next`.",
+    ok: { 200: { schema: 'ReceiptList', description: 'Oldest first.' } },
+    errors: { 400: ['invalid_cursor'] },
+  },
+  'GET /portal/approvals/{requestId}/receipt': {
+    tag: 'Portal',
+    summary: 'The signed receipt of a closed request',
+    description: 'Answers 404 to anyone who is not one of its recipients, and `receipt_not_ready` while the request is open.',
+    ok: { 200: { schema: 'Receipt', description: 'The receipt.' } },
+    errors: { 403: ['delisted', 'not_an_approver'], 404: ['receipt_not_ready'] },
+  },
 };

@@ -3,6 +3,7 @@ import { ApiError, type PortalApi } from '../api.js';
 import { Alert } from '../components/alert.js';
 import { Answer } from '../components/answer.js';
 import { Conversation } from '../components/conversation.js';
+import { ReceiptDownload } from '../components/receipt-download.js';
 import { isOpen, RequestStatusBadge } from '../components/status.js';
 import { useAsync } from '../components/use-async.js';
 import { LocalTime, personName } from '../format.js';
@@ -168,6 +169,7 @@ export function RequestPage({ api, requestId, action, wording }: RequestPageProp
                 </>
               ) : null}
             </dl>
+            {isOpen(v.status) ? null : <ReceiptDownload api={api} requestId={v.id} />}
           </section>
         </div>
 
