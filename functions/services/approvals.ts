@@ -52,7 +52,14 @@ export async function createApproval(ticketId: string, input: CreateApprovalInpu
   }));
   const policy = input.policy ?? DEFAULT_POLICY;
   const message = input.message || null;
-  const contentHash = contentHashOf(approverContent({ ticket: input.ticket, message, policy }));
+  const contentHash = contentHashOf(
+    approverContent({
+      ticket: input.ticket,
+      message,
+      policy,
+      stages: stages?.map((s, i) => ({ index: i + 1, name: s.name, policy: s.policy })),
+    }),
+  );
   // Again on a race for the ticket's event sequence (a mail report's event written meanwhile).
   return retryOnStaleState(async () => {
     const change = createRequest({
