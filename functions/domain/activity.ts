@@ -5,6 +5,12 @@ export interface RecipientRef {
   name: string;
 }
 
+export interface DelegatedPlace {
+  delegator: RecipientRef;
+  substitute: RecipientRef;
+  until: string;
+}
+
 interface EventBase {
   at: string;
   actor: Actor;
@@ -29,13 +35,16 @@ export type ActivityEvent = EventBase &
       }
     | { type: 'reminder_requested'; approverId: string }
     | { type: 'feedback_given'; approverId: string; body: string }
-    | { type: 'response_recorded'; approverId: string; decision: 'approved' | 'declined' }
+    /** `onBehalfOf`: a substitute answered for this delegator's place (domain/delegation.ts). */
+    | { type: 'response_recorded'; approverId: string; decision: 'approved' | 'declined'; onBehalfOf?: string }
     | { type: 'status_changed'; from: RequestStatus; to: RequestStatus }
     | { type: 'request_canceled' }
     | { type: 'ticket_updated' }
     | { type: 'deadline_changed'; deadline: Deadline | null }
     | { type: 'deadline_passed'; deadline: Deadline }
     | { type: 'escalated'; expired: RecipientRef[]; added: RecipientRef[] }
+    /** Places handed to substitutes (domain/delegation.ts): on a new request, or an open one when a delegation starts. */
+    | { type: 'delegated'; places: DelegatedPlace[] }
   );
 
 export type ActivityType = ActivityEvent['type'];

@@ -56,6 +56,15 @@ export const ERROR_CODES = {
   escalate_to_not_allowed: { status: 422, meaning: '`escalateTo` goes only with the outcome `escalate`.' },
   deadline_passed: { status: 409, meaning: 'The deadline has passed; the request no longer takes answers.' },
   recipient_expired: { status: 409, meaning: 'Your place expired at the deadline (the request was escalated).' },
+  substitute_is_self: { status: 422, meaning: 'An approver cannot be their own substitute.' },
+  substitute_not_listed: { status: 422, meaning: 'The substitute is not a listed approver.' },
+  substitute_kind_mismatch: { status: 422, meaning: 'The substitute must be of the same kind (user or contact) as the delegator.' },
+  delegation_period_invalid: {
+    status: 422,
+    meaning: '`until` is not in the future or not after `from`, the delegation is longer than 90 days, or starts more than 365 days ahead.',
+  },
+  delegation_loop: { status: 422, meaning: 'The substitute has named the delegator as their own substitute for an overlapping time.' },
+  place_settled: { status: 409, meaning: 'The other holder of this place (delegator or substitute) already answered it.' },
   internal_error: { status: 500, meaning: 'Something failed on our side; nothing about it is shown.' },
   unavailable: { status: 503, meaning: 'A dependency is busy or down; Retry-After says when to try again.' },
 } as const satisfies Record<string, { status: number; meaning: string }>;

@@ -96,6 +96,12 @@ export interface Recipient {
   deliveryProblem: DeliveryProblem | null;
   remindedAt: string | null;
   reminders: number;
+  /** Delegation (domain/delegation.ts): on a substitute's entry, the approverId whose place it holds. */
+  onBehalfOf?: string | null;
+  /** Delegation: on a delegator's entry, the substitute their place was handed to. */
+  delegatedTo?: string | null;
+  /** Delegation: the other holder of the place who settled it, when this entry did not answer itself. */
+  answeredBy?: string | null;
 }
 
 export interface ApprovalRequest {

@@ -71,6 +71,7 @@ const EVENT_OF: Partial<Record<ActivityEvent['type'] | RequestStatus, WebhookEve
   approved: 'approval.approved',
   declined: 'approval.declined',
   canceled: 'approval.canceled',
+  delegated: 'approval.delegated',
 };
 
 /**

@@ -99,6 +99,16 @@ export const ApproverList = v.object({ approvers: v.array(Approver), next });
 
 // Tickets and their approval request.
 
+/** Delegation on a recipient entry (README "Delegation"). */
+function delegationFields() {
+  const id = (description: string) => v.pipe(v.nullable(v.string()), v.description(description));
+  return {
+    onBehalfOf: id("On a substitute's entry: the approverId of the delegator whose place it holds."),
+    delegatedTo: id("On a delegator's entry: the substitute their place was handed to."),
+    answeredBy: id('The other holder of the place (delegator or substitute) who settled it, when this entry did not answer itself.'),
+  };
+}
+
 export const Recipient = v.object({
   approverId: v.string(),
   kind: v.picklist(APPROVER_KINDS),
@@ -112,6 +122,7 @@ export const Recipient = v.object({
   reminders: count,
   mailError: v.nullable(MailError),
   deliveryProblem: v.nullable(DeliveryProblem),
+  ...delegationFields(),
 });
 
 export const Deadline = v.object({
@@ -209,6 +220,18 @@ export const ActivityEvent = v.variant('type', [
     type: v.literal('response_recorded'),
     approverId: v.string(),
     decision: v.picklist(['approved', 'declined']),
+    onBehalfOf: v.optional(v.pipe(v.string(), v.description('A substitute answered for this delegator.'))),
+  }),
+  v.object({
+    ...activityBase,
+    type: v.literal('delegated'),
+    places: v.array(
+      v.object({
+        delegator: v.object({ approverId: v.string(), name: v.string() }),
+        substitute: v.object({ approverId: v.string(), name: v.string() }),
+        until: timestamp,
+      }),
+    ),
   }),
   v.object({ ...activityBase, type: v.literal('status_changed'), from: requestStatus, to: requestStatus }),
   v.object({ ...activityBase, type: v.literal('request_canceled') }),
@@ -218,6 +241,8 @@ export const ActivityEvent = v.variant('type', [
 export const ActivityLog = v.object({ activity: v.array(ActivityEvent), next });
 
 // Approver portal.
+
+const Person = v.object({ approverId: v.string(), name: v.string() });
 
 export const PortalApproval = v.object({
   id: v.string(),
@@ -236,6 +261,8 @@ export const PortalApproval = v.object({
     status: v.picklist(RECIPIENT_STATUSES),
     respondedAt: nullableTimestamp,
     feedback: v.array(Feedback),
+    onBehalfOf: v.pipe(v.nullable(Person), v.description('You answer as the substitute of this approver.')),
+    answeredBy: v.pipe(v.nullable(Person), v.description('The other holder of your place who settled it.')),
   }),
   ...deadlineFields,
   deadline: v.nullable(v.object({ at: timestamp, outcome: v.picklist(DEADLINE_OUTCOMES) })),
@@ -255,6 +282,27 @@ export const PortalApprovalList = v.object({
     }),
   ),
   next,
+});
+
+// Delegation (out of office).
+
+export const DelegationBody = v.object({
+  delegation: v.pipe(
+    v.nullable(
+      v.object({
+        approverId: v.pipe(v.string(), v.description('The delegator.')),
+        substituteId: v.string(),
+        substituteName: v.string(),
+        from: timestamp,
+        until: v.pipe(timestamp, v.description('The delegation ends by itself here.')),
+        note: v.nullable(v.string()),
+        active: v.pipe(v.boolean(), v.description('False while `from` is still ahead.')),
+        setBy: v.picklist(['approver', 'technician']),
+        setAt: timestamp,
+      }),
+    ),
+    v.description('`null`: none set, or it has ended.'),
+  ),
 });
 
 export const PortalConfig = v.object({
@@ -337,6 +385,7 @@ export const RESPONSE_SCHEMAS = {
   PortalApproval,
   PortalApprovalList,
   PortalConfig,
+  Delegation: DelegationBody,
   Health,
   Webhook,
   WebhookCreated,

@@ -1,3 +1,5 @@
+import type { Delegation } from '../domain/delegation.js';
+import { isActive } from '../domain/delegation.js';
 import { isOpen } from '../domain/policy.js';
 import type { ApprovalRequest, Approver, Recipient, RequestStatus, TicketSnapshot } from '../domain/types.js';
 
@@ -24,6 +26,9 @@ export function recipientView(r: Recipient) {
     reminders: r.reminders,
     mailError: r.mailError,
     deliveryProblem: r.deliveryProblem,
+    onBehalfOf: r.onBehalfOf ?? null,
+    delegatedTo: r.delegatedTo ?? null,
+    answeredBy: r.answeredBy ?? null,
   };
 }
 
@@ -51,6 +56,12 @@ export function approvalView(request: ApprovalRequest) {
   };
 }
 
+/** Another recipient of the request by id and name (whom a substitute stands in for, who settled a place). */
+function personOf(request: ApprovalRequest, approverId: string | null | undefined) {
+  const r = approverId ? request.recipients.find((x) => x.approverId === approverId) : undefined;
+  return r ? { approverId: r.approverId, name: r.name } : null;
+}
+
 /** One request as its recipient sees it in the portal. */
 export function portalView(request: ApprovalRequest, recipient: Recipient) {
   const open = isOpen(request.status);
@@ -71,6 +82,8 @@ export function portalView(request: ApprovalRequest, recipient: Recipient) {
       status: recipient.status,
       respondedAt: recipient.respondedAt,
       feedback: recipient.feedback,
+      onBehalfOf: personOf(request, recipient.onBehalfOf),
+      answeredBy: personOf(request, recipient.answeredBy),
     },
     requireDeclineReason: request.requireDeclineReason,
     /** When answers are due and what happens then; whom an escalation asks is the technician's business. */
@@ -97,5 +110,24 @@ export function ticketColumnView(t: {
     number: t.snapshot?.number ?? null,
     subject: t.snapshot?.subject ?? null,
     approvalStatus: t.approvalStatus,
+  };
+}
+
+/** An approver's delegation (out of office); `null` when none is set or it has ended. */
+export function delegationView(d: Delegation | null, now = new Date().toISOString()) {
+  return {
+    delegation: d
+      ? {
+          approverId: d.approverId,
+          substituteId: d.substituteId,
+          substituteName: d.substituteName,
+          from: d.from,
+          until: d.until,
+          note: d.note,
+          active: isActive(d, now),
+          setBy: d.setBy.kind === 'technician' ? 'technician' : 'approver',
+          setAt: d.setAt,
+        }
+      : null,
   };
 }

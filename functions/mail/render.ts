@@ -67,6 +67,15 @@ function terms(request: ApprovalRequest): [label: string, value: string][] {
   return lines;
 }
 
+/** A substitute's mail names whom they answer for (domain/delegation.ts). */
+function onBehalfOf(request: ApprovalRequest, recipient: Recipient): string | null {
+  if (!recipient.onBehalfOf) return null;
+  const delegator = request.recipients.find((r) => r.approverId === recipient.onBehalfOf);
+  return delegator?.name ?? recipient.onBehalfOf;
+}
+
+const behalfSentence = (name: string) => `You are asked on behalf of ${name}, who named you as their substitute.`;
+
 const termRows = (request: ApprovalRequest) =>
   terms(request)
     .map(([label, value]) => row(label, e(value)))
@@ -93,6 +102,7 @@ export function renderText(input: MailInput): string {
     kind === 'reminder'
       ? `${oneLine(technicianName(request))} is still waiting for your approval on ticket #${oneLine(request.ticket.number)}.`
       : `${oneLine(technicianName(request))} asks for your approval on ticket #${oneLine(request.ticket.number)}.`,
+    ...(onBehalfOf(request, recipient) ? [behalfSentence(oneLine(onBehalfOf(request, recipient)!))] : []),
     '',
     `Ticket:    #${oneLine(request.ticket.number)} ${oneLine(request.ticket.subject)}`,
     `Requester: ${oneLine(request.ticket.requester.name)} <${oneLine(request.ticket.requester.email)}>`,
@@ -134,6 +144,7 @@ function row(label: string, value: string): string {
 export function renderHtml(input: MailInput): string {
   const { kind, request, recipient, portalUrl } = input;
   const { entries, omitted } = thread(request.ticket.conversation);
+  const behalf = onBehalfOf(request, recipient);
   const ask =
     kind === 'reminder'
       ? `<strong>${e(technicianName(request))}</strong> is still waiting for your approval on ticket #${e(request.ticket.number)}.`
@@ -163,7 +174,7 @@ export function renderHtml(input: MailInput): string {
 <tr><td style="padding:20px 24px;border-bottom:1px solid #d0d7de;"><h1 style="${FONT}margin:0;font-size:18px;line-height:24px;font-weight:600;color:#1f2328;">${kind === 'reminder' ? 'Reminder: your approval is needed' : 'Your approval is needed'}</h1></td></tr>
 <tr><td style="padding:20px 24px;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0">
-<tr><td dir="auto" style="${FONT}${TEXT}font-size:15px;color:#1f2328;padding-bottom:16px;">Hello ${e(recipient.name)},<br>${ask}</td></tr>
+<tr><td dir="auto" style="${FONT}${TEXT}font-size:15px;color:#1f2328;padding-bottom:16px;">Hello ${e(recipient.name)},<br>${ask}${behalf ? `<br>${e(behalfSentence(behalf))}` : ''}</td></tr>
 <tr><td style="padding-bottom:16px;"><table role="presentation" cellpadding="0" cellspacing="0">
 ${row('Ticket', `#${e(request.ticket.number)} ${e(request.ticket.subject)}`)}
 ${row('Requester', `${e(request.ticket.requester.name)} &lt;${e(request.ticket.requester.email)}&gt;`)}

@@ -1,11 +1,13 @@
 import { type Change, cancelRequest, createRequest, editRecipients, remind } from '../domain/approval-request.js';
 import { changeDeadline } from '../domain/deadline.js';
+import { delegateNewRequest } from '../domain/delegation.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../domain/errors.js';
 import { DEFAULT_POLICY, isOpen } from '../domain/policy.js';
 import type { Actor, ApprovalRequest, Approver, Deadline, Policy, TicketSnapshot } from '../domain/types.js';
 import { loadTab, newRequestId, saveChange, type Tab } from '../store/approval-repository.js';
 import { getApprover, getApprovers, toApprover } from '../store/directory-repository.js';
 import { retryOnStaleState } from '../store/transaction.js';
+import { handoversFor } from './delegation.js';
 
 const now = () => new Date().toISOString();
 
@@ -38,9 +40,12 @@ export async function createApproval(ticketId: string, input: CreateApprovalInpu
     (await listedApprovers([...new Set([...input.recipients, ...(input.deadline?.escalateTo ?? [])])])).map((a) => [a.approverId, a]),
   );
   const approvers = input.recipients.map((id) => listed.get(id)!);
+  // Recipients away: their places go to their substitutes (domain/delegation.ts).
+  const handovers = await handoversFor(input.recipients, now());
   // Again on a race for the ticket's event sequence (a mail report's event written meanwhile).
   return retryOnStaleState(async () => {
-    const change = createRequest({
+    const at = now();
+    const created = createRequest({
       id: newRequestId(ticketId),
       ticketId,
       ticket: input.ticket,
@@ -51,8 +56,9 @@ export async function createApproval(ticketId: string, input: CreateApprovalInpu
       requireDeclineReason: input.requireDeclineReason ?? false,
       deadline: input.deadline ?? null,
       actor,
-      now: now(),
+      now: at,
     });
+    const change = delegateNewRequest(created, handovers, actor, at);
     await saveChange(change, { snapshot: input.ticket });
     return change.after;
   });

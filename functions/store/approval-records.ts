@@ -68,6 +68,9 @@ export function toRecipient(item: Item): Recipient {
     deliveryProblem: latestProblem(item),
     remindedAt: str(item.remindedAt),
     reminders: Number(item.reminders ?? 0),
+    onBehalfOf: str(item.onBehalfOf),
+    delegatedTo: str(item.delegatedTo),
+    answeredBy: str(item.answeredBy),
   };
 }
 
@@ -84,6 +87,9 @@ export function recipientDomainFields(r: Recipient) {
     feedback: r.feedback,
     remindedAt: r.remindedAt,
     reminders: r.reminders,
+    onBehalfOf: r.onBehalfOf ?? null,
+    delegatedTo: r.delegatedTo ?? null,
+    answeredBy: r.answeredBy ?? null,
   };
 }
 

@@ -62,6 +62,12 @@ const SUCCESS = {
   'rotate-webhook-secret': 200,
   'test-webhook': 202,
   'list-webhook-deliveries': 200,
+  'put-my-delegation': 200,
+  'get-my-delegation': 200,
+  'delete-my-delegation': 204,
+  'put-delegation': 200,
+  'get-delegation': 200,
+  'delete-delegation': 204,
 } as const satisfies Record<RouteName, number>;
 
 /** An admitted approver who is not a recipient of the request in the path sees no such request. */
@@ -160,7 +166,12 @@ describe('authorization matrix: every route × every caller', () => {
   });
 
   /** The request each route gets; `fresh` when the caller may change state, so it gets fixtures of its own. */
-  const PROBES: Record<RouteName, (fresh: boolean) => Promise<Probe>> = {
+  // A delegation a month ahead: valid, and it hands over nothing while the matrix runs.
+  const awayLater = (substituteId: string) => {
+    const from = new Date(Date.now() + 30 * 86_400_000);
+    return { substituteId, from: from.toISOString(), until: new Date(from.getTime() + 86_400_000).toISOString() };
+  };
+  const PROBES: Record<RouteName, (fresh: boolean, caller: CallerName) => Promise<Probe>> = {
     health: async () => ({ path: '/health' }),
     'portal-config': async () => ({ path: '/portal/config' }),
     openapi: async () => ({ path: '/openapi.json' }),
@@ -208,13 +219,23 @@ describe('authorization matrix: every route × every caller', () => {
     'rotate-webhook-secret': async () => ({ path: `/webhooks/${webhookId}/secret` }),
     'test-webhook': async () => ({ path: `/webhooks/${webhookId}/test` }),
     'list-webhook-deliveries': async () => ({ path: `/webhooks/${webhookId}/deliveries` }),
+    // The substitute is of the caller's kind and not the caller.
+    'put-my-delegation': async (_fresh, caller) => ({
+      path: '/portal/delegation',
+      body: awayLater({ contact: outsider, outsider: contact }[caller as string]?.approverId ?? bystander.approverId),
+    }),
+    'get-my-delegation': async () => ({ path: '/portal/delegation' }),
+    'delete-my-delegation': async () => ({ path: '/portal/delegation' }),
+    'put-delegation': async () => ({ path: `/directory/approvers/${bystander.approverId}/delegation`, body: awayLater(user.approverId) }),
+    'get-delegation': async () => ({ path: `/directory/approvers/${bystander.approverId}/delegation` }),
+    'delete-delegation': async () => ({ path: `/directory/approvers/${bystander.approverId}/delegation` }),
   };
 
   it('gives each route the callers API.md names: technicians for tickets and the directory, approvers for their portal, anyone the contract', () => {
     const callersOf = (path: string) =>
       path === '/health' || path === '/portal/config' || path === '/openapi.json'
         ? 'public'
-        : path.startsWith('/portal/approvals')
+        : path.startsWith('/portal/approvals') || path === '/portal/delegation'
           ? ['contacts', 'users']
           : path.startsWith('/tickets') || path.startsWith('/directory/') || path.startsWith('/webhooks')
             ? ['technicians']
@@ -278,7 +299,7 @@ describe('authorization matrix: every route × every caller', () => {
     const malformed: string[] = [];
     for (const caller of CALLERS) {
       const token = caller === 'none' ? undefined : caller in bad ? bad[caller as keyof typeof bad] : tokens[caller as keyof typeof tokens];
-      const probe = await PROBES[route.name](expected[caller] < 300);
+      const probe = await PROBES[route.name](expected[caller] < 300, caller);
       const reply = await call(route.method, probe.path, {
         ...(token ? { token } : {}),
         ...(probe.body !== undefined ? { body: probe.body } : {}),
