@@ -167,8 +167,8 @@ describe('authorization matrix: every route × every caller', () => {
 
   /** The request each route gets; `fresh` when the caller may change state, so it gets fixtures of its own. */
   // A delegation a month ahead: valid, and it hands over nothing while the matrix runs.
-  const awayLater = (substituteId: string) => {
-    const from = new Date(Date.now() + 30 * 86_400_000);
+  const awayLater = (substituteId: string, days = 30) => {
+    const from = new Date(Date.now() + days * 86_400_000);
     return { substituteId, from: from.toISOString(), until: new Date(from.getTime() + 86_400_000).toISOString() };
   };
   const PROBES: Record<RouteName, (fresh: boolean, caller: CallerName) => Promise<Probe>> = {
@@ -219,10 +219,16 @@ describe('authorization matrix: every route × every caller', () => {
     'rotate-webhook-secret': async () => ({ path: `/webhooks/${webhookId}/secret` }),
     'test-webhook': async () => ({ path: `/webhooks/${webhookId}/test` }),
     'list-webhook-deliveries': async () => ({ path: `/webhooks/${webhookId}/deliveries` }),
-    // The substitute is of the caller's kind and not the caller.
+    // The substitute is of the caller's kind and not the caller; contact and outsider, who name
+    // each other, are away at different times (else 422 delegation_loop).
     'put-my-delegation': async (_fresh, caller) => ({
       path: '/portal/delegation',
-      body: awayLater({ contact: outsider, outsider: contact }[caller as string]?.approverId ?? bystander.approverId),
+      body:
+        caller === 'contact'
+          ? awayLater(outsider.approverId)
+          : caller === 'outsider'
+            ? awayLater(contact.approverId, 60)
+            : awayLater(bystander.approverId),
     }),
     'get-my-delegation': async () => ({ path: '/portal/delegation' }),
     'delete-my-delegation': async () => ({ path: '/portal/delegation' }),
