@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
   cancelRequest,
-  createRequest,
   editRecipients,
   MIN_REMINDER_GAP_SECONDS,
   remind,
@@ -11,38 +10,18 @@ import {
 import { ConflictError, NotFoundError, UnprocessableError, ValidationError } from '../../functions/domain/errors.js';
 import { GROWTH_LIMITS } from '../../functions/domain/limits.js';
 import type { ApprovalRequest, Policy } from '../../functions/domain/types.js';
-import { approver, NOW, technician, ticket } from './fixtures.js';
+import { approver, newRequest, newRequestChange, technician } from './fixtures.js';
 
 const LATER = '2026-11-25T11:00:00.000Z';
 
-function created(ids: string[], policy: Policy = { type: 'all' }): ApprovalRequest {
-  return createRequest({
-    id: 'R1',
-    ticketId: 'T1',
-    ticket,
-    approvers: ids.map((id) => approver(id)),
-    policy,
-    message: 'Please',
-    actor: technician,
-    now: NOW,
-  }).after;
-}
+const created = (ids: string[], policy: Policy = { type: 'all' }): ApprovalRequest => newRequest(ids, { policy, message: 'Please' });
 
 const answer = (request: ApprovalRequest, approverId: string, decision?: 'approve' | 'decline', feedback?: string) =>
   respond({ request, approverId, decision, feedback, actor: { kind: 'approver', id: approverId }, now: LATER });
 
 describe('createRequest', () => {
   it('starts pending, mails every recipient once and logs the request', () => {
-    const change = createRequest({
-      id: 'R1',
-      ticketId: 'T1',
-      ticket,
-      approvers: [approver('a'), approver('b', 'contact')],
-      policy: { type: 'all' },
-      message: null,
-      actor: technician,
-      now: NOW,
-    });
+    const change = newRequestChange([], { approvers: [approver('a'), approver('b', 'contact')] });
     expect(change.after.status).toBe('pending');
     expect(change.after.recipients.map((r) => [r.approverId, r.status])).toEqual([
       ['a', 'pending'],
@@ -102,18 +81,7 @@ describe('respond', () => {
 });
 
 describe('a required decline reason', () => {
-  const strict = () =>
-    createRequest({
-      id: 'R1',
-      ticketId: 'T1',
-      ticket,
-      approvers: [approver('a'), approver('b')],
-      policy: { type: 'all' },
-      message: null,
-      requireDeclineReason: true,
-      actor: technician,
-      now: NOW,
-    }).after;
+  const strict = () => newRequest(['a', 'b'], { requireDeclineReason: true });
 
   it('refuses a decline without a reason and changes nothing', () => {
     const request = strict();
@@ -212,18 +180,7 @@ describe('remind and cancel', () => {
 });
 
 describe('automatic reminders', () => {
-  const withReminders = () =>
-    createRequest({
-      id: 'R1',
-      ticketId: 'T1',
-      ticket,
-      approvers: [approver('a'), approver('b')],
-      policy: { type: 'all' },
-      message: null,
-      remindEveryHours: 24,
-      actor: technician,
-      now: NOW,
-    }).after;
+  const withReminders = () => newRequest(['a', 'b'], { remindEveryHours: 24 });
   const DAY_LATER = '2026-11-26T10:00:00.000Z';
 
   it('schedules the first reminder one interval after the request', () => {

@@ -1,26 +1,19 @@
 import { describe, expect, it } from 'vitest';
-import { createRequest, remindDue, respond } from '../../functions/domain/approval-request.js';
+import { remindDue, respond } from '../../functions/domain/approval-request.js';
 import { changeDeadline, nextDueAt, passDeadline } from '../../functions/domain/deadline.js';
 import { ConflictError, UnprocessableError } from '../../functions/domain/errors.js';
 import type { ApprovalRequest, Deadline, Policy } from '../../functions/domain/types.js';
-import { approver, NOW, technician, ticket } from './fixtures.js';
+import { approver, NOW, newRequest, technician } from './fixtures.js';
 
 const at = (hours: number) => new Date(new Date(NOW).getTime() + hours * 3600_000).toISOString();
 const system = { kind: 'system', id: 'deadlines' } as const;
 
 function created(deadline: Deadline, options: { ids?: string[]; policy?: Policy; remindEveryHours?: number } = {}): ApprovalRequest {
-  return createRequest({
-    id: 'R1',
-    ticketId: 'T1',
-    ticket,
-    approvers: (options.ids ?? ['a', 'b']).map((id) => approver(id)),
-    policy: options.policy ?? { type: 'all' },
-    message: null,
+  return newRequest(options.ids ?? ['a', 'b'], {
     deadline,
+    ...(options.policy ? { policy: options.policy } : {}),
     ...(options.remindEveryHours ? { remindEveryHours: options.remindEveryHours } : {}),
-    actor: technician,
-    now: NOW,
-  }).after;
+  });
 }
 
 const answer = (request: ApprovalRequest, approverId: string, decision: 'approve' | 'decline', hours = 1) =>

@@ -1,19 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  type Change,
-  cancelRequest,
-  createRequest,
-  editRecipients,
-  remind,
-  remindDue,
-  respond,
-} from '../../functions/domain/approval-request.js';
+import { type Change, cancelRequest, editRecipients, remind, remindDue, respond } from '../../functions/domain/approval-request.js';
 import { changeDeadline, passDeadline } from '../../functions/domain/deadline.js';
 import { SignoffError } from '../../functions/domain/errors.js';
 import { decideStatus, isOpen } from '../../functions/domain/policy.js';
 import type { ApprovalRequest, Deadline, DeadlineOutcome, Policy } from '../../functions/domain/types.js';
-import { approver, NOW, technician, ticket } from './fixtures.js';
+import { approver, NOW, newRequest, technician } from './fixtures.js';
 
 /*
  * Property-based tests of the rules every command keeps, over random requests and random
@@ -43,18 +35,7 @@ const start = fc
   )
   .map(([recipients, type, n, deadline, remindEveryHours]) => {
     const policy: Policy = type === 'quorum' ? { type, count: 1 + (n % recipients.length) } : { type };
-    return createRequest({
-      id: 'R1',
-      ticketId: 'T1',
-      ticket,
-      approvers: recipients.map((id) => approver(id)),
-      policy,
-      message: null,
-      deadline,
-      remindEveryHours,
-      actor: technician,
-      now: NOW,
-    }).after;
+    return newRequest(recipients, { policy, deadline, remindEveryHours });
   });
 
 type Command =

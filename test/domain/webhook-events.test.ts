@@ -1,20 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { createRequest, respond } from '../../functions/domain/approval-request.js';
+import { respond } from '../../functions/domain/approval-request.js';
 import { eventsOfChange } from '../../functions/domain/webhook-events.js';
 import { afterAttempt, newDelivery } from '../../functions/domain/webhooks.js';
-import { approver, NOW, technician, ticket } from './fixtures.js';
+import { NOW, newRequestChange, technician } from './fixtures.js';
 
 describe('webhook events of a change', () => {
-  const created = createRequest({
-    id: 'R1',
-    ticketId: 'T1',
-    ticket,
-    approvers: [approver('a1'), approver('a2')],
-    policy: { type: 'any' },
-    message: null,
-    actor: technician,
-    now: NOW,
-  });
+  const created = newRequestChange(['a1', 'a2'], { policy: { type: 'any' } });
 
   it('tells of a new request, with its recipients', () => {
     expect(eventsOfChange(created)).toEqual([
