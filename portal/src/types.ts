@@ -1,5 +1,5 @@
 import type { RecipientStatus, RequestStatus } from '../../functions/domain/types.js';
-import type { portalView } from '../../functions/http/views.js';
+import type { delegationView, portalView } from '../../functions/http/views.js';
 
 /** `GET /portal/approvals/{id}` and the answer to a response: the request as its recipient sees it. */
 export type ApprovalView = ReturnType<typeof portalView>;
@@ -22,4 +22,14 @@ export type PortalKind = 'users' | 'contacts';
 export interface ResponseBody {
   decision?: 'approve' | 'decline';
   feedback?: string;
+}
+
+/** `GET /portal/delegation`: the approver's substitute while away. */
+export type Delegation = NonNullable<ReturnType<typeof delegationView>['delegation']>;
+
+export interface DelegationBody {
+  substituteId: string;
+  from?: string;
+  until: string;
+  note?: string;
 }
