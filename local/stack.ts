@@ -118,15 +118,20 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     const load = async <T>(entry: string): Promise<T> => (await import(pathToFileURL(resolve(settings.root, entry)).href)).handler as T;
 
     const { createTokenVerifier } = await import('./token-verifier.js');
+    const { withUserAttributeClaims } = await import('./user-claims.js');
     const portalDir = resolve(settings.root, 'portal/dist');
     const gateway = createGateway({
       routes: ROUTES,
       loadHandler: (entry) => load<HttpHandler>(entry),
-      verifier: createTokenVerifier({
-        cognitoEndpoint: cognitoLocal.endpoint,
-        userPoolId: pool.userPoolId,
-        clientIds: [pool.portalClientId, pool.helpdeskClientId],
-      }),
+      verifier: withUserAttributeClaims(
+        createTokenVerifier({
+          cognitoEndpoint: cognitoLocal.endpoint,
+          userPoolId: pool.userPoolId,
+          clientIds: [pool.portalClientId, pool.helpdeskClientId],
+        }),
+        cognito,
+        pool.userPoolId,
+      ),
       ...(existsSync(portalDir) ? { staticPortal: { dir: portalDir, connectSrc: [cognitoLocal.endpoint], prefix: PORTAL_PREFIX } } : {}),
       logger: { info: () => {}, error: (message, error) => console.error(`[gateway] ${message}`, error) },
       // Local only: tests and the benchmark wait on this instead of sleeping.

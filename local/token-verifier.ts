@@ -10,7 +10,8 @@
  *   (24 h), `auth_time`, `jti`, `event_id`; `cognito:groups` as a JSON array, absent when the
  *   user is in no group.
  * - ID token: `aud` = client id, `token_use: 'id'`, `cognito:username` (= sub), `email`,
- *   `email_verified` (boolean). No `client_id`.
+ *   `email_verified` (boolean). No `client_id`, and no `name` although the user has one (real
+ *   Cognito includes it): user-claims.ts adds it.
  * - Access token: `client_id`, `token_use: 'access'`, `username` (= sub; not `cognito:username`),
  *   `scope: 'aws.cognito.signin.user.admin'`. No `aud`, no `email`.
  * - The openid-configuration document hard-codes localhost:9229, so it is not used here.

@@ -277,8 +277,9 @@ export const createWebhook = {
   path: '/webhooks',
   entry: 'functions/handlers/webhooks/create-webhook.ts',
   access: ['technicians'],
-  // listEndpoints (Query the webhook list index) for the limit, putEndpoint; seals the secret.
-  grants: { table: ['PutItem'], indexes: ['gsi2'], webhookKey: ['Encrypt'] },
+  // listEndpoints (Query the webhook list index) to start the counter, putEndpoint with the counter
+  // (a transaction: Put + Update); seals the secret, and the reply kept for Idempotency-Key replays.
+  grants: { table: ['PutItem', 'UpdateItem'], indexes: ['gsi2'], webhookKey: ['Encrypt', 'Decrypt'] },
 } as const satisfies RouteDefinition;
 
 export const listWebhooks = {
@@ -307,8 +308,8 @@ export const deleteWebhook = {
   path: '/webhooks/{id}',
   entry: 'functions/handlers/webhooks/delete-webhook.ts',
   access: ['technicians'],
-  // deleteEndpoint.
-  grants: { table: ['DeleteItem'] },
+  // deleteEndpoint with the counter (a transaction: Delete + Update).
+  grants: { table: ['DeleteItem', 'UpdateItem'] },
 } as const satisfies RouteDefinition;
 
 export const rotateWebhookSecret = {
@@ -317,8 +318,8 @@ export const rotateWebhookSecret = {
   path: '/webhooks/{id}/secret',
   entry: 'functions/handlers/webhooks/rotate-secret.ts',
   access: ['technicians'],
-  // rotateSecret (Update); seals the new secret.
-  grants: { table: ['UpdateItem'], webhookKey: ['Encrypt'] },
+  // rotateSecret (Update); seals the new secret, and the reply kept for Idempotency-Key replays.
+  grants: { table: ['UpdateItem'], webhookKey: ['Encrypt', 'Decrypt'] },
 } as const satisfies RouteDefinition;
 
 export const testWebhook = {

@@ -1,4 +1,4 @@
-import type { ApprovalRequest, ConversationEntry, MailKind, Recipient } from '../domain/types.js';
+import type { ApprovalRequest, ApproverKind, ConversationEntry, MailKind, Recipient } from '../domain/types.js';
 import { escapeHtml, oneLine, plain, subjectLine } from './escape.js';
 
 export interface RenderedMail {
@@ -26,9 +26,13 @@ const ACTIONS: { action: Action; label: string; color: string }[] = [
   { action: 'feedback', label: 'Respond with feedback', color: '#0969da' },
 ];
 
-/** The portal page of the request; the page asks again before recording anything. */
-export function actionLink(portalUrl: string, requestId: string, action: Action): string {
-  return `${portalUrl}requests/${encodeURIComponent(requestId)}?action=${action}`;
+/**
+ * The portal page of the request; the page asks again before recording anything. `portal` says
+ * which portal the recipient signs in to (users: the Service Portal, contacts: the Customer
+ * Portal), so the sign-in screen wears the right name and colour before anyone is known.
+ */
+export function actionLink(portalUrl: string, requestId: string, action: Action, recipientKind: ApproverKind): string {
+  return `${portalUrl}requests/${encodeURIComponent(requestId)}?action=${action}&portal=${recipientKind === 'contact' ? 'contacts' : 'users'}`;
 }
 
 function when(iso: string): string {
@@ -116,7 +120,7 @@ export function renderText(input: MailInput): string {
   if (entries.length === 0) lines.push('(no messages)');
   for (const entry of entries) lines.push('', `${oneLine(entry.author)}, ${when(entry.at)}:`, plain(clip(entry.body)));
   lines.push('', 'Respond in the portal (you will be asked to sign in and confirm):');
-  for (const { action, label } of ACTIONS) lines.push(`${label}: ${actionLink(portalUrl, request.id, action)}`);
+  for (const { action, label } of ACTIONS) lines.push(`${label}: ${actionLink(portalUrl, request.id, action, recipient.kind)}`);
   lines.push('', 'Opening a link records nothing by itself.');
   return `${lines.join('\n')}\n`;
 }
@@ -162,7 +166,9 @@ export function renderHtml(input: MailInput): string {
     omitted > 0
       ? `<tr><td style="${FONT}padding:6px 0;font-size:13px;color:#57606a;font-style:italic;">${omitted} earlier ${omitted === 1 ? 'message' : 'messages'} not shown.</td></tr>`
       : '';
-  const buttons = ACTIONS.map(({ action, label, color }) => button(actionLink(portalUrl, request.id, action), label, color)).join('');
+  const buttons = ACTIONS.map(({ action, label, color }) =>
+    button(actionLink(portalUrl, request.id, action, recipient.kind), label, color),
+  ).join('');
   return `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><meta name="x-apple-disable-message-reformatting"><meta name="color-scheme" content="light"><title>${e(renderSubject(input))}</title>
 <style>@media only screen and (max-width:480px){.buttons{width:100%!important}.button-cell{display:block!important;padding:0 0 8px 0!important}.button-cell table{width:100%!important}.button-cell a{display:block!important;text-align:center!important}}</style></head>

@@ -22,13 +22,13 @@ export interface RegisterInput {
   description?: string | undefined;
 }
 
+const webhookLimit = () =>
+  new ConflictError('webhook_limit', `At most ${MAX_WEBHOOKS} webhooks; delete one first.`, { details: { limit: MAX_WEBHOOKS } });
+
 /** Registers an endpoint; the answer carries its secret, the only time it is shown. */
 export async function registerWebhook(input: RegisterInput): Promise<WebhookEndpoint & { secret: string }> {
   await checkWebhookUrl(input.url, config.webhookAllowLoopback());
-  // A count before the write: two registrations racing past the limit leave 21, which is harmless.
-  if ((await listEndpoints()).length >= MAX_WEBHOOKS) {
-    throw new ConflictError('webhook_limit', `At most ${MAX_WEBHOOKS} webhooks; delete one first.`, { details: { limit: MAX_WEBHOOKS } });
-  }
+  const registered = (await listEndpoints()).length;
   const secret = newSecret();
   const endpoint: StoredEndpoint = {
     id: newWebhookId(),
@@ -41,7 +41,7 @@ export async function registerWebhook(input: RegisterInput): Promise<WebhookEndp
     previousSecret: null,
     previousUntil: null,
   };
-  await putEndpoint(endpoint);
+  await putEndpoint(endpoint, { max: MAX_WEBHOOKS, registered, onFull: webhookLimit });
   return { ...webhookView(endpoint), secret };
 }
 

@@ -17,6 +17,7 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  * | outbox      | OUTBOX#<ulid>        | OUTBOX                   |                                |                                        | DUE#<shard> / <dueAt>#<ulid> (while due) |
  * | idempotency | IDEM#<caller>#<key>  | IDEM                     |                                |                                        |                     |
  * | webhook     | WEBHOOK#<id>         | WEBHOOK                  |                                | WEBHOOKS / <createdAt>#<id>            |                     |
+ * | webhook count | WEBHOOKS           | COUNT                    |                                |                                        |                     |
  * | delivery    | WEBHOOK#<id>         | DLV#<event ulid>         |                                |                                        |                     |
  * | event       | EVENT#<ulid>         | EVENT                    |                                |                                        | EVENTDUE / <dueAt>#<ulid> (while due) |
  *
@@ -43,7 +44,8 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  *    pk = APPROVER#a#WAITING (pattern 4's first half), at most DELEGATION_LIMITS.openRequestsHandedOver.
  * 8. Webhook endpoints: GetItem WEBHOOK#w; all of them (at most MAX_WEBHOOKS): Query gsi2
  *    pk = WEBHOOKS. An endpoint's deliveries, newest first: Query pk = WEBHOOK#w, sk begins_with
- *    DLV# descending, paged. Events still to deliver: Query gsi3 pk = EVENTDUE, sk <= now. The
+ *    DLV# descending, paged. The WEBHOOKS / COUNT item counts them, updated with a condition in
+ *    the transaction that puts or deletes one (the limit holds under concurrency). Events still to deliver: Query gsi3 pk = EVENTDUE, sk <= now. The
  *    ticket item keeps the ticket's last event `eventSequence`.
  */
 export const keys = {
@@ -83,6 +85,8 @@ export const webhookKeys = {
   /** gsi2: webhook endpoints, oldest first. */
   webhookList: (createdAt: string, id: string) => ({ gsi2pk: 'WEBHOOKS', gsi2sk: `${createdAt}#${id}` }),
   webhookListPk: 'WEBHOOKS',
+  /** How many endpoints there are: the limit's counter. */
+  webhookCount: { pk: 'WEBHOOKS', sk: 'COUNT' },
 } as const;
 
 /** The event outbox: one item per event; due (gsi3, a partition apart from the mail's) until delivered. */

@@ -1,9 +1,10 @@
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { NotFoundError } from '../domain/errors.js';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { type ConflictError, NotFoundError } from '../domain/errors.js';
 import type { WebhookEndpoint } from '../domain/webhooks.js';
 import { documents, tableName } from './client.js';
 import { ulid } from './ids.js';
 import { webhookKeys } from './keys.js';
+import { retryOnStaleState, transact } from './transaction.js';
 
 /** An endpoint with its secrets as stored: encrypted, the previous one kept until `previousUntil`. */
 /** The id of an endpoint not saved yet. */
@@ -33,18 +34,49 @@ function toStored(item: Item): StoredEndpoint {
   };
 }
 
-export async function putEndpoint(endpoint: StoredEndpoint): Promise<void> {
-  await documents.send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: {
-        ...webhookKeys.webhook(endpoint.id),
-        ...webhookKeys.webhookList(endpoint.createdAt, endpoint.id),
-        entity: 'webhook',
-        ...endpoint,
-      },
-      ConditionExpression: 'attribute_not_exists(pk)',
-    }),
+/**
+ * Saves a new endpoint unless `limit` are registered. The WEBHOOKS / COUNT item counts them: its
+ * update (with the condition count < limit) and the endpoint's put are one transaction, so two
+ * registrations racing at limit - 1 cannot both succeed. A table from before the counter has
+ * none: `registered` (the endpoints listed just before) starts it.
+ */
+export async function putEndpoint(
+  endpoint: StoredEndpoint,
+  limit: { max: number; registered: number; onFull: () => ConflictError },
+): Promise<void> {
+  if (limit.registered >= limit.max) throw limit.onFull();
+  await retryOnStaleState(
+    () =>
+      transact([
+        {
+          item: {
+            Put: {
+              TableName: tableName(),
+              Item: {
+                ...webhookKeys.webhook(endpoint.id),
+                ...webhookKeys.webhookList(endpoint.createdAt, endpoint.id),
+                entity: 'webhook',
+                ...endpoint,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        },
+        {
+          item: {
+            Update: {
+              TableName: tableName(),
+              Key: webhookKeys.webhookCount,
+              UpdateExpression: 'SET #count = if_not_exists(#count, :registered) + :one, entity = :entity',
+              ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
+              ExpressionAttributeNames: { '#count': 'count' },
+              ExpressionAttributeValues: { ':registered': limit.registered, ':one': 1, ':max': limit.max, ':entity': 'webhookCount' },
+            },
+          },
+          onConditionFailed: limit.onFull,
+        },
+      ]),
+    { maxAttempts: 20 },
   );
 }
 
@@ -69,14 +101,37 @@ export async function listEndpoints(): Promise<StoredEndpoint[]> {
   return items.map(toStored);
 }
 
+/** Deletes an endpoint and counts it off; a table from before the counter has none to count off. */
 export async function deleteEndpoint(id: string): Promise<void> {
+  const remove = {
+    item: {
+      Delete: { TableName: tableName(), Key: webhookKeys.webhook(id), ConditionExpression: 'attribute_exists(pk)' },
+    },
+    onConditionFailed: () => notFound(id),
+  };
+  const noCounter = new Error('no counter');
   try {
-    await documents.send(
-      new DeleteCommand({ TableName: tableName(), Key: webhookKeys.webhook(id), ConditionExpression: 'attribute_exists(pk)' }),
+    await retryOnStaleState(() =>
+      transact([
+        remove,
+        {
+          item: {
+            Update: {
+              TableName: tableName(),
+              Key: webhookKeys.webhookCount,
+              UpdateExpression: 'SET #count = #count - :one',
+              ConditionExpression: '#count > :zero',
+              ExpressionAttributeNames: { '#count': 'count' },
+              ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
+            },
+          },
+          onConditionFailed: () => noCounter,
+        },
+      ]),
     );
   } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') throw notFound(id);
-    throw error;
+    if (error !== noCounter) throw error;
+    await transact([remove]);
   }
 }
 

@@ -65,11 +65,36 @@ export type Resolve = (host: string) => Promise<string[]>;
 
 const resolveAll: Resolve = async (host) => (await lookup(host, { all: true, verbatim: true })).map((a) => a.address);
 
+/** A lookup that takes longer is refused: a registration never waits on a slow or silent resolver. */
+export const RESOLVE_TIMEOUT_MS = 3000;
+
+/** A host name DNS can carry: labels of letters, digits and inner hyphens, 1–63 each, 253 in all. */
+const LABEL = /^(?!-)[a-z0-9-]{1,63}(?<!-)$/;
+const isDnsName = (host: string) =>
+  host.length <= 253 &&
+  host
+    .replace(/\.$/, '')
+    .split('.')
+    .every((label) => LABEL.test(label));
+
+function withTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error('lookup timed out')), ms);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
 const refuse = (reason: string) =>
   new UnprocessableError('url_not_allowed', `This webhook URL is not allowed: ${reason}.`, { details: { reason } });
 
 /** Checks a URL as the guard says; throws 422 url_not_allowed naming the reason. */
-export async function checkWebhookUrl(raw: string, allowLoopback: boolean, resolve: Resolve = resolveAll): Promise<URL> {
+export async function checkWebhookUrl(
+  raw: string,
+  allowLoopback: boolean,
+  resolve: Resolve = resolveAll,
+  timeoutMs = RESOLVE_TIMEOUT_MS,
+): Promise<URL> {
   let url: URL;
   try {
     url = new URL(raw);
@@ -79,9 +104,11 @@ export async function checkWebhookUrl(raw: string, allowLoopback: boolean, resol
   if (url.protocol !== 'https:' && !(url.protocol === 'http:' && allowLoopback)) throw refuse('it must use https');
   if (url.username || url.password) throw refuse('it must not carry credentials');
   const host = url.hostname.replace(/^\[|\]$/g, '');
+  // Names no resolver could answer are refused without asking one; `.invalid` never resolves (RFC 6761).
+  if (!isIP(host) && (!isDnsName(host) || /(^|\.)invalid\.?$/.test(host))) throw refuse('its host does not resolve');
   let addresses: string[];
   try {
-    addresses = isIP(host) ? [host] : await resolve(host);
+    addresses = isIP(host) ? [host] : await withTimeout(resolve(host), timeoutMs);
   } catch {
     throw refuse('its host does not resolve');
   }

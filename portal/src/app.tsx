@@ -45,7 +45,9 @@ function Portal({ config }: { config: PortalConfig }) {
   const session = useSession(auth);
   const route = useRoute();
   const signedInKind = session ? portalKindOf(session.groups) : null;
-  const kind = signedInKind ?? (session ? null : readHint());
+  // Before sign-in: the portal the mail link names, else the one this browser last signed in to.
+  const linkKind = route.page === 'request' ? route.portal : null;
+  const kind = signedInKind ?? (session ? null : (linkKind ?? readHint()));
   const wording = wordingFor(kind, config);
 
   useEffect(() => {
@@ -64,7 +66,11 @@ function Portal({ config }: { config: PortalConfig }) {
         : 'Sign in to see and answer the approval requests sent to you.';
     return (
       <Frame title={wording.title}>
-        <SignIn auth={auth} context={context} />
+        <SignIn
+          auth={auth}
+          context={context}
+          landing={route.page === 'request' && route.action ? { requestId: route.requestId, action: route.action } : null}
+        />
       </Frame>
     );
   }

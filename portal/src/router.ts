@@ -1,9 +1,15 @@
 import { useEffect, useState } from 'preact/hooks';
 import { BASE } from './config.js';
-import { ACTIONS, type Action } from './types.js';
+import { ACTIONS, type Action, type PortalKind } from './types.js';
 
-/** The portal's pages. Mail links open `requests/<id>?action=…`. */
-export type Route = { page: 'list' } | { page: 'request'; requestId: string; action: Action | null } | { page: 'unknown' };
+/**
+ * The portal's pages. Mail links open `requests/<id>?action=…&portal=users|contacts`: `portal`
+ * only names and colours the sign-in screen; who the approver is decides everything after.
+ */
+export type Route =
+  | { page: 'list' }
+  | { page: 'request'; requestId: string; action: Action | null; portal: PortalKind | null }
+  | { page: 'unknown' };
 
 const NAVIGATE = 'signoff:navigate';
 
@@ -19,8 +25,15 @@ export function parseRoute(location: Pick<Location, 'pathname' | 'search'>): Rou
   } catch {
     return { page: 'unknown' };
   }
-  const action = new URLSearchParams(location.search).get('action');
-  return { page: 'request', requestId, action: ACTIONS.includes(action as Action) ? (action as Action) : null };
+  const query = new URLSearchParams(location.search);
+  const action = query.get('action');
+  const portal = query.get('portal');
+  return {
+    page: 'request',
+    requestId,
+    action: ACTIONS.includes(action as Action) ? (action as Action) : null,
+    portal: portal === 'users' || portal === 'contacts' ? portal : null,
+  };
 }
 
 export const hrefOf = {

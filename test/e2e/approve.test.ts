@@ -8,7 +8,7 @@ describe('approving from the mail', () => {
   test('signs in from the approve link and records the approval only after one explicit click', async ({ openBrowser, helpdesk }) => {
     const { ticketId, number, request, link: linkFor } = await helpdesk.ask(alice);
     const link = linkFor('approve');
-    expect(link).toBe(`${info.portalUrl}requests/${encodeURIComponent(request.id)}?action=approve`);
+    expect(link).toBe(`${info.portalUrl}requests/${encodeURIComponent(request.id)}?action=approve&portal=users`);
 
     const browser = await openBrowser({ timezoneId: 'America/New_York' });
     const { page } = browser;
@@ -33,6 +33,7 @@ describe('approving from the mail', () => {
       `#${number}`,
       'Rita Requester',
       'rita.requester@example.com',
+      'Tess Technician',
       'tess.tech@signoff.local',
       'Please approve the replacement so that we can order it today.',
       'My laptop does not start any more',

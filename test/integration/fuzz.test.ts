@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { isIP } from 'node:net';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { WEBHOOK_EVENT_TYPES } from '../../functions/domain/webhook-events.js';
 import { admits, ROUTES } from '../../functions/handlers/routes.js';
 import { LIMITS } from '../../functions/http/schemas.js';
+import { addressAllowed } from '../../functions/webhooks/url-guard.js';
 import { type ApiClient, createApiClient, type RawReply } from '../../tools/api-client.js';
 import { unique } from '../../tools/request-body.js';
 import { dumpDiff } from '../../tools/table-dump.js';
@@ -16,7 +19,8 @@ import { type PrivateStack, startPrivateStack } from '../support/private-stack.j
  * unicode) go to fresh ids, after the last table comparison.
  *
  * It runs on a stack of its own: the shared one's table also takes the writes of whatever other
- * test file runs at the same time.
+ * test file runs at the same time (and a webhook endpoint registered here would receive only
+ * this stack's events).
  */
 const MAX_BODY = 256 * 1024;
 /** Runs per property; FUZZ_RUNS=500 for a longer hunt. */
@@ -666,16 +670,48 @@ describe('fuzzing every route: no 5xx, API.md errors, and a refused request writ
       ],
       strict: [{ path: [], keys: ['decision', 'feedback'] }],
     },
+    // The URL of the base is valid but never registered: every body tried has another field broken.
+    'create-webhook': {
+      path: () => '/webhooks',
+      token: () => technician,
+      base: () => ({ url: 'https://hooks.example.com/signoff', events: ['approval.approved'], description: 'Fuzz' }),
+      fields: [
+        {
+          path: ['url'],
+          required: true,
+          maybeValid: (v) => typeof v === 'string' && v.trim().length <= 2048 && URL.canParse(v.trim()),
+          nearMisses: ['', ' ', 'not a url', '/hook', 'hooks.example.com', 'https://', `https://h.example/${'x'.repeat(2048)}`, 42, null],
+        },
+        {
+          path: ['events'],
+          required: false,
+          maybeValid: (v) =>
+            Array.isArray(v) &&
+            v.length <= WEBHOOK_EVENT_TYPES.length &&
+            v.every((t) => (WEBHOOK_EVENT_TYPES as readonly unknown[]).includes(t)),
+          nearMisses: ['approval.approved', null, {}, ['approval.maybe'], ['Approval.approved'], Array(8).fill('approval.approved')],
+        },
+        {
+          path: ['events', 0],
+          required: false,
+          maybeValid: maybe.oneOf(WEBHOOK_EVENT_TYPES),
+          nearMisses: ['', 'approval.*', '*', null, 1],
+        },
+        {
+          path: ['description'],
+          required: false,
+          maybeValid: (v) => typeof v === 'string' && v.trim().length <= 500,
+          nearMisses: [null, 42, 'x'.repeat(501)],
+        },
+      ],
+      strict: [{ path: [], keys: ['url', 'events', 'description'] }],
+    },
   };
 
   it('covers every route that takes a body', () => {
-    // POST …/reminders, …/secret and …/test take no body. The webhook routes' bodies are fuzzed by
-    // test/integration/webhooks.test.ts ("bad input"): an accepted body here would register a live
-    // endpoint on the shared stack that every other test's events are then delivered to.
+    // POST …/reminders, …/secret and …/test take no body.
     const bodiless = /\/(reminders|secret|test)$/;
-    const withBody = ROUTES.filter((r) => !r.path.startsWith('/webhooks'))
-      .filter((r) => r.method === 'PUT' || (r.method === 'POST' && !bodiless.test(r.path)))
-      .map((r) => r.name);
+    const withBody = ROUTES.filter((r) => r.method === 'PUT' || (r.method === 'POST' && !bodiless.test(r.path))).map((r) => r.name);
     expect(Object.keys(BODIES).sort()).toEqual(withBody.sort());
   });
 
@@ -732,6 +768,54 @@ describe('fuzzing every route: no 5xx, API.md errors, and a refused request writ
         await expectTableUnchanged();
       });
     }
+  });
+
+  describe('webhook URLs', () => {
+    /** Hosts the guard must refuse on this stack (which allows loopback): no public address, no loopback. */
+    const notLoopbackNorPublic = (ip: string) => !addressAllowed(ip, true);
+    const label = fc.stringMatching(/^[a-z0-9]([a-z0-9-]{0,20}[a-z0-9])?$/);
+    const host = fc.oneof(
+      fc.ipV4().filter(notLoopbackNorPublic),
+      fc
+        .ipV6()
+        .filter(notLoopbackNorPublic)
+        .map((ip) => `[${ip}]`),
+      fc.constantFrom('169.254.169.254', '[fd00:ec2::254]', '[::ffff:10.0.0.1]', '0.0.0.0', '[::]', '10.1.2.3', '192.168.0.1'),
+      // Names no lookup is made for: `.invalid`, or not a DNS name at all.
+      fc.array(label, { minLength: 1, maxLength: 4 }).map((labels) => `${labels.join('.')}.invalid`),
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 12 }).map((name) => `${encodeAll(name)}.invalid`),
+      fc.constantFrom('a_b.example.com', '-x.example.com', `${'a'.repeat(64)}.example.com`, `${'a.'.repeat(127)}com`, 'x..example.com'),
+    );
+    const url = fc
+      .record({
+        scheme: fc.constantFrom('https', 'http', 'HTTPS', 'ftp', 'file', 'javascript', 'data', 'ws', 'gopher'),
+        userinfo: fc.option(fc.constantFrom('user@', 'user:pw@', ':@', '%40@'), { freq: 4 }),
+        host,
+        port: fc.option(fc.constantFrom(':0', ':443', ':65535', ':65536', ':-1', ':x', ':'), { freq: 3 }),
+        path: fc.oneof(
+          fc.constant('/'),
+          segment.map((s) => `/${s}`),
+        ),
+        pad: fc.constantFrom('', ' ', '\t'),
+      })
+      .map((u) => `${u.pad}${u.scheme}://${u.userinfo ?? ''}${u.host}${u.port ?? ''}${u.path}${u.pad}`);
+
+    it('POST /webhooks: arbitrary URLs to private, link-local, reserved or unresolvable hosts get 400/422, never a 5xx, and write nothing', async () => {
+      await fc.assert(
+        fc.asyncProperty(url, fc.option(fc.subarray([...WEBHOOK_EVENT_TYPES])), async (target, events) => {
+          // A host the URL parser turns into a loopback address would rightly be accepted here.
+          fc.pre(
+            !URL.canParse(target.trim()) ||
+              !isIP(new URL(target.trim()).hostname.replace(/^\[|\]$/g, '')) ||
+              notLoopbackNorPublic(new URL(target.trim()).hostname.replace(/^\[|\]$/g, '')),
+          );
+          const reply = await api.raw('POST', '/webhooks', { token: technician, body: { url: target, ...(events ? { events } : {}) } });
+          expectRefused(reply, `POST /webhooks ${JSON.stringify(target).slice(0, 200)}`, [400, 422]);
+        }),
+        { numRuns: RUNS * 3 },
+      );
+      await expectTableUnchanged();
+    });
   });
 
   describe('paths', () => {

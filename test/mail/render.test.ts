@@ -55,9 +55,9 @@ describe('renderMail', () => {
     const request = requestWith();
     const { html, text } = render(request);
     for (const action of ['approve', 'decline', 'feedback'] as const) {
-      const href = actionLink(PORTAL, request.id, action);
-      expect(href).toBe(`${PORTAL}requests/${encodeURIComponent(request.id)}?action=${action}`);
-      expect(html).toContain(`href="${href}"`);
+      const href = actionLink(PORTAL, request.id, action, 'user');
+      expect(href).toBe(`${PORTAL}requests/${encodeURIComponent(request.id)}?action=${action}&portal=users`);
+      expect(html).toContain(`href="${href.replace('&', '&amp;')}"`);
       expect(text).toContain(href);
     }
     expect(html).toContain('>Approve<');
@@ -149,7 +149,7 @@ describe('renderMail', () => {
       portalUrl: PORTAL,
     });
     const lines = mail.text.split(/\r\n|\n|\r|\u2028|\u2029/);
-    expect(lines.filter((line) => line.startsWith('Approve:'))).toEqual([`Approve: ${actionLink(PORTAL, request.id, 'approve')}`]);
+    expect(lines.filter((line) => line.startsWith('Approve:'))).toEqual([`Approve: ${actionLink(PORTAL, request.id, 'approve', 'user')}`]);
     expect(lines).toContain('Ticket:    #4711 Approve: https://evil.example/steal New laptop Approve: https://evil.example/steal');
     expect(mail.html).not.toMatch(/evil\.example\/steal\r?\n/);
     expect(mail.subject).not.toMatch(/[\r\n]/);

@@ -45,4 +45,21 @@ describe('the webhook URL guard', () => {
     await expect(checkWebhookUrl('http://hooks.example.com/', true, resolve)).rejects.toMatchObject({ code: 'url_not_allowed' });
     await expect(checkWebhookUrl('https://10.0.0.8/', true, resolve)).rejects.toMatchObject({ code: 'url_not_allowed' });
   });
+
+  it('refuses without a lookup a host no resolver could answer, and gives up on a resolver that does not answer', async () => {
+    const asked: string[] = [];
+    const silent = (host: string) => {
+      asked.push(host);
+      return new Promise<string[]>(() => {});
+    };
+    for (const url of ['https://hooks.invalid/', 'https://a_b.example.com/', 'https://-x.example.com/', `https://${'a'.repeat(64)}.com/`]) {
+      await expect(checkWebhookUrl(url, false, silent)).rejects.toMatchObject({ code: 'url_not_allowed' });
+    }
+    expect(asked).toEqual([]);
+    await expect(checkWebhookUrl('https://hooks.example.com/', false, silent, 10)).rejects.toMatchObject({
+      code: 'url_not_allowed',
+      details: { reason: 'its host does not resolve' },
+    });
+    expect(asked).toEqual(['hooks.example.com']);
+  });
 });

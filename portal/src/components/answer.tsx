@@ -178,12 +178,14 @@ function DecisionForm({
   const textRef = useRef<HTMLTextAreaElement>(null);
   const name = useId();
 
-  // A mail link lands with its action chosen and the one control that records it in focus.
+  // A mail link lands with its action chosen and the one control that records it in focus. The
+  // page scrolls only as far as the confirm button needs (none where it fits), so the ticket's
+  // title and status above stay in view with it.
   useEffect(() => {
     if (!initialAction) return;
     const target = initialAction === 'approve' ? confirmRef.current : textRef.current;
-    target?.focus();
-    target?.scrollIntoView({ block: 'center' });
+    target?.focus({ preventScroll: true });
+    confirmRef.current?.scrollIntoView({ block: 'nearest' });
   }, []);
 
   const submit = (event: Event) => {

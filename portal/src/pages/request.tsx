@@ -70,6 +70,17 @@ export function RequestPage({ api, requestId, action, wording }: RequestPageProp
   if (result.state === 'failed') return <LoadFailed error={result.error} retry={reload} />;
   const v: ApprovalView = result.value;
   const askedBy = personName(v.requestedBy);
+  // From a mail link with an answer still to give: the answer comes right under the ticket's
+  // heading, the message moves beside the conversation, so both fit on one screen.
+  const landed = action !== null && (v.canDecide || v.canGiveFeedback);
+  const message = v.message ? (
+    <section class="card message" aria-labelledby="message-heading">
+      <h2 id="message-heading">Message from {askedBy}</h2>
+      <p class="prewrap" dir="auto">
+        {v.message}
+      </p>
+    </section>
+  ) : null;
 
   return (
     <div class="stack">
@@ -97,14 +108,7 @@ export function RequestPage({ api, requestId, action, wording }: RequestPageProp
 
       <DeadlineNote view={v} />
 
-      {v.message ? (
-        <section class="card message" aria-labelledby="message-heading">
-          <h2 id="message-heading">Message from {askedBy}</h2>
-          <p class="prewrap" dir="auto">
-            {v.message}
-          </p>
-        </section>
-      ) : null}
+      {landed ? null : message}
 
       <div class="request-layout">
         <div class="request-side">
@@ -154,10 +158,13 @@ export function RequestPage({ api, requestId, action, wording }: RequestPageProp
           </section>
         </div>
 
-        <section class="card request-main" aria-labelledby="conversation-heading">
-          <h2 id="conversation-heading">Conversation</h2>
-          <Conversation entries={v.ticket.conversation} />
-        </section>
+        <div class="request-main stack">
+          {landed ? message : null}
+          <section class="card" aria-labelledby="conversation-heading">
+            <h2 id="conversation-heading">Conversation</h2>
+            <Conversation entries={v.ticket.conversation} />
+          </section>
+        </div>
       </div>
     </div>
   );

@@ -2,6 +2,7 @@ import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import type { Auth } from '../auth.js';
 import { CognitoError, CognitoUnreachableError } from '../cognito.js';
 import { Alert } from '../components/alert.js';
+import type { Action } from '../types.js';
 
 type Mode =
   | { step: 'sign-in' }
@@ -96,10 +97,31 @@ export interface SignInProps {
   auth: Auth;
   /** Said above the form: why signing in is needed right now. */
   context: string;
+  /**
+   * Arrived from a mail link: the request and the action it chose, as the link says (nothing is
+   * read before sign-in, so this names only what the link itself carries).
+   */
+  landing?: { requestId: string; action: Action } | null;
+}
+
+const ACTION_LABELS: Record<Action, string> = { approve: 'Approve', decline: 'Decline', feedback: 'Respond with feedback' };
+
+/** What the mail link asked for, shown above the sign-in form. */
+function Landing({ requestId, action }: { requestId: string; action: Action }) {
+  return (
+    <div class="landing">
+      <p>
+        You chose <strong>{ACTION_LABELS[action]}</strong> in the email.
+      </p>
+      <p class="landing-request">
+        Request <span class="request-number">{requestId}</span>
+      </p>
+    </div>
+  );
 }
 
 /** Sign-in, first-time password change and password reset, all against the Cognito app client. */
-export function SignIn({ auth, context }: SignInProps) {
+export function SignIn({ auth, context, landing = null }: SignInProps) {
   const [mode, setMode] = useState<Mode>({ step: 'sign-in' });
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');
@@ -196,6 +218,7 @@ export function SignIn({ auth, context }: SignInProps) {
         <h1 ref={headingRef} tabIndex={-1}>
           {heading}
         </h1>
+        {mode.step === 'sign-in' && landing ? <Landing {...landing} /> : null}
         {mode.step === 'sign-in' ? <p class="muted">{context}</p> : null}
         {mode.step === 'new-password' ? (
           <p class="muted">You signed in with a temporary password. Choose your own password to continue.</p>

@@ -30,7 +30,7 @@ const decodeEntities = (href: string) =>
 /** The link of one action button: taken from the HTML part, and the same in the plain-text part. */
 export function actionLink(mail: StoredMail, action: 'approve' | 'decline' | 'feedback'): string {
   const hrefs = [...(mail.body.html ?? '').matchAll(/href="([^"]+)"/g)].map((m) => decodeEntities(m[1] ?? ''));
-  const href = hrefs.find((h) => h.endsWith(`?action=${action}`));
+  const href = hrefs.find((h) => URL.canParse(h) && new URL(h).searchParams.get('action') === action);
   if (!href) throw new Error(`the mail has no ${action} link: ${hrefs.join(', ')}`);
   if (!mail.body.text?.includes(href)) throw new Error(`the plain-text part lacks the ${action} link ${href}`);
   return href;
