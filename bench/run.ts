@@ -11,6 +11,7 @@ import { measureDecisions } from './decisions.js';
 import { measureEventLatency } from './events.js';
 import { measureGrowth } from './growth.js';
 import { createHarness } from './in-process.js';
+import { measureKeepUp } from './keep-up.js';
 import { measureTabLatency } from './latency.js';
 import { measureRequestMail } from './mail.js';
 import { profileMailer } from './mail-profile.js';
@@ -48,6 +49,10 @@ try {
   say('2. concurrent decisions');
   const decisions = await measureDecisions(api, technician, approvers);
   rows.push(...decisions.rows);
+  say('7. keep-up: 20 technicians for 60 s');
+  const keepUp = await measureKeepUp(api, technician, approvers);
+  rows.push(...keepUp.rows);
+  sections.push(keepUp.section);
   say('3. round trips');
   const harness = await createHarness(stack);
   const trips = await measureRoundTrips(api, harness, technician, approvers);

@@ -30,6 +30,7 @@ export const region = /* @__PURE__ */ once(() => optional(ENV.region) ?? 'us-eas
 export const tableName = /* @__PURE__ */ once(() => required(ENV.tableName));
 export const dynamodbEndpoint = /* @__PURE__ */ once(() => optional(ENV.dynamodbEndpoint));
 export const sesEndpoint = /* @__PURE__ */ once(() => optional(ENV.sesEndpoint));
+export const mailSenders = /* @__PURE__ */ once(() => Math.max(1, Number(optional(ENV.mailSenders) ?? 1) || 1));
 export const cognitoEndpoint = /* @__PURE__ */ once(() => optional(ENV.cognitoEndpoint));
 export const userPoolId = /* @__PURE__ */ once(() => required(ENV.userPoolId));
 export const portalClientId = /* @__PURE__ */ once(() => required(ENV.portalClientId));

@@ -104,7 +104,12 @@ export class Handlers extends Construct {
       ...(settings.has('portalClient') ? { [ENV.portalClientId]: identity.portalClient.userPoolClientId } : {}),
       ...(settings.has('portalUrl') ? { [ENV.portalUrl]: portalUrl } : {}),
       ...(settings.has('mail')
-        ? { [ENV.mailFrom]: mail.senderEmail, [ENV.sesConfigurationSet]: mail.configurationSet.configurationSetName }
+        ? {
+            [ENV.mailFrom]: mail.senderEmail,
+            [ENV.sesConfigurationSet]: mail.configurationSet.configurationSetName,
+            // Every instance that may send at once paces itself to its share of the account's rate.
+            [ENV.mailSenders]: String(RESERVED_CONCURRENCY.mailer + RESERVED_CONCURRENCY.sweeper),
+          }
         : {}),
       ...(access.webhookKey?.length ? { [ENV.webhookKeyId]: events.secretKey.keyArn } : {}),
       ...(access.putEvents ? { [ENV.eventBusName]: events.bus.eventBusName } : {}),

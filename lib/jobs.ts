@@ -65,8 +65,9 @@ export class Jobs extends Construct {
 
     // Only outbox inserts wake the mailer; every other write of the table is filtered out by
     // Lambda before an invocation (and before it costs anything).
+    // A batch's entries are delivered at once, each paced to the account's SES rate (services/mailer.ts).
     this.insertsOf(props, props.mailer.function, 'outbox', {
-      batchSize: 10,
+      batchSize: 50,
       window: Duration.seconds(1),
       deadLetters: this.deadLetterQueue,
     });

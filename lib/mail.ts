@@ -107,7 +107,10 @@ export class Mail extends Construct {
     ];
   }
 
-  /** SendEmail from the sender address only, through our identity and configuration set. */
+  /**
+   * SendEmail from the sender address only, through our identity and configuration set; and
+   * GetAccount, which the mailer reads the account's sending rate with (it paces to it).
+   */
   grantSend(grantee: iam.IGrantable): iam.Grant {
     const grant = iam.Grant.addToPrincipal({
       grantee,
@@ -115,6 +118,16 @@ export class Mail extends Construct {
       resourceArns: this.sendingResources(),
       conditions: { StringEquals: { 'ses:FromAddress': this.senderEmail } },
     });
+    iam.Grant.addToPrincipal({ grantee, actions: ['ses:GetAccount'], resourceArns: ['*'] });
+    if (grantee.grantPrincipal instanceof iam.Role) {
+      suppress(grantee.grantPrincipal, [
+        {
+          id: 'AwsSolutions-IAM5',
+          reason: 'ses:GetAccount reads the account itself and has no resource type: IAM accepts only "*" for it (read-only).',
+          appliesTo: ['Resource::*'],
+        },
+      ]);
+    }
     if (this.sesSandbox && grantee.grantPrincipal instanceof iam.Role) {
       suppress(grantee.grantPrincipal, [
         {

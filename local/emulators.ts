@@ -98,6 +98,27 @@ export const startCognitoLocal = async (options: {
   return { endpoint, pid: child.pid, logFile: child.logFile, stop: child.stop };
 };
 
+/**
+ * The SES account the emulator describes: out of the sandbox, with a sending rate well above what
+ * one machine's local stack can ask for (an account's rate is raised on request; docs/scale.md).
+ */
+export const LOCAL_SES_ACCOUNT = {
+  DedicatedIpAutoWarmupEnabled: false,
+  Details: {
+    AdditionalContactEmailAddresses: [],
+    ContactLanguage: 'EN',
+    MailType: 'TRANSACTIONAL',
+    ReviewDetails: { CaseId: 'local', Status: 'GRANTED' },
+    UseCaseDescription: 'Signoff local stack',
+    WebsiteURL: 'http://localhost',
+  },
+  EnforcementStatus: 'HEALTHY',
+  ProductionAccessEnabled: true,
+  SendingEnabled: true,
+  SendQuota: { Max24HourSend: 1_000_000, MaxSendRate: 500, SentLast24Hours: 0 },
+  SuppressionAttributes: { SuppressedReasons: [] },
+};
+
 /** aws-ses-v2-local keeps mail in memory: `GET <endpoint>/store` lists it, `/` is its viewer. */
 export const startSesLocal = async (options: { port: number; logFile?: string; onSpawn?: (pid: number) => void }): Promise<Emulator> => {
   const endpoint = `http://${HOST}:${options.port}`;
@@ -108,6 +129,8 @@ export const startSesLocal = async (options: { port: number; logFile?: string; o
     cwd: tmpdir(),
     logFile: options.logFile ?? defaultLogFile('ses-local', options.port),
     ready: { url: `${endpoint}/health-check` },
+    // What GetAccount answers (the mailer paces its sends to SendQuota.MaxSendRate).
+    env: { ...process.env, AWS_SES_ACCOUNT: JSON.stringify(LOCAL_SES_ACCOUNT) },
     ...(options.onSpawn ? { onSpawn: options.onSpawn } : {}),
   });
   return { endpoint, pid: child.pid, logFile: child.logFile, stop: child.stop };

@@ -1,8 +1,25 @@
-import type { Actor, Deadline, DeliveryProblem, MailKind, Policy, RequestStatus } from './types.js';
+import type {
+  Actor,
+  ContentFieldChange,
+  ContentRef,
+  Deadline,
+  DeliveryProblem,
+  MailKind,
+  Policy,
+  RequestStatus,
+  SignedInAs,
+} from './types.js';
 
 export interface RecipientRef {
   approverId: string;
   name: string;
+}
+
+/** What every recorded answer keeps: the content hash it was given on and who signed in. */
+export interface AnswerEvidence {
+  contentHash?: string;
+  signedInAs?: SignedInAs;
+  authTime?: string | null;
 }
 
 export interface DelegatedPlace {
@@ -34,12 +51,20 @@ export type ActivityEvent = EventBase &
         detail: string;
       }
     | { type: 'reminder_requested'; approverId: string }
-    | { type: 'feedback_given'; approverId: string; body: string }
+    | ({ type: 'feedback_given'; approverId: string; body: string } & AnswerEvidence)
     /** `onBehalfOf`: a substitute answered for this delegator's place (domain/delegation.ts). */
-    | { type: 'response_recorded'; approverId: string; decision: 'approved' | 'declined'; onBehalfOf?: string }
+    | ({ type: 'response_recorded'; approverId: string; decision: 'approved' | 'declined'; onBehalfOf?: string } & AnswerEvidence)
     | { type: 'status_changed'; from: RequestStatus; to: RequestStatus }
     | { type: 'request_canceled' }
     | { type: 'ticket_updated' }
+    | {
+        type: 'content_changed';
+        from: ContentRef;
+        to: ContentRef;
+        changes: ContentFieldChange[];
+        /** The approvals that became stale (`reapprove`); empty with `keep`. */
+        stale: RecipientRef[];
+      }
     | { type: 'deadline_changed'; deadline: Deadline | null }
     | { type: 'deadline_passed'; deadline: Deadline }
     | { type: 'escalated'; expired: RecipientRef[]; added: RecipientRef[] }

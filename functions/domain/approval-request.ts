@@ -5,7 +5,18 @@ import { ConflictError, NotFoundError, TooManyRequestsError, UnprocessableError,
 import { GROWTH_LIMITS } from './limits.js';
 import { decideStatus, isOpen, isSatisfiable } from './policy.js';
 import { addHours, newRecipient } from './recipient.js';
-import type { Actor, ApprovalRequest, Approver, Deadline, MailJob, Policy, Recipient, TicketSnapshot } from './types.js';
+import type {
+  Actor,
+  ApprovalRequest,
+  Approver,
+  Deadline,
+  MailJob,
+  OnContentChange,
+  Policy,
+  Recipient,
+  SignedInAs,
+  TicketSnapshot,
+} from './types.js';
 
 /** What one command did: the request after it, what to log and what to mail. */
 export interface Change {
@@ -26,6 +37,10 @@ export interface CreateRequestInput {
   requireDeclineReason?: boolean;
   /** Checked here (in the future, escalateTo with escalate only); that escalateTo are listed is the caller's to check. */
   deadline?: Deadline | null;
+  /** `sha256:<hex>` of what the approvers are shown (content.ts; hashed by the caller, so that only creating bundles the canonicalizer). */
+  contentHash?: string;
+  /** What a later ticket change does to approvals given before it; `reapprove` unless given. */
+  onContentChange?: OnContentChange;
   actor: Actor;
   now: string;
 }
@@ -68,6 +83,9 @@ export function createRequest(input: CreateRequestInput): Change {
     version: 1,
     ticket,
     recipients,
+    content: { version: 1, hash: input.contentHash ?? '' },
+    onContentChange: input.onContentChange ?? 'reapprove',
+    contentChange: null,
   };
   const base = { at: now, actor, requestId: id };
   return {
@@ -89,7 +107,7 @@ function assertOpen(request: ApprovalRequest): void {
 }
 
 /** Applies recipient changes, recomputes the status and records a status change if any. */
-function settle(before: ApprovalRequest, recipients: Recipient[], actor: Actor, now: string, events: ActivityEvent[]) {
+export function settle(before: ApprovalRequest, recipients: Recipient[], actor: Actor, now: string, events: ActivityEvent[]) {
   const status = decideStatus(before.policy, recipients);
   const after: ApprovalRequest = {
     ...before,
@@ -198,18 +216,45 @@ function assertFeedbackRoom(request: ApprovalRequest, recipient: Recipient): voi
   }
 }
 
+/** Who answered: the login signed in to the portal, and when it signed in. */
+export interface Respondent {
+  signedInAs: SignedInAs;
+  /** The token's `auth_time`, ISO; null when the token has none. */
+  authTime: string | null;
+}
+
 export interface RespondInput {
   request: ApprovalRequest;
   approverId: string;
   decision?: 'approve' | 'decline' | undefined;
   feedback?: string | undefined;
+  /** The content hash the approver was shown; another than the current one → 409 content_changed. */
+  contentHash?: string | undefined;
+  respondent?: Respondent | undefined;
   actor: Actor;
   now: string;
 }
 
+/**
+ * The place is bound to one login: the approver's when the recipient was added, or the first one
+ * that answered. Another login (an approver id re-listed with someone else's email) sees nothing.
+ */
+export function assertBoundTo(recipient: Recipient, sub: string): void {
+  if (recipient.loginSub !== null && recipient.loginSub !== sub) throw new NotFoundError('not_found', 'No such approval request.');
+}
+
+function assertContent(request: ApprovalRequest, contentHash: string | undefined): void {
+  if (contentHash !== undefined && request.content.hash !== '' && contentHash !== request.content.hash) {
+    throw new ConflictError('content_changed', 'What you were shown has changed since; review the request again before answering.', {
+      details: { current: request.content.hash, version: request.content.version },
+    });
+  }
+}
+
 /** An approver's answer: a decision, feedback, or both (a decline with its reason). */
-export function respond({ request, approverId, decision, feedback, actor, now }: RespondInput): Change {
+export function respond({ request, approverId, decision, feedback, contentHash, respondent, actor, now }: RespondInput): Change {
   const current = recipientOf(request, approverId);
+  if (respondent) assertBoundTo(current, respondent.signedInAs.sub);
   if (current.status === 'removed') {
     throw new ConflictError('recipient_removed', 'You were removed from this approval request.');
   }
@@ -232,19 +277,32 @@ export function respond({ request, approverId, decision, feedback, actor, now }:
   if (decision === 'decline' && request.requireDeclineReason && feedback === undefined) {
     throw new ValidationError('reason_required', 'This request needs a reason with a decline: send it as feedback.');
   }
+  assertContent(request, contentHash);
   const base = { at: now, actor, requestId: request.id };
+  // Every recorded answer keeps the content it was given on and who signed in to give it.
+  const evidence = {
+    contentHash: request.content.hash,
+    ...(respondent ? { signedInAs: respondent.signedInAs, authTime: respondent.authTime } : {}),
+  };
   const events: ActivityEvent[] = [];
-  let next: Recipient = current;
+  let next: Recipient = respondent && current.loginSub === null ? { ...current, loginSub: respondent.signedInAs.sub } : current;
   if (feedback !== undefined) {
     assertFeedbackRoom(request, current);
     next = { ...next, feedback: [...next.feedback, { body: feedback, at: now }] };
-    events.push(activity('feedback_given', base, { approverId, body: feedback }));
+    events.push(activity('feedback_given', base, { approverId, body: feedback, ...evidence }));
   }
   if (decision) {
     const status = decision === 'approve' ? 'approved' : 'declined';
-    next = { ...next, status, respondedAt: now };
+    next = {
+      ...next,
+      status,
+      respondedAt: now,
+      contentHash: request.content.hash,
+      signedInAs: respondent?.signedInAs ?? null,
+      authTime: respondent?.authTime ?? null,
+    };
     const onBehalfOf = current.onBehalfOf ? { onBehalfOf: current.onBehalfOf } : {};
-    events.push(activity('response_recorded', base, { approverId, decision: status, ...onBehalfOf }));
+    events.push(activity('response_recorded', base, { approverId, decision: status, ...evidence, ...onBehalfOf }));
   }
   const answered = request.recipients.map((r) => (r.approverId === approverId ? next : r));
   const recipients = decision ? settlePlace(answered, next, now) : answered;

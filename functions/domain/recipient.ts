@@ -16,6 +16,11 @@ export function newRecipient(approver: Approver, now: string, feedback: Recipien
     deliveryProblem: null,
     remindedAt: null,
     reminders: 0,
+    contentHash: null,
+    signedInAs: null,
+    authTime: null,
+    staleApproval: null,
+    loginSub: approver.loginSub ?? null,
   };
 }
 

@@ -29,6 +29,52 @@ export interface Approver {
   email: string;
   createdAt: string;
   updatedAt: string;
+  /** Cognito `sub` of the approver's portal login, when the directory knows it: a recipient is bound to it. */
+  loginSub?: string | null;
+}
+
+/**
+ * Which content version of a request its approvers are shown: `hash` is `sha256:<hex>` of the
+ * RFC 8785 canonical JSON of that content (domain/content.ts), `version` counts from 1.
+ */
+export interface ContentRef {
+  version: number;
+  hash: string;
+}
+
+/** What a ticket change does to approvals given on older content: `reapprove` (default) makes them stale. */
+export const CONTENT_CHANGE_MODES = ['reapprove', 'keep'] as const;
+export type OnContentChange = (typeof CONTENT_CHANGE_MODES)[number];
+
+/** Who signed in to give a response: the Cognito token's `sub` and `email`. */
+export interface SignedInAs {
+  sub: string;
+  email: string | null;
+}
+
+/** An approval given on content that changed since: the recipient is pending again. */
+export interface StaleApproval {
+  /** When the approval was given. */
+  at: string;
+  /** The content hash it was given on. */
+  contentHash: string;
+}
+
+/** One field of what approvers are shown that differs between two content versions (bounded, for logs and mails). */
+export interface ContentFieldChange {
+  /** `ticket.subject`, `ticket.number`, `ticket.requester`, `ticket.conversation`, `message`, `policy`, … */
+  field: string;
+  /** The old and new value as shown, clipped; for the conversation a sentence ("2 entries added"). */
+  before: string | null;
+  after: string | null;
+}
+
+/** The newest content change of a request, as mailed to the approvers it made stale. */
+export interface ContentChange {
+  at: string;
+  from: ContentRef;
+  to: ContentRef;
+  changes: ContentFieldChange[];
 }
 
 export interface Actor {
@@ -96,6 +142,19 @@ export interface Recipient {
   deliveryProblem: DeliveryProblem | null;
   remindedAt: string | null;
   reminders: number;
+  /** The content hash the recipient's decision was given on (null while undecided, and on decisions recorded before hashes). */
+  contentHash: string | null;
+  /** Who signed in to give the decision. */
+  signedInAs: SignedInAs | null;
+  /** When that login signed in (the token's `auth_time`), ISO. */
+  authTime: string | null;
+  /** Set when an approval became stale by a content change (the recipient is `pending` again); kept until the next decision. */
+  staleApproval: StaleApproval | null;
+  /**
+   * The Cognito `sub` this place belongs to: the approver's login when the recipient was added,
+   * or the first login that answered. Another login never sees the request (404).
+   */
+  loginSub: string | null;
   /** Delegation (domain/delegation.ts): on a substitute's entry, the approverId whose place it holds. */
   onBehalfOf?: string | null;
   /** Delegation: on a delegator's entry, the substitute their place was handed to. */
@@ -130,9 +189,15 @@ export interface ApprovalRequest {
   version: number;
   ticket: TicketSnapshot;
   recipients: Recipient[];
+  /** The current content version of what approvers are shown. */
+  content: ContentRef;
+  onContentChange: OnContentChange;
+  /** The newest content change while the request was open (null before the first). */
+  contentChange: ContentChange | null;
 }
 
-export type MailKind = 'request' | 'reminder';
+/** `content_changed`: the ticket changed after the recipient approved; they are asked again. */
+export type MailKind = 'request' | 'reminder' | 'content_changed';
 
 /** One mail the change asks the mailer to send. */
 export interface MailJob {

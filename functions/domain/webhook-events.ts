@@ -67,6 +67,7 @@ const EVENT_OF: Partial<Record<ActivityEvent['type'] | RequestStatus, WebhookEve
   recipients_changed: 'approval.recipients_changed',
   feedback_given: 'approval.feedback',
   response_recorded: 'approval.responded',
+  content_changed: 'approval.content_changed',
   partially_approved: 'approval.partially_approved',
   approved: 'approval.approved',
   declined: 'approval.declined',

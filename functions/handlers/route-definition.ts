@@ -15,7 +15,8 @@ export type CognitoAction =
   | 'AdminEnableUser'
   | 'AdminDisableUser'
   | 'AdminAddUserToGroup'
-  | 'AdminRemoveUserFromGroup';
+  | 'AdminRemoveUserFromGroup'
+  | 'AdminListGroupsForUser';
 
 /** Settings from functions/config.ts a handler reads (TABLE_NAME comes with any table access). */
 export type Setting = 'userPool' | 'portalClient' | 'portalUrl' | 'mail';

@@ -63,10 +63,19 @@ export const putApprover = {
   path: '/directory/approvers/{approverId}',
   entry: 'functions/handlers/directory/put-approver.ts',
   access: ['technicians'],
-  // getApprover + emailOwner (GetItem), saveApprover; provisionLogin / disableLogin in Cognito.
+  // getApprover + emailOwner (GetItem), saveApprover; provisionLogin / retireLogin in Cognito
+  // (AdminListGroupsForUser: another group's login is neither adopted nor disabled).
   grants: {
     table: ['GetItem', 'PutItem', 'DeleteItem'],
-    cognito: ['AdminCreateUser', 'AdminGetUser', 'AdminEnableUser', 'AdminDisableUser', 'AdminAddUserToGroup', 'AdminRemoveUserFromGroup'],
+    cognito: [
+      'AdminCreateUser',
+      'AdminGetUser',
+      'AdminEnableUser',
+      'AdminDisableUser',
+      'AdminAddUserToGroup',
+      'AdminRemoveUserFromGroup',
+      'AdminListGroupsForUser',
+    ],
     settings: ['userPool'],
   },
 } as const satisfies RouteDefinition;
@@ -87,8 +96,12 @@ export const deleteApprover = {
   path: '/directory/approvers/{approverId}',
   entry: 'functions/handlers/directory/delete-approver.ts',
   access: ['technicians'],
-  // getApprover, delistApprover, disableLogin.
-  grants: { table: ['GetItem', 'PutItem', 'DeleteItem'], cognito: ['AdminDisableUser'], settings: ['userPool'] },
+  // getApprover, delistApprover, retireLogin (never disables another group's login: it leaves the approver group).
+  grants: {
+    table: ['GetItem', 'PutItem', 'DeleteItem'],
+    cognito: ['AdminGetUser', 'AdminListGroupsForUser', 'AdminDisableUser', 'AdminRemoveUserFromGroup'],
+    settings: ['userPool'],
+  },
 } as const satisfies RouteDefinition;
 
 export const listTickets = {

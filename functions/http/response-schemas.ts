@@ -1,6 +1,6 @@
 import * as v from 'valibot';
 import { ERROR_CODES as ERROR_CATALOGUE, type ErrorCode } from '../domain/error-codes.js';
-import { APPROVER_KINDS, DEADLINE_OUTCOMES, RECIPIENT_STATUSES, REQUEST_STATUSES } from '../domain/types.js';
+import { APPROVER_KINDS, CONTENT_CHANGE_MODES, DEADLINE_OUTCOMES, RECIPIENT_STATUSES, REQUEST_STATUSES } from '../domain/types.js';
 import { GROUPS } from '../identity/groups.js';
 import { WEBHOOK_EVENT_TYPES, webhookEvent } from './webhook-schemas.js';
 
@@ -80,8 +80,28 @@ export const DeliveryProblem = v.object({
   type: v.picklist(['bounce', 'complaint', 'reject']),
   permanent: v.boolean(),
   detail: v.string(),
-  mail: v.picklist(['request', 'reminder']),
+  mail: v.picklist(['request', 'reminder', 'content_changed']),
   at: timestamp,
+});
+
+// Content versions and who answered (API.md, "Approvals you can prove").
+
+const contentHash = v.pipe(v.string(), v.description('`sha256:<hex>` of the RFC 8785 canonical JSON of what approvers are shown.'));
+
+export const ContentRef = v.object({ version: count, hash: contentHash });
+
+export const SignedInAs = v.object({ sub: v.string(), email: v.nullable(v.string()) });
+
+export const StaleApproval = v.pipe(
+  v.object({ at: timestamp, contentHash }),
+  v.description('An approval given on content that changed since; the recipient is pending again.'),
+);
+
+export const ContentChange = v.object({
+  at: timestamp,
+  from: ContentRef,
+  to: ContentRef,
+  changes: v.array(v.object({ field: v.string(), before: v.nullable(v.string()), after: v.nullable(v.string()) })),
 });
 
 // Directory.
@@ -122,6 +142,10 @@ export const Recipient = v.object({
   reminders: count,
   mailError: v.nullable(MailError),
   deliveryProblem: v.nullable(DeliveryProblem),
+  contentHash: v.pipe(v.nullable(contentHash), v.description('The content the decision was given on.')),
+  signedInAs: v.pipe(v.nullable(SignedInAs), v.description('Who signed in to give the decision.')),
+  authTime: v.pipe(nullableTimestamp, v.description("When that login signed in (the token's auth_time).")),
+  staleApproval: v.nullable(StaleApproval),
   ...delegationFields(),
 });
 
@@ -152,6 +176,9 @@ export const ApprovalRequest = v.object({
   remindEveryHours: v.nullable(count),
   nextReminderAt: nullableTimestamp,
   ...deadlineFields,
+  content: ContentRef,
+  onContentChange: v.picklist(CONTENT_CHANGE_MODES),
+  contentChange: v.nullable(ContentChange),
   ticket: TicketHeadline,
   recipients: v.array(Recipient),
 });
@@ -177,7 +204,13 @@ export const TicketColumn = v.object({
 });
 
 const activityBase = { at: timestamp, actor: Actor, requestId: v.nullable(v.string()) };
-const mailKind = v.picklist(['request', 'reminder']);
+const mailKind = v.picklist(['request', 'reminder', 'content_changed']);
+/** Recorded with every answer (absent on entries written before). */
+const answerEvidence = {
+  contentHash: v.optional(contentHash),
+  signedInAs: v.optional(SignedInAs),
+  authTime: v.optional(nullableTimestamp),
+};
 
 export const ActivityEvent = v.variant('type', [
   v.object({
@@ -214,12 +247,13 @@ export const ActivityEvent = v.variant('type', [
     detail: v.string(),
   }),
   v.object({ ...activityBase, type: v.literal('reminder_requested'), approverId: v.string() }),
-  v.object({ ...activityBase, type: v.literal('feedback_given'), approverId: v.string(), body: v.string() }),
+  v.object({ ...activityBase, type: v.literal('feedback_given'), approverId: v.string(), body: v.string(), ...answerEvidence }),
   v.object({
     ...activityBase,
     type: v.literal('response_recorded'),
     approverId: v.string(),
     decision: v.picklist(['approved', 'declined']),
+    ...answerEvidence,
     onBehalfOf: v.optional(v.pipe(v.string(), v.description('A substitute answered for this delegator.'))),
   }),
   v.object({
@@ -232,6 +266,14 @@ export const ActivityEvent = v.variant('type', [
         until: timestamp,
       }),
     ),
+  }),
+  v.object({
+    ...activityBase,
+    type: v.literal('content_changed'),
+    from: ContentRef,
+    to: ContentRef,
+    changes: ContentChange.entries.changes,
+    stale: v.array(v.object({ approverId: v.string(), name: v.string() })),
   }),
   v.object({ ...activityBase, type: v.literal('status_changed'), from: requestStatus, to: requestStatus }),
   v.object({ ...activityBase, type: v.literal('request_canceled') }),
@@ -261,9 +303,13 @@ export const PortalApproval = v.object({
     status: v.picklist(RECIPIENT_STATUSES),
     respondedAt: nullableTimestamp,
     feedback: v.array(Feedback),
+    contentHash: v.nullable(contentHash),
+    staleApproval: v.nullable(StaleApproval),
     onBehalfOf: v.pipe(v.nullable(Person), v.description('You answer as the substitute of this approver.')),
     answeredBy: v.pipe(v.nullable(Person), v.description('The other holder of your place who settled it.')),
   }),
+  content: v.pipe(ContentRef, v.description('What this page shows; send `content.hash` as `contentHash` with an answer.')),
+  contentChange: v.nullable(ContentChange),
   ...deadlineFields,
   deadline: v.nullable(v.object({ at: timestamp, outcome: v.picklist(DEADLINE_OUTCOMES) })),
   canDecide: v.boolean(),
@@ -373,6 +419,10 @@ export const RESPONSE_SCHEMAS = {
   TicketSnapshot,
   MailError,
   DeliveryProblem,
+  ContentRef,
+  SignedInAs,
+  StaleApproval,
+  ContentChange,
   Approver,
   ApproverList,
   Recipient,

@@ -1,5 +1,5 @@
 import * as v from 'valibot';
-import { APPROVER_KINDS, DEADLINE_OUTCOMES } from '../domain/types.js';
+import { APPROVER_KINDS, CONTENT_CHANGE_MODES, DEADLINE_OUTCOMES } from '../domain/types.js';
 
 /*
  * Request schemas (valibot). Each is built by a function, not at module scope: esbuild keeps
@@ -188,6 +188,8 @@ export const createApprovalBody = () =>
     /** Extension: a decline without feedback gets `400 reason_required`. */
     requireDeclineReason: v.optional(v.boolean()),
     deadline: v.optional(deadline()),
+    /** A ticket change while open makes earlier approvals stale (`reapprove`, the default) or not (`keep`). */
+    onContentChange: v.optional(v.picklist(CONTENT_CHANGE_MODES, 'must be "reapprove" or "keep"')),
     ticket: ticketSnapshot(),
   });
 
@@ -235,6 +237,8 @@ export const respondBody = () =>
     v.strictObject({
       decision: v.optional(v.picklist(['approve', 'decline'])),
       feedback: v.optional(v.pipe(prose(LIMITS.feedback), v.trim(), v.minLength(1, 'must not be empty'))),
+      /** The content hash the portal showed; another than the current one → 409 content_changed. */
+      contentHash: v.optional(v.pipe(v.string(), v.regex(/^sha256:[0-9a-f]{64}$/, 'must be "sha256:" and 64 hex digits'))),
     }),
     v.check((b) => b.decision !== undefined || b.feedback !== undefined, 'needs a decision, feedback, or both'),
   );

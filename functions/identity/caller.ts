@@ -7,6 +7,14 @@ export interface Caller {
   email: string | null;
   name: string | null;
   groups: string[];
+  /** When the login signed in (the ID token's `auth_time`), ISO; null when the token has none. */
+  authTime?: string | null;
+}
+
+/** `auth_time` is epoch seconds (a string through HTTP API); anything else reads as unknown. */
+function authTimeOf(value: unknown): string | null {
+  const seconds = typeof value === 'number' ? value : typeof value === 'string' && /^\d{1,12}$/.test(value) ? Number(value) : Number.NaN;
+  return Number.isFinite(seconds) ? new Date(seconds * 1000).toISOString() : null;
 }
 
 /**
@@ -33,5 +41,6 @@ export function callerFromEvent(event: Pick<APIGatewayProxyEventV2WithJWTAuthori
     email: typeof claims.email === 'string' ? claims.email : null,
     name: typeof claims.name === 'string' ? claims.name : null,
     groups: parseGroups(claims['cognito:groups']),
+    authTime: authTimeOf(claims.auth_time),
   };
 }

@@ -4,13 +4,15 @@ import {
   AdminDisableUserCommand,
   AdminEnableUserCommand,
   AdminGetUserCommand,
+  AdminListGroupsForUserCommand,
   AdminRemoveUserFromGroupCommand,
   type AttributeType,
 } from '@aws-sdk/client-cognito-identity-provider';
 import * as config from '../config.js';
+import { ConflictError } from '../domain/errors.js';
 import type { ApproverKind } from '../domain/types.js';
 import { cognito } from './cognito-client.js';
-import { groupOfKind } from './groups.js';
+import { APPROVER_GROUPS, groupOfKind } from './groups.js';
 
 export interface Login {
   username: string;
@@ -18,6 +20,18 @@ export interface Login {
 }
 
 const subOf = (attributes: AttributeType[] | undefined) => attributes?.find((a) => a.Name === 'sub')?.Value;
+
+/**
+ * The groups of a login outside `users` and `contacts` (a technician's), if any. Asked by the
+ * user's own username (AdminGetUser): with email sign-in it is not the email (cognito-local
+ * matches group members by it only). The pool has three groups.
+ */
+async function otherGroups(email: string): Promise<string[]> {
+  const UserPoolId = config.userPoolId();
+  const user = await cognito.send(new AdminGetUserCommand({ UserPoolId, Username: email }));
+  const { Groups } = await cognito.send(new AdminListGroupsForUserCommand({ UserPoolId, Username: user.Username ?? email, Limit: 60 }));
+  return (Groups ?? []).map((g) => g.GroupName ?? '').filter((name) => !(APPROVER_GROUPS as readonly string[]).includes(name));
+}
 
 /**
  * Makes sure the approver can sign in to their portal: a Cognito user for the email (invited
@@ -49,6 +63,12 @@ export async function provisionLogin(input: {
     sub = subOf(created.User?.Attributes);
   } catch (error) {
     if ((error as Error).name !== 'UsernameExistsException') throw error;
+    // Another group's login (a technician) is never adopted as an approver's: it would be
+    // disabled at the delisting, and its sign-ins would count as the approver's.
+    const others = await otherGroups(username);
+    if (others.length > 0) {
+      throw new ConflictError('email_in_use', `The email ${username} belongs to a login that is not an approver's; use another address.`);
+    }
     await cognito.send(new AdminEnableUserCommand({ UserPoolId: userPoolId, Username: username }));
   }
   if (!sub) {
@@ -66,9 +86,16 @@ export async function provisionLogin(input: {
 }
 
 /**
- * Stops new sign-ins. Tokens already issued stay valid until they expire (and cognito-local
- * does not enforce disabling at all), so the API checks the directory on every approver call.
+ * Stops new sign-ins of an approver's login that is no longer theirs (delisted, or replaced by a
+ * new email). Tokens already issued stay valid until they expire (and cognito-local does not
+ * enforce disabling at all), so the API checks the directory on every approver call. A login that
+ * is also in another group (a technician's) is never disabled: it only leaves the approver group.
  */
-export async function disableLogin(username: string): Promise<void> {
-  await cognito.send(new AdminDisableUserCommand({ UserPoolId: config.userPoolId(), Username: username }));
+export async function retireLogin(username: string, kind: ApproverKind): Promise<void> {
+  const userPoolId = config.userPoolId();
+  if ((await otherGroups(username)).length > 0) {
+    await cognito.send(new AdminRemoveUserFromGroupCommand({ UserPoolId: userPoolId, Username: username, GroupName: groupOfKind(kind) }));
+    return;
+  }
+  await cognito.send(new AdminDisableUserCommand({ UserPoolId: userPoolId, Username: username }));
 }

@@ -85,15 +85,48 @@ const termRows = (request: ApprovalRequest) =>
     .map(([label, value]) => row(label, e(value)))
     .join('');
 
+/** A ticket change made the recipient's approval stale: what changed, field by field (clipped by the domain). */
+const FIELD_LABELS: Record<string, string> = {
+  'ticket.number': 'Ticket number',
+  'ticket.subject': 'Subject',
+  'ticket.requester': 'Requester',
+  'ticket.conversation': 'Conversation',
+  message: 'Message',
+  policy: 'Policy',
+};
+function changeLines(request: ApprovalRequest): [label: string, value: string][] {
+  return (request.contentChange?.changes ?? []).map((c) => [
+    FIELD_LABELS[c.field] ?? c.field,
+    c.before !== null && c.after !== null ? `${c.before} → ${c.after}` : (c.after ?? `${c.before} (removed)`),
+  ]);
+}
+const changeRows = (request: ApprovalRequest) =>
+  changeLines(request)
+    .map(([label, value]) => row(label, e(value)))
+    .join('');
+
+function askText(kind: MailInput['kind'], who: string, number: string): string {
+  if (kind === 'reminder') return `${who} is still waiting for your approval on ticket #${number}.`;
+  if (kind === 'content_changed')
+    return `Ticket #${number} changed after you approved it. Your approval no longer counts: please look again and answer.`;
+  return `${who} asks for your approval on ticket #${number}.`;
+}
+
 /** The line mail clients show next to the subject in the inbox. */
 function preview({ kind, request }: Pick<MailInput, 'kind' | 'request'>): string {
   const who = technicianName(request);
-  const text = kind === 'reminder' ? `${who} is still waiting for your answer` : `${who} asks for your approval`;
+  const text =
+    kind === 'reminder'
+      ? `${who} is still waiting for your answer`
+      : kind === 'content_changed'
+        ? 'The ticket changed after you approved; your approval is needed again'
+        : `${who} asks for your approval`;
   return subjectLine(`${text} on ticket #${request.ticket.number}, requested by ${request.ticket.requester.name}.`, 140);
 }
 
 export function renderSubject({ kind, request }: Pick<MailInput, 'kind' | 'request'>): string {
-  const prefix = kind === 'reminder' ? 'Reminder: approval needed' : 'Approval needed';
+  const prefix =
+    kind === 'reminder' ? 'Reminder: approval needed' : kind === 'content_changed' ? 'Changed, approve again' : 'Approval needed';
   return subjectLine(`${prefix} for ticket #${request.ticket.number}: ${request.ticket.subject}`);
 }
 
@@ -103,11 +136,12 @@ export function renderText(input: MailInput): string {
   const lines = [
     `Hello ${oneLine(recipient.name)},`,
     '',
-    kind === 'reminder'
-      ? `${oneLine(technicianName(request))} is still waiting for your approval on ticket #${oneLine(request.ticket.number)}.`
-      : `${oneLine(technicianName(request))} asks for your approval on ticket #${oneLine(request.ticket.number)}.`,
+    askText(kind, oneLine(technicianName(request)), oneLine(request.ticket.number)),
     ...(onBehalfOf(request, recipient) ? [behalfSentence(oneLine(onBehalfOf(request, recipient)!))] : []),
     '',
+    ...(kind === 'content_changed'
+      ? ['What changed:', ...changeLines(request).map(([label, value]) => `  ${label}: ${oneLine(value)}`), '']
+      : []),
     `Ticket:    #${oneLine(request.ticket.number)} ${oneLine(request.ticket.subject)}`,
     `Requester: ${oneLine(request.ticket.requester.name)} <${oneLine(request.ticket.requester.email)}>`,
     `Request:   ${request.id}`,
@@ -150,9 +184,15 @@ export function renderHtml(input: MailInput): string {
   const { entries, omitted } = thread(request.ticket.conversation);
   const behalf = onBehalfOf(request, recipient);
   const ask =
-    kind === 'reminder'
-      ? `<strong>${e(technicianName(request))}</strong> is still waiting for your approval on ticket #${e(request.ticket.number)}.`
-      : `<strong>${e(technicianName(request))}</strong> asks for your approval on ticket #${e(request.ticket.number)}.`;
+    kind === 'content_changed'
+      ? e(askText(kind, technicianName(request), request.ticket.number))
+      : kind === 'reminder'
+        ? `<strong>${e(technicianName(request))}</strong> is still waiting for your approval on ticket #${e(request.ticket.number)}.`
+        : `<strong>${e(technicianName(request))}</strong> asks for your approval on ticket #${e(request.ticket.number)}.`;
+  const changed =
+    kind === 'content_changed'
+      ? `<tr><td style="${FONT}font-size:15px;font-weight:600;color:#1f2328;padding:0 0 4px;">What changed</td></tr><tr><td style="padding-bottom:16px;"><table role="presentation" cellpadding="0" cellspacing="0">${changeRows(request)}</table></td></tr>`
+      : '';
   const message = request.message
     ? `<tr><td style="${FONT}padding:12px 16px 2px;background:#f6f8fa;border-left:4px solid #0969da;font-size:13px;font-weight:600;color:#57606a;">Message from ${e(technicianName(request))}</td></tr><tr><td dir="auto" style="${FONT}${TEXT}padding:2px 16px 12px;background:#f6f8fa;border-left:4px solid #0969da;font-size:14px;color:#1f2328;white-space:pre-wrap;">${body(request.message)}</td></tr><tr><td style="height:16px;line-height:16px;font-size:0;">&nbsp;</td></tr>`
     : '';
@@ -177,11 +217,11 @@ export function renderHtml(input: MailInput): string {
 <main role="main">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="background:#f6f8fa;"><tr><td align="center" style="padding:24px 12px;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0" style="max-width:600px;background:#ffffff;border:1px solid #d0d7de;border-radius:8px;">
-<tr><td style="padding:20px 24px;border-bottom:1px solid #d0d7de;"><h1 style="${FONT}margin:0;font-size:18px;line-height:24px;font-weight:600;color:#1f2328;">${kind === 'reminder' ? 'Reminder: your approval is needed' : 'Your approval is needed'}</h1></td></tr>
+<tr><td style="padding:20px 24px;border-bottom:1px solid #d0d7de;"><h1 style="${FONT}margin:0;font-size:18px;line-height:24px;font-weight:600;color:#1f2328;">${kind === 'reminder' ? 'Reminder: your approval is needed' : kind === 'content_changed' ? 'The ticket changed: your approval is needed again' : 'Your approval is needed'}</h1></td></tr>
 <tr><td style="padding:20px 24px;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0">
 <tr><td dir="auto" style="${FONT}${TEXT}font-size:15px;color:#1f2328;padding-bottom:16px;">Hello ${e(recipient.name)},<br>${ask}${behalf ? `<br>${e(behalfSentence(behalf))}` : ''}</td></tr>
-<tr><td style="padding-bottom:16px;"><table role="presentation" cellpadding="0" cellspacing="0">
+${changed}<tr><td style="padding-bottom:16px;"><table role="presentation" cellpadding="0" cellspacing="0">
 ${row('Ticket', `#${e(request.ticket.number)} ${e(request.ticket.subject)}`)}
 ${row('Requester', `${e(request.ticket.requester.name)} &lt;${e(request.ticket.requester.email)}&gt;`)}
 ${row('Request', e(request.id))}${termRows(request)}

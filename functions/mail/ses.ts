@@ -1,35 +1,43 @@
 import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import * as config from '../config.js';
 import type { RenderedMail } from './render.js';
+import { SendPacing } from './send-pacing.js';
 import type { MessageTag } from './tags.js';
 
 export const ses = new SESv2Client({
   region: config.region(),
   ...(config.sesEndpoint() ? { endpoint: config.sesEndpoint() } : {}),
-  // The SDK's own backoff absorbs short throttling; longer outages are the outbox's to retry.
-  maxAttempts: 3,
+  // Throttling and server faults are retried by SendPacing (with the account's pace); longer
+  // outages are the outbox's to retry.
+  maxAttempts: 1,
 });
 
+export const pacing = new SendPacing(ses, config.mailSenders());
+
 /**
- * Sends one mail with HTML and plain-text parts; returns SES's message id. The tags come back in
- * SES's events about the mail (tags.ts).
+ * Sends one mail with HTML and plain-text parts, paced to SES's account rate; returns SES's
+ * message id. The tags come back in SES's events about the mail (tags.ts).
+ *
+ * One SendEmail per mail, not SendBulkEmail: bulk sending takes a template stored in SES and
+ * per-destination replacement data, so every mail would be rendered by SES's template language
+ * instead of render.ts (escaping, per-recipient links, the snapshot tests), and each destination
+ * counts against the same MaxSendRate: it saves API calls, not sending time, once sends are paced.
  */
 export async function sendMail(to: string, mail: RenderedMail, tags: MessageTag[] = [], replyTo?: string): Promise<string> {
-  const result = await ses.send(
-    new SendEmailCommand({
-      FromEmailAddress: config.mailFrom(),
-      Destination: { ToAddresses: [to] },
-      // A reply goes to the technician who asked, not to the no-reply sender.
-      ...(replyTo ? { ReplyToAddresses: [replyTo] } : {}),
-      Content: {
-        Simple: {
-          Subject: { Data: mail.subject, Charset: 'UTF-8' },
-          Body: { Html: { Data: mail.html, Charset: 'UTF-8' }, Text: { Data: mail.text, Charset: 'UTF-8' } },
-        },
+  const command = new SendEmailCommand({
+    FromEmailAddress: config.mailFrom(),
+    Destination: { ToAddresses: [to] },
+    // A reply goes to the technician who asked, not to the no-reply sender.
+    ...(replyTo ? { ReplyToAddresses: [replyTo] } : {}),
+    Content: {
+      Simple: {
+        Subject: { Data: mail.subject, Charset: 'UTF-8' },
+        Body: { Html: { Data: mail.html, Charset: 'UTF-8' }, Text: { Data: mail.text, Charset: 'UTF-8' } },
       },
-      ...(tags.length > 0 ? { EmailTags: tags } : {}),
-      ...(config.sesConfigurationSet() ? { ConfigurationSetName: config.sesConfigurationSet() } : {}),
-    }),
-  );
+    },
+    ...(tags.length > 0 ? { EmailTags: tags } : {}),
+    ...(config.sesConfigurationSet() ? { ConfigurationSetName: config.sesConfigurationSet() } : {}),
+  });
+  const result = await pacing.send(() => ses.send(command));
   return result.MessageId ?? '';
 }

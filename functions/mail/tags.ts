@@ -42,7 +42,12 @@ export function mailRefOf(tags: Record<string, string[] | undefined> | undefined
   const approverId = decode(first(TAG.approver));
   const requestKey = first(TAG.request) ?? '';
   const mail = first(TAG.mail);
-  if (!ticketId || !approverId || !/^[0-9A-HJKMNP-TV-Z]{26}$/.test(requestKey) || (mail !== 'request' && mail !== 'reminder')) {
+  if (
+    !ticketId ||
+    !approverId ||
+    !/^[0-9A-HJKMNP-TV-Z]{26}$/.test(requestKey) ||
+    (mail !== 'request' && mail !== 'reminder' && mail !== 'content_changed')
+  ) {
     return null;
   }
   return { ticketId, requestKey, approverId, mail };

@@ -1,10 +1,12 @@
 import { type Change, cancelRequest, createRequest, editRecipients, remind } from '../domain/approval-request.js';
+import { approverContent, contentHashOf } from '../domain/content.js';
 import { changeDeadline } from '../domain/deadline.js';
 import { delegateNewRequest } from '../domain/delegation.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../domain/errors.js';
 import { DEFAULT_POLICY, isOpen } from '../domain/policy.js';
-import type { Actor, ApprovalRequest, Approver, Deadline, Policy, TicketSnapshot } from '../domain/types.js';
+import type { Actor, ApprovalRequest, Approver, Deadline, OnContentChange, Policy, TicketSnapshot } from '../domain/types.js';
 import { loadTab, newRequestId, saveChange, type Tab } from '../store/approval-repository.js';
+import { contentVersionWrite } from '../store/content-versions.js';
 import { getApprover, getApprovers, toApprover } from '../store/directory-repository.js';
 import { retryOnStaleState } from '../store/transaction.js';
 import { handoversFor } from './delegation.js';
@@ -31,6 +33,7 @@ export interface CreateApprovalInput {
   remindEveryHours?: number | undefined;
   requireDeclineReason?: boolean | undefined;
   deadline?: Deadline | undefined;
+  onContentChange?: OnContentChange | undefined;
   ticket: TicketSnapshot;
 }
 
@@ -40,6 +43,9 @@ export async function createApproval(ticketId: string, input: CreateApprovalInpu
     (await listedApprovers([...new Set([...input.recipients, ...(input.deadline?.escalateTo ?? [])])])).map((a) => [a.approverId, a]),
   );
   const approvers = input.recipients.map((id) => listed.get(id)!);
+  const policy = input.policy ?? DEFAULT_POLICY;
+  const message = input.message || null;
+  const contentHash = contentHashOf(approverContent({ ticket: input.ticket, message, policy }));
   // Recipients away: their places go to their substitutes (domain/delegation.ts).
   const handovers = await handoversFor(input.recipients, now());
   // Again on a race for the ticket's event sequence (a mail report's event written meanwhile).
@@ -50,8 +56,10 @@ export async function createApproval(ticketId: string, input: CreateApprovalInpu
       ticketId,
       ticket: input.ticket,
       approvers,
-      policy: input.policy ?? DEFAULT_POLICY,
-      message: input.message || null,
+      policy,
+      message,
+      contentHash,
+      onContentChange: input.onContentChange ?? 'reapprove',
       remindEveryHours: input.remindEveryHours ?? null,
       requireDeclineReason: input.requireDeclineReason ?? false,
       deadline: input.deadline ?? null,
@@ -59,7 +67,7 @@ export async function createApproval(ticketId: string, input: CreateApprovalInpu
       now: at,
     });
     const change = delegateNewRequest(created, handovers, actor, at);
-    await saveChange(change, { snapshot: input.ticket });
+    await saveChange(change, { snapshot: input.ticket, extra: [contentVersionWrite(change.after)] });
     return change.after;
   });
 }

@@ -1,6 +1,6 @@
 import { ConflictError, NotFoundError, ValidationError } from '../domain/errors.js';
 import type { ApproverKind } from '../domain/types.js';
-import { disableLogin, provisionLogin } from '../identity/logins.js';
+import { provisionLogin, retireLogin } from '../identity/logins.js';
 import { type DirectoryEntry, delistApprover, emailOwner, getApprover, saveApprover } from '../store/directory-repository.js';
 
 export interface PutApproverInput {
@@ -40,7 +40,7 @@ export async function putApprover(approverId: string, input: PutApproverInput): 
     login,
   };
   await saveApprover(entry, previous);
-  if (previous?.login && previous.login.username !== login?.username) await disableLogin(previous.login.username);
+  if (previous?.login && previous.login.username !== login?.username) await retireLogin(previous.login.username, previous.kind);
   return { created: !previous?.listed, entry };
 }
 
@@ -48,5 +48,5 @@ export async function deleteApprover(approverId: string): Promise<void> {
   const entry = await getApprover(approverId);
   if (!entry?.listed) throw new NotFoundError('not_found', `No listed approver ${approverId}.`);
   await delistApprover(entry, new Date().toISOString());
-  if (entry.login) await disableLogin(entry.login.username);
+  if (entry.login) await retireLogin(entry.login.username, entry.kind);
 }

@@ -1,6 +1,6 @@
-import { respond } from '../domain/approval-request.js';
+import { assertBoundTo, respond } from '../domain/approval-request.js';
 import { ForbiddenError, NotFoundError } from '../domain/errors.js';
-import type { ApprovalRequest, Recipient } from '../domain/types.js';
+import type { ApprovalRequest, Recipient, SignedInAs } from '../domain/types.js';
 import type { Caller } from '../identity/caller.js';
 import { loadConversation, loadRequest, saveChange } from '../store/approval-repository.js';
 import { listApproverRequests } from '../store/approver-requests.js';
@@ -9,25 +9,34 @@ import { PAGE } from '../store/paging.js';
 import { retryOnStaleState } from '../store/transaction.js';
 import { approverActor } from './actors.js';
 
+/** The approver a portal token speaks for, and the login behind it (what a response records). */
+export interface PortalSession {
+  approverId: string;
+  signedInAs: SignedInAs;
+  authTime: string | null;
+}
+
 /**
  * The approver behind a portal token, checked against the directory on every call: Cognito
  * keeps issued tokens valid after delisting, so the directory is the authority.
  */
-export async function approverOf(caller: Caller): Promise<string> {
+export async function approverOf(caller: Caller): Promise<PortalSession> {
   const login = await getLogin(caller.sub);
   if (!login) throw new ForbiddenError('not_an_approver', 'This account is not a listed approver.');
   if (!login.listed) throw new ForbiddenError('delisted', 'This approver is no longer listed.');
-  return login.approverId;
+  return { approverId: login.approverId, signedInAs: { sub: caller.sub, email: caller.email }, authTime: caller.authTime ?? null };
 }
 
+/** The request as this login's place on it; 404 when it has none, or the place is another login's (a re-listed id). */
 async function requestFor(
   requestId: string,
-  approverId: string,
+  session: PortalSession,
   options: { conversation?: boolean } = {},
 ): Promise<{ request: ApprovalRequest; recipient: Recipient }> {
   const request = await loadRequest(requestId, options);
-  const recipient = request?.recipients.find((r) => r.approverId === approverId);
+  const recipient = request?.recipients.find((r) => r.approverId === session.approverId);
   if (!request || !recipient) throw new NotFoundError('not_found', 'No such approval request.');
+  assertBoundTo(recipient, session.signedInAs.sub);
   return { request, recipient };
 }
 
@@ -35,12 +44,12 @@ async function requestFor(
  * "My approvals": those still waiting on me first, then the others, newest first within each,
  * a page at a time; an open request is never behind a page of closed ones.
  */
-export async function myApprovals(approverId: string, page: { limit?: number | undefined; next?: string | undefined } = {}) {
-  return listApproverRequests(approverId, page.limit ?? PAGE.max, page.next);
+export async function myApprovals(session: PortalSession, page: { limit?: number | undefined; next?: string | undefined } = {}) {
+  return listApproverRequests(session.approverId, page.limit ?? PAGE.max, page.next, session.signedInAs.sub);
 }
 
-export async function myApproval(requestId: string, approverId: string) {
-  return requestFor(requestId, approverId);
+export async function myApproval(requestId: string, session: PortalSession) {
+  return requestFor(requestId, session);
 }
 
 /**
@@ -51,17 +60,19 @@ export async function myApproval(requestId: string, approverId: string) {
  */
 export async function recordResponse(
   requestId: string,
-  approverId: string,
-  answer: { decision?: 'approve' | 'decline' | undefined; feedback?: string | undefined },
+  session: PortalSession,
+  answer: { decision?: 'approve' | 'decline' | undefined; feedback?: string | undefined; contentHash?: string | undefined },
   options: { deadline?: number } = {},
 ) {
+  const { approverId } = session;
   const saved = await retryOnStaleState(
     async () => {
-      const { request, recipient } = await requestFor(requestId, approverId, { conversation: false });
+      const { request, recipient } = await requestFor(requestId, session, { conversation: false });
       const change = respond({
         request,
         approverId,
         ...answer,
+        respondent: { signedInAs: session.signedInAs, authTime: session.authTime },
         actor: approverActor(approverId, recipient.name),
         now: new Date().toISOString(),
       });

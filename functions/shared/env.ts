@@ -14,6 +14,8 @@ export const ENV = {
   portalUrl: 'PORTAL_URL',
   mailFrom: 'MAIL_FROM',
   sesConfigurationSet: 'SES_CONFIGURATION_SET',
+  /** How many mailer instances may send at once: each paces itself to its share of SES's account rate. */
+  mailSenders: 'MAIL_SENDERS',
   webhookKeyId: 'WEBHOOK_KEY_ID',
   webhookKeyFile: 'WEBHOOK_KEY_FILE',
   webhookAllowLoopback: 'WEBHOOK_ALLOW_LOOPBACK',

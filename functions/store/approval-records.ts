@@ -68,6 +68,12 @@ export function toRecipient(item: Item): Recipient {
     deliveryProblem: latestProblem(item),
     remindedAt: str(item.remindedAt),
     reminders: Number(item.reminders ?? 0),
+    // Items written before content versions and sign-in evidence read as having none.
+    contentHash: str(item.contentHash),
+    signedInAs: (item.signedInAs as Recipient['signedInAs']) ?? null,
+    authTime: str(item.authTime),
+    staleApproval: (item.staleApproval as Recipient['staleApproval']) ?? null,
+    loginSub: str(item.loginSub),
     onBehalfOf: str(item.onBehalfOf),
     delegatedTo: str(item.delegatedTo),
     answeredBy: str(item.answeredBy),
@@ -87,6 +93,11 @@ export function recipientDomainFields(r: Recipient) {
     feedback: r.feedback,
     remindedAt: r.remindedAt,
     reminders: r.reminders,
+    contentHash: r.contentHash,
+    signedInAs: r.signedInAs,
+    authTime: r.authTime,
+    staleApproval: r.staleApproval,
+    loginSub: r.loginSub,
     onBehalfOf: r.onBehalfOf ?? null,
     delegatedTo: r.delegatedTo ?? null,
     answeredBy: r.answeredBy ?? null,
@@ -132,6 +143,10 @@ export function toRequest(meta: Item, recipientItems: Item[], snapshot?: Item): 
     closedReason: meta.closedReason === 'deadline' ? 'deadline' : null,
     version: Number(meta.version),
     ticket: { ...ticketHeadline(headline), conversation },
+    // A request made before content versions has no hash until the ticket's next change (hash '': not checked).
+    content: (meta.content as ApprovalRequest['content']) ?? { version: 0, hash: '' },
+    onContentChange: meta.onContentChange === 'keep' ? 'keep' : 'reapprove',
+    contentChange: (meta.contentChange as ApprovalRequest['contentChange']) ?? null,
     recipients: recipientItems.map(toRecipient).sort((a, b) => a.addedAt.localeCompare(b.addedAt) || a.name.localeCompare(b.name)),
   };
   if (headline.conversation) inlineConversation.add(request);

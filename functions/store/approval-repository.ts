@@ -115,7 +115,7 @@ type Sequence = ReturnType<typeof sequenceUpdate>;
 
 function ticketWrite(change: Change, snapshot: TicketSnapshot | undefined, sequence: Sequence | null): TxWrite | null {
   const { before, after } = change;
-  if (before && before.status === after.status && !sequence) return null;
+  if (before && before.status === after.status && !sequence && !snapshot) return null;
   const { requestKey } = fromRequestId(after.id);
   const status = approvalStatusOf(after);
   const set: string[] = ['approvalStatus = :status', 'updatedAt = :now', 'entity = :entity', 'ticketId = :ticketId'];
@@ -140,12 +140,12 @@ function ticketWrite(change: Change, snapshot: TicketSnapshot | undefined, seque
   if (!before) {
     set.push('currentRequestKey = :key');
     condition = 'attribute_not_exists(openRequestKey)';
-    if (snapshot) {
-      // The column's item: the headline only (an older item's conversation goes).
-      set.push('#number = :number', 'subject = :subject', 'requester = :requester');
-      remove.push('conversation');
-      Object.assign(values, { ':number': snapshot.number, ':subject': snapshot.subject, ':requester': snapshot.requester });
-    }
+  }
+  if (snapshot) {
+    // The column's item: the headline only (an older item's conversation goes).
+    set.push('#number = :number', 'subject = :subject', 'requester = :requester');
+    remove.push('conversation');
+    Object.assign(values, { ':number': snapshot.number, ':subject': snapshot.subject, ':requester': snapshot.requester });
   }
   return {
     item: {
@@ -250,8 +250,10 @@ export async function saveChange(
           : await readTicketSequence(change.after.ticketId);
     if (!change.before && current?.openRequestKey) throw new ConflictError('open_request_exists', OPEN_REQUEST_EXISTS);
     writes.push(requestWrite(change), ...recipientWrites(change));
-    if (!change.before) writes.push(snapshotWrite(change.after, change.after.ticket));
-    else if (inlineConversation.has(change.before)) writes.push(snapshotWrite(change.after, change.before.ticket));
+    const newContent = !change.before || change.before.content.version !== change.after.content.version;
+    // A new content version's own item (content-versions.ts) comes with the change as an extra write.
+    if (newContent) writes.push(snapshotWrite(change.after, change.after.ticket));
+    else if (inlineConversation.has(change.before!)) writes.push(snapshotWrite(change.after, change.before!.ticket));
     const ticket = ticketWrite(change, options.snapshot, current ? sequenceUpdate(current.sequence, events.length) : null);
     if (ticket) writes.push(ticket);
     writes.push(...activityWrites(change.after.ticketId, change.events));

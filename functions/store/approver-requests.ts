@@ -27,12 +27,18 @@ export async function listApproverRequests(
   approverId: string,
   limit: number,
   cursor?: string,
+  /** The login asking: places bound to another login (an approver id re-listed for someone else) are left out. */
+  loginSub?: string,
 ): Promise<{ approvals: ApproverRequestSummary[]; next: string | null }> {
   const phase = (waiting: boolean) => ({
     input: {
       IndexName: INDEX.approverRequests.name,
       KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': indexKeys.approverRequestsPk(approverId, waiting) },
+      ExpressionAttributeValues: {
+        ':pk': indexKeys.approverRequestsPk(approverId, waiting),
+        ...(loginSub ? { ':sub': loginSub, ':null': 'NULL' } : {}),
+      },
+      ...(loginSub ? { FilterExpression: 'attribute_not_exists(loginSub) OR attribute_type(loginSub, :null) OR loginSub = :sub' } : {}),
       ScanIndexForward: false,
     },
     keyAttributes: ['pk', 'sk', 'gsi1pk', 'gsi1sk'],

@@ -39,7 +39,7 @@ function toEntry(item: Item): DirectoryEntry {
 
 export function toApprover(entry: DirectoryEntry): Approver {
   const { approverId, kind, name, email, createdAt, updatedAt } = entry;
-  return { approverId, kind, name, email, createdAt, updatedAt };
+  return { approverId, kind, name, email, createdAt, updatedAt, loginSub: entry.login?.sub ?? null };
 }
 
 export async function getApprover(approverId: string): Promise<DirectoryEntry | null> {

@@ -9,12 +9,14 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  * | request     | TICKET#<ticketId>    | REQ#<ulid>               |                                |                                        | DUE#<shard> / <dueAt>#<requestId> (while open with a reminder or deadline to come; dueAt = the earlier) |
  * | recipient   | TICKET#<ticketId>    | REQ#<ulid>#RCP#<approverId> | APPROVER#<approverId>[#WAITING] / REQ#<ulid> |                       |                     |
  * | snapshot    | TICKET#<ticketId>    | REQ#<ulid>#SNAPSHOT      |                                |                                        |                     |
+ * | content     | TICKET#<ticketId>    | CONTENT#<ulid>#<version, 6 digits> |                      |                                        |                     |
  * | activity    | TICKET#<ticketId>    | ACT#<at>#<ulid or ses-report id> |                                |                                        |                     |
  * | approver    | APPROVER#<approverId>| PROFILE                  |                                | DIRECTORY#<kind> / <name>#<approverId> (while listed) | |
  * | delegation  | APPROVER#<approverId>| DELEGATION               |                                |                                        | DUE#<shard> / <from>#<approverId> (until its open requests are handed over) |
  * | email guard | EMAIL#<email>        | EMAIL                    |                                |                                        |                     |
  * | login       | LOGIN#<cognito sub>  | LOGIN                    |                                |                                        |                     |
  * | outbox      | OUTBOX#<ulid>        | OUTBOX                   |                                |                                        | DUE#<shard> / <dueAt>#<ulid> (while due) |
+ * | outbox mail | OUTBOX#<ulid>        | MAIL#<index, 3 digits>   |                                |                                        |                     |
  * | idempotency | IDEM#<caller>#<key>  | IDEM                     |                                |                                        |                     |
  * | webhook     | WEBHOOK#<id>         | WEBHOOK                  |                                | WEBHOOKS / <createdAt>#<id>            |                     |
  * | webhook count | WEBHOOKS           | COUNT                    |                                |                                        |                     |
@@ -39,6 +41,9 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  *    still to send and open requests whose automatic reminder or deadline is due; `entity`
  *    tells which).
  * The activity log: Query pk = TICKET#t, sk begins_with ACT#.
+ * Content versions of a request (what its approvers were shown, as RFC 8785 JSON, one item per
+ * version, outside the REQ# range so that no request read touches them): GetItem by version.
+ * The mails of an outbox entry: Query pk = OUTBOX#o, sk begins_with MAIL# (the mailer's claims).
  * Delegation: GetItem APPROVER#a / DELEGATION; a new request's recipients' delegations in one
  *    BatchGetItem; the open requests a starting delegation hands over: Query gsi1
  *    pk = APPROVER#a#WAITING (pattern 4's first half), at most DELEGATION_LIMITS.openRequestsHandedOver.
@@ -65,6 +70,11 @@ export const keys = {
    * every `#RCP#…` and before `#SNAPSHOT`, so the tab and every technician change read no conversation.
    */
   requestAndRecipients: (requestKey: string) => ({ from: `REQ#${requestKey}`, to: `REQ#${requestKey}#RCP$` }),
+  /** One content version of a request: its canonical JSON and hash (domain/content.ts). */
+  contentVersion: (ticketId: string, requestKey: string, version: number) => ({
+    pk: `TICKET#${ticketId}`,
+    sk: `CONTENT#${requestKey}#${String(version).padStart(6, '0')}`,
+  }),
   activityPrefix: 'ACT#',
   activity: (ticketId: string, at: string, id: string) => ({ pk: `TICKET#${ticketId}`, sk: `ACT#${at}#${id}` }),
   approver: (approverId: string) => ({ pk: `APPROVER#${approverId}`, sk: 'PROFILE' }),
@@ -73,6 +83,10 @@ export const keys = {
   emailGuard: (email: string) => ({ pk: `EMAIL#${email.toLowerCase()}`, sk: 'EMAIL' }),
   login: (sub: string) => ({ pk: `LOGIN#${sub}`, sk: 'LOGIN' }),
   outbox: (id: string) => ({ pk: `OUTBOX#${id}`, sk: 'OUTBOX' }),
+  /** One mail of an outbox entry: its claim, its outcome and SES's id, in an item of its own (fixed size). */
+  outboxMail: (id: string, index: number) => ({ pk: `OUTBOX#${id}`, sk: `MAIL#${String(index).padStart(3, '0')}` }),
+  outboxPartition: (id: string) => `OUTBOX#${id}`,
+  outboxMailPrefix: 'MAIL#',
   idempotency: (caller: string, key: string) => ({ pk: `IDEM#${caller}#${key}`, sk: 'IDEM' }),
 } as const;
 

@@ -8,16 +8,23 @@ import { conditionally } from './conditions.js';
 import { listDue } from './due-work.js';
 import { ulid } from './ids.js';
 import { indexKeys, keys } from './keys.js';
-import { queryDue } from './query.js';
+import { queryAll } from './query.js';
 import { INDEX } from './table-definition.js';
 import { type TxWrite, transact } from './transaction.js';
 
-/** One mail of an outbox entry. `doneAt` is set once it went out or was no longer needed. */
+/**
+ * One mail of an outbox entry with its state. The entry (written in the change's transaction)
+ * lists the mails and never changes per mail; each mail's claim, outcome and SES id live in an
+ * item of their own (keys.outboxMail), so a mail costs the same few small writes whether its
+ * request has 1 recipient or 100.
+ */
 export interface OutboxMail extends MailJob {
+  index: number;
+  /** Set once it went out or was no longer needed. */
   doneAt: string | null;
   outcome: 'sent' | 'skipped' | null;
   /** When the sent mail was written to its recipient and the activity log. */
-  recordedAt?: string | null;
+  recordedAt: string | null;
   /** SES's id of the sent mail: SES's later reports about it (bounces) name it. */
   messageId?: string;
 }
@@ -26,7 +33,7 @@ export interface OutboxEntry {
   id: string;
   requestId: string;
   ticketId: string;
-  mails: OutboxMail[];
+  mails: MailJob[];
   attempts: number;
   lastError: string | null;
   createdAt: string;
@@ -34,8 +41,9 @@ export interface OutboxEntry {
 
 /** Done entries stay readable for a month (an audit trail of what was mailed), then expire. */
 const DONE_RETENTION_SECONDS = 30 * 24 * 3600;
+const expiresAt = (at: Date | string) => Math.floor(new Date(at).getTime() / 1000) + DONE_RETENTION_SECONDS;
 
-/** The outbox entry written in the same transaction as the change that asks for the mail. */
+/** The outbox entry written in the same transaction as the change that asks for the mail: one item, ~60 bytes a mail. */
 export function outboxWrite(request: ApprovalRequest, mails: MailJob[]): TxWrite {
   const id = ulid();
   return {
@@ -49,7 +57,7 @@ export function outboxWrite(request: ApprovalRequest, mails: MailJob[]): TxWrite
           id,
           requestId: request.id,
           ticketId: request.ticketId,
-          mails: mails.map((m) => ({ ...m, doneAt: null, outcome: null, recordedAt: null })),
+          mails: mails.map((m) => ({ kind: m.kind, approverId: m.approverId })),
           attempts: 0,
           lastError: null,
           createdAt: request.updatedAt,
@@ -64,7 +72,7 @@ function toEntry(item: Record<string, unknown>): OutboxEntry {
     id: item.id as string,
     requestId: item.requestId as string,
     ticketId: item.ticketId as string,
-    mails: item.mails as OutboxMail[],
+    mails: item.mails as MailJob[],
     attempts: Number(item.attempts ?? 0),
     lastError: (item.lastError as string | null) ?? null,
     createdAt: item.createdAt as string,
@@ -72,8 +80,9 @@ function toEntry(item: Record<string, unknown>): OutboxEntry {
 }
 
 /**
- * Takes the entry for `leaseSeconds` so that the stream and the sweeper never send the same
- * entry at once. Returns null when the entry is done or someone else holds it.
+ * Takes the entry for `leaseSeconds` so that the stream and the sweeper do not work on the same
+ * entry at once. Returns null when the entry is done or someone else holds it. (Each mail is
+ * claimed on its own as well: claimMail.)
  */
 export async function claimOutbox(id: string, now: Date, leaseSeconds = 120): Promise<OutboxEntry | null> {
   const result = await conditionally(
@@ -99,14 +108,64 @@ export async function getOutbox(id: string): Promise<OutboxEntry | null> {
   return result.Item ? toEntry(result.Item) : null;
 }
 
-function recipientKey(entry: OutboxEntry, approverId: string) {
-  return keys.recipient(entry.ticketId, fromRequestId(entry.requestId).requestKey, approverId);
+/** The entry's mails with their state so far: one Query of the entry's mail items. */
+export async function loadOutboxMails(entry: OutboxEntry): Promise<OutboxMail[]> {
+  const items = await queryAll({
+    KeyConditionExpression: 'pk = :pk AND begins_with(sk, :mail)',
+    ExpressionAttributeValues: { ':pk': keys.outboxPartition(entry.id), ':mail': keys.outboxMailPrefix },
+    ConsistentRead: true,
+  });
+  const state = new Map(items.map((item) => [Number(item.index), item]));
+  return entry.mails.map((mail, index) => {
+    // An entry written before mails had items of their own kept their state in its list.
+    const item = state.get(index) ?? (mail as Partial<OutboxMail>);
+    return {
+      kind: mail.kind,
+      approverId: mail.approverId,
+      index,
+      doneAt: (item.doneAt as string | null | undefined) ?? null,
+      outcome: (item.outcome as OutboxMail['outcome'] | undefined) ?? null,
+      recordedAt: (item.recordedAt as string | null | undefined) ?? null,
+      ...(item.messageId ? { messageId: item.messageId as string } : {}),
+    };
+  });
+}
+
+/**
+ * Claims one mail before it is sent: a conditional write on the mail's own item, which fails when
+ * the mail is done or another sender holds a claim that has not run out. A claim is released by a
+ * failed send (recordMailFailure) and ends with the mail (markMailDone); a sender that crashed
+ * between the send and markMailDone leaves its claim until it runs out, and only then is the mail
+ * sent again (at least once, never twice within the claim).
+ */
+export async function claimMail(entry: OutboxEntry, index: number, now: Date, leaseSeconds = 300): Promise<boolean> {
+  const claimed = await conditionally(
+    async () => {
+      await documents.send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: keys.outboxMail(entry.id, index),
+          UpdateExpression: 'SET entity = :entity, #index = :index, claimUntil = :until',
+          ConditionExpression: 'attribute_not_exists(doneAt) AND (attribute_not_exists(claimUntil) OR claimUntil < :now)',
+          ExpressionAttributeNames: { '#index': 'index' },
+          ExpressionAttributeValues: {
+            ':entity': 'outboxMail',
+            ':index': index,
+            ':until': new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
+            ':now': now.toISOString(),
+          },
+        }),
+      );
+      return true;
+    },
+    () => false,
+  );
+  return claimed;
 }
 
 /**
  * Marks one mail done the moment it left (or was found obsolete), so that no later attempt sends
- * it again. A single-item update: the mailer's parallel sends each mark their own list element,
- * and concurrent transactions on the one outbox item would conflict on real DynamoDB.
+ * it again: one small write on the mail's own item, whatever the size of the request.
  */
 export async function markMailDone(
   entry: OutboxEntry,
@@ -118,33 +177,65 @@ export async function markMailDone(
   await documents.send(
     new UpdateCommand({
       TableName: tableName(),
-      Key: keys.outbox(entry.id),
-      UpdateExpression: `SET mails[${index}].doneAt = :at, mails[${index}].outcome = :outcome${messageId ? `, mails[${index}].messageId = :messageId` : ''}`,
-      ExpressionAttributeValues: { ':at': at, ':outcome': outcome, ...(messageId ? { ':messageId': messageId } : {}) },
+      Key: keys.outboxMail(entry.id, index),
+      UpdateExpression: `SET entity = :entity, #index = :index, doneAt = :at, outcome = :outcome, expiresAt = :exp${messageId ? ', messageId = :messageId' : ''} REMOVE claimUntil`,
+      ExpressionAttributeNames: { '#index': 'index' },
+      ExpressionAttributeValues: {
+        ':entity': 'outboxMail',
+        ':index': index,
+        ':at': at,
+        ':outcome': outcome,
+        ':exp': expiresAt(at),
+        ...(messageId ? { ':messageId': messageId } : {}),
+      },
     }),
   );
 }
 
+function recipientKey(entry: OutboxEntry, approverId: string) {
+  return keys.recipient(entry.ticketId, fromRequestId(entry.requestId).requestKey, approverId);
+}
+
 export interface SentMail {
-  index: number;
   mail: OutboxMail;
   at: string;
   event: ActivityEvent;
 }
 
-/** Recipients, activity entries and outbox marks per transaction: 2 actions a mail + 1, under 100. */
-const SENT_PER_TRANSACTION = 45;
+/** Recipient, activity entry and mail mark per mail: 3 actions a mail, under 100 a transaction. */
+const SENT_PER_TRANSACTION = 33;
 
 /**
  * Records sent mails on their recipients (`sentAt` for the request mail, the id SES gave the
- * mail, earlier send errors cleared) and in the activity log, and marks them recorded on the
- * entry, in as few transactions as fit.
+ * mail, earlier send errors cleared) and in the activity log, and marks them recorded on their
+ * mail items, in as few transactions as fit, run in parallel (they touch different items).
  * Done once after the sends, out of their way; a retry records what a crash left unrecorded.
  */
 export async function recordSentMails(entry: OutboxEntry, sent: SentMail[]): Promise<void> {
-  for (let start = 0; start < sent.length; start += SENT_PER_TRANSACTION) {
-    const chunk = sent.slice(start, start + SENT_PER_TRANSACTION);
-    const writes: TxWrite[] = chunk.map(({ mail, at }) => ({
+  const chunks: SentMail[][] = [];
+  for (let start = 0; start < sent.length; start += SENT_PER_TRANSACTION) chunks.push(sent.slice(start, start + SENT_PER_TRANSACTION));
+  await Promise.all(
+    chunks.map(async (chunk) => {
+      try {
+        await transact(recordWrites(entry, chunk));
+      } catch (error) {
+        if (!(error instanceof AlreadyRecorded)) throw error;
+        // Another sender recorded some of them meanwhile: record the rest one by one.
+        for (const one of chunk) {
+          await transact(recordWrites(entry, [one])).catch((e: unknown) => {
+            if (!(e instanceof AlreadyRecorded)) throw e;
+          });
+        }
+      }
+    }),
+  );
+}
+
+class AlreadyRecorded extends Error {}
+
+function recordWrites(entry: OutboxEntry, chunk: SentMail[]): TxWrite[] {
+  const writes: TxWrite[] = chunk.flatMap(({ mail, at }) => [
+    {
       item: {
         Update: {
           TableName: tableName(),
@@ -159,25 +250,28 @@ export async function recordSentMails(entry: OutboxEntry, sent: SentMail[]): Pro
           },
         },
       },
-    }));
-    writes.push(
-      ...activityWrites(
-        entry.ticketId,
-        chunk.map((s) => s.event),
-      ),
-    );
-    writes.push({
+    },
+    {
       item: {
         Update: {
           TableName: tableName(),
-          Key: keys.outbox(entry.id),
-          UpdateExpression: `SET ${chunk.map(({ index }) => `mails[${index}].recordedAt = :at`).join(', ')}`,
-          ExpressionAttributeValues: { ':at': chunk[0]!.at },
+          Key: keys.outboxMail(entry.id, mail.index),
+          UpdateExpression: 'SET recordedAt = :at',
+          // Recorded once, even when two senders found it unrecorded.
+          ConditionExpression: 'attribute_not_exists(recordedAt)',
+          ExpressionAttributeValues: { ':at': at },
         },
       },
-    });
-    await transact(writes);
-  }
+      onConditionFailed: () => new AlreadyRecorded(),
+    },
+  ]);
+  writes.push(
+    ...activityWrites(
+      entry.ticketId,
+      chunk.map((s) => s.event),
+    ),
+  );
+  return writes;
 }
 
 /** Every mail of the entry is done: it leaves the due index and expires later. */
@@ -187,15 +281,27 @@ export async function completeOutbox(entry: OutboxEntry, at: Date): Promise<void
       TableName: tableName(),
       Key: keys.outbox(entry.id),
       UpdateExpression: `SET doneAt = :at, expiresAt = :exp REMOVE ${INDEX.due.partitionKey}, ${INDEX.due.sortKey}, leaseUntil`,
-      ExpressionAttributeValues: { ':at': at.toISOString(), ':exp': Math.floor(at.getTime() / 1000) + DONE_RETENTION_SECONDS },
+      ExpressionAttributeValues: { ':at': at.toISOString(), ':exp': expiresAt(at) },
     }),
   );
 }
 
-/** A send failed: note it on the entry and the recipient, and make the entry due again later. */
+/** Gives the entry up without an error (a mail is held by another sender): due again at `dueAt`. */
+export async function releaseOutbox(entry: OutboxEntry, dueAt: Date): Promise<void> {
+  await documents.send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.outbox(entry.id),
+      UpdateExpression: `SET ${INDEX.due.sortKey} = :due REMOVE leaseUntil`,
+      ExpressionAttributeValues: { ':due': indexKeys.due(dueAt.toISOString(), entry.id).gsi3sk },
+    }),
+  );
+}
+
+/** A send failed: note it on the entry and the recipient, release the mail's claim, and make the entry due again later. */
 export async function recordMailFailure(
   entry: OutboxEntry,
-  approverId: string,
+  mail: OutboxMail,
   error: string,
   at: Date,
   nextDueAt: Date,
@@ -221,10 +327,19 @@ export async function recordMailFailure(
       item: {
         Update: {
           TableName: tableName(),
-          Key: recipientKey(entry, approverId),
+          Key: recipientKey(entry, mail.approverId),
           UpdateExpression: 'SET mailError = :mailError',
           ConditionExpression: 'attribute_exists(pk)',
           ExpressionAttributeValues: { ':mailError': { message: error, at: at.toISOString(), attempts } },
+        },
+      },
+    },
+    {
+      item: {
+        Update: {
+          TableName: tableName(),
+          Key: keys.outboxMail(entry.id, mail.index),
+          UpdateExpression: 'REMOVE claimUntil',
         },
       },
     },

@@ -22,6 +22,8 @@ export type PortalKind = 'users' | 'contacts';
 export interface ResponseBody {
   decision?: 'approve' | 'decline';
   feedback?: string;
+  /** The content hash of the page the answer was given on (API.md: a changed one gets 409 content_changed). */
+  contentHash?: string;
 }
 
 /** `GET /portal/delegation`: the approver's substitute while away. */

@@ -21,6 +21,7 @@ beforeAll(async () => {
   client = await import('../../functions/store/client.js');
 });
 
+const session = (approverId: string) => ({ approverId, signedInAs: { sub: `sub-${approverId}`, email: null }, authTime: null });
 const hours = (from: Date, h: number) => new Date(from.getTime() + h * 3600_000);
 
 describe('a deadline racing the last answer', () => {
@@ -31,13 +32,13 @@ describe('a deadline racing the last answer', () => {
     const requests = await Promise.all(
       Array.from({ length: 6 }, async () => {
         const saved = await savedRequest(['a', 'b'], { deadline: { at: at.toISOString(), outcome: 'decline' } });
-        await portal.recordResponse(saved.requestId, 'a', { decision: 'approve' });
+        await portal.recordResponse(saved.requestId, session('a'), { decision: 'approve' });
         return saved;
       }),
     );
 
     const [answers] = await Promise.all([
-      Promise.allSettled(requests.map((r) => portal.recordResponse(r.requestId, 'b', { decision: 'approve' }))),
+      Promise.allSettled(requests.map((r) => portal.recordResponse(r.requestId, session('b'), { decision: 'approve' }))),
       due.actOnDueRequests(new Date(at.getTime() + 1000)),
     ]);
     // Whatever the race left behind is due still: a second run finishes it, and changes nothing decided.

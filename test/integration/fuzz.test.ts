@@ -615,13 +615,22 @@ describe('fuzzing every route: no 5xx, API.md errors, and a refused request writ
           nearMisses: [0, -1, 721, 1.5, '24', null, new Raw('NaN'), new Raw('1e309')],
         },
         { path: ['requireDeclineReason'], required: false, maybeValid: (v) => typeof v === 'boolean', nearMisses: ['true', 1, null] },
+        {
+          path: ['onContentChange'],
+          required: false,
+          maybeValid: maybe.oneOf(['reapprove', 'keep']),
+          nearMisses: ['Reapprove', 'never', '', true, null],
+        },
         { path: ['deadline'], required: false, maybeValid: maybe.object, nearMisses: ['2030-01-01T09:00:00Z', [], null] },
         ...deadlineFields(['deadline']),
         { path: ['ticket'], required: true, maybeValid: maybe.object, nearMisses: ['4711', [], null] },
         ...ticketFields(['ticket']),
       ],
       strict: [
-        { path: [], keys: ['recipients', 'message', 'policy', 'remindEveryHours', 'requireDeclineReason', 'deadline', 'ticket'] },
+        {
+          path: [],
+          keys: ['recipients', 'message', 'policy', 'remindEveryHours', 'requireDeclineReason', 'deadline', 'onContentChange', 'ticket'],
+        },
         { path: ['deadline'], keys: ['at', 'outcome', 'escalateTo'] },
         { path: ['policy'], keys: ['type', 'count'] },
         ...ticketStrict(['ticket']),
@@ -667,8 +676,14 @@ describe('fuzzing every route: no 5xx, API.md errors, and a refused request writ
           maybeValid: maybe.text(LIMITS.feedback),
           nearMisses: ['', '  ', null, 'x'.repeat(LIMITS.feedback + 1)],
         },
+        {
+          path: ['contentHash'],
+          required: false,
+          maybeValid: (v) => typeof v === 'string' && /^sha256:[0-9a-f]{64}$/.test(v),
+          nearMisses: ['sha256:', `SHA256:${'0'.repeat(64)}`, `sha256:${'g'.repeat(64)}`, `sha256:${'0'.repeat(63)}`, null, 1],
+        },
       ],
-      strict: [{ path: [], keys: ['decision', 'feedback'] }],
+      strict: [{ path: [], keys: ['decision', 'feedback', 'contentHash'] }],
     },
     // The URL of the base is valid but never registered: every body tried has another field broken.
     'create-webhook': {

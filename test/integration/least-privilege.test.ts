@@ -178,6 +178,15 @@ describe('every handler, run for real', () => {
     await listed(gone, 'user', `${gone}@example.com`);
     expect((await withKey({ route: 'delete-approver', claims: technician, pathParameters: { approverId: gone } })).status).toBe(204);
     expect((await withKey({ route: 'delete-approver', claims: technician, pathParameters: { approverId: u('nobody') } })).status).toBe(404);
+    // A login that is also a technician's: delisting takes it out of the approver group, never disables it.
+    const dual = u('dual');
+    await listed(dual, 'user', `${dual}@example.com`);
+    const { cognito } = await import('../../functions/identity/cognito-client.js');
+    const { AdminAddUserToGroupCommand } = await import('@aws-sdk/client-cognito-identity-provider');
+    await cognito.send(
+      new AdminAddUserToGroupCommand({ UserPoolId: local().cognito.userPoolId, Username: `${dual}@example.com`, GroupName: 'technicians' }),
+    );
+    expect((await withKey({ route: 'delete-approver', claims: technician, pathParameters: { approverId: dual } })).status).toBe(204);
     expect((await call({ route: 'list-approvers', claims: technician, query: { kind: 'contact' } })).status).toBe(200);
 
     // A ticket's request: create, refuse a second, read, edit, remind.

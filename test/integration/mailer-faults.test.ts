@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
+import { GetAccountCommand, SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -21,8 +21,13 @@ beforeAll(async () => {
   m = { ...modules, handler: await import('../../functions/handlers/jobs/mailer.js') };
 });
 
+/** SES's account: a rate the mailer paces to (its GetAccount answer is cached for minutes). */
+const mockAccount = () => ses.on(GetAccountCommand).resolves({ SendQuota: { MaxSendRate: 1000, Max24HourSend: 1e6, SentLast24Hours: 0 } });
+mockAccount();
+
 afterEach(() => {
   ses.reset();
+  mockAccount();
 });
 
 /** A request for these approvers, saved for real; returns its id and its outbox entry's id. */
@@ -127,5 +132,41 @@ describe('the mailer under faults', () => {
     expect(recipients.map((r) => typeof r.sentAt)).toEqual(['string', 'string']);
     const sentEvents = (await m.activity.listActivity(ticketId)).filter((e) => e.type === 'mail_sent');
     expect(sentEvents).toHaveLength(2);
+  });
+
+  it('sends each of 50 mails once when two senders work on one entry at once (the entry lease ran out)', async () => {
+    const ids = Array.from({ length: 50 }, (_, i) => `e${i}`);
+    const { ticketId, outboxId } = await savedRequest(ids);
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ok' });
+    // The second sender comes when the first one's lease on the entry (120 s) looks expired to
+    // it, but the claims on the mails (300 s) do not: only those keep the two apart.
+    const outcomes = await Promise.all([
+      m.mailer.deliverOutbox(outboxId),
+      m.mailer.deliverOutbox(outboxId, new Date(Date.now() + 150_000)),
+    ]);
+    // Each may see the other holding mails (then it looks again later): nothing is left unsent.
+    for (const outcome of outcomes) expect(['done', 'retry-later']).toContain(outcome);
+    const later = new Date(Date.now() + 400_000);
+    if (!outcomes.includes('done')) expect(await m.mailer.deliverOutbox(outboxId, later)).toBe('done');
+    expect(sentTo()).toHaveLength(50);
+    expect(new Set(sentTo())).toEqual(new Set(ids.map((id) => `${id}@example.com`)));
+    const recipients = (await m.store.loadTab(ticketId)).request!.recipients;
+    expect(recipients.every((r) => typeof r.sentAt === 'string')).toBe(true);
+    const sentEvents = (await m.activity.listActivity(ticketId)).filter((e) => e.type === 'mail_sent');
+    expect(sentEvents).toHaveLength(50);
+  });
+
+  it('sends nothing twice when the stream hands over the same record twice at once', async () => {
+    const { outboxId } = await savedRequest(['f1', 'f2', 'f3']);
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ok' });
+    const record = {
+      eventName: 'INSERT' as const,
+      dynamodb: { SequenceNumber: '1', NewImage: { entity: { S: 'outbox' }, id: { S: outboxId } } },
+    };
+    const event = {
+      Records: [record, { ...record, dynamodb: { ...record.dynamodb, SequenceNumber: '2' } }],
+    } as unknown as DynamoDBStreamEvent;
+    expect((await m.handler.handler(event)).batchItemFailures).toEqual([]);
+    expect(sentTo().sort()).toEqual(['f1@example.com', 'f2@example.com', 'f3@example.com']);
   });
 });

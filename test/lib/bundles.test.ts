@@ -173,7 +173,7 @@ describe('the floors', () => {
   it('import what the handler imports from the SDK, and nothing else', () => {
     expect(sizes.get(JOBS.mailer.name)!.sdkImports).toEqual({
       '@aws-sdk/client-dynamodb': expect.arrayContaining(['DynamoDBClient']),
-      '@aws-sdk/client-sesv2': ['SESv2Client', 'SendEmailCommand'],
+      '@aws-sdk/client-sesv2': ['GetAccountCommand', 'SESv2Client', 'SendEmailCommand'],
       '@aws-sdk/lib-dynamodb': expect.arrayContaining(['DynamoDBDocumentClient', 'paginateQuery', 'UpdateCommand']),
     });
     expect(Object.keys(sizes.get('put-approver')!.sdkImports)).toContain('@aws-sdk/client-cognito-identity-provider');

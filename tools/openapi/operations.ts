@@ -71,7 +71,8 @@ export const OPERATIONS: Record<string, Operation> = {
   'PUT /directory/approvers/{approverId}': {
     tag: 'Directory',
     summary: 'List or update an approver',
-    description: "Provisions the approver's portal login (a Cognito user in group `users` or `contacts`).",
+    description:
+      "Provisions the approver's portal login (a Cognito user in group `users` or `contacts`). An email whose login is in another group (a technician) gets 409 email_in_use, and nothing changes.",
     ok: {
       200: { schema: 'Approver', description: 'The approver was updated.' },
       201: { schema: 'Approver', description: 'The approver was listed.' },
@@ -87,7 +88,8 @@ export const OPERATIONS: Record<string, Operation> = {
   'DELETE /directory/approvers/{approverId}': {
     tag: 'Directory',
     summary: 'Delist an approver',
-    description: 'A delisted approver can no longer respond, and cannot be added to requests.',
+    description:
+      'A delisted approver can no longer respond, and cannot be added to requests. A login that is also in another group (a technician) is never disabled.',
     ok: { 204: { schema: null, description: 'Delisted.' } },
   },
 
@@ -106,7 +108,8 @@ export const OPERATIONS: Record<string, Operation> = {
   'PUT /tickets/{ticketId}': {
     tag: 'Tickets',
     summary: 'Refresh the ticket snapshot',
-    description: 'What mails and the portal show of the ticket.',
+    description:
+      'What mails and the portal show of the ticket. A change to what an open request\'s approvers see is a new content version: with `onContentChange: "reapprove"` (the default) approvals given on an older one become stale (the recipient is pending again with `staleApproval`, and mailed what changed); the log gets `content_changed`.',
     ok: { 200: { schema: 'Ticket', description: 'The ticket as stored.' } },
   },
   'GET /tickets/{ticketId}/activity': {
@@ -180,14 +183,16 @@ export const OPERATIONS: Record<string, Operation> = {
   'GET /portal/approvals/{requestId}': {
     tag: 'Portal',
     summary: 'One request as its recipient sees it',
-    description: 'Answers 404 to anyone who is not one of its recipients.',
+    description:
+      'Answers 404 to anyone who is not one of its recipients, and to a login other than the one the place is bound to (an approver id re-listed with another email). `content.hash` is what the page shows.',
     ok: { 200: { schema: 'PortalApproval', description: 'The request, with the caller as `you`.' } },
     errors: { 403: ['delisted', 'not_an_approver'] },
   },
   'POST /portal/approvals/{requestId}/responses': {
     tag: 'Portal',
     summary: 'Approve, decline or give feedback',
-    description: 'A decision, feedback, or both; feedback alone can come first and the decision later.',
+    description:
+      "A decision, feedback, or both; feedback alone can come first and the decision later. Send the page's `content.hash` as `contentHash`: another than the current one gets 409 content_changed (`details.current`). The answer records the content hash and who signed in (`signedInAs`, `authTime`).",
     ok: { 200: { schema: 'PortalApproval', description: "The recipient's view after the response." } },
     errors: {
       400: ['reason_required'],

@@ -5,20 +5,23 @@ import { deliverOutbox } from '../../services/mailer.js';
 
 /**
  * Fed by the table's stream (in AWS by Lambda, locally by the stream poller with the same event
- * shape). New outbox entries are delivered; a record whose delivery could not even be recorded
- * comes back as a batch item failure, so only it (and what follows) is redelivered.
+ * shape). The batch's new outbox entries are delivered at once (each mail is claimed before it is
+ * sent, so a record handled twice sends nothing twice); a record whose delivery could not even be
+ * recorded comes back as a batch item failure, so only it (and what follows) is redelivered.
  */
 export const handler = async (event: DynamoDBStreamEvent): Promise<DynamoDBBatchResponse> => {
-  const batchItemFailures: DynamoDBBatchResponse['batchItemFailures'] = [];
-  for (const record of event.Records) {
-    const image = record.dynamodb?.NewImage;
-    if (record.eventName !== 'INSERT' || image?.entity?.S !== 'outbox' || !image.id?.S) continue;
-    try {
-      await deliverOutbox(image.id.S);
-    } catch (error) {
-      logger.error('outbox delivery failed', { error: redactError(error), outboxId: image.id.S });
-      batchItemFailures.push({ itemIdentifier: record.dynamodb?.SequenceNumber ?? '' });
-    }
-  }
-  return { batchItemFailures };
+  const outcomes = await Promise.all(
+    event.Records.map(async (record) => {
+      const image = record.dynamodb?.NewImage;
+      if (record.eventName !== 'INSERT' || image?.entity?.S !== 'outbox' || !image.id?.S) return null;
+      try {
+        await deliverOutbox(image.id.S);
+        return null;
+      } catch (error) {
+        logger.error('outbox delivery failed', { error: redactError(error), outboxId: image.id.S });
+        return { itemIdentifier: record.dynamodb?.SequenceNumber ?? '' };
+      }
+    }),
+  );
+  return { batchItemFailures: outcomes.filter((failure) => failure !== null) };
 };

@@ -5,6 +5,6 @@ import { route } from '../http-route.js';
 import * as routes from '../routes.js';
 
 export const handler = route(routes.deleteMyDelegation, {}, async ({ caller }) => {
-  await clearDelegation(await approverOf(caller));
+  await clearDelegation((await approverOf(caller)).approverId);
   return noContent();
 });

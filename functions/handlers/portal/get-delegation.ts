@@ -6,5 +6,5 @@ import { route } from '../http-route.js';
 import * as routes from '../routes.js';
 
 export const handler = route(routes.getMyDelegation, {}, async ({ caller }) =>
-  json(200, delegationView(await currentDelegation(await approverOf(caller)))),
+  json(200, delegationView(await currentDelegation((await approverOf(caller)).approverId))),
 );

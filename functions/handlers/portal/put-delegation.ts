@@ -7,5 +7,5 @@ import { route } from '../http-route.js';
 import * as routes from '../routes.js';
 
 export const handler = route(routes.putMyDelegation, { body: putDelegationBody() }, async ({ body, caller }) =>
-  json(200, delegationView(await setDelegation(await approverOf(caller), body))),
+  json(200, delegationView(await setDelegation((await approverOf(caller)).approverId, body))),
 );

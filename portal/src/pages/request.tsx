@@ -48,7 +48,9 @@ export function RequestPage({ api, requestId, action, wording }: RequestPageProp
     setFailure(null);
     setFlash(null);
     try {
-      set(await api.respond(requestId, body));
+      // The answer is bound to what this page shows: if the ticket changed meanwhile, it is refused (409) and the page reloads.
+      const hash = view?.content.hash;
+      set(await api.respond(requestId, hash ? { ...body, contentHash: hash } : body));
       setFlash(recorded(body));
       // The link's action is used up: a reload must not preselect it again.
       if (action) navigate(hrefOf.request(requestId), { replace: true });
@@ -107,6 +109,7 @@ export function RequestPage({ api, requestId, action, wording }: RequestPageProp
       </div>
 
       <DeadlineNote view={v} />
+      <StaleNote view={v} />
 
       {landed ? null : message}
 
@@ -154,6 +157,15 @@ export function RequestPage({ api, requestId, action, wording }: RequestPageProp
               ) : null}
               <dt>Request number</dt>
               <dd class="request-number">{v.id}</dd>
+              {v.content.hash ? (
+                <>
+                  <dt>Content</dt>
+                  <dd class="request-number" data-testid="content-hash">
+                    Version {v.content.version} · {v.content.hash}
+                    <span class="details-sub">Your answer is recorded with this fingerprint of what this page shows.</span>
+                  </dd>
+                </>
+              ) : null}
             </dl>
           </section>
         </div>
@@ -167,6 +179,40 @@ export function RequestPage({ api, requestId, action, wording }: RequestPageProp
         </div>
       </div>
     </div>
+  );
+}
+
+const FIELD_LABELS: Record<string, string> = {
+  'ticket.number': 'Ticket number',
+  'ticket.subject': 'Subject',
+  'ticket.requester': 'Requester',
+  'ticket.conversation': 'Conversation',
+  message: 'Message',
+  policy: 'Policy',
+};
+
+/** An approval given before the ticket changed no longer counts: say so, and what changed. */
+function StaleNote({ view }: { view: ApprovalView }) {
+  const stale = view.you.staleApproval;
+  if (!stale || view.you.status !== 'pending') return null;
+  const changes = view.contentChange?.changes ?? [];
+  return (
+    <Alert tone="info">
+      <span data-testid="stale-approval">
+        The ticket changed after you approved it on <LocalTime iso={stale.at} />, so your approval no longer counts. Please look again and
+        answer.
+      </span>
+      {changes.length > 0 ? (
+        <ul class="changes">
+          {changes.map((c) => (
+            <li key={c.field} dir="auto">
+              {FIELD_LABELS[c.field] ?? c.field}:{' '}
+              {c.before !== null && c.after !== null ? `${c.before} → ${c.after}` : (c.after ?? `${c.before} (removed)`)}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+    </Alert>
   );
 }
 

@@ -12,7 +12,7 @@ export function uniqueTicket(): { ticketId: string; number: string } {
 export type TicketInput = Partial<TicketSnapshot> & { number: string };
 
 /** The ticket the e2e tests show in the portal, unless a test says otherwise. */
-const E2E_TICKET: Omit<TicketSnapshot, 'number'> = {
+export const E2E_TICKET: Omit<TicketSnapshot, 'number'> = {
   subject: 'Replace the broken laptop of the finance assistant',
   requester: { name: 'Rita Requester', email: 'rita.requester@example.com' },
   conversation: [
