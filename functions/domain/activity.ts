@@ -22,6 +22,12 @@ export interface AnswerEvidence {
   authTime?: string | null;
 }
 
+export interface DelegatedPlace {
+  delegator: RecipientRef;
+  substitute: RecipientRef;
+  until: string;
+}
+
 interface EventBase {
   at: string;
   actor: Actor;
@@ -47,7 +53,8 @@ export type ActivityEvent = EventBase &
       }
     | { type: 'reminder_requested'; approverId: string }
     | ({ type: 'feedback_given'; approverId: string; body: string } & AnswerEvidence)
-    | ({ type: 'response_recorded'; approverId: string; decision: 'approved' | 'declined' } & AnswerEvidence)
+    /** `onBehalfOf`: a substitute answered for this delegator's place (domain/delegation.ts). */
+    | ({ type: 'response_recorded'; approverId: string; decision: 'approved' | 'declined'; onBehalfOf?: string } & AnswerEvidence)
     | { type: 'status_changed'; from: RequestStatus; to: RequestStatus }
     | { type: 'request_canceled' }
     | { type: 'ticket_updated' }
@@ -63,6 +70,8 @@ export type ActivityEvent = EventBase &
     | { type: 'deadline_passed'; deadline: Deadline }
     | { type: 'escalated'; expired: RecipientRef[]; added: RecipientRef[] }
     | { type: 'receipt_issued'; receiptHash: string; previous: string | null; kid: string }
+    /** Places handed to substitutes (domain/delegation.ts): on a new request, or an open one when a delegation starts. */
+    | { type: 'delegated'; places: DelegatedPlace[] }
   );
 
 export type ActivityType = ActivityEvent['type'];

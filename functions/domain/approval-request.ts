@@ -1,5 +1,6 @@
 import { type ActivityEvent, activity, type RecipientRef } from './activity.js';
 import { assertEscalationRoom, checkDeadline, isDeadlineDue, pendingDeadline, scheduleReminder } from './deadline.js';
+import { assertPlaceOpen, settlePlace } from './delegation.js';
 import { ConflictError, NotFoundError, TooManyRequestsError, UnprocessableError, ValidationError } from './errors.js';
 import { GROWTH_LIMITS } from './limits.js';
 import { DEFAULT_POLICY, isOpen, isSatisfiable } from './policy.js';
@@ -163,8 +164,11 @@ export interface EditRecipientsInput {
  * dropped ones become `removed`, added (or re-added) ones start pending and are mailed.
  * An empty list cancels the request.
  */
-export function editRecipients({ request, approvers, actor, now }: EditRecipientsInput): Change {
+export function editRecipients({ request, approvers: named, actor, now }: EditRecipientsInput): Change {
   assertOpen(request);
+  // A substitute's entry follows its delegator's place (delegation.ts), whatever the list says of it.
+  const substitutes = new Set(request.recipients.filter((r) => r.onBehalfOf).map((r) => r.approverId));
+  const approvers = named.filter((a) => !substitutes.has(a.approverId));
   if (approvers.length === 0) return cancelRequest({ request, actor, now });
   if (isStaged(request)) {
     throw new ConflictError('staged_request', 'This request has stages: edit one stage with PUT …/approval/stages/{index}/recipients.');
@@ -176,6 +180,11 @@ export function editRecipients({ request, approvers, actor, now }: EditRecipient
   const removed: RecipientRef[] = [];
   const mails: MailJob[] = [];
   const recipients = request.recipients.map((r): Recipient => {
+    if (r.onBehalfOf) {
+      if (r.status === 'removed' || wanted.has(r.onBehalfOf)) return r;
+      removed.push({ approverId: r.approverId, name: r.name });
+      return { ...r, status: 'removed' };
+    }
     const approver = wanted.get(r.approverId);
     if (!approver && r.status !== 'removed') {
       removed.push({ approverId: r.approverId, name: r.name });
@@ -293,6 +302,7 @@ export function respond({ request, approverId, decision, feedback, contentHash, 
     });
   }
   if (decision && current.status !== 'pending') {
+    assertPlaceOpen(request, current);
     throw new ConflictError('already_decided', `You already ${current.status} this request.`, {
       details: { status: current.status },
     });
@@ -325,9 +335,11 @@ export function respond({ request, approverId, decision, feedback, contentHash, 
       signedInAs: respondent?.signedInAs ?? null,
       authTime: respondent?.authTime ?? null,
     };
-    events.push(activity('response_recorded', base, { approverId, decision: status, ...evidence }));
+    const onBehalfOf = current.onBehalfOf ? { onBehalfOf: current.onBehalfOf } : {};
+    events.push(activity('response_recorded', base, { approverId, decision: status, ...evidence, ...onBehalfOf }));
   }
-  const recipients = request.recipients.map((r) => (r.approverId === approverId ? next : r));
+  const answered = request.recipients.map((r) => (r.approverId === approverId ? next : r));
+  const recipients = decision ? settlePlace(answered, next, now) : answered;
   const mails: MailJob[] = [];
   return { before: request, after: settle(request, recipients, actor, now, events, mails), events, mails };
 }
@@ -397,7 +409,8 @@ export function approvalStatusOf(request: ApprovalRequest | null) {
 export function remindDue({ request, actor, now }: { request: ApprovalRequest; actor: Actor; now: string }): Change {
   const unchanged = { before: request, after: request, events: [], mails: [] };
   if (!isOpen(request.status) || !request.nextReminderAt || request.nextReminderAt > now || !request.remindEveryHours) return unchanged;
-  const pending = request.recipients.filter((r) => r.status === 'pending' && inCurrentStage(request, r));
+  // A place handed to a substitute is reminded through the substitute (the delegator is away).
+  const pending = request.recipients.filter((r) => r.status === 'pending' && inCurrentStage(request, r) && !r.delegatedTo);
   const ids = new Set(pending.map((r) => r.approverId));
   const after: ApprovalRequest = {
     ...request,

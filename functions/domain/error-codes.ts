@@ -64,6 +64,15 @@ export const ERROR_CODES = {
     status: 404,
     meaning: 'The request is still open, or closed a moment ago and its receipt is being signed; ask again shortly.',
   },
+  substitute_is_self: { status: 422, meaning: 'An approver cannot be their own substitute.' },
+  substitute_not_listed: { status: 422, meaning: 'The substitute is not a listed approver.' },
+  substitute_kind_mismatch: { status: 422, meaning: 'The substitute must be of the same kind (user or contact) as the delegator.' },
+  delegation_period_invalid: {
+    status: 422,
+    meaning: '`until` is not in the future or not after `from`, the delegation is longer than 90 days, or starts more than 365 days ahead.',
+  },
+  delegation_loop: { status: 422, meaning: 'The substitute has named the delegator as their own substitute for an overlapping time.' },
+  place_settled: { status: 409, meaning: 'The other holder of this place (delegator or substitute) already answered it.' },
   internal_error: { status: 500, meaning: 'Something failed on our side; nothing about it is shown.' },
   unavailable: { status: 503, meaning: 'A dependency is busy or down; Retry-After says when to try again.' },
 } as const satisfies Record<string, { status: number; meaning: string }>;

@@ -103,7 +103,8 @@ export function settleStages(
     const status = decideStatus(stage.policy, recipientsOfStage(recipients, current));
     if (status === 'approved' && current < stages.length) {
       current += 1;
-      const asked = recipientsOfStage(recipients, current).filter((r) => r.status === 'pending');
+      // A place handed to a substitute is asked through the substitute (the delegator is away).
+      const asked = recipientsOfStage(recipients, current).filter((r) => r.status === 'pending' && !r.delegatedTo);
       mails.push(...asked.map((r): MailJob => ({ kind: 'request', approverId: r.approverId })));
       events.push(
         activity(

@@ -157,6 +157,12 @@ export interface Recipient {
   loginSub: string | null;
   /** The stage (1, 2, …) of a staged request the recipient belongs to; absent without stages. */
   stage?: number;
+  /** Delegation (domain/delegation.ts): on a substitute's entry, the approverId whose place it holds. */
+  onBehalfOf?: string | null;
+  /** Delegation: on a delegator's entry, the substitute their place was handed to. */
+  delegatedTo?: string | null;
+  /** Delegation: the other holder of the place who settled it, when this entry did not answer itself. */
+  answeredBy?: string | null;
 }
 
 /** One stage of a staged request (domain/stages.ts); its recipients carry its `index` as `stage`. */

@@ -75,6 +75,7 @@ const EVENT_OF: Partial<Record<ActivityEvent['type'] | RequestStatus, WebhookEve
   // The deadline passed (whatever its outcome; the outcome's status change follows), and whom it escalated to.
   deadline_passed: 'approval.expired',
   escalated: 'approval.escalated',
+  delegated: 'approval.delegated',
 };
 
 /**

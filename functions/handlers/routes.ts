@@ -234,6 +234,66 @@ export const respond = {
   grants: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
 } as const satisfies RouteDefinition;
 
+// Delegation (out of office). Grants: the directory entries and delegations (GetItem); set:
+// putDelegation (Put); handOverOpenRequests: the waiting requests (Query gsi1), loadRequest
+// (Query), saveChange (Put, Update; GetItem for the event sequence), markDelegationStarted (Update).
+
+export const putMyDelegation = {
+  name: 'put-my-delegation',
+  method: 'PUT',
+  path: '/portal/delegation',
+  entry: 'functions/handlers/portal/put-delegation.ts',
+  access: ['users', 'contacts'],
+  timeoutSeconds: 25,
+  grants: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: ['gsi1'] },
+} as const satisfies RouteDefinition;
+
+export const getMyDelegation = {
+  name: 'get-my-delegation',
+  method: 'GET',
+  path: '/portal/delegation',
+  entry: 'functions/handlers/portal/get-delegation.ts',
+  access: ['users', 'contacts'],
+  grants: { table: ['GetItem'] },
+} as const satisfies RouteDefinition;
+
+export const deleteMyDelegation = {
+  name: 'delete-my-delegation',
+  method: 'DELETE',
+  path: '/portal/delegation',
+  entry: 'functions/handlers/portal/delete-delegation.ts',
+  access: ['users', 'contacts'],
+  grants: { table: ['GetItem', 'DeleteItem'] },
+} as const satisfies RouteDefinition;
+
+export const putDelegation = {
+  name: 'put-delegation',
+  method: 'PUT',
+  path: '/directory/approvers/{approverId}/delegation',
+  entry: 'functions/handlers/directory/put-delegation.ts',
+  access: ['technicians'],
+  timeoutSeconds: 25,
+  grants: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: ['gsi1'] },
+} as const satisfies RouteDefinition;
+
+export const getDelegation = {
+  name: 'get-delegation',
+  method: 'GET',
+  path: '/directory/approvers/{approverId}/delegation',
+  entry: 'functions/handlers/directory/get-delegation.ts',
+  access: ['technicians'],
+  grants: { table: ['GetItem'] },
+} as const satisfies RouteDefinition;
+
+export const deleteDelegation = {
+  name: 'delete-delegation',
+  method: 'DELETE',
+  path: '/directory/approvers/{approverId}/delegation',
+  entry: 'functions/handlers/directory/delete-delegation.ts',
+  access: ['technicians'],
+  grants: { table: ['GetItem', 'DeleteItem'] },
+} as const satisfies RouteDefinition;
+
 export const createWebhook = {
   name: 'create-webhook',
   method: 'POST',
@@ -377,6 +437,12 @@ export const ROUTES = [
   getApprovalReceipt,
   listTicketReceipts,
   getMyReceipt,
+  putMyDelegation,
+  getMyDelegation,
+  deleteMyDelegation,
+  putDelegation,
+  getDelegation,
+  deleteDelegation,
 ] as const satisfies readonly RouteDefinition[];
 
 export type Route = (typeof ROUTES)[number];
@@ -396,11 +462,12 @@ export const JOBS = {
     entry: 'functions/handlers/jobs/sweeper.ts',
     timeoutSeconds: 90,
     // The due-work index; loadRequest + saveChange for due reminders and deadlines, getApprovers
-    // (BatchGetItem) for an escalation; deliverOutbox.
+    // (BatchGetItem) for an escalation; deliverOutbox; a delegation's start (GetItem it and the
+    // substitute, Query gsi1 for the waiting requests, hand them over).
     grants: {
       // GetItem: the ticket's event sequence, for a deadline's approval.expired/escalated events.
       table: ['Query', 'UpdateItem', 'PutItem', 'BatchGetItem', 'GetItem'],
-      indexes: ['gsi3'],
+      indexes: ['gsi3', 'gsi1'],
       sendMail: true,
       settings: ['mail', 'portalUrl'],
     },

@@ -119,6 +119,16 @@ export const ApproverList = v.object({ approvers: v.array(Approver), next });
 
 // Tickets and their approval request.
 
+/** Delegation on a recipient entry (README "Delegation"). */
+function delegationFields() {
+  const id = (description: string) => v.pipe(v.nullable(v.string()), v.description(description));
+  return {
+    onBehalfOf: id("On a substitute's entry: the approverId of the delegator whose place it holds."),
+    delegatedTo: id("On a delegator's entry: the substitute their place was handed to."),
+    answeredBy: id('The other holder of the place (delegator or substitute) who settled it, when this entry did not answer itself.'),
+  };
+}
+
 export const Recipient = v.object({
   approverId: v.string(),
   kind: v.picklist(APPROVER_KINDS),
@@ -140,6 +150,7 @@ export const Recipient = v.object({
     v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1))),
     v.description('The stage (1, 2, …) of a staged request; null without stages.'),
   ),
+  ...delegationFields(),
 });
 
 const stageNumber = v.pipe(v.number(), v.integer(), v.minValue(1));
@@ -279,6 +290,18 @@ export const ActivityEvent = v.variant('type', [
     approverId: v.string(),
     decision: v.picklist(['approved', 'declined']),
     ...answerEvidence,
+    onBehalfOf: v.optional(v.pipe(v.string(), v.description('A substitute answered for this delegator.'))),
+  }),
+  v.object({
+    ...activityBase,
+    type: v.literal('delegated'),
+    places: v.array(
+      v.object({
+        delegator: v.object({ approverId: v.string(), name: v.string() }),
+        substitute: v.object({ approverId: v.string(), name: v.string() }),
+        until: timestamp,
+      }),
+    ),
   }),
   v.object({
     ...activityBase,
@@ -304,6 +327,8 @@ export const ActivityLog = v.object({ activity: v.array(ActivityEvent), next });
 
 // Approver portal.
 
+const Person = v.object({ approverId: v.string(), name: v.string() });
+
 export const PortalApproval = v.object({
   id: v.string(),
   status: requestStatus,
@@ -323,6 +348,8 @@ export const PortalApproval = v.object({
     feedback: v.array(Feedback),
     contentHash: v.nullable(contentHash),
     staleApproval: v.nullable(StaleApproval),
+    onBehalfOf: v.pipe(v.nullable(Person), v.description('You answer as the substitute of this approver.')),
+    answeredBy: v.pipe(v.nullable(Person), v.description('The other holder of your place who settled it.')),
   }),
   content: v.pipe(ContentRef, v.description('What this page shows; send `content.hash` as `contentHash` with an answer.')),
   contentChange: v.nullable(ContentChange),
@@ -346,6 +373,27 @@ export const PortalApprovalList = v.object({
     }),
   ),
   next,
+});
+
+// Delegation (out of office).
+
+export const DelegationBody = v.object({
+  delegation: v.pipe(
+    v.nullable(
+      v.object({
+        approverId: v.pipe(v.string(), v.description('The delegator.')),
+        substituteId: v.string(),
+        substituteName: v.string(),
+        from: timestamp,
+        until: v.pipe(timestamp, v.description('The delegation ends by itself here.')),
+        note: v.nullable(v.string()),
+        active: v.pipe(v.boolean(), v.description('False while `from` is still ahead.')),
+        setBy: v.picklist(['approver', 'technician']),
+        setAt: timestamp,
+      }),
+    ),
+    v.description('`null`: none set, or it has ended.'),
+  ),
 });
 
 export const PortalConfig = v.object({
@@ -496,6 +544,7 @@ export const RESPONSE_SCHEMAS = {
   PortalApproval,
   PortalApprovalList,
   PortalConfig,
+  Delegation: DelegationBody,
   Health,
   Webhook,
   WebhookCreated,

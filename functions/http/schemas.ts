@@ -253,6 +253,16 @@ export const listTicketsQuery = () =>
     v.check((q) => q.ids === undefined || q.next === undefined, 'next pages a status list, not a list of ids'),
   );
 
+// Delegation (out of office): the rules beyond the shape are domain/delegation.ts's.
+
+export const putDelegationBody = () =>
+  v.strictObject({
+    substituteId: id(),
+    from: v.optional(dateTime()),
+    until: dateTime(),
+    note: v.optional(v.nullable(v.pipe(prose(500), v.trim()))),
+  });
+
 // Portal.
 
 export const respondBody = () =>

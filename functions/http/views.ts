@@ -1,3 +1,5 @@
+import type { Delegation } from '../domain/delegation.js';
+import { isActive } from '../domain/delegation.js';
 import { isOpen } from '../domain/policy.js';
 import { inCurrentStage, type StageProgress, stageProgress, stageStatus } from '../domain/stages.js';
 import type { ApprovalRequest, Approver, Recipient, RequestStatus, TicketSnapshot } from '../domain/types.js';
@@ -30,6 +32,9 @@ export function recipientView(r: Recipient) {
     signedInAs: r.signedInAs,
     authTime: r.authTime,
     staleApproval: r.staleApproval,
+    onBehalfOf: r.onBehalfOf ?? null,
+    delegatedTo: r.delegatedTo ?? null,
+    answeredBy: r.answeredBy ?? null,
   };
 }
 
@@ -76,6 +81,12 @@ export function approvalView(request: ApprovalRequest) {
   };
 }
 
+/** Another recipient of the request by id and name (whom a substitute stands in for, who settled a place). */
+function personOf(request: ApprovalRequest, approverId: string | null | undefined) {
+  const r = approverId ? request.recipients.find((x) => x.approverId === approverId) : undefined;
+  return r ? { approverId: r.approverId, name: r.name } : null;
+}
+
 /** One request as its recipient sees it in the portal. */
 export function portalView(request: ApprovalRequest, recipient: Recipient) {
   const open = isOpen(request.status);
@@ -98,6 +109,8 @@ export function portalView(request: ApprovalRequest, recipient: Recipient) {
       feedback: recipient.feedback,
       contentHash: recipient.contentHash,
       staleApproval: recipient.staleApproval,
+      onBehalfOf: personOf(request, recipient.onBehalfOf),
+      answeredBy: personOf(request, recipient.answeredBy),
     },
     /** What this page shows, hashed: the portal sends `content.hash` back with every answer. */
     content: request.content,
@@ -135,5 +148,24 @@ export function ticketColumnView(t: {
     approvalStatus: t.approvalStatus,
     // A canceled request leaves no status, and no progress, behind.
     stageProgress: t.approvalStatus ? (t.stageProgress ?? null) : null,
+  };
+}
+
+/** An approver's delegation (out of office); `null` when none is set or it has ended. */
+export function delegationView(d: Delegation | null, now = new Date().toISOString()) {
+  return {
+    delegation: d
+      ? {
+          approverId: d.approverId,
+          substituteId: d.substituteId,
+          substituteName: d.substituteName,
+          from: d.from,
+          until: d.until,
+          note: d.note,
+          active: isActive(d, now),
+          setBy: d.setBy.kind === 'technician' ? 'technician' : 'approver',
+          setAt: d.setAt,
+        }
+      : null,
   };
 }

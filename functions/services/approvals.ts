@@ -1,6 +1,7 @@
 import { type Change, cancelRequest, createRequest, editRecipients, remind } from '../domain/approval-request.js';
 import { approverContent, contentHashOf } from '../domain/content.js';
 import { changeDeadline } from '../domain/deadline.js';
+import { delegateNewRequest } from '../domain/delegation.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../domain/errors.js';
 import { DEFAULT_POLICY, isOpen } from '../domain/policy.js';
 import { editStage } from '../domain/stage-edit.js';
@@ -9,6 +10,7 @@ import { loadTab, newRequestId, saveChange, type Tab } from '../store/approval-r
 import { contentVersionWrite } from '../store/content-versions.js';
 import { getApprover, getApprovers, toApprover } from '../store/directory-repository.js';
 import { retryOnStaleState } from '../store/transaction.js';
+import { handoversFor } from './delegation.js';
 
 const now = () => new Date().toISOString();
 
@@ -60,9 +62,12 @@ export async function createApproval(ticketId: string, input: CreateApprovalInpu
       stages: stages?.map((s, i) => ({ index: i + 1, name: s.name, policy: s.policy })),
     }),
   );
+  // Recipients away: their places go to their substitutes (domain/delegation.ts).
+  const handovers = await handoversFor(named, now());
   // Again on a race for the ticket's event sequence (a mail report's event written meanwhile).
   return retryOnStaleState(async () => {
-    const change = createRequest({
+    const at = now();
+    const created = createRequest({
       id: newRequestId(ticketId),
       ticketId,
       ticket: input.ticket,
@@ -76,8 +81,9 @@ export async function createApproval(ticketId: string, input: CreateApprovalInpu
       deadline: input.deadline ?? null,
       stages,
       actor,
-      now: now(),
+      now: at,
     });
+    const change = delegateNewRequest(created, handovers, actor, at);
     await saveChange(change, { snapshot: input.ticket, extra: [contentVersionWrite(change.after)] });
     return change.after;
   });

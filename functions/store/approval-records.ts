@@ -79,6 +79,9 @@ export function toRecipient(item: Item): Recipient {
     authTime: str(item.authTime),
     staleApproval: (item.staleApproval as Recipient['staleApproval']) ?? null,
     loginSub: str(item.loginSub),
+    onBehalfOf: str(item.onBehalfOf),
+    delegatedTo: str(item.delegatedTo),
+    answeredBy: str(item.answeredBy),
   };
 }
 
@@ -101,6 +104,9 @@ export function recipientDomainFields(r: Recipient) {
     authTime: r.authTime,
     staleApproval: r.staleApproval,
     loginSub: r.loginSub,
+    onBehalfOf: r.onBehalfOf ?? null,
+    delegatedTo: r.delegatedTo ?? null,
+    answeredBy: r.answeredBy ?? null,
   };
 }
 

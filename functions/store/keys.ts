@@ -12,6 +12,7 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  * | content     | TICKET#<ticketId>    | CONTENT#<ulid>#<version, 6 digits> |                      |                                        |                     |
  * | activity    | TICKET#<ticketId>    | ACT#<at>#<ulid or ses-report id> |                                |                                        |                     |
  * | approver    | APPROVER#<approverId>| PROFILE                  |                                | DIRECTORY#<kind> / <name>#<approverId> (while listed) | |
+ * | delegation  | APPROVER#<approverId>| DELEGATION               |                                |                                        | DUE#<shard> / <from>#<approverId> (until its open requests are handed over) |
  * | email guard | EMAIL#<email>        | EMAIL                    |                                |                                        |                     |
  * | login       | LOGIN#<cognito sub>  | LOGIN                    |                                |                                        |                     |
  * | outbox      | OUTBOX#<ulid>        | OUTBOX                   |                                |                                        | DUE#<shard> / <dueAt>#<ulid> (while due) |
@@ -44,6 +45,9 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  * Content versions of a request (what its approvers were shown, as RFC 8785 JSON, one item per
  * version, outside the REQ# range so that no request read touches them): GetItem by version.
  * The mails of an outbox entry: Query pk = OUTBOX#o, sk begins_with MAIL# (the mailer's claims).
+ * Delegation: GetItem APPROVER#a / DELEGATION; a new request's recipients' delegations in one
+ *    BatchGetItem; the open requests a starting delegation hands over: Query gsi1
+ *    pk = APPROVER#a#WAITING (pattern 4's first half), at most DELEGATION_LIMITS.openRequestsHandedOver.
  * 8. Webhook endpoints: GetItem WEBHOOK#w; all of them (at most MAX_WEBHOOKS): Query gsi2
  *    pk = WEBHOOKS. An endpoint's deliveries, newest first: Query pk = WEBHOOK#w, sk begins_with
  *    DLV# descending, paged. The WEBHOOKS / COUNT item counts them, updated with a condition in
@@ -79,6 +83,8 @@ export const keys = {
   activityPrefix: 'ACT#',
   activity: (ticketId: string, at: string, id: string) => ({ pk: `TICKET#${ticketId}`, sk: `ACT#${at}#${id}` }),
   approver: (approverId: string) => ({ pk: `APPROVER#${approverId}`, sk: 'PROFILE' }),
+  /** The approver's delegation (out of office), at most one; domain/delegation.ts. */
+  delegation: (approverId: string) => ({ pk: `APPROVER#${approverId}`, sk: 'DELEGATION' }),
   emailGuard: (email: string) => ({ pk: `EMAIL#${email.toLowerCase()}`, sk: 'EMAIL' }),
   login: (sub: string) => ({ pk: `LOGIN#${sub}`, sk: 'LOGIN' }),
   outbox: (id: string) => ({ pk: `OUTBOX#${id}`, sk: 'OUTBOX' }),

@@ -67,6 +67,12 @@ const SUCCESS = {
   'get-approval-receipt': 200,
   'list-ticket-receipts': 200,
   'get-my-receipt': 200,
+  'put-my-delegation': 200,
+  'get-my-delegation': 200,
+  'delete-my-delegation': 204,
+  'put-delegation': 200,
+  'get-delegation': 200,
+  'delete-delegation': 204,
 } as const satisfies Record<RouteName, number>;
 
 /** An admitted approver who is not a recipient of the request in the path sees no such request. */
@@ -180,7 +186,12 @@ describe('authorization matrix: every route × every caller', () => {
   });
 
   /** The request each route gets; `fresh` when the caller may change state, so it gets fixtures of its own. */
-  const PROBES: Record<RouteName, (fresh: boolean) => Promise<Probe>> = {
+  // A delegation a month ahead: valid, and it hands over nothing while the matrix runs.
+  const awayLater = (substituteId: string, days = 30) => {
+    const from = new Date(Date.now() + days * 86_400_000);
+    return { substituteId, from: from.toISOString(), until: new Date(from.getTime() + 86_400_000).toISOString() };
+  };
+  const PROBES: Record<RouteName, (fresh: boolean, caller: CallerName) => Promise<Probe>> = {
     health: async () => ({ path: '/health' }),
     'portal-config': async () => ({ path: '/portal/config' }),
     openapi: async () => ({ path: '/openapi.json' }),
@@ -236,13 +247,29 @@ describe('authorization matrix: every route × every caller', () => {
     'get-approval-receipt': async () => ({ path: `/tickets/${closed.ticketId}/approval/receipt` }),
     'list-ticket-receipts': async () => ({ path: `/tickets/${closed.ticketId}/receipts` }),
     'get-my-receipt': async () => ({ path: `/portal/approvals/${closed.requestId}/receipt` }),
+    // The substitute is of the caller's kind and not the caller; contact and outsider, who name
+    // each other, are away at different times (else 422 delegation_loop).
+    'put-my-delegation': async (_fresh, caller) => ({
+      path: '/portal/delegation',
+      body:
+        caller === 'contact'
+          ? awayLater(outsider.approverId)
+          : caller === 'outsider'
+            ? awayLater(contact.approverId, 60)
+            : awayLater(bystander.approverId),
+    }),
+    'get-my-delegation': async () => ({ path: '/portal/delegation' }),
+    'delete-my-delegation': async () => ({ path: '/portal/delegation' }),
+    'put-delegation': async () => ({ path: `/directory/approvers/${bystander.approverId}/delegation`, body: awayLater(user.approverId) }),
+    'get-delegation': async () => ({ path: `/directory/approvers/${bystander.approverId}/delegation` }),
+    'delete-delegation': async () => ({ path: `/directory/approvers/${bystander.approverId}/delegation` }),
   };
 
   it('gives each route the callers API.md names: technicians for tickets and the directory, approvers for their portal, anyone the contract', () => {
     const callersOf = (path: string) =>
       path === '/health' || path === '/portal/config' || path === '/openapi.json' || path === '/.well-known/jwks.json'
         ? 'public'
-        : path.startsWith('/portal/approvals')
+        : path.startsWith('/portal/approvals') || path === '/portal/delegation'
           ? ['contacts', 'users']
           : path.startsWith('/tickets') || path.startsWith('/directory/') || path.startsWith('/webhooks')
             ? ['technicians']
@@ -306,7 +333,7 @@ describe('authorization matrix: every route × every caller', () => {
     const malformed: string[] = [];
     for (const caller of CALLERS) {
       const token = caller === 'none' ? undefined : caller in bad ? bad[caller as keyof typeof bad] : tokens[caller as keyof typeof tokens];
-      const probe = await PROBES[route.name](expected[caller] < 300);
+      const probe = await PROBES[route.name](expected[caller] < 300, caller);
       const reply = await call(route.method, probe.path, {
         ...(token ? { token } : {}),
         ...(probe.body !== undefined ? { body: probe.body } : {}),

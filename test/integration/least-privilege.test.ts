@@ -84,6 +84,7 @@ let m: {
   requestIds: typeof import('../../functions/domain/request-id.js');
   tags: typeof import('../../functions/mail/tags.js');
   events: typeof import('../../functions/store/event-outbox.js');
+  delegations: typeof import('../../functions/store/delegation-repository.js');
 };
 
 beforeAll(async () => {
@@ -123,6 +124,7 @@ beforeAll(async () => {
     requestIds: await import('../../functions/domain/request-id.js'),
     tags: await import('../../functions/mail/tags.js'),
     events: await import('../../functions/store/event-outbox.js'),
+    delegations: await import('../../functions/store/delegation-repository.js'),
   };
 });
 
@@ -247,6 +249,23 @@ describe('every handler, run for real', () => {
     expect((await respond({ decision: 'decline' })).status).toBe(409);
     expect((await call({ route: 'get-my-approval', claims: bobClaims, pathParameters: { requestId } })).status).toBe(200);
 
+    // Delegation: bob (pending on the request) names dave, which hands the place over; then a
+    // technician does the same for carl (dave already holds a place there: nothing to hand over).
+    const dave = u('dave');
+    await listed(dave, 'user', `${dave}@example.com`);
+    const away = { substituteId: dave, until: tomorrow };
+    expect((await withKey({ route: 'put-my-delegation', claims: bobClaims, body: away })).status).toBe(200);
+    expect((await withKey({ route: 'put-my-delegation', claims: bobClaims, body: { ...away, substituteId: bob } })).status).toBe(422);
+    expect((await call({ route: 'get-my-delegation', claims: bobClaims })).status).toBe(200);
+    expect((await withKey({ route: 'delete-my-delegation', claims: bobClaims })).status).toBe(204);
+    const carlPath = { approverId: carl };
+    expect((await withKey({ route: 'put-delegation', claims: technician, pathParameters: carlPath, body: away })).status).toBe(200);
+    const toSelf = { ...away, substituteId: carl };
+    expect((await withKey({ route: 'put-delegation', claims: technician, pathParameters: carlPath, body: toSelf })).status).toBe(422);
+    expect((await call({ route: 'get-delegation', claims: technician, pathParameters: carlPath })).status).toBe(200);
+    expect((await withKey({ route: 'delete-delegation', claims: technician, pathParameters: carlPath })).status).toBe(204);
+    expect((await call({ route: 'get-delegation', claims: technician, pathParameters: { approverId: u('nobody') } })).status).toBe(404);
+
     // What SES reports about a mail it sent.
     const mailEvents = await handlerOf(JOBS.mailEvents.entry);
     const tags = m.tags.mailTags({
@@ -278,6 +297,22 @@ describe('every handler, run for real', () => {
     const threeHoursAgo = new Date(Date.now() - 3 * 3600_000);
     await savedRequest([(await m.directory.getApprover(carl))!], { remindEveryHours: 1, now: threeHoursAgo });
     const sweeper = await handlerOf(JOBS.sweeper.entry);
+    // …a delegation set ahead of time whose start has come…
+    const minuteAgo = new Date(Date.now() - 60_000).toISOString();
+    await m.delegations.putDelegation(
+      {
+        approverId: carl,
+        kind: 'user',
+        substituteId: dave,
+        substituteName: dave,
+        from: minuteAgo,
+        until: tomorrow,
+        note: null,
+        setBy: { kind: 'technician', id: technician.sub },
+        setAt: minuteAgo,
+      },
+      true,
+    );
     // …and a deadline that escalates, due too.
     await savedRequest([(await m.directory.getApprover(carl))!], {
       now: threeHoursAgo,

@@ -21,6 +21,39 @@ export interface Operation {
 
 const approval = (description: string) => ({ schema: 'ApprovalRequest', description }) as const;
 
+/** The three delegation routes (out of office), under the portal (the approver's own) and the directory (technicians). */
+function delegationOperations(tag: 'Portal' | 'Directory', paths: string, whose: string): Record<string, Operation> {
+  const path = paths.split(' ')[1]!;
+  const ok = (description: string) => ({ 200: { schema: 'Delegation', description } }) as const;
+  const forbidden = tag === 'Portal' ? ({ 403: ['delisted', 'not_an_approver'] } as const) : {};
+  return {
+    [`PUT ${path}`]: {
+      tag,
+      summary: `Name a substitute while ${whose === 'your' ? 'you are' : 'the approver is'} away`,
+      description:
+        'Replaces any earlier delegation. While it is active, new requests naming the delegator go to the substitute (their entry carries `onBehalfOf`), and open requests still waiting on the delegator get the substitute added and mailed; the first answer from either settles the place. It ends by itself at `until` (at most 90 days after `from`; `from` defaults to now).',
+      ok: ok('The delegation as saved.'),
+      errors: {
+        ...forbidden,
+        422: ['substitute_is_self', 'substitute_not_listed', 'substitute_kind_mismatch', 'delegation_period_invalid', 'delegation_loop'],
+      },
+    },
+    [`GET ${path}`]: {
+      tag,
+      summary: `${whose === 'your' ? 'Your' : "The approver's"} delegation`,
+      ok: ok('The delegation, active or to come; `null` when none is set or it has ended.'),
+      errors: { ...forbidden },
+    },
+    [`DELETE ${path}`]: {
+      tag,
+      summary: 'End the delegation now',
+      description: 'Requests already handed to the substitute stay with both; new requests go to the delegator again.',
+      ok: { 204: { schema: null, description: 'No delegation remains.' } },
+      errors: { ...forbidden },
+    },
+  };
+}
+
 export const OPERATIONS: Record<string, Operation> = {
   'GET /health': { tag: 'Service', summary: 'Health check', ok: { 200: { schema: 'Health', description: 'The API answers.' } } },
   'GET /openapi.json': {
@@ -192,10 +225,13 @@ export const OPERATIONS: Record<string, Operation> = {
         'deadline_passed',
         'recipient_expired',
         'stage_closed',
+        'place_settled',
       ],
       422: ['feedback_limit'],
     },
   },
+  ...delegationOperations('Portal', 'PUT|GET|DELETE /portal/delegation', 'your'),
+  ...delegationOperations('Directory', 'PUT|GET|DELETE /directory/approvers/{approverId}/delegation', "the approver's"),
 
   'POST /webhooks': {
     tag: 'Webhooks',
