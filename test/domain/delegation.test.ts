@@ -14,7 +14,7 @@ import {
 import { SignoffError } from '../../functions/domain/errors.js';
 import { decideStatus, isOpen } from '../../functions/domain/policy.js';
 import type { ApprovalRequest, Policy } from '../../functions/domain/types.js';
-import { approver, NOW, technician, ticket } from './fixtures.js';
+import { approver, NOW, newRequestChange, technician, ticket } from './fixtures.js';
 
 /*
  * Delegation as functions over plain data: property-based tests over random requests, random
@@ -258,5 +258,41 @@ describe('checkDelegation', () => {
     expect(codeOf(() => check({ substituteId: 's', until }, approver('s'), theirs))).toBe('delegation_loop');
     // Not a loop when the times do not overlap.
     expect(codeOf(() => check({ substituteId: 's', from: until, until: hoursAfter(until, 5) }, approver('s'), theirs))).toBe('ok');
+  });
+});
+
+describe('delegation on a staged request', () => {
+  const staged = () =>
+    newRequestChange([], {
+      stages: [
+        { name: 'Team', policy: { type: 'all' }, approvers: [approver('a')] },
+        { name: 'Finance', policy: { type: 'all' }, approvers: [approver('b')] },
+      ],
+    });
+  const away = (delegatorId: string, sub: string): Handover => ({ delegatorId, substitute: approver(sub), until: hoursAfter(NOW, 24) });
+
+  it("seats the substitute in the delegator's stage and mails them only when that stage starts", () => {
+    const change = delegateNewRequest(staged(), [away('b', 's')], technician, NOW);
+    const substitute = change.after.recipients.find((r) => r.approverId === 's');
+    expect(substitute).toMatchObject({ onBehalfOf: 'b', stage: 2 });
+    expect(change.mails.map((m) => m.approverId)).toEqual(['a']);
+
+    const stageOneDone = respond({
+      request: change.after,
+      approverId: 'a',
+      decision: 'approve',
+      actor: { kind: 'approver', id: 'a' },
+      now: at(60),
+    });
+    expect(stageOneDone.after.currentStage).toBe(2);
+    expect(stageOneDone.mails.map((m) => m.approverId)).toEqual(['s']);
+  });
+
+  it('mails a substitute added to an open request only if the place is in the current stage', () => {
+    const open = staged().after;
+    expect(handOverPlace({ request: open, handover: away('b', 's'), actor: technician, now: at(60) }).mails).toEqual([]);
+    expect(handOverPlace({ request: open, handover: away('a', 's'), actor: technician, now: at(60) }).mails).toEqual([
+      { kind: 'request', approverId: 's' },
+    ]);
   });
 });
