@@ -205,7 +205,7 @@ export async function measureRoundTrips(
       ratio: counted.length / SWEEP_MINIMUM.length,
       goal: atMost(1),
       note:
-        `${describe(counted)}${more.length ? ` (beyond the design: ${describe(more)}; the sweep also reads ${UNSHARDED_DUE_PKS.join(', ')}, partitions from before sharding)` : ''}; due index held ${run.onIndex} item(s), ` +
+        `${describe(counted)}${more.length ? ` (beyond the design: ${describe(more)}; the sweep also reads ${UNSHARDED_DUE_PKS.join(', ')}, partitions from before sharding)` : ''}; due index held ${run.onIndex}, ` +
         `swept ${JSON.stringify(run.outcome)}${scale}${failed.length ? `; failed: ${failed.join(', ')}` : ''}`,
     });
     detail.push([

@@ -4,7 +4,7 @@
  * deadline and reminder still to come. The design reads one page of every due shard and nothing
  * more, whatever the number of such requests: runs at 1 and at `many` must cost the same.
  */
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue, QueryCommand } from '@aws-sdk/client-dynamodb';
 import { indexKeys, SHARDS } from '../functions/store/keys.js';
 import type { ApiClient } from '../tools/api-client.js';
 import { ticketBody, unique } from '../tools/request-body.js';
@@ -15,8 +15,8 @@ export interface SweepRun {
   name: string;
   /** Open requests on the due index, none due. */
   requests: number;
-  /** Items the due index held before the run (all partitions the sweep reads, due or not). */
-  onIndex: number;
+  /** What the due index held before the run (all partitions the sweep reads, due or not), by entity. */
+  onIndex: string;
   /** What the sweep reported it did. */
   outcome: unknown;
   calls: DynamoCall[];
@@ -29,11 +29,11 @@ export const SWEEP_MINIMUM = Array.from({ length: SHARDS.due }, () => 'Query');
 /** Partitions the sweep reads beyond the shards (keys.ts: items written before sharding). */
 export const UNSHARDED_DUE_PKS = indexKeys.duePks().filter((pk) => !/^DUE#\d+$/.test(pk));
 
-/** Items on the due index (every partition the sweep reads), due or not: read outside the count. */
-async function dueIndexItems(api: ApiClient): Promise<number> {
-  let total = 0;
+/** Items on the due index (every partition the sweep reads), due or not, by entity: read outside the count. */
+async function dueIndexItems(api: ApiClient): Promise<string> {
+  const byEntity = new Map<string, number>();
   for (const pk of indexKeys.duePks()) {
-    let start: Record<string, unknown> | undefined;
+    let start: Record<string, AttributeValue> | undefined;
     do {
       const page = await api.dynamodb.send(
         new QueryCommand({
@@ -41,15 +41,16 @@ async function dueIndexItems(api: ApiClient): Promise<number> {
           IndexName: 'gsi3',
           KeyConditionExpression: 'gsi3pk = :pk',
           ExpressionAttributeValues: { ':pk': { S: pk } },
-          Select: 'COUNT',
-          ExclusiveStartKey: start as never,
+          ProjectionExpression: 'entity',
+          ExclusiveStartKey: start,
         }),
       );
-      total += page.Count ?? 0;
+      for (const item of page.Items ?? []) byEntity.set(item.entity?.S ?? '?', (byEntity.get(item.entity?.S ?? '?') ?? 0) + 1);
       start = page.LastEvaluatedKey;
     } while (start);
   }
-  return total;
+  const total = [...byEntity.values()].reduce((a, b) => a + b, 0);
+  return `${total} item(s)${total ? ` (${[...byEntity].map(([entity, n]) => `${n} ${entity}`).join(', ')})` : ''}`;
 }
 
 export async function measureSweepTrips(
