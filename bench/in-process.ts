@@ -4,7 +4,8 @@
  * The environment must be set before the first import of anything under functions/: config.ts
  * reads it once.
  */
-import { handlerOf, type InvokeInput, invokeRoute, routeNamed } from '../tools/invoke.js';
+import { JOBS } from '../functions/handlers/routes.js';
+import { handlerOf, type InvokeInput, invokeJob, invokeRoute, routeNamed } from '../tools/invoke.js';
 import type { BenchStack } from './stack.js';
 
 export type { InvokeInput };
@@ -33,6 +34,8 @@ export interface Invocation {
 export interface Harness {
   /** One handler call, with the DynamoDB calls it made. */
   invoke(input: InvokeInput): Promise<Invocation>;
+  /** One run of a job's handler (the sweeper, …), with the DynamoDB calls it made. */
+  invokeJob(name: keyof typeof JOBS): Promise<{ value: unknown; calls: DynamoCall[]; attempts: number; ms: number }>;
   /** One handler call, not counted on its own (for concurrent calls inside `counting`). */
   run(input: InvokeInput): Promise<{ status: number; body: Record<string, unknown> | undefined }>;
   /** Runs work and returns the DynamoDB calls made meanwhile (by anything in this process). */
@@ -118,5 +121,12 @@ export async function createHarness(stack: BenchStack): Promise<Harness> {
     return { ...seen.value, calls: seen.calls, attempts: seen.attempts, ms: performance.now() - started };
   };
 
-  return { invoke, run: invokeRoute, counting, documentClientCheck };
+  const job = async (name: keyof typeof JOBS) => {
+    await handlerOf(JOBS[name].entry);
+    const started = performance.now();
+    const seen = await counting(() => invokeJob(name));
+    return { ...seen, ms: performance.now() - started };
+  };
+
+  return { invoke, invokeJob: job, run: invokeRoute, counting, documentClientCheck };
 }

@@ -1,8 +1,9 @@
 /**
  * Measurement 3: DynamoDB round trips per route, counted in this process (see in-process.ts),
  * against the minimum the design needs. Each route runs once on a quiet request (its mails
- * delivered first, so the mailer's writes cannot collide); then, as a diagnostic, 50 decisions
- * run concurrently in-process to show what contention costs.
+ * delivered first, so the mailer's writes cannot collide); then one sweeper run at 1 and at 200
+ * open requests not yet due (sweep-trips.ts); then, as a diagnostic, 50 decisions run
+ * concurrently in-process to show what contention costs.
  */
 import type { ApiClient } from '../tools/api-client.js';
 import { claimsOf } from '../tools/claims.js';
@@ -10,6 +11,7 @@ import { ticketBody, unique } from '../tools/request-body.js';
 import { type BenchApprover, benchTicket, openBenchRequest, requestMails } from './api.js';
 import type { DynamoCall, Harness, InvokeInput } from './in-process.js';
 import { atMost, type Row, type Section, table } from './report.js';
+import { measureSweepTrips, SWEEP_MINIMUM, UNSHARDED_DUE_PKS } from './sweep-trips.js';
 
 interface Step {
   name: string;
@@ -186,6 +188,36 @@ export async function measureRoundTrips(
       await requestMails(api, requestId, step.mailsAfter);
       await api.waitForIdle(); // the mailer records each mail right after SES took it
     }
+  }
+
+  // The scheduled sweep: one Query per due shard, as many at 200 open requests as at 1.
+  const sweeps = await measureSweepTrips(api, harness, technician, approvers);
+  const oneRequest = sweeps[0]?.calls.length ?? 0;
+  for (const run of sweeps) {
+    const counted = run.calls.map((c) => c.command);
+    const failed = run.calls.filter((c) => c.error).map((c) => `${c.command}: ${c.error}`);
+    const more = extra(counted, SWEEP_MINIMUM);
+    const scale = run.requests > 1 && oneRequest ? `; ${(counted.length / oneRequest).toFixed(2)}× the 1-request run` : '';
+    rows.push({
+      measurement: `3. round trips: ${run.name}`,
+      figure: String(counted.length),
+      floor: String(SWEEP_MINIMUM.length),
+      ratio: counted.length / SWEEP_MINIMUM.length,
+      goal: atMost(1),
+      note:
+        `${describe(counted)}${more.length ? ` (beyond the design: ${describe(more)}; the sweep also reads ${UNSHARDED_DUE_PKS.join(', ')}, partitions from before sharding)` : ''}; due index held ${run.onIndex}, ` +
+        `swept ${JSON.stringify(run.outcome)}${scale}${failed.length ? `; failed: ${failed.join(', ')}` : ''}`,
+    });
+    detail.push([
+      run.name,
+      'sweeper (job)',
+      '—',
+      describe(counted),
+      describe(SWEEP_MINIMUM),
+      String(run.attempts),
+      run.calls.map((c) => `${c.command} ${c.ms.toFixed(1)}`).join(' + '),
+      run.ms.toFixed(1),
+    ]);
   }
 
   const contention = await contendedDecisions(api, harness, technicianToken, approvers);

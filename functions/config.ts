@@ -51,3 +51,12 @@ export const webhookRetrySchedule = /* @__PURE__ */ once(() => optional(ENV.webh
 export const webhookTimeoutMs = /* @__PURE__ */ once(() => Number(optional(ENV.webhookTimeoutMs) ?? 10_000));
 /** The EventBridge bus every event is also put on (AWS only). */
 export const eventBusName = /* @__PURE__ */ once(() => optional(ENV.eventBusName));
+/** The KMS keys that sign receipts (AWS), comma-separated: the current one first, then retired ones. */
+export const receiptKeyIds = /* @__PURE__ */ once(() =>
+  optional(ENV.receiptKeyIds)
+    ?.split(',')
+    .map((id) => id.trim())
+    .filter(Boolean),
+);
+/** Locally: the file of P-256 keys that sign receipts (in the state folder; local-signer.ts). */
+export const receiptKeyFile = /* @__PURE__ */ once(() => optional(ENV.receiptKeyFile));

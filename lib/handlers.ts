@@ -9,6 +9,7 @@ import type { Events } from './events.js';
 import { type HandlerAccess, handlerAccess, usesTable } from './handler-access.js';
 import { HandlerFunction } from './handler-function.js';
 import type { Mail } from './mail.js';
+import type { ReceiptKeys } from './receipt-keys.js';
 import type { DataTable } from './table.js';
 
 /**
@@ -34,6 +35,8 @@ export interface HandlersProps {
   mail: Mail;
   /** The events' bus and the key that seals webhook secrets. */
   events: Events;
+  /** The keys that sign receipts (current and retired). */
+  receiptKeys: ReceiptKeys;
   /** Public URL of the portal, ending in `/`: mail links point below it. */
   portalUrl: string;
 }
@@ -53,6 +56,7 @@ export class Handlers extends Construct {
   readonly sweeper: HandlerFunction;
   readonly mailEvents: HandlerFunction;
   readonly dispatcher: HandlerFunction;
+  readonly receipts: HandlerFunction;
 
   constructor(
     scope: Construct,
@@ -65,11 +69,12 @@ export class Handlers extends Construct {
     this.sweeper = this.create(JOBS.sweeper);
     this.mailEvents = this.create(JOBS.mailEvents);
     this.dispatcher = this.create(JOBS.dispatcher);
+    this.receipts = this.create(JOBS.receipts);
   }
 
   /** Every function, routes first. */
   all(): HandlerFunction[] {
-    return [...this.routes.values(), this.mailer, this.sweeper, this.mailEvents, this.dispatcher];
+    return [...this.routes.values(), this.mailer, this.sweeper, this.mailEvents, this.dispatcher, this.receipts];
   }
 
   route(name: RouteName): HandlerFunction {
@@ -96,7 +101,7 @@ export class Handlers extends Construct {
   }
 
   private environment(access: HandlerAccess): Record<string, string> {
-    const { data, identity, mail, portalUrl, events } = this.props;
+    const { data, identity, mail, portalUrl, events, receiptKeys } = this.props;
     const settings = new Set(access.settings ?? []);
     return {
       ...(usesTable(access) ? { [ENV.tableName]: data.table.tableName } : {}),
@@ -113,11 +118,19 @@ export class Handlers extends Construct {
         : {}),
       ...(access.webhookKey?.length ? { [ENV.webhookKeyId]: events.secretKey.keyArn } : {}),
       ...(access.putEvents ? { [ENV.eventBusName]: events.bus.eventBusName } : {}),
+      ...(access.receiptKey?.length ? { [ENV.receiptKeyIds]: receiptKeys.allKeyArns().join(',') } : {}),
     };
   }
 
   private grant(role: iam.IRole, access: HandlerAccess): void {
-    const { data, identity, mail, events } = this.props;
+    const { data, identity, mail, events, receiptKeys } = this.props;
+    // Signing only with the current key; the public halves of every key, retired ones included.
+    if (access.receiptKey?.includes('Sign')) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:Sign'], resources: [receiptKeys.current.keyArn] }));
+    }
+    if (access.receiptKey?.includes('GetPublicKey')) {
+      role.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['kms:GetPublicKey'], resources: receiptKeys.allKeyArns() }));
+    }
     if (access.webhookKey?.length) {
       role.addToPrincipalPolicy(
         new iam.PolicyStatement({ actions: access.webhookKey.map((a) => `kms:${a}`), resources: [events.secretKey.keyArn] }),

@@ -17,6 +17,8 @@ import type { DataTable } from './table.js';
 export const SWEEP_INTERVAL = Duration.minutes(1);
 /** How often due webhook retries are looked for (the first retry comes 5 s after a failure, at the next round). */
 export const DISPATCH_INTERVAL = Duration.minutes(1);
+/** How often receipts still unsigned are looked for (the stream signs them at once otherwise). */
+export const RECEIPT_INTERVAL = Duration.minutes(5);
 
 export interface JobsProps {
   data: DataTable;
@@ -24,6 +26,7 @@ export interface JobsProps {
   sweeper: HandlerFunction;
   mailEvents: HandlerFunction;
   dispatcher: HandlerFunction;
+  receipts: HandlerFunction;
   /** The SES configuration set every mail is sent through: its events are ours. */
   configurationSetName: string;
 }
@@ -52,6 +55,8 @@ export class Jobs extends Construct {
   readonly deadLetterQueue: sqs.Queue;
   readonly mailEventDeadLetterQueue: sqs.Queue;
   readonly dispatcherDeadLetterQueue: sqs.Queue;
+  readonly receiptsDeadLetterQueue: sqs.Queue;
+  readonly receiptRule: events.Rule;
   readonly dispatchRule: events.Rule;
   readonly sweepRule: events.Rule;
   readonly mailEventRule: events.Rule;
@@ -121,6 +126,24 @@ export class Jobs extends Construct {
     this.dispatchRule.addTarget(
       new targets.LambdaFunction(props.dispatcher.function, { retryAttempts: 1, maxEventAge: DISPATCH_INTERVAL }),
     );
+
+    // The receipt job: each unsigned receipt a closing request writes, from the stream; the
+    // schedule signs whatever is still unsigned (gsi3 RECEIPTDUE), so a failed signing or a
+    // record the stream gave up on (it goes to the DLQ) still ends in a signed receipt.
+    this.receiptsDeadLetterQueue = this.deadLetters(
+      'ReceiptsDeadLetters',
+      "the dead-letter destination of the receipt job's stream event source (an on-failure destination, not a redrive policy)",
+    );
+    this.insertsOf(props, props.receipts.function, 'receipt', {
+      batchSize: 10,
+      window: Duration.seconds(0),
+      deadLetters: this.receiptsDeadLetterQueue,
+    });
+    this.receiptRule = new events.Rule(this, 'ReceiptSchedule', {
+      description: 'Signoff: sign receipts still unsigned',
+      schedule: events.Schedule.rate(RECEIPT_INTERVAL),
+    });
+    this.receiptRule.addTarget(new targets.LambdaFunction(props.receipts.function, { retryAttempts: 1, maxEventAge: RECEIPT_INTERVAL }));
   }
 
   /** A dead-letter queue: encrypted, TLS only, kept two weeks; it needs no dead-letter queue of its own. */
@@ -138,7 +161,7 @@ export class Jobs extends Construct {
   private insertsOf(
     props: JobsProps,
     fn: lambda.IFunction,
-    entity: 'outbox' | 'event',
+    entity: 'outbox' | 'event' | 'receipt',
     options: { batchSize: number; window: Duration; deadLetters: sqs.IQueue },
   ): void {
     fn.addEventSource(

@@ -21,6 +21,8 @@ export interface ObservabilityProps {
   /** Delivers webhook events; its "webhook delivery failed" lines are counted. */
   dispatcher: HandlerFunction;
   dispatcherDeadLetterQueue: sqs.IQueue;
+  /** Stream records of unsigned receipts the receipt job gave up on. */
+  receiptsDeadLetterQueue: sqs.IQueue;
   alarmEmail: string | undefined;
 }
 
@@ -76,6 +78,11 @@ export class Observability extends Construct {
       'DispatcherDeadLetters',
       "Stream records the dispatcher gave up on; their events stay due and are retried on schedule, but look at the dispatcher's logs.",
       props.dispatcherDeadLetterQueue,
+    );
+    this.deadLetterAlarm(
+      'ReceiptsDeadLetters',
+      "Stream records the receipt job gave up on; their receipts stay unsigned and due, and the schedule signs them, but look at the receipt job's logs.",
+      props.receiptsDeadLetterQueue,
     );
     // services/dispatcher.ts logs this line when a delivery gave up after ~24 h of retries.
     const failedDeliveries = new cloudwatch.Metric({

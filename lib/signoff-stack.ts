@@ -10,6 +10,7 @@ import { Jobs } from './jobs.js';
 import { Mail } from './mail.js';
 import { Observability } from './observability.js';
 import { Portal } from './portal.js';
+import { ReceiptKeys } from './receipt-keys.js';
 import type { StageConfig } from './stage-config.js';
 import { DataTable } from './table.js';
 
@@ -23,6 +24,7 @@ export class SignoffStack extends Stack {
   readonly identity: Identity;
   readonly mail: Mail;
   readonly events: Events;
+  readonly receiptKeys: ReceiptKeys;
   readonly handlers: Handlers;
   readonly api: Api;
   readonly portal: Portal;
@@ -42,12 +44,18 @@ export class SignoffStack extends Stack {
     const portalUrl = Lazy.string({ produce: () => this.portal.url });
     this.identity = new Identity(this, 'Identity', { ...common, portalUrl, mfa: config.mfa });
     this.events = new Events(this, 'Events', common);
+    this.receiptKeys = new ReceiptKeys(this, 'Receipts', {
+      isDev: config.isDev,
+      generation: config.receiptKeyGeneration,
+      retiredKeyArns: config.retiredReceiptKeys,
+    });
     this.handlers = new Handlers(this, 'Handlers', {
       ...common,
       data: this.data,
       identity: this.identity,
       mail: this.mail,
       events: this.events,
+      receiptKeys: this.receiptKeys,
       portalUrl,
     });
     this.api = new Api(this, 'Api', {
@@ -75,6 +83,7 @@ export class SignoffStack extends Stack {
       sweeper: this.handlers.sweeper,
       mailEvents: this.handlers.mailEvents,
       dispatcher: this.handlers.dispatcher,
+      receipts: this.handlers.receipts,
       configurationSetName: this.mail.configurationSet.configurationSetName,
     });
     this.observability = new Observability(this, 'Observability', {
@@ -86,6 +95,7 @@ export class SignoffStack extends Stack {
       mailEventDeadLetterQueue: this.jobs.mailEventDeadLetterQueue,
       dispatcher: this.handlers.dispatcher,
       dispatcherDeadLetterQueue: this.jobs.dispatcherDeadLetterQueue,
+      receiptsDeadLetterQueue: this.jobs.receiptsDeadLetterQueue,
       alarmEmail: config.alarmEmail,
     });
 
@@ -102,6 +112,7 @@ export class SignoffStack extends Stack {
     output('SenderIdentity', this.mail.identity.emailIdentityName, 'SES identity to verify before mail can go out');
     output('MailEventLog', this.mail.eventLog.logGroupName, 'Bounces, complaints and rejections recorded by SES');
     output('EventBusName', this.events.bus.eventBusName, 'EventBridge bus with every Signoff event (source signoff)');
+    output('ReceiptKeyArn', this.receiptKeys.current.keyArn, 'The KMS key that signs receipts now (docs/deploy.md: rotation)');
     output('AlarmTopicArn', this.observability.alarmTopic.topicArn, 'Subscribe to get alarms');
   }
 }

@@ -36,6 +36,10 @@ export interface StageConfig {
   apiCertificateArn: string | undefined;
   /** `optional` (default): users may turn on TOTP; `required`: every sign-in needs it. */
   mfa: 'optional' | 'required';
+  /** Which receipt signing key signs (1, 2, …); bump it to rotate (docs/deploy.md). */
+  receiptKeyGeneration: number;
+  /** KMS key ARNs of earlier receipt signing keys, still listed in the JWKS. */
+  retiredReceiptKeys: string[];
 }
 
 export const DEFAULT_STAGE = 'dev';
@@ -63,6 +67,11 @@ export function readStageConfig(scope: Construct): StageConfig {
   const apiDomain = text(scope, 'apiDomain')?.toLowerCase();
   const apiCertificateArn = text(scope, 'apiCertificateArn');
   const mfa = text(scope, 'mfa')?.toLowerCase() ?? 'optional';
+  const receiptKeyGeneration = text(scope, 'receiptKeyGeneration') ?? '1';
+  const retiredReceiptKeys = (text(scope, 'retiredReceiptKeys') ?? '')
+    .split(',')
+    .map((arn) => arn.trim())
+    .filter(Boolean);
 
   if (!STAGE_NAME.test(stage)) throw new Error(`context stage="${stage}": use 1-20 lowercase letters, digits or dashes`);
   if (!EMAIL.test(senderEmail)) throw new Error(`context senderEmail="${senderEmail}" is not an email address`);
@@ -88,6 +97,13 @@ export function readStageConfig(scope: Construct): StageConfig {
     throw new Error(`context apiCertificateArn="${apiCertificateArn}" must be an ACM certificate ARN`);
   }
   if (mfa !== 'optional' && mfa !== 'required') throw new Error(`context mfa="${mfa}": use optional or required`);
+  if (!/^[1-9]\d{0,2}$/.test(receiptKeyGeneration)) {
+    throw new Error(`context receiptKeyGeneration="${receiptKeyGeneration}": use a whole number from 1`);
+  }
+  for (const arn of retiredReceiptKeys) {
+    if (!/^arn:aws[\w-]*:kms:[\w-]+:\d{12}:key\/[\w-]+$/.test(arn))
+      throw new Error(`context retiredReceiptKeys: "${arn}" is not a KMS key ARN`);
+  }
   return {
     stage,
     isDev: stage === DEFAULT_STAGE || stage.startsWith(`${DEFAULT_STAGE}-`),
@@ -100,5 +116,7 @@ export function readStageConfig(scope: Construct): StageConfig {
     apiDomain,
     apiCertificateArn,
     mfa,
+    receiptKeyGeneration: Number(receiptKeyGeneration),
+    retiredReceiptKeys,
   };
 }

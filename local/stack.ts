@@ -8,6 +8,7 @@ import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { JOBS, ROUTES } from '../functions/handlers/routes.js';
 import { ENV } from '../functions/shared/env.js';
 import { PORTAL_PREFIX } from '../functions/shared/web.js';
+import { ensureLocalKeyFile } from '../functions/signing/local-signer.js';
 import { TABLE_DEFINITION } from '../functions/store/table-definition.js';
 import { createActivity, whenIdle } from './activity.js';
 import { ensureUserPool, type UserPoolIds } from './bootstrap-cognito.js';
@@ -95,6 +96,10 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     // No KMS here: webhook secrets are sealed with a key of the state folder (secret-box.ts).
     const webhookKeyFile = join(settings.stateDir, 'webhook-secret.key');
     if (!existsSync(webhookKeyFile)) writeFileSync(webhookKeyFile, randomBytes(32), { mode: 0o600 });
+    // No KMS here either: receipts are signed with P-256 keys of the state folder (local-signer.ts),
+    // made on the first start and kept, so receipts and the JWKS survive restarts.
+    const receiptKeyFile = join(settings.stateDir, 'receipt-keys.json');
+    ensureLocalKeyFile(receiptKeyFile);
 
     const apiUrl = `http://127.0.0.1:${settings.port}`;
     const portalUrl = `${apiUrl}${PORTAL_PREFIX}`;
@@ -109,6 +114,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       [ENV.portalUrl]: portalUrl,
       [ENV.mailFrom]: settings.mailFrom,
       [ENV.webhookKeyFile]: webhookKeyFile,
+      [ENV.receiptKeyFile]: receiptKeyFile,
       // The local stack's one difference for webhooks: receivers on loopback (and http there).
       [ENV.webhookAllowLoopback]: 'true',
     });
@@ -135,7 +141,8 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       ...(existsSync(portalDir) ? { staticPortal: { dir: portalDir, connectSrc: [cognitoLocal.endpoint], prefix: PORTAL_PREFIX } } : {}),
       logger: { info: () => {}, error: (message, error) => console.error(`[gateway] ${message}`, error) },
       // Local only: tests and the benchmark wait on this instead of sleeping.
-      whenIdle: () => whenIdle({ gateway, sweeper, poller }),
+      // The receipt job's poll comes after the mailer's: a request closed by then has its receipt signed.
+      whenIdle: () => whenIdle({ gateway, sweeper, poller: { idle: () => poller.idle().then(() => receipts.idle()) } }),
     });
     say(`API and portal on ${apiUrl}; mailer and sweeper…`);
     await gateway.listen(settings.port);
@@ -166,6 +173,19 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     });
     stops.push(dispatcher.stop);
 
+    // The receipt job too: it signs each receipt a closing request writes, as in AWS.
+    const signReceipts = await load<StreamHandler>(JOBS.receipts.entry);
+    const receipts = startStreamPoller({
+      streamsClient: new DynamoDBStreamsClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
+      streamArn,
+      handler: signReceipts,
+      checkpointFile: join(settings.stateDir, 'receipts-checkpoints.json'),
+      functionName: JOBS.receipts.name,
+      intervalMs: 100,
+      logger: { info: () => {}, error: (message, error) => console.error(`[receipts] ${message}`, error) },
+    });
+    stops.push(receipts.stop);
+
     const inbox = await startWebhookInbox(settings.webhookInboxPort);
     stops.push(inbox.close);
     const demoWebhook = await registerDemoWebhook(inbox.url, state.webhookDemo);
@@ -183,8 +203,10 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       sweeping ??= sweeper
         .run(async () => {
           await sweep();
-          // Stopping: no new webhook round (the deliveries stay due for the next start).
-          if (!stopping) await dispatchDue({}, {});
+          // Stopping: no new webhook or receipt round (their work stays due for the next start).
+          if (stopping) return;
+          await dispatchDue({}, {});
+          await (signReceipts as unknown as (event: object, context: unknown) => Promise<unknown>)({}, {});
         })
         .then(() => undefined)
         .catch((e) => console.error('[sweeper]', e))

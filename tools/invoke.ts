@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import { ROUTES, type RouteDefinition } from '../functions/handlers/routes.js';
+import { JOBS, ROUTES, type RouteDefinition } from '../functions/handlers/routes.js';
 import { jwtAuthorizer } from '../local/gateway-event.js';
 import { createLambdaContext } from '../local/lambda-context.js';
 
@@ -87,4 +87,11 @@ export async function invokeRoute(input: InvokeInput): Promise<InvokeReply> {
   const handler = await handlerOf(route.entry);
   const result = await handler(gatewayEvent(route, input), createLambdaContext({ functionName: route.name, timeoutMs: 30_000 }));
   return { status: result.statusCode ?? 200, body: result.body ? JSON.parse(result.body) : undefined };
+}
+
+/** One run of a job's handler (a scheduled or stream-fed function), with an empty event; returns what it returns. */
+export async function invokeJob(name: keyof typeof JOBS, event: unknown = {}): Promise<unknown> {
+  const job = JOBS[name];
+  const handler = (await handlerOf(job.entry)) as unknown as (event: unknown, context: Context) => Promise<unknown>;
+  return handler(event, createLambdaContext({ functionName: job.name, timeoutMs: job.timeoutSeconds * 1000 }));
 }

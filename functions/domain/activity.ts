@@ -22,6 +22,12 @@ export interface AnswerEvidence {
   authTime?: string | null;
 }
 
+export interface DelegatedPlace {
+  delegator: RecipientRef;
+  substitute: RecipientRef;
+  until: string;
+}
+
 interface EventBase {
   at: string;
   actor: Actor;
@@ -32,7 +38,8 @@ interface EventBase {
 export type ActivityEvent = EventBase &
   (
     | { type: 'request_created'; recipients: string[]; policy: Policy; deadline?: Deadline }
-    | { type: 'recipients_changed'; added: RecipientRef[]; removed: RecipientRef[] }
+    | { type: 'recipients_changed'; added: RecipientRef[]; removed: RecipientRef[]; stage?: number }
+    | { type: 'stage_started'; stage: number; name: string | null; recipients: string[] }
     | { type: 'mail_sent'; approverId: string; mail: MailKind; email: string }
     | { type: 'mail_failed'; approverId: string; mail: MailKind; error: string; attempts: number }
     | {
@@ -46,7 +53,8 @@ export type ActivityEvent = EventBase &
       }
     | { type: 'reminder_requested'; approverId: string }
     | ({ type: 'feedback_given'; approverId: string; body: string } & AnswerEvidence)
-    | ({ type: 'response_recorded'; approverId: string; decision: 'approved' | 'declined' } & AnswerEvidence)
+    /** `onBehalfOf`: a substitute answered for this delegator's place (domain/delegation.ts). */
+    | ({ type: 'response_recorded'; approverId: string; decision: 'approved' | 'declined'; onBehalfOf?: string } & AnswerEvidence)
     | { type: 'status_changed'; from: RequestStatus; to: RequestStatus }
     | { type: 'request_canceled' }
     | { type: 'ticket_updated' }
@@ -61,6 +69,9 @@ export type ActivityEvent = EventBase &
     | { type: 'deadline_changed'; deadline: Deadline | null }
     | { type: 'deadline_passed'; deadline: Deadline }
     | { type: 'escalated'; expired: RecipientRef[]; added: RecipientRef[] }
+    | { type: 'receipt_issued'; receiptHash: string; previous: string | null; kid: string }
+    /** Places handed to substitutes (domain/delegation.ts): on a new request, or an open one when a delegation starts. */
+    | { type: 'delegated'; places: DelegatedPlace[] }
   );
 
 export type ActivityType = ActivityEvent['type'];

@@ -1,9 +1,20 @@
 import { type ActivityEvent, activity, type RecipientRef } from './activity.js';
-import { checkDeadline, isDeadlineDue, pendingDeadline, scheduleReminder } from './deadline.js';
+import { assertEscalationRoom, checkDeadline, isDeadlineDue, pendingDeadline, scheduleReminder } from './deadline.js';
+import { assertPlaceOpen, settlePlace } from './delegation.js';
 import { ConflictError, NotFoundError, TooManyRequestsError, UnprocessableError, ValidationError } from './errors.js';
 import { GROWTH_LIMITS } from './limits.js';
-import { decideStatus, isOpen, isSatisfiable } from './policy.js';
+import { DEFAULT_POLICY, isOpen, isSatisfiable } from './policy.js';
 import { addHours, newRecipient } from './recipient.js';
+import {
+  assertMayDecide,
+  assertRemindable,
+  assertSeen,
+  inCurrentStage,
+  isStaged,
+  openStages,
+  type StageInput,
+  settleStages,
+} from './stages.js';
 import type {
   Actor,
   ApprovalRequest,
@@ -36,6 +47,8 @@ export interface CreateRequestInput {
   requireDeclineReason?: boolean;
   /** Checked here (in the future, escalateTo with escalate only); that escalateTo are listed is the caller's to check. */
   deadline?: Deadline | null;
+  /** Sequential stages instead of `approvers` (which is then empty) and `policy` (then `all`): domain/stages.ts. */
+  stages?: StageInput[] | undefined;
   /** `sha256:<hex>` of what the approvers are shown (content.ts; hashed by the caller, so that only creating bundles the canonicalizer). */
   contentHash?: string;
   /** What a later ticket change does to approvals given before it; `reapprove` unless given. */
@@ -60,14 +73,16 @@ function assertSatisfiable(policy: Policy, count: number): void {
 export function createRequest(input: CreateRequestInput): Change {
   const { id, ticketId, ticket, approvers, policy, message, actor, now } = input;
   const remindEveryHours = input.remindEveryHours ?? null;
-  assertSatisfiable(policy, approvers.length);
+  const staged = input.stages?.length ? openStages(input.stages, now) : null;
+  if (!staged) assertSatisfiable(policy, approvers.length);
   const deadline = input.deadline ? checkDeadline(input.deadline, now) : null;
-  const recipients = approvers.map((a) => newRecipient(a, now));
+  const recipients = staged ? staged.recipients : approvers.map((a) => newRecipient(a, now));
+  assertEscalationRoom(recipients, deadline);
   const after: ApprovalRequest = {
     id,
     ticketId,
     status: 'pending',
-    policy,
+    policy: staged ? DEFAULT_POLICY : policy,
     message,
     requestedBy: actor,
     createdAt: now,
@@ -82,6 +97,7 @@ export function createRequest(input: CreateRequestInput): Change {
     version: 1,
     ticket,
     recipients,
+    ...(staged ? { stages: staged.stages, currentStage: 1 } : {}),
     content: { version: 1, hash: input.contentHash ?? '' },
     onContentChange: input.onContentChange ?? 'reapprove',
     contentChange: null,
@@ -93,7 +109,7 @@ export function createRequest(input: CreateRequestInput): Change {
     events: [
       activity('request_created', base, { recipients: recipients.map((r) => r.approverId), policy, ...(deadline ? { deadline } : {}) }),
     ],
-    mails: recipients.map((r) => ({ kind: 'request', approverId: r.approverId })),
+    mails: staged ? staged.mails : recipients.map((r) => ({ kind: 'request', approverId: r.approverId })),
   };
 }
 
@@ -105,12 +121,25 @@ function assertOpen(request: ApprovalRequest): void {
   }
 }
 
-/** Applies recipient changes, recomputes the status and records a status change if any. */
-export function settle(before: ApprovalRequest, recipients: Recipient[], actor: Actor, now: string, events: ActivityEvent[]) {
-  const status = decideStatus(before.policy, recipients);
+/**
+ * Applies recipient changes, recomputes the status (by the stages, if any: the next stage may
+ * start and be mailed) and records a status change if any.
+ */
+export function settle(
+  before: ApprovalRequest,
+  recipients: Recipient[],
+  actor: Actor,
+  now: string,
+  events: ActivityEvent[],
+  mails: MailJob[] = [],
+) {
+  const { status, currentStage, mails: started, events: stageEvents } = settleStages(before, recipients, actor, now);
+  events.push(...stageEvents);
+  mails.push(...started);
   const after: ApprovalRequest = {
     ...before,
     recipients,
+    ...(currentStage !== undefined ? { currentStage } : {}),
     status,
     updatedAt: now,
     closedAt: isOpen(status) ? null : now,
@@ -135,9 +164,15 @@ export interface EditRecipientsInput {
  * dropped ones become `removed`, added (or re-added) ones start pending and are mailed.
  * An empty list cancels the request.
  */
-export function editRecipients({ request, approvers, actor, now }: EditRecipientsInput): Change {
+export function editRecipients({ request, approvers: named, actor, now }: EditRecipientsInput): Change {
   assertOpen(request);
+  // A substitute's entry follows its delegator's place (delegation.ts), whatever the list says of it.
+  const substitutes = new Set(request.recipients.filter((r) => r.onBehalfOf).map((r) => r.approverId));
+  const approvers = named.filter((a) => !substitutes.has(a.approverId));
   if (approvers.length === 0) return cancelRequest({ request, actor, now });
+  if (isStaged(request)) {
+    throw new ConflictError('staged_request', 'This request has stages: edit one stage with PUT …/approval/stages/{index}/recipients.');
+  }
   assertSatisfiable(request.policy, approvers.length);
 
   const wanted = new Map(approvers.map((a) => [a.approverId, a]));
@@ -145,6 +180,11 @@ export function editRecipients({ request, approvers, actor, now }: EditRecipient
   const removed: RecipientRef[] = [];
   const mails: MailJob[] = [];
   const recipients = request.recipients.map((r): Recipient => {
+    if (r.onBehalfOf) {
+      if (r.status === 'removed' || wanted.has(r.onBehalfOf)) return r;
+      removed.push({ approverId: r.approverId, name: r.name });
+      return { ...r, status: 'removed' };
+    }
     const approver = wanted.get(r.approverId);
     if (!approver && r.status !== 'removed') {
       removed.push({ approverId: r.approverId, name: r.name });
@@ -169,9 +209,10 @@ export function editRecipients({ request, approvers, actor, now }: EditRecipient
       details: GROWTH_LIMITS,
     });
   }
+  assertEscalationRoom(recipients, pendingDeadline(request));
   if (added.length === 0 && removed.length === 0) return { before: request, after: request, events: [], mails };
   const events: ActivityEvent[] = [activity('recipients_changed', { at: now, actor, requestId: request.id }, { added, removed })];
-  return { before: request, after: settle(request, recipients, actor, now, events), events, mails };
+  return { before: request, after: settle(request, recipients, actor, now, events, mails), events, mails };
 }
 
 export function cancelRequest({ request, actor, now }: { request: ApprovalRequest; actor: Actor; now: string }): Change {
@@ -245,6 +286,7 @@ function assertContent(request: ApprovalRequest, contentHash: string | undefined
 /** An approver's answer: a decision, feedback, or both (a decline with its reason). */
 export function respond({ request, approverId, decision, feedback, contentHash, respondent, actor, now }: RespondInput): Change {
   const current = recipientOf(request, approverId);
+  assertSeen(request, current);
   if (respondent) assertBoundTo(current, respondent.signedInAs.sub);
   if (current.status === 'removed') {
     throw new ConflictError('recipient_removed', 'You were removed from this approval request.');
@@ -260,10 +302,12 @@ export function respond({ request, approverId, decision, feedback, contentHash, 
     });
   }
   if (decision && current.status !== 'pending') {
+    assertPlaceOpen(request, current);
     throw new ConflictError('already_decided', `You already ${current.status} this request.`, {
       details: { status: current.status },
     });
   }
+  if (decision) assertMayDecide(request, current);
   if (decision === 'decline' && request.requireDeclineReason && feedback === undefined) {
     throw new ValidationError('reason_required', 'This request needs a reason with a decline: send it as feedback.');
   }
@@ -291,10 +335,13 @@ export function respond({ request, approverId, decision, feedback, contentHash, 
       signedInAs: respondent?.signedInAs ?? null,
       authTime: respondent?.authTime ?? null,
     };
-    events.push(activity('response_recorded', base, { approverId, decision: status, ...evidence }));
+    const onBehalfOf = current.onBehalfOf ? { onBehalfOf: current.onBehalfOf } : {};
+    events.push(activity('response_recorded', base, { approverId, decision: status, ...evidence, ...onBehalfOf }));
   }
-  const recipients = request.recipients.map((r) => (r.approverId === approverId ? next : r));
-  return { before: request, after: settle(request, recipients, actor, now, events), events, mails: [] };
+  const answered = request.recipients.map((r) => (r.approverId === approverId ? next : r));
+  const recipients = decision ? settlePlace(answered, next, now) : answered;
+  const mails: MailJob[] = [];
+  return { before: request, after: settle(request, recipients, actor, now, events, mails), events, mails };
 }
 
 /** One reminder per recipient per this many seconds: a reminder is a mail in someone's inbox. */
@@ -323,6 +370,7 @@ export function remind({
       details: { status: current.status },
     });
   }
+  assertRemindable(request, current);
   const waitSeconds = current.remindedAt
     ? Math.ceil((Date.parse(current.remindedAt) + MIN_REMINDER_GAP_SECONDS * 1000 - Date.parse(now)) / 1000)
     : 0;
@@ -361,7 +409,8 @@ export function approvalStatusOf(request: ApprovalRequest | null) {
 export function remindDue({ request, actor, now }: { request: ApprovalRequest; actor: Actor; now: string }): Change {
   const unchanged = { before: request, after: request, events: [], mails: [] };
   if (!isOpen(request.status) || !request.nextReminderAt || request.nextReminderAt > now || !request.remindEveryHours) return unchanged;
-  const pending = request.recipients.filter((r) => r.status === 'pending');
+  // A place handed to a substitute is reminded through the substitute (the delegator is away).
+  const pending = request.recipients.filter((r) => r.status === 'pending' && inCurrentStage(request, r) && !r.delegatedTo);
   const ids = new Set(pending.map((r) => r.approverId));
   const after: ApprovalRequest = {
     ...request,

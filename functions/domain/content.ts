@@ -1,21 +1,31 @@
 import { createHash } from 'node:crypto';
 import canonicalize from 'canonicalize';
-import type { ContentFieldChange, Policy, TicketSnapshot } from './types.js';
+import type { ContentFieldChange, Policy, Stage, TicketSnapshot } from './types.js';
 
 /**
  * What a request's approvers are shown, as one plain object: the ticket as the portal shows it
- * (number, subject, requester, the whole conversation), the technician's message and the policy.
- * Its hash binds every answer to the content it was given on (API.md, "Approvals you can prove").
+ * (number, subject, requester, the whole conversation), the technician's message and the policy,
+ * and on a staged request the stages in order (name and policy: who sits in a stage is not
+ * content, so a stage edit makes no new version). Its hash binds every answer to the content it
+ * was given on (API.md, "Approvals you can prove").
  */
 export interface ApproverContent {
   ticket: TicketSnapshot;
   message: string | null;
   policy: Policy;
+  /** Only on a staged request, so that the hash of a request without stages is unchanged. */
+  stages?: { index: number; name: string | null; policy: Policy }[];
 }
 
-export function approverContent(request: { ticket: TicketSnapshot; message: string | null; policy: Policy }): ApproverContent {
+export function approverContent(request: {
+  ticket: TicketSnapshot;
+  message: string | null;
+  policy: Policy;
+  stages?: Pick<Stage, 'index' | 'name' | 'policy'>[] | undefined;
+}): ApproverContent {
   const { number, subject, requester, conversation } = request.ticket;
   return {
+    ...(request.stages?.length ? { stages: request.stages.map(({ index, name, policy }) => ({ index, name, policy })) } : {}),
     ticket: {
       number,
       subject,

@@ -1,8 +1,10 @@
 import { type ActivityEvent, activity, type RecipientRef } from './activity.js';
 import type { Change } from './approval-request.js';
 import { ConflictError, UnprocessableError } from './errors.js';
-import { decideStatus, isOpen } from './policy.js';
+import { GROWTH_LIMITS } from './limits.js';
+import { isOpen } from './policy.js';
 import { addHours, newRecipient } from './recipient.js';
+import { inCurrentStage, settleStages } from './stages.js';
 import type { Actor, ApprovalRequest, Approver, Deadline, MailJob, Recipient } from './types.js';
 
 /** With automatic reminders, the last one before a deadline goes out this long before it. */
@@ -28,6 +30,29 @@ export function checkDeadline(deadline: Deadline, now: string): Deadline {
     throw new UnprocessableError('escalate_to_not_allowed', `escalateTo goes with the outcome "escalate" only, not "${deadline.outcome}".`);
   }
   return deadline.outcome === 'escalate' ? { at, outcome: 'escalate', escalateTo } : { at, outcome: deadline.outcome };
+}
+
+/** Recipient entries an escalation to these approvers would add (those not on the request yet). */
+const newcomers = (recipients: readonly Recipient[], ids: readonly string[]) => {
+  const known = new Set(recipients.map((r) => r.approverId));
+  return ids.filter((id) => !known.has(id));
+};
+
+/**
+ * An escalation must fit the request's cap on recipient entries (GROWTH_LIMITS.recipientEntries,
+ * removed and expired ones included): a create, edit or deadline change after which the
+ * escalation's newcomers would pass it is refused with 422 too_many_recipients.
+ */
+export function assertEscalationRoom(recipients: readonly Recipient[], deadline: Deadline | null): void {
+  if (deadline?.outcome !== 'escalate') return;
+  const adding = newcomers(recipients, deadline.escalateTo ?? []).length;
+  if (recipients.length + adding > GROWTH_LIMITS.recipientEntries) {
+    throw new UnprocessableError(
+      'too_many_recipients',
+      `The escalation would add ${adding} recipients to ${recipients.length}, past the cap of ${GROWTH_LIMITS.recipientEntries} per request.`,
+      { details: { ...GROWTH_LIMITS, recipients: recipients.length, escalationAdds: adding } },
+    );
+  }
 }
 
 /** The deadline still to act on: set, not yet acted on, and the request still open. */
@@ -76,6 +101,7 @@ export function changeDeadline({
     });
   }
   const next = deadline ? checkDeadline(deadline, now) : null;
+  assertEscalationRoom(request.recipients, next);
   if (JSON.stringify(next) === JSON.stringify(request.deadline) && !request.deadlinePassedAt) {
     return { before: request, after: request, events: [], mails: [] };
   }
@@ -97,30 +123,39 @@ export function changeDeadline({
 }
 
 /**
- * Everyone still pending becomes `expired`, and the escalation's approvers are asked (and
- * mailed) in their place. One already pending on the request stays pending and is not mailed
- * again; one who already answered keeps the answer; one removed earlier is asked anew.
+ * Everyone still pending (in the current stage, on a staged request) becomes `expired`, and the
+ * escalation's approvers are asked (and mailed) in their place, in that stage. One already
+ * pending on the request stays pending and is not mailed again; one who already answered keeps
+ * the answer; one removed earlier is asked anew. Never past the cap on recipient entries (the
+ * create, edit and deadline change refuse what would pass it; this is the last guard).
  */
 function escalate(request: ApprovalRequest, approvers: Approver[], now: string) {
   const targets = new Map(approvers.map((a) => [a.approverId, a]));
+  const stage = request.currentStage !== undefined ? { stage: request.currentStage } : {};
   const expired: RecipientRef[] = [];
   const added: RecipientRef[] = [];
   const recipients = request.recipients.map((r): Recipient => {
     const target = targets.get(r.approverId);
-    if (r.status === 'pending' && !target) {
+    if (r.status === 'pending' && !target && inCurrentStage(request, r)) {
       expired.push({ approverId: r.approverId, name: r.name });
       return { ...r, status: 'expired' };
     }
     if (target && r.status === 'removed') {
       added.push({ approverId: r.approverId, name: target.name });
-      return newRecipient(target, now, r.feedback);
+      return { ...newRecipient(target, now, r.feedback), ...stage };
     }
     return r;
   });
-  const known = new Set(request.recipients.map((r) => r.approverId));
+  const room = GROWTH_LIMITS.recipientEntries - recipients.length;
+  const fresh = new Set(
+    newcomers(
+      request.recipients,
+      approvers.map((a) => a.approverId),
+    ).slice(0, Math.max(0, room)),
+  );
   for (const approver of approvers) {
-    if (known.has(approver.approverId)) continue;
-    recipients.push(newRecipient(approver, now));
+    if (!fresh.has(approver.approverId)) continue;
+    recipients.push({ ...newRecipient(approver, now), ...stage });
     added.push({ approverId: approver.approverId, name: approver.name });
   }
   return { recipients, expired, added };
@@ -154,11 +189,17 @@ export function passDeadline({
     events.push(activity('escalated', base, { expired, added }));
     mails = added.map((r) => ({ kind: 'request', approverId: r.approverId }));
     // An escalation that finds nobody still listed to ask declines: expiry alone never approves.
-    const status = escalateTo.length === 0 ? 'declined' : decideStatus(request.policy, recipients);
+    const settled = settleStages(request, recipients, actor, now);
+    const status = escalateTo.length === 0 ? 'declined' : settled.status;
     const open = isOpen(status);
+    if (escalateTo.length > 0) {
+      events.push(...settled.events);
+      mails.push(...settled.mails);
+    }
     after = {
       ...after,
       recipients,
+      ...(settled.currentStage !== undefined && escalateTo.length > 0 ? { currentStage: settled.currentStage } : {}),
       status,
       closedAt: open ? null : now,
       closedReason: open ? null : 'deadline',

@@ -36,7 +36,7 @@ export const ERROR_CODES = {
   invalid_cursor: { status: 400, meaning: 'The `next` cursor is not one this list handed out; start again without it.' },
   too_many_recipients: {
     status: 422,
-    meaning: 'The request would hold more than 100 recipient entries (removed ones included); cancel and ask anew.',
+    meaning: 'The request would pass 50 recipients at once or 100 entries (removed, expired, escalation included).',
   },
   feedback_limit: { status: 422, meaning: 'The recipient (10) or the request (100) has reached its feedback cap.' },
   url_not_allowed: {
@@ -56,6 +56,23 @@ export const ERROR_CODES = {
   escalate_to_not_allowed: { status: 422, meaning: '`escalateTo` goes only with the outcome `escalate`.' },
   deadline_passed: { status: 409, meaning: 'The deadline has passed; the request no longer takes answers.' },
   recipient_expired: { status: 409, meaning: 'Your place expired at the deadline (the request was escalated).' },
+  staged_request: { status: 409, meaning: 'The request has stages: edit one stage with `PUT …/approval/stages/{index}/recipients`.' },
+  stage_closed: { status: 409, meaning: 'The stage is already approved or declined: it takes no more decisions or edits.' },
+  stage_not_started: { status: 409, meaning: "The recipient's stage has not started: it is mailed when it starts." },
+  approver_in_other_stage: { status: 409, meaning: 'The approver is already in another stage of the request.' },
+  receipt_not_ready: {
+    status: 404,
+    meaning: 'The request is still open, or closed a moment ago and its receipt is being signed; ask again shortly.',
+  },
+  substitute_is_self: { status: 422, meaning: 'An approver cannot be their own substitute.' },
+  substitute_not_listed: { status: 422, meaning: 'The substitute is not a listed approver.' },
+  substitute_kind_mismatch: { status: 422, meaning: 'The substitute must be of the same kind (user or contact) as the delegator.' },
+  delegation_period_invalid: {
+    status: 422,
+    meaning: '`until` is not in the future or not after `from`, the delegation is longer than 90 days, or starts more than 365 days ahead.',
+  },
+  delegation_loop: { status: 422, meaning: 'The substitute has named the delegator as their own substitute for an overlapping time.' },
+  place_settled: { status: 409, meaning: 'The other holder of this place (delegator or substitute) already answered it.' },
   internal_error: { status: 500, meaning: 'Something failed on our side; nothing about it is shown.' },
   unavailable: { status: 503, meaning: 'A dependency is busy or down; Retry-After says when to try again.' },
 } as const satisfies Record<string, { status: number; meaning: string }>;

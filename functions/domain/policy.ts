@@ -6,9 +6,12 @@ export function isOpen(status: RequestStatus): status is OpenStatus {
   return status === 'pending' || status === 'partially_approved';
 }
 
-/** Those whose answer counts: not removed by an edit, not expired by a deadline's escalation. */
+/**
+ * Those whose answer counts: not removed by an edit, not expired by a deadline's escalation, and
+ * not a substitute's entry (the place is the delegator's entry, settled by either: delegation.ts).
+ */
 export function activeRecipients(recipients: readonly Recipient[]): Recipient[] {
-  return recipients.filter((r) => r.status !== 'removed' && r.status !== 'expired');
+  return recipients.filter((r) => r.status !== 'removed' && r.status !== 'expired' && !r.onBehalfOf);
 }
 
 /** How many approvals the policy needs from `activeCount` recipients. */

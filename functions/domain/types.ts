@@ -155,6 +155,21 @@ export interface Recipient {
    * or the first login that answered. Another login never sees the request (404).
    */
   loginSub: string | null;
+  /** The stage (1, 2, …) of a staged request the recipient belongs to; absent without stages. */
+  stage?: number;
+  /** Delegation (domain/delegation.ts): on a substitute's entry, the approverId whose place it holds. */
+  onBehalfOf?: string | null;
+  /** Delegation: on a delegator's entry, the substitute their place was handed to. */
+  delegatedTo?: string | null;
+  /** Delegation: the other holder of the place who settled it, when this entry did not answer itself. */
+  answeredBy?: string | null;
+}
+
+/** One stage of a staged request (domain/stages.ts); its recipients carry its `index` as `stage`. */
+export interface Stage {
+  index: number;
+  name: string | null;
+  policy: Policy;
 }
 
 export interface ApprovalRequest {
@@ -183,6 +198,10 @@ export interface ApprovalRequest {
   version: number;
   ticket: TicketSnapshot;
   recipients: Recipient[];
+  /** Sequential stages (2–5), asked in order; absent on a request without stages. */
+  stages?: Stage[];
+  /** The stage asked now, or the one that closed the request; absent without stages. */
+  currentStage?: number;
   /** The current content version of what approvers are shown. */
   content: ContentRef;
   onContentChange: OnContentChange;

@@ -72,6 +72,10 @@ const EVENT_OF: Partial<Record<ActivityEvent['type'] | RequestStatus, WebhookEve
   approved: 'approval.approved',
   declined: 'approval.declined',
   canceled: 'approval.canceled',
+  // The deadline passed (whatever its outcome; the outcome's status change follows), and whom it escalated to.
+  deadline_passed: 'approval.expired',
+  escalated: 'approval.escalated',
+  delegated: 'approval.delegated',
 };
 
 /**

@@ -42,6 +42,11 @@ export interface Grants {
   webhookKey?: readonly ('Encrypt' | 'Decrypt')[];
   /** events:PutEvents on the `signoff` bus only (functions/webhooks/bus.ts); gives EVENT_BUS_NAME. */
   putEvents?: boolean;
+  /**
+   * What it does with the receipt signing keys (functions/signing/): `Sign` on the current key
+   * only, `GetPublicKey` on the current and retired ones; gives RECEIPT_KEY_IDS.
+   */
+  receiptKey?: readonly ('Sign' | 'GetPublicKey')[];
 }
 
 /** Who may call a route: Cognito groups (checked by the http layer), or anyone. */

@@ -174,6 +174,16 @@ export const putRecipients = {
   grants: { table: ['GetItem', 'Query', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
 } as const satisfies RouteDefinition;
 
+export const putStageRecipients = {
+  name: 'put-stage-recipients',
+  method: 'PUT',
+  path: '/tickets/{ticketId}/approval/stages/{index}/recipients',
+  entry: 'functions/handlers/tickets/put-stage-recipients.ts',
+  access: ['technicians'],
+  // loadTab, listedApprovers for newcomers, saveChange.
+  grants: { table: ['GetItem', 'Query', 'BatchGetItem', 'PutItem', 'UpdateItem'] },
+} as const satisfies RouteDefinition;
+
 export const putDeadline = {
   name: 'put-deadline',
   method: 'PUT',
@@ -222,6 +232,66 @@ export const respond = {
   access: ['users', 'contacts'],
   // approverOf, loadRequest, saveChange.
   grants: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
+} as const satisfies RouteDefinition;
+
+// Delegation (out of office). Grants: the directory entries and delegations (GetItem); set:
+// putDelegation (Put); handOverOpenRequests: the waiting requests (Query gsi1), loadRequest
+// (Query), saveChange (Put, Update; GetItem for the event sequence), markDelegationStarted (Update).
+
+export const putMyDelegation = {
+  name: 'put-my-delegation',
+  method: 'PUT',
+  path: '/portal/delegation',
+  entry: 'functions/handlers/portal/put-delegation.ts',
+  access: ['users', 'contacts'],
+  timeoutSeconds: 25,
+  grants: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: ['gsi1'] },
+} as const satisfies RouteDefinition;
+
+export const getMyDelegation = {
+  name: 'get-my-delegation',
+  method: 'GET',
+  path: '/portal/delegation',
+  entry: 'functions/handlers/portal/get-delegation.ts',
+  access: ['users', 'contacts'],
+  grants: { table: ['GetItem'] },
+} as const satisfies RouteDefinition;
+
+export const deleteMyDelegation = {
+  name: 'delete-my-delegation',
+  method: 'DELETE',
+  path: '/portal/delegation',
+  entry: 'functions/handlers/portal/delete-delegation.ts',
+  access: ['users', 'contacts'],
+  grants: { table: ['GetItem', 'DeleteItem'] },
+} as const satisfies RouteDefinition;
+
+export const putDelegation = {
+  name: 'put-delegation',
+  method: 'PUT',
+  path: '/directory/approvers/{approverId}/delegation',
+  entry: 'functions/handlers/directory/put-delegation.ts',
+  access: ['technicians'],
+  timeoutSeconds: 25,
+  grants: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'], indexes: ['gsi1'] },
+} as const satisfies RouteDefinition;
+
+export const getDelegation = {
+  name: 'get-delegation',
+  method: 'GET',
+  path: '/directory/approvers/{approverId}/delegation',
+  entry: 'functions/handlers/directory/get-delegation.ts',
+  access: ['technicians'],
+  grants: { table: ['GetItem'] },
+} as const satisfies RouteDefinition;
+
+export const deleteDelegation = {
+  name: 'delete-delegation',
+  method: 'DELETE',
+  path: '/directory/approvers/{approverId}/delegation',
+  entry: 'functions/handlers/directory/delete-delegation.ts',
+  access: ['technicians'],
+  grants: { table: ['GetItem', 'DeleteItem'] },
 } as const satisfies RouteDefinition;
 
 export const createWebhook = {
@@ -295,6 +365,46 @@ export const listWebhookDeliveries = {
   grants: { table: ['GetItem', 'Query'] },
 } as const satisfies RouteDefinition;
 
+export const jwks = {
+  name: 'jwks',
+  method: 'GET',
+  path: '/.well-known/jwks.json',
+  entry: 'functions/handlers/jwks.ts',
+  access: 'public',
+  // The receipt keys' public halves (GetPublicKey, once per warm function).
+  grants: { receiptKey: ['GetPublicKey'] },
+} as const satisfies PublicRoute;
+
+export const getApprovalReceipt = {
+  name: 'get-approval-receipt',
+  method: 'GET',
+  path: '/tickets/{ticketId}/approval/receipt',
+  entry: 'functions/handlers/tickets/get-receipt.ts',
+  access: ['technicians'],
+  // currentReceipt: GetItem the ticket (its current request), GetItem the receipt.
+  grants: { table: ['GetItem'] },
+} as const satisfies RouteDefinition;
+
+export const listTicketReceipts = {
+  name: 'list-ticket-receipts',
+  method: 'GET',
+  path: '/tickets/{ticketId}/receipts',
+  entry: 'functions/handlers/tickets/list-receipts.ts',
+  access: ['technicians'],
+  // listIssuedReceipts (Query the ticket's receipts).
+  grants: { table: ['Query'] },
+} as const satisfies RouteDefinition;
+
+export const getMyReceipt = {
+  name: 'get-my-receipt',
+  method: 'GET',
+  path: '/portal/approvals/{requestId}/receipt',
+  entry: 'functions/handlers/portal/get-receipt.ts',
+  access: ['users', 'contacts'],
+  // approverOf (GetItem login), the request and its recipients (Query), GetItem the receipt.
+  grants: { table: ['GetItem', 'Query'] },
+} as const satisfies RouteDefinition;
+
 /** Every HTTP route. */
 export const ROUTES = [
   health,
@@ -311,6 +421,7 @@ export const ROUTES = [
   cancelApproval,
   putRecipients,
   putDeadline,
+  putStageRecipients,
   sendReminder,
   listMyApprovals,
   getMyApproval,
@@ -322,12 +433,22 @@ export const ROUTES = [
   rotateWebhookSecret,
   testWebhook,
   listWebhookDeliveries,
+  jwks,
+  getApprovalReceipt,
+  listTicketReceipts,
+  getMyReceipt,
+  putMyDelegation,
+  getMyDelegation,
+  deleteMyDelegation,
+  putDelegation,
+  getDelegation,
+  deleteDelegation,
 ] as const satisfies readonly RouteDefinition[];
 
 export type Route = (typeof ROUTES)[number];
 export type RouteName = Route['name'];
 
-/** Handlers that no HTTP route calls: the stream-fed mailer, the scheduled sweep, SES's reports about sent mail, and the webhook dispatcher. */
+/** Handlers that no HTTP route calls: the stream-fed mailer, the scheduled sweep, SES's reports about sent mail, the webhook dispatcher and the receipt signer. */
 export const JOBS = {
   mailer: {
     name: 'mailer',
@@ -341,10 +462,12 @@ export const JOBS = {
     entry: 'functions/handlers/jobs/sweeper.ts',
     timeoutSeconds: 90,
     // The due-work index; loadRequest + saveChange for due reminders and deadlines, getApprovers
-    // (BatchGetItem) for an escalation; deliverOutbox.
+    // (BatchGetItem) for an escalation; deliverOutbox; a delegation's start (GetItem it and the
+    // substitute, Query gsi1 for the waiting requests, hand them over).
     grants: {
-      table: ['Query', 'UpdateItem', 'PutItem', 'BatchGetItem'],
-      indexes: ['gsi3'],
+      // GetItem: the ticket's event sequence, for a deadline's approval.expired/escalated events.
+      table: ['Query', 'UpdateItem', 'PutItem', 'BatchGetItem', 'GetItem'],
+      indexes: ['gsi3', 'gsi1'],
       sendMail: true,
       settings: ['mail', 'portalUrl'],
     },
@@ -366,6 +489,15 @@ export const JOBS = {
     // listEndpoints (Query the webhook list index), getDeliveries (BatchGet), saveDelivery (Put),
     // setEndpointStatus (Update); opens secrets; puts each event on the bus.
     grants: { table: ['UpdateItem', 'BatchGetItem', 'PutItem'], indexes: ['gsi2', 'gsi3'], webhookKey: ['Decrypt'], putEvents: true },
+  },
+  receipts: {
+    name: 'receipts',
+    entry: 'functions/handlers/jobs/receipts.ts',
+    timeoutSeconds: 60,
+    // issueReceipts for each receipt insert on the stream, and the due ones (gsi3 RECEIPTDUE) on a
+    // schedule: readReceiptHead (Get), receiptsAfter + loadRequest (Query), saveIssuedReceipt
+    // (Update receipt + ticket, Put activity); signs with the current receipt key.
+    grants: { table: ['GetItem', 'Query', 'UpdateItem', 'PutItem'], indexes: ['gsi3'], receiptKey: ['Sign'] },
   },
 } as const satisfies Record<string, JobDefinition>;
 

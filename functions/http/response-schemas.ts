@@ -119,6 +119,16 @@ export const ApproverList = v.object({ approvers: v.array(Approver), next });
 
 // Tickets and their approval request.
 
+/** Delegation on a recipient entry (README "Delegation"). */
+function delegationFields() {
+  const id = (description: string) => v.pipe(v.nullable(v.string()), v.description(description));
+  return {
+    onBehalfOf: id("On a substitute's entry: the approverId of the delegator whose place it holds."),
+    delegatedTo: id("On a delegator's entry: the substitute their place was handed to."),
+    answeredBy: id('The other holder of the place (delegator or substitute) who settled it, when this entry did not answer itself.'),
+  };
+}
+
 export const Recipient = v.object({
   approverId: v.string(),
   kind: v.picklist(APPROVER_KINDS),
@@ -136,6 +146,31 @@ export const Recipient = v.object({
   signedInAs: v.pipe(v.nullable(SignedInAs), v.description('Who signed in to give the decision.')),
   authTime: v.pipe(nullableTimestamp, v.description("When that login signed in (the token's auth_time).")),
   staleApproval: v.nullable(StaleApproval),
+  stage: v.pipe(
+    v.nullable(v.pipe(v.number(), v.integer(), v.minValue(1))),
+    v.description('The stage (1, 2, …) of a staged request; null without stages.'),
+  ),
+  ...delegationFields(),
+});
+
+const stageNumber = v.pipe(v.number(), v.integer(), v.minValue(1));
+
+export const StageProgress = v.object({
+  current: stageNumber,
+  total: stageNumber,
+  approved: count,
+  label: v.pipe(v.string(), v.description('"Stage 1 of 2 approved"; "Stage 1 of 2 pending" before the first; "Stage 2 of 2 declined".')),
+});
+
+export const Stage = v.object({
+  index: stageNumber,
+  name: v.nullable(v.string()),
+  status: v.pipe(
+    v.picklist(['not_started', ...REQUEST_STATUSES]),
+    v.description('`not_started` until the stage starts; then its own policy over its recipients.'),
+  ),
+  policy: Policy,
+  recipients: v.pipe(v.array(v.string()), v.description("The stage's recipients' approverIds (removed and expired ones included).")),
 });
 
 export const Deadline = v.object({
@@ -170,6 +205,9 @@ export const ApprovalRequest = v.object({
   contentChange: v.nullable(ContentChange),
   ticket: TicketHeadline,
   recipients: v.array(Recipient),
+  stages: v.pipe(v.nullable(v.array(Stage)), v.description('Sequential stages, in order; null on a request without stages.')),
+  currentStage: v.pipe(v.nullable(stageNumber), v.description('The stage asked now (or the one that closed the request).')),
+  stageProgress: v.nullable(StageProgress),
 });
 
 export const ReminderSent = v.object({ requestId: v.string(), recipient: Recipient });
@@ -187,6 +225,7 @@ export const TicketColumn = v.object({
       number: v.nullable(v.string()),
       subject: v.nullable(v.string()),
       approvalStatus: v.nullable(requestStatus),
+      stageProgress: v.nullable(StageProgress),
     }),
   ),
   next,
@@ -222,6 +261,14 @@ export const ActivityEvent = v.variant('type', [
     type: v.literal('recipients_changed'),
     added: v.array(v.object({ approverId: v.string(), name: v.string() })),
     removed: v.array(v.object({ approverId: v.string(), name: v.string() })),
+    stage: v.optional(stageNumber),
+  }),
+  v.object({
+    ...activityBase,
+    type: v.literal('stage_started'),
+    stage: stageNumber,
+    name: v.nullable(v.string()),
+    recipients: v.array(v.string()),
   }),
   v.object({ ...activityBase, type: v.literal('mail_sent'), approverId: v.string(), mail: mailKind, email: v.string() }),
   v.object({ ...activityBase, type: v.literal('mail_failed'), approverId: v.string(), mail: mailKind, error: v.string(), attempts: count }),
@@ -243,6 +290,18 @@ export const ActivityEvent = v.variant('type', [
     approverId: v.string(),
     decision: v.picklist(['approved', 'declined']),
     ...answerEvidence,
+    onBehalfOf: v.optional(v.pipe(v.string(), v.description('A substitute answered for this delegator.'))),
+  }),
+  v.object({
+    ...activityBase,
+    type: v.literal('delegated'),
+    places: v.array(
+      v.object({
+        delegator: v.object({ approverId: v.string(), name: v.string() }),
+        substitute: v.object({ approverId: v.string(), name: v.string() }),
+        until: timestamp,
+      }),
+    ),
   }),
   v.object({
     ...activityBase,
@@ -255,11 +314,20 @@ export const ActivityEvent = v.variant('type', [
   v.object({ ...activityBase, type: v.literal('status_changed'), from: requestStatus, to: requestStatus }),
   v.object({ ...activityBase, type: v.literal('request_canceled') }),
   v.object({ ...activityBase, type: v.literal('ticket_updated') }),
+  v.object({
+    ...activityBase,
+    type: v.literal('receipt_issued'),
+    receiptHash: v.pipe(v.string(), v.description('`sha256:<hex>` of the receipt (its compact JWS), as the next receipt links to it.')),
+    previous: v.nullable(v.string()),
+    kid: v.string(),
+  }),
 ]);
 
 export const ActivityLog = v.object({ activity: v.array(ActivityEvent), next });
 
 // Approver portal.
+
+const Person = v.object({ approverId: v.string(), name: v.string() });
 
 export const PortalApproval = v.object({
   id: v.string(),
@@ -280,11 +348,15 @@ export const PortalApproval = v.object({
     feedback: v.array(Feedback),
     contentHash: v.nullable(contentHash),
     staleApproval: v.nullable(StaleApproval),
+    onBehalfOf: v.pipe(v.nullable(Person), v.description('You answer as the substitute of this approver.')),
+    answeredBy: v.pipe(v.nullable(Person), v.description('The other holder of your place who settled it.')),
   }),
   content: v.pipe(ContentRef, v.description('What this page shows; send `content.hash` as `contentHash` with an answer.')),
   contentChange: v.nullable(ContentChange),
   ...deadlineFields,
   deadline: v.nullable(v.object({ at: timestamp, outcome: v.picklist(DEADLINE_OUTCOMES) })),
+  stage: v.nullable(v.object({ index: stageNumber, name: v.nullable(v.string()), total: stageNumber })),
+  stageProgress: v.nullable(StageProgress),
   canDecide: v.boolean(),
   canGiveFeedback: v.boolean(),
 });
@@ -301,6 +373,27 @@ export const PortalApprovalList = v.object({
     }),
   ),
   next,
+});
+
+// Delegation (out of office).
+
+export const DelegationBody = v.object({
+  delegation: v.pipe(
+    v.nullable(
+      v.object({
+        approverId: v.pipe(v.string(), v.description('The delegator.')),
+        substituteId: v.string(),
+        substituteName: v.string(),
+        from: timestamp,
+        until: v.pipe(timestamp, v.description('The delegation ends by itself here.')),
+        note: v.nullable(v.string()),
+        active: v.pipe(v.boolean(), v.description('False while `from` is still ahead.')),
+        setBy: v.picklist(['approver', 'technician']),
+        setAt: timestamp,
+      }),
+    ),
+    v.description('`null`: none set, or it has ended.'),
+  ),
 });
 
 export const PortalConfig = v.object({
@@ -359,6 +452,68 @@ export const WebhookTestQueued = v.object({ eventId: v.string() });
 
 export const WebhookEvent = webhookEvent();
 
+// Receipts (signed proof of a closed request; domain/receipt.ts).
+
+const sha256Hash = v.pipe(v.string(), v.regex(/^sha256:[0-9a-f]{64}$/), v.description('`sha256:` and 64 hex digits'));
+
+export const ReceiptDecision = v.object({
+  approverId: v.string(),
+  name: v.string(),
+  email: v.string(),
+  decision: v.picklist(['approved', 'declined']),
+  at: timestamp,
+  signedInAs: v.nullable(
+    v.object({ sub: v.string(), email: v.string(), authTime: v.optional(v.nullable(v.union([v.string(), v.number()]))) }),
+  ),
+  contentHash: v.nullable(v.string()),
+});
+
+export const ReceiptPayload = v.pipe(
+  v.object({
+    type: v.literal('signoff.approval-receipt'),
+    v: v.literal(1),
+    requestId: v.string(),
+    ticketId: v.string(),
+    ticket: v.object({ number: v.string(), subject: v.string() }),
+    status: v.picklist(['approved', 'declined', 'canceled']),
+    closedAt: timestamp,
+    closedReason: v.nullable(v.string()),
+    content: v.nullable(v.object({ version: count, hash: v.string() })),
+    policy: Policy,
+    decisions: v.array(ReceiptDecision),
+    previous: v.pipe(v.nullable(sha256Hash), v.description("The previous receipt of the ticket (its hash), null for the ticket's first.")),
+    issuedAt: timestamp,
+  }),
+  v.description('What the receipt signs: the JWS payload, decoded.'),
+);
+
+export const Receipt = v.pipe(
+  v.object({
+    receipt: v.pipe(v.string(), v.description('The compact JWS (ES256, `kid` in the header): what a verifier checks.')),
+    payload: ReceiptPayload,
+  }),
+  v.description('A signed receipt of a closed request.'),
+);
+
+export const ReceiptList = v.object({ receipts: v.array(Receipt), next });
+
+export const Jwks = v.pipe(
+  v.object({
+    keys: v.array(
+      v.object({
+        kty: v.literal('EC'),
+        crv: v.literal('P-256'),
+        x: v.string(),
+        y: v.string(),
+        kid: v.string(),
+        alg: v.literal('ES256'),
+        use: v.literal('sig'),
+      }),
+    ),
+  }),
+  v.description('The public keys receipts are signed with: the current key first, then retired ones.'),
+);
+
 /** Every named response schema: the document's components.schemas, by these names. */
 export const RESPONSE_SCHEMAS = {
   Error: ErrorBody,
@@ -378,6 +533,8 @@ export const RESPONSE_SCHEMAS = {
   Approver,
   ApproverList,
   Recipient,
+  Stage,
+  StageProgress,
   ApprovalRequest,
   ReminderSent,
   Ticket,
@@ -387,6 +544,7 @@ export const RESPONSE_SCHEMAS = {
   PortalApproval,
   PortalApprovalList,
   PortalConfig,
+  Delegation: DelegationBody,
   Health,
   Webhook,
   WebhookCreated,
@@ -395,5 +553,10 @@ export const RESPONSE_SCHEMAS = {
   WebhookDeliveryList,
   WebhookTestQueued,
   WebhookEvent,
+  ReceiptDecision,
+  ReceiptPayload,
+  Receipt,
+  ReceiptList,
+  Jwks,
 } as const;
 export type ResponseSchemaName = keyof typeof RESPONSE_SCHEMAS;

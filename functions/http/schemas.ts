@@ -178,22 +178,55 @@ const deadline = () =>
 
 export const putDeadlineBody = () => v.nullable(deadline());
 
+/**
+ * Extension: sequential stages (2–5) instead of `recipients`, each with its own recipients and
+ * policy. An approver is in one stage only, and the stages together hold at most
+ * LIMITS.recipients (50) recipients, the cap of one list.
+ */
+const stageList = () =>
+  v.pipe(
+    v.array(v.strictObject({ name: v.optional(text(LIMITS.name)), recipients: recipientList(1), policy: v.optional(policy()) })),
+    v.minLength(2),
+    v.maxLength(5),
+    v.check((stages) => {
+      const ids = stages.flatMap((s) => s.recipients);
+      return new Set(ids).size === ids.length;
+    }, 'must not list an approver in two stages'),
+    v.check(
+      (stages) => stages.reduce((n, s) => n + s.recipients.length, 0) <= LIMITS.recipients,
+      `must hold at most ${LIMITS.recipients} recipients in all`,
+    ),
+  );
+
 export const createApprovalBody = () =>
-  v.strictObject({
-    recipients: recipientList(1),
-    message: v.nullish(v.pipe(prose(LIMITS.message), v.trim())),
-    policy: v.optional(policy()),
-    /** Extension: remind everyone still pending every N hours (1 to 720) while the request is open. */
-    remindEveryHours: v.optional(wholeNumber(1, 720)),
-    /** Extension: a decline without feedback gets `400 reason_required`. */
-    requireDeclineReason: v.optional(v.boolean()),
-    deadline: v.optional(deadline()),
-    /** A ticket change while open makes earlier approvals stale (`reapprove`, the default) or not (`keep`). */
-    onContentChange: v.optional(v.picklist(CONTENT_CHANGE_MODES, 'must be "reapprove" or "keep"')),
-    ticket: ticketSnapshot(),
-  });
+  v.pipe(
+    v.strictObject({
+      recipients: v.optional(recipientList(1)),
+      stages: v.optional(stageList()),
+      message: v.nullish(v.pipe(prose(LIMITS.message), v.trim())),
+      policy: v.optional(policy()),
+      /** Extension: remind everyone still pending every N hours (1 to 720) while the request is open. */
+      remindEveryHours: v.optional(wholeNumber(1, 720)),
+      /** Extension: a decline without feedback gets `400 reason_required`. */
+      requireDeclineReason: v.optional(v.boolean()),
+      deadline: v.optional(deadline()),
+      /** A ticket change while open makes earlier approvals stale (`reapprove`, the default) or not (`keep`). */
+      onContentChange: v.optional(v.picklist(CONTENT_CHANGE_MODES, 'must be "reapprove" or "keep"')),
+      ticket: ticketSnapshot(),
+    }),
+    // Either one list or stages; a staged request's policies are per stage.
+    v.check(
+      (body) => (body.recipients === undefined) !== (body.stages === undefined) && !(body.stages && body.policy),
+      'give either "recipients" (with an optional "policy") or "stages" (each with its own policy), not both',
+    ),
+  );
 
 export const putRecipientsBody = () => v.strictObject({ recipients: recipientList(0) });
+
+/** One stage's whole new list (at least one; cancel the request to end it). */
+export const putStageRecipientsBody = () => v.strictObject({ recipients: recipientList(1) });
+/** The stage number travels as a path segment; one that names no stage of the request is a 404 (domain/stage-edit.ts). */
+export const stageParams = () => v.strictObject({ ticketId: id(), index: id() });
 
 const ticketIds = () =>
   v.pipe(
@@ -219,6 +252,16 @@ export const listTicketsQuery = () =>
     v.check((q) => (q.ids === undefined) !== (q.approvalStatus === undefined), 'give either ids or approvalStatus'),
     v.check((q) => q.ids === undefined || q.next === undefined, 'next pages a status list, not a list of ids'),
   );
+
+// Delegation (out of office): the rules beyond the shape are domain/delegation.ts's.
+
+export const putDelegationBody = () =>
+  v.strictObject({
+    substituteId: id(),
+    from: v.optional(dateTime()),
+    until: dateTime(),
+    note: v.optional(v.nullable(v.pipe(prose(500), v.trim()))),
+  });
 
 // Portal.
 

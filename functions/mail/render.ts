@@ -71,6 +71,15 @@ function terms(request: ApprovalRequest): [label: string, value: string][] {
   return lines;
 }
 
+/** A substitute's mail names whom they answer for (domain/delegation.ts). */
+function onBehalfOf(request: ApprovalRequest, recipient: Recipient): string | null {
+  if (!recipient.onBehalfOf) return null;
+  const delegator = request.recipients.find((r) => r.approverId === recipient.onBehalfOf);
+  return delegator?.name ?? recipient.onBehalfOf;
+}
+
+const behalfSentence = (name: string) => `You are asked on behalf of ${name}, who named you as their substitute.`;
+
 const termRows = (request: ApprovalRequest) =>
   terms(request)
     .map(([label, value]) => row(label, e(value)))
@@ -128,6 +137,7 @@ export function renderText(input: MailInput): string {
     `Hello ${oneLine(recipient.name)},`,
     '',
     askText(kind, oneLine(technicianName(request)), oneLine(request.ticket.number)),
+    ...(onBehalfOf(request, recipient) ? [behalfSentence(oneLine(onBehalfOf(request, recipient)!))] : []),
     '',
     ...(kind === 'content_changed'
       ? ['What changed:', ...changeLines(request).map(([label, value]) => `  ${label}: ${oneLine(value)}`), '']
@@ -172,6 +182,7 @@ function row(label: string, value: string): string {
 export function renderHtml(input: MailInput): string {
   const { kind, request, recipient, portalUrl } = input;
   const { entries, omitted } = thread(request.ticket.conversation);
+  const behalf = onBehalfOf(request, recipient);
   const ask =
     kind === 'content_changed'
       ? e(askText(kind, technicianName(request), request.ticket.number))
@@ -209,7 +220,7 @@ export function renderHtml(input: MailInput): string {
 <tr><td style="padding:20px 24px;border-bottom:1px solid #d0d7de;"><h1 style="${FONT}margin:0;font-size:18px;line-height:24px;font-weight:600;color:#1f2328;">${kind === 'reminder' ? 'Reminder: your approval is needed' : kind === 'content_changed' ? 'The ticket changed: your approval is needed again' : 'Your approval is needed'}</h1></td></tr>
 <tr><td style="padding:20px 24px;">
 <table role="presentation" width="100%" cellpadding="0" cellspacing="0">
-<tr><td dir="auto" style="${FONT}${TEXT}font-size:15px;color:#1f2328;padding-bottom:16px;">Hello ${e(recipient.name)},<br>${ask}</td></tr>
+<tr><td dir="auto" style="${FONT}${TEXT}font-size:15px;color:#1f2328;padding-bottom:16px;">Hello ${e(recipient.name)},<br>${ask}${behalf ? `<br>${e(behalfSentence(behalf))}` : ''}</td></tr>
 ${changed}<tr><td style="padding-bottom:16px;"><table role="presentation" cellpadding="0" cellspacing="0">
 ${row('Ticket', `#${e(request.ticket.number)} ${e(request.ticket.subject)}`)}
 ${row('Requester', `${e(request.ticket.requester.name)} &lt;${e(request.ticket.requester.email)}&gt;`)}

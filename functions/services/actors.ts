@@ -23,3 +23,6 @@ export const SYSTEM_DEADLINES: Actor = { kind: 'system', id: 'deadlines' };
 
 /** Amazon SES, reporting what became of a mail after it left (bounces, complaints). */
 export const SYSTEM_SES: Actor = { kind: 'system', id: 'ses' };
+
+/** The due-work job, starting a delegation that was set ahead of time. */
+export const SYSTEM_DELEGATIONS: Actor = { kind: 'system', id: 'delegations' };

@@ -1,13 +1,16 @@
 import { type Change, cancelRequest, createRequest, editRecipients, remind } from '../domain/approval-request.js';
 import { approverContent, contentHashOf } from '../domain/content.js';
 import { changeDeadline } from '../domain/deadline.js';
+import { delegateNewRequest } from '../domain/delegation.js';
 import { ConflictError, NotFoundError, UnprocessableError } from '../domain/errors.js';
 import { DEFAULT_POLICY, isOpen } from '../domain/policy.js';
+import { editStage } from '../domain/stage-edit.js';
 import type { Actor, ApprovalRequest, Approver, Deadline, OnContentChange, Policy, TicketSnapshot } from '../domain/types.js';
 import { loadTab, newRequestId, saveChange, type Tab } from '../store/approval-repository.js';
 import { contentVersionWrite } from '../store/content-versions.js';
 import { getApprover, getApprovers, toApprover } from '../store/directory-repository.js';
 import { retryOnStaleState } from '../store/transaction.js';
+import { handoversFor } from './delegation.js';
 
 const now = () => new Date().toISOString();
 
@@ -25,7 +28,9 @@ export async function listedApprovers(approverIds: string[]): Promise<Approver[]
 }
 
 export interface CreateApprovalInput {
-  recipients: string[];
+  /** One list, or `stages` instead. */
+  recipients?: string[] | undefined;
+  stages?: { name?: string | undefined; recipients: string[]; policy?: Policy | undefined }[] | undefined;
   message?: string | null | undefined;
   policy?: Policy | undefined;
   remindEveryHours?: number | undefined;
@@ -37,16 +42,32 @@ export interface CreateApprovalInput {
 
 export async function createApproval(ticketId: string, input: CreateApprovalInput, actor: Actor): Promise<ApprovalRequest> {
   // One read of the directory for the recipients and the deadline's escalation alike.
+  const named = input.recipients ?? input.stages?.flatMap((s) => s.recipients) ?? [];
   const listed = new Map(
-    (await listedApprovers([...new Set([...input.recipients, ...(input.deadline?.escalateTo ?? [])])])).map((a) => [a.approverId, a]),
+    (await listedApprovers([...new Set([...named, ...(input.deadline?.escalateTo ?? [])])])).map((a) => [a.approverId, a]),
   );
-  const approvers = input.recipients.map((id) => listed.get(id)!);
+  const approvers = (input.recipients ?? []).map((id) => listed.get(id)!);
+  const stages = input.stages?.map((s) => ({
+    name: s.name ?? null,
+    policy: s.policy ?? DEFAULT_POLICY,
+    approvers: s.recipients.map((id) => listed.get(id)!),
+  }));
   const policy = input.policy ?? DEFAULT_POLICY;
   const message = input.message || null;
-  const contentHash = contentHashOf(approverContent({ ticket: input.ticket, message, policy }));
+  const contentHash = contentHashOf(
+    approverContent({
+      ticket: input.ticket,
+      message,
+      policy,
+      stages: stages?.map((s, i) => ({ index: i + 1, name: s.name, policy: s.policy })),
+    }),
+  );
+  // Recipients away: their places go to their substitutes (domain/delegation.ts).
+  const handovers = await handoversFor(named, now());
   // Again on a race for the ticket's event sequence (a mail report's event written meanwhile).
   return retryOnStaleState(async () => {
-    const change = createRequest({
+    const at = now();
+    const created = createRequest({
       id: newRequestId(ticketId),
       ticketId,
       ticket: input.ticket,
@@ -58,9 +79,11 @@ export async function createApproval(ticketId: string, input: CreateApprovalInpu
       remindEveryHours: input.remindEveryHours ?? null,
       requireDeclineReason: input.requireDeclineReason ?? false,
       deadline: input.deadline ?? null,
+      stages,
       actor,
-      now: now(),
+      now: at,
     });
+    const change = delegateNewRequest(created, handovers, actor, at);
     await saveChange(change, { snapshot: input.ticket, extra: [contentVersionWrite(change.after)] });
     return change.after;
   });
@@ -97,27 +120,45 @@ async function changeOpenRequest(
   });
 }
 
-export async function updateRecipients(ticketId: string, recipientIds: string[], actor: Actor): Promise<ApprovalRequest> {
-  return changeOpenRequest(ticketId, async (request) => {
-    const current = new Map(request.recipients.filter((r) => r.status !== 'removed').map((r) => [r.approverId, r]));
-    // Only newcomers must be listed now; a kept recipient keeps their place (and response).
-    const newcomers = await listedApprovers(recipientIds.filter((id) => !current.has(id)));
-    const byId = new Map(newcomers.map((a) => [a.approverId, a]));
-    const approvers = recipientIds.map((id) => {
-      const kept = current.get(id);
-      return kept
-        ? {
-            approverId: kept.approverId,
-            kind: kept.kind,
-            name: kept.name,
-            email: kept.email,
-            createdAt: kept.addedAt,
-            updatedAt: kept.addedAt,
-          }
-        : byId.get(id)!;
-    });
-    return editRecipients({ request, approvers, actor, now: now() });
+/** The approvers for a new list: kept recipients as they are, newcomers read from the directory (listed now). */
+async function approversFor(request: ApprovalRequest, recipientIds: string[]): Promise<Approver[]> {
+  const current = new Map(request.recipients.filter((r) => r.status !== 'removed').map((r) => [r.approverId, r]));
+  // Only newcomers must be listed now; a kept recipient keeps their place (and response).
+  const newcomers = await listedApprovers(recipientIds.filter((id) => !current.has(id)));
+  const byId = new Map(newcomers.map((a) => [a.approverId, a]));
+  return recipientIds.map((id) => {
+    const kept = current.get(id);
+    return kept
+      ? {
+          approverId: kept.approverId,
+          kind: kept.kind,
+          name: kept.name,
+          email: kept.email,
+          createdAt: kept.addedAt,
+          updatedAt: kept.addedAt,
+        }
+      : byId.get(id)!;
   });
+}
+
+export async function updateRecipients(ticketId: string, recipientIds: string[], actor: Actor): Promise<ApprovalRequest> {
+  return changeOpenRequest(ticketId, async (request) =>
+    editRecipients({ request, approvers: await approversFor(request, recipientIds), actor, now: now() }),
+  );
+}
+
+/** PUT …/approval/stages/{index}/recipients: one stage's whole new list (domain/stage-edit.ts). */
+export async function updateStageRecipients(
+  ticketId: string,
+  stage: string,
+  recipientIds: string[],
+  actor: Actor,
+): Promise<ApprovalRequest> {
+  // A path segment that is no stage number names no stage: 404 like any unknown stage.
+  const index = /^\d{1,3}$/.test(stage) ? Number(stage) : Number.NaN;
+  return changeOpenRequest(ticketId, async (request) =>
+    editStage({ request, index, approvers: await approversFor(request, recipientIds), actor, now: now() }),
+  );
 }
 
 export async function sendReminder(ticketId: string, approverId: string, actor: Actor): Promise<ApprovalRequest> {

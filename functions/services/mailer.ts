@@ -38,6 +38,8 @@ function isObsolete(mail: OutboxMail, request: ApprovalRequest | null): boolean 
   const recipient = request?.recipients.find((r) => r.approverId === mail.approverId);
   if (!request || !recipient || recipient.status === 'removed' || recipient.status === 'expired' || request.status === 'canceled')
     return true;
+  // A place its other holder (delegator or substitute) settled before this mail left needs no answer.
+  if (recipient.answeredBy) return true;
   return mail.kind !== 'request' && (!isOpen(request.status) || recipient.status !== 'pending');
 }
 

@@ -1,5 +1,6 @@
 import { assertBoundTo, respond } from '../domain/approval-request.js';
 import { ForbiddenError, NotFoundError } from '../domain/errors.js';
+import { assertSeen } from '../domain/stages.js';
 import type { ApprovalRequest, Recipient, SignedInAs } from '../domain/types.js';
 import type { Caller } from '../identity/caller.js';
 import { loadConversation, loadRequest, saveChange } from '../store/approval-repository.js';
@@ -28,7 +29,7 @@ export async function approverOf(caller: Caller): Promise<PortalSession> {
 }
 
 /** The request as this login's place on it; 404 when it has none, or the place is another login's (a re-listed id). */
-async function requestFor(
+export async function requestFor(
   requestId: string,
   session: PortalSession,
   options: { conversation?: boolean } = {},
@@ -36,6 +37,8 @@ async function requestFor(
   const request = await loadRequest(requestId, options);
   const recipient = request?.recipients.find((r) => r.approverId === session.approverId);
   if (!request || !recipient) throw new NotFoundError('not_found', 'No such approval request.');
+  // A later stage's recipient does not see the request until their stage starts.
+  assertSeen(request, recipient);
   assertBoundTo(recipient, session.signedInAs.sub);
   return { request, recipient };
 }

@@ -39,9 +39,8 @@ export async function actOnDueRequest(requestId: string, now: Date): Promise<Due
     if (!request) return { reminded: 0, deadlines: 0 };
     if (isDeadlineDue(request, at)) {
       const change = passDeadline({ request, escalateTo: await stillListed(request), actor: SYSTEM_DEADLINES, now: at });
+      // approval.expired (and approval.escalated) are written with the change, in its transaction.
       await saveChange(change);
-      // Hook for the event outbox: approval.expired / approval.escalated are this change's events
-      // (`deadline_passed`, `escalated`); write them with it once the outbox lands.
       return { reminded: 0, deadlines: 1 };
     }
     const change = remindDue({ request, actor: SYSTEM_REMINDERS, now: at });

@@ -1,4 +1,5 @@
 import { logger } from '../logger.js';
+import { startDueDelegation } from './delegation.js';
 import { drainDue } from './due-sweep.js';
 import { deliverOutbox } from './mailer.js';
 import { actOnDueRequest } from './reminders.js';
@@ -29,6 +30,10 @@ export async function sweep(now = new Date(), budgetMs = 45_000): Promise<SweepO
         const one = await actOnDueRequest(id, now);
         reminded += one.reminded;
         deadlines += one.deadlines;
+      },
+      // A delegation set ahead of time: at `from` the open requests go to the substitute.
+      delegation: async (id) => {
+        await startDueDelegation(id, now);
       },
       outbox: async (id) => {
         const outcome = await deliverOutbox(id);

@@ -22,4 +22,6 @@ export const ENV = {
   webhookRetrySchedule: 'WEBHOOK_RETRY_SCHEDULE',
   webhookTimeoutMs: 'WEBHOOK_TIMEOUT_MS',
   eventBusName: 'EVENT_BUS_NAME',
+  receiptKeyIds: 'RECEIPT_KEY_IDS',
+  receiptKeyFile: 'RECEIPT_KEY_FILE',
 } as const;

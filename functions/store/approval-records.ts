@@ -1,6 +1,7 @@
 import type { ActivityEvent } from '../domain/activity.js';
 import { fromRequestId, toRequestId } from '../domain/request-id.js';
-import type { ApprovalRequest, Recipient, RequestStatus, TicketSnapshot } from '../domain/types.js';
+import type { StageProgress } from '../domain/stages.js';
+import type { ApprovalRequest, Recipient, RequestStatus, Stage, TicketSnapshot } from '../domain/types.js';
 
 /** The ticket item: its latest snapshot and the Approval status column. */
 export interface TicketRecord {
@@ -12,6 +13,8 @@ export interface TicketRecord {
   updatedAt: string | null;
   /** The sequence of the ticket's last webhook event (0 before the first). */
   eventSequence: number;
+  /** How far the current request's stages have come (domain/stages.ts); null without stages. */
+  stageProgress: StageProgress | null;
 }
 
 type Item = Record<string, unknown>;
@@ -37,6 +40,7 @@ export function toTicketRecord(ticketId: string, item: Item | undefined): Ticket
     openRequestKey: str(item?.openRequestKey),
     updatedAt: str(item?.updatedAt),
     eventSequence: Number(item?.eventSequence ?? 0),
+    stageProgress: (item?.stageProgress as StageProgress | undefined) ?? null,
   };
 }
 
@@ -68,12 +72,16 @@ export function toRecipient(item: Item): Recipient {
     deliveryProblem: latestProblem(item),
     remindedAt: str(item.remindedAt),
     reminders: Number(item.reminders ?? 0),
+    ...(typeof item.stage === 'number' ? { stage: item.stage } : {}),
     // Items written before content versions and sign-in evidence read as having none.
     contentHash: str(item.contentHash),
     signedInAs: (item.signedInAs as Recipient['signedInAs']) ?? null,
     authTime: str(item.authTime),
     staleApproval: (item.staleApproval as Recipient['staleApproval']) ?? null,
     loginSub: str(item.loginSub),
+    onBehalfOf: str(item.onBehalfOf),
+    delegatedTo: str(item.delegatedTo),
+    answeredBy: str(item.answeredBy),
   };
 }
 
@@ -90,11 +98,15 @@ export function recipientDomainFields(r: Recipient) {
     feedback: r.feedback,
     remindedAt: r.remindedAt,
     reminders: r.reminders,
+    ...(r.stage !== undefined ? { stage: r.stage } : {}),
     contentHash: r.contentHash,
     signedInAs: r.signedInAs,
     authTime: r.authTime,
     staleApproval: r.staleApproval,
     loginSub: r.loginSub,
+    onBehalfOf: r.onBehalfOf ?? null,
+    delegatedTo: r.delegatedTo ?? null,
+    answeredBy: r.answeredBy ?? null,
   };
 }
 
@@ -137,11 +149,13 @@ export function toRequest(meta: Item, recipientItems: Item[], snapshot?: Item): 
     closedReason: meta.closedReason === 'deadline' ? 'deadline' : null,
     version: Number(meta.version),
     ticket: { ...ticketHeadline(headline), conversation },
-    // A request made before content versions has no hash until the ticket's next change (hash '': not checked).
     content: (meta.content as ApprovalRequest['content']) ?? { version: 0, hash: '' },
     onContentChange: meta.onContentChange === 'keep' ? 'keep' : 'reapprove',
     contentChange: (meta.contentChange as ApprovalRequest['contentChange']) ?? null,
-    recipients: recipientItems.map(toRecipient).sort((a, b) => a.addedAt.localeCompare(b.addedAt) || a.name.localeCompare(b.name)),
+    recipients: recipientItems
+      .map(toRecipient)
+      .sort((a, b) => (a.stage ?? 0) - (b.stage ?? 0) || a.addedAt.localeCompare(b.addedAt) || a.name.localeCompare(b.name)),
+    ...(Array.isArray(meta.stages) ? { stages: meta.stages as Stage[], currentStage: Number(meta.currentStage ?? 1) } : {}),
   };
   if (headline.conversation) inlineConversation.add(request);
   return request;

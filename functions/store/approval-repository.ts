@@ -6,6 +6,7 @@ import { nextDueAt } from '../domain/deadline.js';
 import { ConflictError } from '../domain/errors.js';
 import { isOpen } from '../domain/policy.js';
 import { fromRequestId, toRequestId } from '../domain/request-id.js';
+import { hasStarted, inCurrentStage, stageProgress } from '../domain/stages.js';
 import type { ApprovalRequest, Recipient, RequestStatus, TicketSnapshot } from '../domain/types.js';
 import { eventsOfChange } from '../domain/webhook-events.js';
 import { activityWrites } from './activity-repository.js';
@@ -26,6 +27,7 @@ import { indexKeys, keys } from './keys.js';
 import { outboxWrite } from './outbox-repository.js';
 import { decodeCursor, encodeCursor, invalidCursor } from './paging.js';
 import { queryAll } from './query.js';
+import { pendingReceiptWrite } from './receipt-repository.js';
 import { INDEX } from './table-definition.js';
 import { StaleStateError, type TxWrite, transact } from './transaction.js';
 
@@ -115,7 +117,7 @@ type Sequence = ReturnType<typeof sequenceUpdate>;
 
 function ticketWrite(change: Change, snapshot: TicketSnapshot | undefined, sequence: Sequence | null): TxWrite | null {
   const { before, after } = change;
-  if (before && before.status === after.status && !sequence && !snapshot) return null;
+  if (before && before.status === after.status && before.currentStage === after.currentStage && !sequence && !snapshot) return null;
   const { requestKey } = fromRequestId(after.id);
   const status = approvalStatusOf(after);
   const set: string[] = ['approvalStatus = :status', 'updatedAt = :now', 'entity = :entity', 'ticketId = :ticketId'];
@@ -130,6 +132,11 @@ function ticketWrite(change: Change, snapshot: TicketSnapshot | undefined, seque
   } else {
     remove.push(INDEX.listings.partitionKey, INDEX.listings.sortKey);
   }
+  const progress = stageProgress(after);
+  if (progress) {
+    set.push('stageProgress = :progress');
+    values[':progress'] = progress;
+  } else remove.push('stageProgress');
   if (isOpen(after.status)) set.push('openRequestKey = :key');
   else remove.push('openRequestKey');
   let condition = 'openRequestKey = :key';
@@ -188,12 +195,13 @@ function requestWrite(change: Change): TxWrite {
 }
 
 /** Whether the request waits on this recipient: the portal lists those first (keys.ts, gsi1). */
-const waitsOn = (request: ApprovalRequest, r: Recipient) => isOpen(request.status) && r.status === 'pending';
+const waitsOn = (request: ApprovalRequest, r: Recipient) => isOpen(request.status) && r.status === 'pending' && inCurrentStage(request, r);
 
 function recipientWrites(change: Change): TxWrite[] {
   const { before, after } = change;
   const { requestKey } = fromRequestId(after.id);
-  const shape = (request: ApprovalRequest, r: Recipient) => JSON.stringify([recipientDomainFields(r), waitsOn(request, r)]);
+  const shape = (request: ApprovalRequest, r: Recipient) =>
+    JSON.stringify([recipientDomainFields(r), waitsOn(request, r), hasStarted(request, r)]);
   const previous = new Map((before?.recipients ?? []).map((r) => [r.approverId, shape(before!, r)]));
   return after.recipients
     .filter((r) => previous.get(r.approverId) !== shape(after, r))
@@ -204,7 +212,8 @@ function recipientWrites(change: Change): TxWrite[] {
         entity: 'recipient',
         ticketId: after.ticketId,
         requestKey,
-        ...indexKeys.approverRequests(r.approverId, requestKey, waitsOn(after, r)),
+        // A later stage's recipient is not on the approver's list (gsi1) until the stage starts.
+        ...(hasStarted(after, r) ? indexKeys.approverRequests(r.approverId, requestKey, waitsOn(after, r)) : {}),
       };
       const names = Object.fromEntries(Object.keys(fields).map((k, i) => [`#f${i}`, k]));
       const values = Object.fromEntries(Object.values(fields).map((v, i) => [`:f${i}`, v]));
@@ -227,7 +236,8 @@ function recipientWrites(change: Change): TxWrite[] {
 /**
  * Writes one command's change atomically: the request (guarded by its version), the recipients
  * it touched, the ticket's status column and event sequence, the activity entries, the mail
- * outbox entry and one outbox item per webhook event.
+ * outbox entry, one outbox item per webhook event and, when the request closes, its receipt
+ * (unsigned: the receipt job signs it).
  */
 export async function saveChange(
   change: Change,
@@ -259,6 +269,8 @@ export async function saveChange(
     writes.push(...activityWrites(change.after.ticketId, change.events));
     if (change.mails.length > 0) writes.push(outboxWrite(change.after, change.mails));
     if (current) writes.push(...eventWrites(events, current.sequence));
+    // A request that closes gets its receipt, unsigned, in the same transaction: never lost.
+    if (change.before && isOpen(change.before.status) && !isOpen(change.after.status)) writes.push(pendingReceiptWrite(change.after));
   }
   writes.push(...(options.extra ?? []));
   await transact(writes);
@@ -315,7 +327,7 @@ export async function getTickets(ticketIds: string[]): Promise<TicketRecord[]> {
   const items = await batchGet(
     [...new Set(ticketIds)].map((id) => keys.ticket(id)),
     {
-      projection: 'ticketId, #number, subject, approvalStatus, currentRequestKey, openRequestKey, updatedAt',
+      projection: 'ticketId, #number, subject, approvalStatus, currentRequestKey, openRequestKey, updatedAt, stageProgress',
       names: { '#number': 'number' },
     },
   );

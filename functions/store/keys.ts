@@ -12,6 +12,7 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  * | content     | TICKET#<ticketId>    | CONTENT#<ulid>#<version, 6 digits> |                      |                                        |                     |
  * | activity    | TICKET#<ticketId>    | ACT#<at>#<ulid or ses-report id> |                                |                                        |                     |
  * | approver    | APPROVER#<approverId>| PROFILE                  |                                | DIRECTORY#<kind> / <name>#<approverId> (while listed) | |
+ * | delegation  | APPROVER#<approverId>| DELEGATION               |                                |                                        | DUE#<shard> / <from>#<approverId> (until its open requests are handed over) |
  * | email guard | EMAIL#<email>        | EMAIL                    |                                |                                        |                     |
  * | login       | LOGIN#<cognito sub>  | LOGIN                    |                                |                                        |                     |
  * | outbox      | OUTBOX#<ulid>        | OUTBOX                   |                                |                                        | DUE#<shard> / <dueAt>#<ulid> (while due) |
@@ -21,6 +22,7 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  * | webhook count | WEBHOOKS           | COUNT                    |                                |                                        |                     |
  * | delivery    | WEBHOOK#<id>         | DLV#<event ulid>         |                                |                                        |                     |
  * | event       | EVENT#<ulid>         | EVENT                    |                                |                                        | EVENTDUE / <dueAt>#<ulid> (while due) |
+ * | receipt     | TICKET#<ticketId>    | RECEIPT#<request ulid>   |                                |                                        | RECEIPTDUE / <closedAt>#<requestId> (until signed) |
  *
  * Access patterns:
  * 1. Approvals tab: GetItem TICKET#t / TICKET (its `currentRequestKey` names the newest request),
@@ -43,11 +45,18 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  * Content versions of a request (what its approvers were shown, as RFC 8785 JSON, one item per
  * version, outside the REQ# range so that no request read touches them): GetItem by version.
  * The mails of an outbox entry: Query pk = OUTBOX#o, sk begins_with MAIL# (the mailer's claims).
+ * Delegation: GetItem APPROVER#a / DELEGATION; a new request's recipients' delegations in one
+ *    BatchGetItem; the open requests a starting delegation hands over: Query gsi1
+ *    pk = APPROVER#a#WAITING (pattern 4's first half), at most DELEGATION_LIMITS.openRequestsHandedOver.
  * 8. Webhook endpoints: GetItem WEBHOOK#w; all of them (at most MAX_WEBHOOKS): Query gsi2
  *    pk = WEBHOOKS. An endpoint's deliveries, newest first: Query pk = WEBHOOK#w, sk begins_with
  *    DLV# descending, paged. The WEBHOOKS / COUNT item counts them, updated with a condition in
  *    the transaction that puts or deletes one (the limit holds under concurrency). Events still to deliver: Query gsi3 pk = EVENTDUE, sk <= now. The
  *    ticket item keeps the ticket's last event `eventSequence`.
+ * 9. Receipts: written unsigned in the transaction that closes a request, signed by the receipt
+ *    job in request order; the ticket item's `receiptHead` names the last signed one (the chain's
+ *    head). A ticket's receipts: Query pk = TICKET#t, sk BETWEEN RECEIPT# AND RECEIPT$ (paged);
+ *    one: GetItem. Receipts still to sign: Query gsi3 pk = RECEIPTDUE, sk <= now.
  */
 export const keys = {
   ticket: (ticketId: string) => ({ pk: `TICKET#${ticketId}`, sk: 'TICKET' }),
@@ -74,6 +83,8 @@ export const keys = {
   activityPrefix: 'ACT#',
   activity: (ticketId: string, at: string, id: string) => ({ pk: `TICKET#${ticketId}`, sk: `ACT#${at}#${id}` }),
   approver: (approverId: string) => ({ pk: `APPROVER#${approverId}`, sk: 'PROFILE' }),
+  /** The approver's delegation (out of office), at most one; domain/delegation.ts. */
+  delegation: (approverId: string) => ({ pk: `APPROVER#${approverId}`, sk: 'DELEGATION' }),
   emailGuard: (email: string) => ({ pk: `EMAIL#${email.toLowerCase()}`, sk: 'EMAIL' }),
   login: (sub: string) => ({ pk: `LOGIN#${sub}`, sk: 'LOGIN' }),
   outbox: (id: string) => ({ pk: `OUTBOX#${id}`, sk: 'OUTBOX' }),
@@ -157,4 +168,14 @@ export const indexKeys = {
   due: (dueAt: string, id: string) => ({ gsi3pk: `DUE#${shardOf(id, SHARDS.due)}`, gsi3sk: `${dueAt}#${id}` }),
   /** Every partition of due work; `DUE` and `REMIND` hold items written before sharding. */
   duePks: () => [...shards(SHARDS.due).map((n) => `DUE#${n}`), 'DUE', 'REMIND'],
+} as const;
+
+/** Receipts of closed requests (access pattern 9): on the ticket's partition, in request order. */
+export const receiptKeys = {
+  receipt: (ticketId: string, requestKey: string) => ({ pk: `TICKET#${ticketId}`, sk: `RECEIPT#${requestKey}` }),
+  /** The sort-key range of every receipt of a ticket (`$` sorts right after `#`). */
+  range: { from: 'RECEIPT#', to: 'RECEIPT$' },
+  keyOf: (sk: string) => sk.slice('RECEIPT#'.length),
+  due: (closedAt: string, requestId: string) => ({ gsi3pk: 'RECEIPTDUE', gsi3sk: `${closedAt}#${requestId}` }),
+  duePk: 'RECEIPTDUE',
 } as const;

@@ -1,6 +1,6 @@
 import type { Auth } from './auth.js';
 import { BASE } from './config.js';
-import type { ApprovalSummary, ApprovalView, ResponseBody } from './types.js';
+import type { ApprovalSummary, ApprovalView, Delegation, DelegationBody, ResponseBody } from './types.js';
 
 /** The API said no; `status` and `code` come from its `{"error": {code, message}}` body. */
 export class ApiError extends Error {
@@ -62,11 +62,30 @@ export class PortalApi {
     return (await (await this.send(`approvals/${encodeURIComponent(requestId)}`)).json()) as ApprovalView;
   }
 
+  /** The signed receipt of a closed request: `{receipt, payload}` (the JWS and its decoded payload). */
+  async getReceipt(requestId: string): Promise<{ receipt: string; payload: unknown }> {
+    return (await (await this.send(`approvals/${encodeURIComponent(requestId)}/receipt`)).json()) as { receipt: string; payload: unknown };
+  }
+
   async respond(requestId: string, body: ResponseBody): Promise<ApprovalView> {
     const response = await this.send(`approvals/${encodeURIComponent(requestId)}/responses`, {
       method: 'POST',
       body: JSON.stringify(body),
     });
     return (await response.json()) as ApprovalView;
+  }
+
+  /** The approver's own delegation (out of office), or null. */
+  async getDelegation(): Promise<Delegation | null> {
+    return ((await (await this.send('delegation')).json()) as { delegation: Delegation | null }).delegation;
+  }
+
+  async setDelegation(body: DelegationBody): Promise<Delegation> {
+    const response = await this.send('delegation', { method: 'PUT', body: JSON.stringify(body) });
+    return ((await response.json()) as { delegation: Delegation }).delegation;
+  }
+
+  async clearDelegation(): Promise<void> {
+    await this.send('delegation', { method: 'DELETE' });
   }
 }

@@ -1,5 +1,5 @@
 import type { RecipientStatus, RequestStatus } from '../../functions/domain/types.js';
-import type { portalView } from '../../functions/http/views.js';
+import type { delegationView, portalView } from '../../functions/http/views.js';
 
 /** `GET /portal/approvals/{id}` and the answer to a response: the request as its recipient sees it. */
 export type ApprovalView = ReturnType<typeof portalView>;
@@ -24,4 +24,14 @@ export interface ResponseBody {
   feedback?: string;
   /** The content hash of the page the answer was given on (API.md: a changed one gets 409 content_changed). */
   contentHash?: string;
+}
+
+/** `GET /portal/delegation`: the approver's substitute while away. */
+export type Delegation = NonNullable<ReturnType<typeof delegationView>['delegation']>;
+
+export interface DelegationBody {
+  substituteId: string;
+  from?: string;
+  until: string;
+  note?: string;
 }

@@ -26,6 +26,20 @@ function request(onContentChange: 'reapprove' | 'keep' = 'reapprove'): ApprovalR
 }
 
 describe('content hash', () => {
+  it('binds a staged request to its stages in order (names and policies), not to who sits in them', () => {
+    const base = { ticket, message: null, policy: { type: 'all' } as const };
+    const stages = [
+      { index: 1, name: 'Manager', policy: { type: 'any' } as const },
+      { index: 2, name: 'Finance', policy: { type: 'all' } as const },
+    ];
+    const staged = contentHashOf(approverContent({ ...base, stages }));
+    expect(staged).not.toBe(contentHashOf(approverContent(base)));
+    expect(contentHashOf(approverContent({ ...base, stages: [...stages].reverse().map((s, i) => ({ ...s, index: i + 1 })) }))).not.toBe(
+      staged,
+    );
+    expect(contentHashOf(approverContent({ ...base, stages: [] }))).toBe(contentHashOf(approverContent(base)));
+  });
+
   it('is the SHA-256 of the RFC 8785 canonical JSON, whatever the key order', () => {
     const content = approverContent({ ticket, message: null, policy: { type: 'any' } });
     const canonical = canonicalContent(content);

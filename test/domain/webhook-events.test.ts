@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { respond } from '../../functions/domain/approval-request.js';
+import { passDeadline } from '../../functions/domain/deadline.js';
 import { eventsOfChange } from '../../functions/domain/webhook-events.js';
 import { afterAttempt, newDelivery } from '../../functions/domain/webhooks.js';
-import { NOW, newRequestChange, technician } from './fixtures.js';
+import { approver, NOW, newRequest, newRequestChange, technician } from './fixtures.js';
 
 describe('webhook events of a change', () => {
   const created = newRequestChange(['a1', 'a2'], { policy: { type: 'any' } });
@@ -34,6 +35,25 @@ describe('webhook events of a change', () => {
       previousStatus: 'pending',
       recipient: { approverId: 'a1', status: 'approved' },
     });
+  });
+});
+
+describe('webhook events of a deadline', () => {
+  const at = '2026-11-25T12:00:00.000Z';
+  const withDeadline = (outcome: 'decline' | 'escalate') =>
+    newRequest(['a1'], { deadline: outcome === 'escalate' ? { at, outcome, escalateTo: ['boss'] } : { at, outcome } });
+  const system = { kind: 'system', id: 'deadlines' } as const;
+
+  it('tells that the deadline passed (approval.expired), then the outcome', () => {
+    const change = passDeadline({ request: withDeadline('decline'), escalateTo: [], actor: system, now: at });
+    expect(eventsOfChange(change).map((e) => e.type)).toEqual(['approval.expired', 'approval.declined']);
+  });
+
+  it('tells whom an escalation expired and asked (approval.escalated)', () => {
+    const change = passDeadline({ request: withDeadline('escalate'), escalateTo: [approver('boss')], actor: system, now: at });
+    const events = eventsOfChange(change);
+    expect(events.map((e) => e.type)).toEqual(['approval.expired', 'approval.escalated']);
+    expect(events[1]!.data).toMatchObject({ expired: [{ approverId: 'a1' }], added: [{ approverId: 'boss' }] });
   });
 });
 

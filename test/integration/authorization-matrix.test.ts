@@ -1,7 +1,7 @@
 import { createHmac, createPublicKey } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admits, type Group, ROUTES, type Route, type RouteName } from '../../functions/handlers/routes.js';
-import { call, local, newApprover, signIn, type TestApprover, technicianToken, ticketBody, unique } from '../support/api.js';
+import { call, local, newApprover, signIn, type TestApprover, technicianToken, ticketBody, unique, waitForIdle } from '../support/api.js';
 import { type Claims, claimsOf, cognitoLocalKey, mintToken, strangerKey, tokenVariants } from '../support/tokens.js';
 
 /**
@@ -51,6 +51,7 @@ const SUCCESS = {
   'cancel-approval': 204,
   'put-recipients': 200,
   'put-deadline': 200,
+  'put-stage-recipients': 200,
   'send-reminder': 202,
   'list-my-approvals': 200,
   'get-my-approval': 200,
@@ -62,10 +63,20 @@ const SUCCESS = {
   'rotate-webhook-secret': 200,
   'test-webhook': 202,
   'list-webhook-deliveries': 200,
+  jwks: 200,
+  'get-approval-receipt': 200,
+  'list-ticket-receipts': 200,
+  'get-my-receipt': 200,
+  'put-my-delegation': 200,
+  'get-my-delegation': 200,
+  'delete-my-delegation': 204,
+  'put-delegation': 200,
+  'get-delegation': 200,
+  'delete-delegation': 204,
 } as const satisfies Record<RouteName, number>;
 
 /** An admitted approver who is not a recipient of the request in the path sees no such request. */
-const FOR_OUTSIDER: Partial<Record<RouteName, number>> = { 'get-my-approval': 404, respond: 404 };
+const FOR_OUTSIDER: Partial<Record<RouteName, number>> = { 'get-my-approval': 404, respond: 404, 'get-my-receipt': 404 };
 
 /**
  * The row of the matrix, from the route's access in ROUTES (the table the gateway, the CDK
@@ -103,6 +114,8 @@ describe('authorization matrix: every route × every caller', () => {
   let badTokens: (claims: Claims) => Record<'garbage' | 'expired' | 'foreignKey' | 'wrongAudience', string>;
   /** A request where user, contact and (before delisting) delisted are recipients; outsider is not. */
   let main: { ticketId: string; requestId: string };
+  /** A closed (canceled) request of user and contact, with its signed receipt. */
+  let closed: { ticketId: string; requestId: string };
   /** An open request that only refused callers aim at. */
   let spare: { ticketId: string; requestId: string };
   /** A webhook endpoint (the local inbox, test events only) for the webhook routes. */
@@ -121,6 +134,16 @@ describe('authorization matrix: every route × every caller', () => {
     return { ticketId, requestId: reply.body.id as string };
   }
 
+  /** A staged request: user asked in stage 1, contact waiting in stage 2. */
+  async function openStaged() {
+    const ticketId = unique('T');
+    const { recipients: _, ...body } = ticketBody([]);
+    const stages = [{ recipients: [user.approverId] }, { recipients: [contact.approverId] }];
+    const reply = await call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: { ...body, stages } });
+    if (reply.status !== 201) throw new Error(`POST staged approval: ${reply.status} ${JSON.stringify(reply.body)}`);
+    return { ticketId, requestId: reply.body.id as string };
+  }
+
   beforeAll(async () => {
     technician = await technicianToken();
     const delisted = await newApprover(technician, 'user');
@@ -132,6 +155,9 @@ describe('authorization matrix: every route × every caller', () => {
     ];
     main = await open([user.approverId, contact.approverId, delisted.approverId]);
     spare = await open([user.approverId, contact.approverId]);
+    closed = await open([user.approverId, contact.approverId]);
+    expect((await call('DELETE', `/tickets/${closed.ticketId}/approval`, { token: technician })).status).toBe(204);
+    await waitForIdle();
     webhookId = await newWebhook();
     Object.assign(tokens, {
       technician,
@@ -160,7 +186,12 @@ describe('authorization matrix: every route × every caller', () => {
   });
 
   /** The request each route gets; `fresh` when the caller may change state, so it gets fixtures of its own. */
-  const PROBES: Record<RouteName, (fresh: boolean) => Promise<Probe>> = {
+  // A delegation a month ahead: valid, and it hands over nothing while the matrix runs.
+  const awayLater = (substituteId: string, days = 30) => {
+    const from = new Date(Date.now() + days * 86_400_000);
+    return { substituteId, from: from.toISOString(), until: new Date(from.getTime() + 86_400_000).toISOString() };
+  };
+  const PROBES: Record<RouteName, (fresh: boolean, caller: CallerName) => Promise<Probe>> = {
     health: async () => ({ path: '/health' }),
     'portal-config': async () => ({ path: '/portal/config' }),
     openapi: async () => ({ path: '/openapi.json' }),
@@ -189,6 +220,10 @@ describe('authorization matrix: every route × every caller', () => {
       path: `/tickets/${(fresh ? await open([user.approverId]) : spare).ticketId}/approval/deadline`,
       body: { at: new Date(Date.now() + 24 * 3600_000).toISOString(), outcome: 'decline' },
     }),
+    'put-stage-recipients': async (fresh) => ({
+      path: `/tickets/${(fresh ? await openStaged() : spare).ticketId}/approval/stages/2/recipients`,
+      body: { recipients: [contact.approverId, bystander.approverId] },
+    }),
     'send-reminder': async (fresh) => ({
       path: `/tickets/${(fresh ? await open([user.approverId, contact.approverId]) : spare).ticketId}/approval/recipients/${user.approverId}/reminders`,
     }),
@@ -208,13 +243,33 @@ describe('authorization matrix: every route × every caller', () => {
     'rotate-webhook-secret': async () => ({ path: `/webhooks/${webhookId}/secret` }),
     'test-webhook': async () => ({ path: `/webhooks/${webhookId}/test` }),
     'list-webhook-deliveries': async () => ({ path: `/webhooks/${webhookId}/deliveries` }),
+    jwks: async () => ({ path: '/.well-known/jwks.json' }),
+    'get-approval-receipt': async () => ({ path: `/tickets/${closed.ticketId}/approval/receipt` }),
+    'list-ticket-receipts': async () => ({ path: `/tickets/${closed.ticketId}/receipts` }),
+    'get-my-receipt': async () => ({ path: `/portal/approvals/${closed.requestId}/receipt` }),
+    // The substitute is of the caller's kind and not the caller; contact and outsider, who name
+    // each other, are away at different times (else 422 delegation_loop).
+    'put-my-delegation': async (_fresh, caller) => ({
+      path: '/portal/delegation',
+      body:
+        caller === 'contact'
+          ? awayLater(outsider.approverId)
+          : caller === 'outsider'
+            ? awayLater(contact.approverId, 60)
+            : awayLater(bystander.approverId),
+    }),
+    'get-my-delegation': async () => ({ path: '/portal/delegation' }),
+    'delete-my-delegation': async () => ({ path: '/portal/delegation' }),
+    'put-delegation': async () => ({ path: `/directory/approvers/${bystander.approverId}/delegation`, body: awayLater(user.approverId) }),
+    'get-delegation': async () => ({ path: `/directory/approvers/${bystander.approverId}/delegation` }),
+    'delete-delegation': async () => ({ path: `/directory/approvers/${bystander.approverId}/delegation` }),
   };
 
   it('gives each route the callers API.md names: technicians for tickets and the directory, approvers for their portal, anyone the contract', () => {
     const callersOf = (path: string) =>
-      path === '/health' || path === '/portal/config' || path === '/openapi.json'
+      path === '/health' || path === '/portal/config' || path === '/openapi.json' || path === '/.well-known/jwks.json'
         ? 'public'
-        : path.startsWith('/portal/approvals')
+        : path.startsWith('/portal/approvals') || path === '/portal/delegation'
           ? ['contacts', 'users']
           : path.startsWith('/tickets') || path.startsWith('/directory/') || path.startsWith('/webhooks')
             ? ['technicians']
@@ -278,7 +333,7 @@ describe('authorization matrix: every route × every caller', () => {
     const malformed: string[] = [];
     for (const caller of CALLERS) {
       const token = caller === 'none' ? undefined : caller in bad ? bad[caller as keyof typeof bad] : tokens[caller as keyof typeof tokens];
-      const probe = await PROBES[route.name](expected[caller] < 300);
+      const probe = await PROBES[route.name](expected[caller] < 300, caller);
       const reply = await call(route.method, probe.path, {
         ...(token ? { token } : {}),
         ...(probe.body !== undefined ? { body: probe.body } : {}),

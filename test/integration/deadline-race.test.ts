@@ -65,6 +65,35 @@ describe('a deadline racing the last answer', () => {
   });
 });
 
+describe('a deadline racing the last answer of the last stage', () => {
+  it('ends each staged request in exactly one outcome, recorded once', async () => {
+    const at = new Date(Date.now() + 60_000);
+    const requests = await Promise.all(
+      Array.from({ length: 4 }, async () => {
+        const saved = await savedRequest([], { stages: [['a'], ['b']], deadline: { at: at.toISOString(), outcome: 'decline' } });
+        await portal.recordResponse(saved.requestId, session('a'), { decision: 'approve' });
+        return saved;
+      }),
+    );
+    for (const { requestId } of requests) expect((await store.loadRequest(requestId))?.currentStage).toBe(2);
+
+    const [answers] = await Promise.all([
+      Promise.allSettled(requests.map((r) => portal.recordResponse(r.requestId, session('b'), { decision: 'approve' }))),
+      due.actOnDueRequests(new Date(at.getTime() + 1000)),
+    ]);
+    await due.actOnDueRequests(new Date(at.getTime() + 2000));
+
+    for (const [i, { ticketId, requestId }] of requests.entries()) {
+      const request = (await store.loadRequest(requestId))!;
+      const log = await activity.listActivity(ticketId);
+      const closings = log.filter((e) => e.type === 'status_changed' && (e.to === 'approved' || e.to === 'declined'));
+      expect(closings, `request ${i}`).toHaveLength(1);
+      expect(log.filter((e) => e.type === 'deadline_passed')).toHaveLength(request.status === 'approved' ? 0 : 1);
+      expect(answers[i]!.status).toBe(request.status === 'approved' ? 'fulfilled' : 'rejected');
+    }
+  });
+});
+
 describe('reminders before a deadline', () => {
   it('sends the last reminder an hour before the deadline, then acts on the deadline, and reminds no more', async () => {
     const created = new Date();

@@ -651,6 +651,20 @@ describe('fuzzing every route: no 5xx, API.md errors, and a refused request writ
       ],
       strict: [{ path: [], keys: ['recipients'] }],
     },
+    'put-stage-recipients': {
+      path: () => `/tickets/${fixture.ticketId}/approval/stages/2/recipients`,
+      token: () => technician,
+      base: () => ({ recipients: [approvers.user, approvers.contact] }),
+      fields: [
+        {
+          path: ['recipients'],
+          required: true,
+          maybeValid: maybe.recipients(1),
+          nearMisses: [null, 'u-alice', {}, [], ['dup-1', 'dup-1'], ['has space'], [1], Array.from({ length: 51 }, (_, i) => `a${i}`)],
+        },
+      ],
+      strict: [{ path: [], keys: ['recipients'] }],
+    },
     'put-deadline': {
       path: () => `/tickets/${fixture.ticketId}/approval/deadline`,
       token: () => technician,

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import type { DynamoDBStreamEvent } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JOBS, ROUTES } from '../../functions/handlers/routes.js';
+import { ensureLocalKeyFile } from '../../functions/signing/local-signer.js';
 import { handlerAccess } from '../../lib/handler-access.js';
 import { handlerOf, type InvokeInput, invokeRoute } from '../../tools/invoke.js';
 import { local, ticketBody } from '../support/api.js';
@@ -16,6 +17,12 @@ import { startReceiver } from '../support/webhook-receiver.js';
 function webhookKeyFile(): string {
   const file = join(mkdtempSync(join(tmpdir(), 'signoff-iam-')), 'webhook.key');
   writeFileSync(file, randomBytes(32));
+  return file;
+}
+
+function receiptKeyFile(): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'signoff-iam-')), 'receipt-keys.json');
+  ensureLocalKeyFile(file);
   return file;
 }
 
@@ -77,6 +84,7 @@ let m: {
   requestIds: typeof import('../../functions/domain/request-id.js');
   tags: typeof import('../../functions/mail/tags.js');
   events: typeof import('../../functions/store/event-outbox.js');
+  delegations: typeof import('../../functions/store/delegation-repository.js');
 };
 
 beforeAll(async () => {
@@ -90,6 +98,7 @@ beforeAll(async () => {
     LOG_LEVEL: 'SILENT',
     // As on the local stack: secrets sealed by a key file (no KMS here), receivers on loopback.
     WEBHOOK_KEY_FILE: webhookKeyFile(),
+    RECEIPT_KEY_FILE: receiptKeyFile(),
     WEBHOOK_ALLOW_LOOPBACK: 'true',
   });
   const { dynamodb } = await import('../../functions/store/client.js');
@@ -115,6 +124,7 @@ beforeAll(async () => {
     requestIds: await import('../../functions/domain/request-id.js'),
     tags: await import('../../functions/mail/tags.js'),
     events: await import('../../functions/store/event-outbox.js'),
+    delegations: await import('../../functions/store/delegation-repository.js'),
   };
 });
 
@@ -218,6 +228,17 @@ describe('every handler, run for real', () => {
     expect((await deadline({ at: tomorrow, outcome: 'escalate', escalateTo: [carl] })).status).toBe(200);
     expect((await deadline({ at: tomorrow, outcome: 'escalate', escalateTo: [u('stranger')] })).status).toBe(422);
     expect((await remind(u('stranger'))).status).toBe(404);
+    // A staged request, and an edit of its later stage (200; an unlisted newcomer 422).
+    const staged = { ticketId: `T-${randomUUID().slice(0, 8)}` };
+    const { recipients: _r, ...stagedBase } = ticketBody([]);
+    const stages = [{ recipients: [bob] }, { recipients: [carl] }];
+    expect(
+      (await withKey({ route: 'create-approval', claims: technician, pathParameters: staged, body: { ...stagedBase, stages } })).status,
+    ).toBe(201);
+    const stageEdit = (recipients: string[]) =>
+      withKey({ route: 'put-stage-recipients', claims: technician, pathParameters: { ...staged, index: '2' }, body: { recipients } });
+    expect((await stageEdit([carl, ann])).status).toBe(200);
+    expect((await stageEdit([carl, u('stranger')])).status).toBe(422);
 
     // The portal: read, give feedback, decide, refuse a second decision.
     expect((await call({ route: 'list-my-approvals', claims: annClaims })).status).toBe(200);
@@ -227,6 +248,23 @@ describe('every handler, run for real', () => {
     expect((await respond({ decision: 'approve' })).status).toBe(200);
     expect((await respond({ decision: 'decline' })).status).toBe(409);
     expect((await call({ route: 'get-my-approval', claims: bobClaims, pathParameters: { requestId } })).status).toBe(200);
+
+    // Delegation: bob (pending on the request) names dave, which hands the place over; then a
+    // technician does the same for carl (dave already holds a place there: nothing to hand over).
+    const dave = u('dave');
+    await listed(dave, 'user', `${dave}@example.com`);
+    const away = { substituteId: dave, until: tomorrow };
+    expect((await withKey({ route: 'put-my-delegation', claims: bobClaims, body: away })).status).toBe(200);
+    expect((await withKey({ route: 'put-my-delegation', claims: bobClaims, body: { ...away, substituteId: bob } })).status).toBe(422);
+    expect((await call({ route: 'get-my-delegation', claims: bobClaims })).status).toBe(200);
+    expect((await withKey({ route: 'delete-my-delegation', claims: bobClaims })).status).toBe(204);
+    const carlPath = { approverId: carl };
+    expect((await withKey({ route: 'put-delegation', claims: technician, pathParameters: carlPath, body: away })).status).toBe(200);
+    const toSelf = { ...away, substituteId: carl };
+    expect((await withKey({ route: 'put-delegation', claims: technician, pathParameters: carlPath, body: toSelf })).status).toBe(422);
+    expect((await call({ route: 'get-delegation', claims: technician, pathParameters: carlPath })).status).toBe(200);
+    expect((await withKey({ route: 'delete-delegation', claims: technician, pathParameters: carlPath })).status).toBe(204);
+    expect((await call({ route: 'get-delegation', claims: technician, pathParameters: { approverId: u('nobody') } })).status).toBe(404);
 
     // What SES reports about a mail it sent.
     const mailEvents = await handlerOf(JOBS.mailEvents.entry);
@@ -243,10 +281,38 @@ describe('every handler, run for real', () => {
     expect((await withKey({ route: 'cancel-approval', claims: technician, pathParameters: path })).status).toBe(204);
     expect((await withKey({ route: 'cancel-approval', claims: technician, pathParameters: path })).status).toBe(404);
 
+    // The canceled request's receipt: not signed yet, then signed by the receipt job (stream
+    // record and schedule), then read by the technician (one, the chain) and by a recipient.
+    expect((await call({ route: 'get-approval-receipt', claims: technician, pathParameters: path })).status).toBe(404);
+    const receipts = await handlerOf(JOBS.receipts.entry);
+    const receiptRecord = { eventName: 'INSERT', dynamodb: { NewImage: { entity: { S: 'receipt' }, ticketId: { S: ticketId } } } };
+    await as(JOBS.receipts.name, () => receipts({ Records: [receiptRecord] } as unknown as DynamoDBStreamEvent, {} as never));
+    await as(JOBS.receipts.name, () => receipts({}, {} as never));
+    expect((await call({ route: 'get-approval-receipt', claims: technician, pathParameters: path })).status).toBe(200);
+    expect((await call({ route: 'list-ticket-receipts', claims: technician, pathParameters: path })).status).toBe(200);
+    expect((await call({ route: 'get-my-receipt', claims: annClaims, pathParameters: { requestId } })).status).toBe(200);
+    expect((await call({ route: 'jwks' })).status).toBe(200);
+
     // The sweeper, with an automatic reminder due and its mail to send.
     const threeHoursAgo = new Date(Date.now() - 3 * 3600_000);
     await savedRequest([(await m.directory.getApprover(carl))!], { remindEveryHours: 1, now: threeHoursAgo });
     const sweeper = await handlerOf(JOBS.sweeper.entry);
+    // …a delegation set ahead of time whose start has come…
+    const minuteAgo = new Date(Date.now() - 60_000).toISOString();
+    await m.delegations.putDelegation(
+      {
+        approverId: carl,
+        kind: 'user',
+        substituteId: dave,
+        substituteName: dave,
+        from: minuteAgo,
+        until: tomorrow,
+        note: null,
+        setBy: { kind: 'technician', id: technician.sub },
+        setAt: minuteAgo,
+      },
+      true,
+    );
     // …and a deadline that escalates, due too.
     await savedRequest([(await m.directory.getApprover(carl))!], {
       now: threeHoursAgo,

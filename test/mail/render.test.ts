@@ -40,6 +40,17 @@ describe('renderMail', () => {
     await expect(mail.text).toMatchFileSnapshot('__snapshots__/reminder.txt');
   });
 
+  it('tells a substitute on whose behalf they are asked, escaped, in both parts', () => {
+    const base = requestWith();
+    const delegator = { ...base.recipients[0]!, name: 'Alma <Away>', delegatedTo: 's' };
+    const substitute = { ...base.recipients[0]!, approverId: 's', name: 'Sam', onBehalfOf: 'a' };
+    const request = { ...base, recipients: [delegator, substitute] };
+    const mail = renderMail({ kind: 'request', request, recipient: substitute, portalUrl: PORTAL });
+    expect(mail.text).toContain('You are asked on behalf of Alma <Away>, who named you as their substitute.');
+    expect(mail.html).toContain('on behalf of Alma &lt;Away&gt;, who named you');
+    expect(render(base).text).not.toContain('on behalf of');
+  });
+
   it('links the three actions to the portal page of the request', () => {
     const request = requestWith();
     const { html, text } = render(request);

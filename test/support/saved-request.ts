@@ -10,7 +10,7 @@ import { approver, technician, ticket } from '../domain/fixtures.js';
  */
 export async function savedRequest(
   approvers: (string | Approver)[],
-  options: { remindEveryHours?: number; now?: Date; deadline?: Deadline } = {},
+  options: { remindEveryHours?: number; now?: Date; deadline?: Deadline; stages?: string[][] } = {},
 ): Promise<{ ticketId: string; requestId: string }> {
   const { saveChange } = await import('../../functions/store/approval-repository.js');
   const { toRequestId } = await import('../../functions/domain/request-id.js');
@@ -25,6 +25,11 @@ export async function savedRequest(
     message: null,
     ...(options.remindEveryHours ? { remindEveryHours: options.remindEveryHours } : {}),
     ...(options.deadline ? { deadline: options.deadline } : {}),
+    ...(options.stages
+      ? {
+          stages: options.stages.map((ids) => ({ name: null, policy: { type: 'all' as const }, approvers: ids.map((id) => approver(id)) })),
+        }
+      : {}),
     actor: technician,
     now: (options.now ?? new Date()).toISOString(),
   });

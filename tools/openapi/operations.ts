@@ -21,6 +21,39 @@ export interface Operation {
 
 const approval = (description: string) => ({ schema: 'ApprovalRequest', description }) as const;
 
+/** The three delegation routes (out of office), under the portal (the approver's own) and the directory (technicians). */
+function delegationOperations(tag: 'Portal' | 'Directory', paths: string, whose: string): Record<string, Operation> {
+  const path = paths.split(' ')[1]!;
+  const ok = (description: string) => ({ 200: { schema: 'Delegation', description } }) as const;
+  const forbidden = tag === 'Portal' ? ({ 403: ['delisted', 'not_an_approver'] } as const) : {};
+  return {
+    [`PUT ${path}`]: {
+      tag,
+      summary: `Name a substitute while ${whose === 'your' ? 'you are' : 'the approver is'} away`,
+      description:
+        'Replaces any earlier delegation. While it is active, new requests naming the delegator go to the substitute (their entry carries `onBehalfOf`), and open requests still waiting on the delegator get the substitute added and mailed; the first answer from either settles the place. It ends by itself at `until` (at most 90 days after `from`; `from` defaults to now).',
+      ok: ok('The delegation as saved.'),
+      errors: {
+        ...forbidden,
+        422: ['substitute_is_self', 'substitute_not_listed', 'substitute_kind_mismatch', 'delegation_period_invalid', 'delegation_loop'],
+      },
+    },
+    [`GET ${path}`]: {
+      tag,
+      summary: `${whose === 'your' ? 'Your' : "The approver's"} delegation`,
+      ok: ok('The delegation, active or to come; `null` when none is set or it has ended.'),
+      errors: { ...forbidden },
+    },
+    [`DELETE ${path}`]: {
+      tag,
+      summary: 'End the delegation now',
+      description: 'Requests already handed to the substitute stay with both; new requests go to the delegator again.',
+      ok: { 204: { schema: null, description: 'No delegation remains.' } },
+      errors: { ...forbidden },
+    },
+  };
+}
+
 export const OPERATIONS: Record<string, Operation> = {
   'GET /health': { tag: 'Service', summary: 'Health check', ok: { 200: { schema: 'Health', description: 'The API answers.' } } },
   'GET /openapi.json': {
@@ -89,11 +122,13 @@ export const OPERATIONS: Record<string, Operation> = {
   'POST /tickets/{ticketId}/approval': {
     tag: 'Tickets',
     summary: 'Request approval',
-    description: 'Every recipient must be a listed approver. Each recipient is emailed once.',
+    description:
+      'Every recipient must be a listed approver. Each recipient is emailed once. With `stages` (2–5, instead of `recipients` and `policy`; at most 50 recipients in all, an approver in one stage only) only the current stage is mailed; the next starts when it is approved by its own policy; a declined stage declines the request.',
     ok: { 201: approval('The new approval request.') },
     errors: {
-      409: ['open_request_exists'],
+      409: ['open_request_exists', 'approver_in_other_stage'],
       422: [
+        'too_many_recipients',
         'unknown_approvers',
         'quorum_unreachable',
         'too_many_changes',
@@ -120,7 +155,22 @@ export const OPERATIONS: Record<string, Operation> = {
     description:
       'The whole new list. Only newly added recipients are emailed; those who responded keep their response. An empty list cancels the request.',
     ok: { 200: approval('The request (with `status: "canceled"` when the list was emptied).') },
-    errors: { 409: ['request_closed'], 422: ['unknown_approvers', 'quorum_unreachable', 'too_many_changes', 'too_many_recipients'] },
+    errors: {
+      409: ['request_closed', 'staged_request'],
+      422: ['unknown_approvers', 'quorum_unreachable', 'too_many_changes', 'too_many_recipients'],
+    },
+  },
+  'PUT /tickets/{ticketId}/approval/stages/{index}/recipients': {
+    tag: 'Tickets',
+    summary: 'Edit one stage',
+    description:
+      "The stage's whole new list (1 or more). The current stage: only newly added recipients are emailed. A later stage: nobody is emailed until it starts. An earlier (approved) stage → 409 stage_closed. At most 50 recipients at once across the stages.",
+    ok: { 200: approval('The request.') },
+    errors: {
+      404: ['not_found'],
+      409: ['request_closed', 'stage_closed', 'approver_in_other_stage'],
+      422: ['unknown_approvers', 'quorum_unreachable', 'too_many_changes', 'too_many_recipients'],
+    },
   },
   'PUT /tickets/{ticketId}/approval/deadline': {
     tag: 'Tickets',
@@ -129,7 +179,7 @@ export const OPERATIONS: Record<string, Operation> = {
     ok: { 200: approval('The request with its new deadline.') },
     errors: {
       409: ['request_closed'],
-      422: ['deadline_not_in_future', 'escalate_to_required', 'escalate_to_not_allowed', 'unknown_approvers'],
+      422: ['deadline_not_in_future', 'escalate_to_required', 'escalate_to_not_allowed', 'unknown_approvers', 'too_many_recipients'],
     },
   },
   'POST /tickets/{ticketId}/approval/recipients/{approverId}/reminders': {
@@ -137,7 +187,10 @@ export const OPERATIONS: Record<string, Operation> = {
     summary: 'Remind one recipient',
     description: 'One manual reminder per recipient per 10 minutes.',
     ok: { 202: { schema: 'ReminderSent', description: 'The request email is sent again to that recipient.' } },
-    errors: { 409: ['already_responded', 'approver_delisted', 'recipient_removed', 'request_closed'], 429: ['reminder_too_soon'] },
+    errors: {
+      409: ['already_responded', 'approver_delisted', 'recipient_removed', 'request_closed', 'stage_not_started', 'stage_closed'],
+      429: ['reminder_too_soon'],
+    },
   },
 
   'GET /portal/approvals': {
@@ -164,10 +217,21 @@ export const OPERATIONS: Record<string, Operation> = {
     errors: {
       400: ['reason_required'],
       403: ['delisted', 'not_an_approver'],
-      409: ['already_decided', 'recipient_removed', 'request_closed', 'content_changed', 'deadline_passed', 'recipient_expired'],
+      409: [
+        'already_decided',
+        'recipient_removed',
+        'request_closed',
+        'content_changed',
+        'deadline_passed',
+        'recipient_expired',
+        'stage_closed',
+        'place_settled',
+      ],
       422: ['feedback_limit'],
     },
   },
+  ...delegationOperations('Portal', 'PUT|GET|DELETE /portal/delegation', 'your'),
+  ...delegationOperations('Directory', 'PUT|GET|DELETE /directory/approvers/{approverId}/delegation', "the approver's"),
 
   'POST /webhooks': {
     tag: 'Webhooks',
@@ -209,5 +273,36 @@ export const OPERATIONS: Record<string, Operation> = {
     description: 'Paged with `limit` (1–100, default 25) and `next`.',
     ok: { 200: { schema: 'WebhookDeliveryList', description: 'Newest first.' } },
     errors: { 400: ['invalid_cursor'] },
+  },
+
+  'GET /.well-known/jwks.json': {
+    tag: 'Service',
+    summary: 'The public keys receipts are signed with',
+    description:
+      'A JSON Web Key Set (P-256, ES256): the current key first, then retired ones, so receipts signed before a key rotation keep verifying. Cacheable for an hour.',
+    ok: { 200: { schema: 'Jwks', description: 'The receipt signing keys.' } },
+  },
+  'GET /tickets/{ticketId}/approval/receipt': {
+    tag: 'Tickets',
+    summary: "The signed receipt of the ticket's request",
+    description:
+      'The receipt of the newest request, once it closed (approved, declined or canceled) and was signed: a compact JWS (ES256) and its payload. Verify it with `npx signoff-verify` (README, "Proving an approval to an auditor").',
+    ok: { 200: { schema: 'Receipt', description: 'The receipt.' } },
+    errors: { 404: ['receipt_not_ready'] },
+  },
+  'GET /tickets/{ticketId}/receipts': {
+    tag: 'Tickets',
+    summary: "The ticket's receipt chain",
+    description:
+      "Every signed receipt of the ticket, oldest first: each payload's `previous` is the hash of the one before. Paged with `limit` (1–100, default 50) and `next`.",
+    ok: { 200: { schema: 'ReceiptList', description: 'Oldest first.' } },
+    errors: { 400: ['invalid_cursor'] },
+  },
+  'GET /portal/approvals/{requestId}/receipt': {
+    tag: 'Portal',
+    summary: 'The signed receipt of a closed request',
+    description: 'Answers 404 to anyone who is not one of its recipients, and `receipt_not_ready` while the request is open.',
+    ok: { 200: { schema: 'Receipt', description: 'The receipt.' } },
+    errors: { 403: ['delisted', 'not_an_approver'], 404: ['receipt_not_ready'] },
   },
 };

@@ -25,6 +25,12 @@ export interface AnswerProps {
 export function Answer({ view, initialAction, busy, onAnswer }: AnswerProps) {
   return (
     <>
+      {view.you.onBehalfOf ? (
+        <p class="muted">
+          You answer on behalf of <span dir="auto">{view.you.onBehalfOf.name}</span>, who named you as their substitute. The first answer,
+          theirs or yours, counts.
+        </p>
+      ) : null}
       <Standing view={view} />
       {view.you.feedback.length > 0 ? <FeedbackHistory feedback={view.you.feedback} /> : null}
       {view.canDecide ? (
@@ -49,7 +55,15 @@ function Standing({ view }: { view: ApprovalView }) {
     const verb = you.status === 'approved' ? 'approved' : 'declined';
     return (
       <div class={`standing standing-${you.status === 'approved' ? 'good' : 'bad'}`}>
-        <p class="standing-title">You {verb} this request</p>
+        <p class="standing-title">
+          {you.answeredBy ? (
+            <>
+              <span dir="auto">{you.answeredBy.name}</span> {verb} this request for your place
+            </>
+          ) : (
+            `You ${verb} this request`
+          )}
+        </p>
         {you.respondedAt ? (
           <p class="standing-detail">
             Recorded <LocalTime iso={you.respondedAt} />. Your decision is final.

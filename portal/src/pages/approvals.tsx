@@ -1,5 +1,6 @@
 import { useEffect, useRef } from 'preact/hooks';
 import type { PortalApi } from '../api.js';
+import { AwayPanel } from '../components/away.js';
 import { isOpen, RequestStatusBadge, YourStatusBadge } from '../components/status.js';
 import { useAsync } from '../components/use-async.js';
 import { LocalTime, personName } from '../format.js';
@@ -113,6 +114,8 @@ export function Approvals({ api, wording }: { api: PortalApi; wording: Wording }
           <ApprovalTable caption="Requests you answered or that are closed" items={rest} />
         </section>
       ) : null}
+
+      <AwayPanel api={api} />
     </div>
   );
 }

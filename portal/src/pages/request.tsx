@@ -3,6 +3,7 @@ import { ApiError, type PortalApi } from '../api.js';
 import { Alert } from '../components/alert.js';
 import { Answer } from '../components/answer.js';
 import { Conversation } from '../components/conversation.js';
+import { ReceiptDownload } from '../components/receipt-download.js';
 import { isOpen, RequestStatusBadge } from '../components/status.js';
 import { useAsync } from '../components/use-async.js';
 import { LocalTime, personName } from '../format.js';
@@ -108,6 +109,7 @@ export function RequestPage({ api, requestId, action, wording }: RequestPageProp
         {failure ? <Alert tone="error">{failure}</Alert> : null}
       </div>
 
+      <StageNote view={v} />
       <DeadlineNote view={v} />
       <StaleNote view={v} />
 
@@ -167,6 +169,7 @@ export function RequestPage({ api, requestId, action, wording }: RequestPageProp
                 </>
               ) : null}
             </dl>
+            {isOpen(v.status) ? null : <ReceiptDownload api={api} requestId={v.id} />}
           </section>
         </div>
 
@@ -179,6 +182,21 @@ export function RequestPage({ api, requestId, action, wording }: RequestPageProp
         </div>
       </div>
     </div>
+  );
+}
+
+/** On a request in stages: which stage asks you, and how far the request has come. */
+function StageNote({ view }: { view: ApprovalView }) {
+  const { stage, stageProgress } = view;
+  if (!stage || !stageProgress) return null;
+  return (
+    <p class="stage-note">
+      <strong>
+        Your stage: {stage.index} of {stage.total}
+        {stage.name ? <span dir="auto"> ({stage.name})</span> : null}
+      </strong>
+      <span> · {stageProgress.label}</span>
+    </p>
   );
 }
 

@@ -1,4 +1,5 @@
 import { test as base } from 'vitest';
+import type { TestApprover } from '../../../tools/api-client.js';
 import { local, stack } from '../../support/api.js';
 import { type BrowserSession, openBrowser as launch, type OpenOptions } from './browser.js';
 import { Helpdesk } from './helpdesk.js';
@@ -18,6 +19,11 @@ interface E2eFixtures {
   browser: BrowserSession;
   /** The demo technician, signed in through the helpdesk's app client. */
   helpdesk: Helpdesk;
+  /**
+   * Lists a fresh approver (with a known password) for a test that changes what the demo
+   * approvers would carry into other tests, such as a delegation.
+   */
+  freshApprover: (kind?: 'user' | 'contact', name?: string) => Promise<TestApprover>;
 }
 
 /** `test` for the e2e files: each browser a test opens is closed after it, pass or fail. */
@@ -35,4 +41,9 @@ export const test = base.extend<E2eFixtures>({
   browser: async ({ openBrowser }, use) => use(await openBrowser()),
   // biome-ignore lint/correctness/noEmptyPattern: as above
   helpdesk: async ({}, use) => use(await Helpdesk.signIn(stack)),
+  // biome-ignore lint/correctness/noEmptyPattern: as above
+  freshApprover: async ({}, use) => {
+    const technician = await stack.technicianToken();
+    await use((kind = 'user', name) => stack.newApprover(technician, kind, name ? { name } : {}));
+  },
 });
