@@ -230,7 +230,8 @@ describe('least privilege', () => {
     for (const s of onIndexes) expect(actionsOf(s)).toEqual(['dynamodb:Query']);
     const indexes = onIndexes.flatMap((s) => [...JSON.stringify(s.Resource).matchAll(/\/index\/(\w+)/g)].map((m) => m[1]));
     expect(indexes.sort()).toEqual([...(access.indexes ?? [])].sort());
-    expect(onStream.length).toBe(name === JOBS.mailer.name || name === JOBS.dispatcher.name ? 1 : 0);
+    // The stream consumers: the mailer (outbox), the dispatcher (events), the receipt signer.
+    expect(onStream.length).toBe(([JOBS.mailer.name, JOBS.dispatcher.name, JOBS.receipts.name] as string[]).includes(name) ? 1 : 0);
   });
 
   it('lets only the directory routes administer Cognito users, on the user pool only', () => {
@@ -251,12 +252,18 @@ describe('least privilege', () => {
       const [id, fn] = handlerFunction(prod.template, name);
       const ses = statementsOf(prod.template, id, fn).filter((s) => actionsOf(s).some((a) => a.startsWith('ses:')));
       if (name === JOBS.mailer.name || name === JOBS.sweeper.name) {
-        expect(ses).toHaveLength(1);
-        expect(actionsOf(ses[0]!)).toEqual(['ses:SendEmail']);
-        const resources = JSON.stringify(ses[0]!.Resource);
+        // SendEmail, limited; and GetAccount (read-only, no resource type: IAM takes only "*"),
+        // which the mailer paces its sends with.
+        expect(ses).toHaveLength(2);
+        const send = ses.find((s) => actionsOf(s).includes('ses:SendEmail'))!;
+        expect(actionsOf(send)).toEqual(['ses:SendEmail']);
+        const resources = JSON.stringify(send.Resource);
         expect(resources).toContain(':identity/');
         expect(resources).toContain(':configuration-set/');
-        expect(ses[0]!.Condition).toEqual({ StringEquals: { 'ses:FromAddress': SENDER } });
+        expect(send.Condition).toEqual({ StringEquals: { 'ses:FromAddress': SENDER } });
+        const account = ses.find((s) => s !== send)!;
+        expect(actionsOf(account)).toEqual(['ses:GetAccount']);
+        expect(account.Resource).toBe('*');
       } else {
         expect(ses, name).toEqual([]);
       }
