@@ -54,7 +54,13 @@ describe('the approval flow through the HTTP API', () => {
     expect(first).toMatchObject({ status: 200, body: { status: 'partially_approved', you: { status: 'approved' }, canDecide: false } });
     const column = await call('GET', `/tickets?ids=${ticketId}`, { token: technician });
     expect(column.body.tickets).toEqual([
-      { ticketId, number: created.body.ticket.number, subject: 'New laptop for Rita', approvalStatus: 'partially_approved' },
+      {
+        ticketId,
+        number: created.body.ticket.number,
+        subject: 'New laptop for Rita',
+        approvalStatus: 'partially_approved',
+        stageProgress: null,
+      },
     ]);
 
     const second = await call('POST', `/portal/approvals/${created.body.id}/responses`, {

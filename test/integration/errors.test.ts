@@ -189,8 +189,8 @@ describe('the ticket column', () => {
     const reply = await call('GET', '/tickets?ids=T-dup,T-dup', { token: technician });
     expect(reply.status).toBe(200);
     expect(reply.body.tickets).toEqual([
-      { ticketId: 'T-dup', number: null, subject: null, approvalStatus: null },
-      { ticketId: 'T-dup', number: null, subject: null, approvalStatus: null },
+      { ticketId: 'T-dup', number: null, subject: null, approvalStatus: null, stageProgress: null },
+      { ticketId: 'T-dup', number: null, subject: null, approvalStatus: null, stageProgress: null },
     ]);
   });
 });

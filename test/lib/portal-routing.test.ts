@@ -27,11 +27,13 @@ describe('CloudFront routing between the portal and the API', () => {
 
   it('needs few behaviours: one per route prefix', () => {
     expect(apiPathPatterns()).toEqual([
+      '/.well-known/jwks.json',
       '/directory/approvers*',
       '/health',
       '/openapi.json',
       '/portal/approvals*',
       '/portal/config',
+      '/portal/delegation',
       '/tickets*',
       '/webhooks*',
     ]);

@@ -18,6 +18,8 @@ describe('readStageConfig', () => {
       apiDomain: undefined,
       apiCertificateArn: undefined,
       mfa: 'optional',
+      receiptKeyGeneration: 1,
+      retiredReceiptKeys: [],
     });
   });
 
