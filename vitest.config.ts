@@ -34,8 +34,9 @@ export default defineConfig({
           include: ['test/lib/**/*.test.ts'],
           // The stack deploys portal/dist; synthesis warns (and cdk-nag's test fails) without it.
           globalSetup: ['test/e2e/build-portal.ts'],
-          testTimeout: 300_000,
-          hookTimeout: 300_000,
+          // A synthesis bundles every handler (45 now) with esbuild: minutes on a busy 2-core machine.
+          testTimeout: 600_000,
+          hookTimeout: 600_000,
         },
       },
     ],

@@ -33,5 +33,7 @@ export async function requestReceipt(requestId: string): Promise<ReceiptView> {
 /** The ticket's signed receipts, oldest first: its chain, a page at a time. */
 export async function ticketReceipts(ticketId: string, limit: number, next?: string) {
   const page = await listIssuedReceipts(ticketId, limit, next);
+  // As the activity log: a ticket with nothing to list (unknown, or no request closed yet) is 404.
+  if (page.receipts.length === 0 && next === undefined) throw new NotFoundError('not_found', `Ticket ${ticketId} has no receipts yet.`);
   return { receipts: page.receipts.map(viewOf), next: page.next };
 }

@@ -665,6 +665,33 @@ describe('fuzzing every route: no 5xx, API.md errors, and a refused request writ
       ],
       strict: [{ path: [], keys: ['recipients'] }],
     },
+    ...Object.fromEntries(
+      (
+        [
+          ['put-my-delegation', () => '/portal/delegation', () => userToken],
+          ['put-delegation', () => `/directory/approvers/${approvers.user}/delegation`, () => technician],
+        ] as const
+      ).map(([name, path, token]) => [
+        name,
+        {
+          path,
+          token,
+          base: () => ({ substituteId: approvers.contact, from: '2030-01-01T09:00:00Z', until: '2030-01-08T09:00:00Z', note: 'Away' }),
+          fields: [
+            { path: ['substituteId'], required: true, maybeValid: maybe.id, nearMisses: ['', 'has space', 'a@b.example', 1, null] },
+            { path: ['from'], required: false, maybeValid: maybe.datetime, nearMisses: ['', 'tomorrow', '2030-13-01T00:00:00Z', 0, null] },
+            { path: ['until'], required: true, maybeValid: maybe.datetime, nearMisses: ['', 'next week', '2030-01-32T00:00:00Z', 0, null] },
+            {
+              path: ['note'],
+              required: false,
+              maybeValid: (v: unknown) => v === null || (typeof v === 'string' && v.length <= 500),
+              nearMisses: ['x'.repeat(501), 5, {}],
+            },
+          ],
+          strict: [{ path: [], keys: ['substituteId', 'from', 'until', 'note'] }],
+        },
+      ]),
+    ),
     'put-deadline': {
       path: () => `/tickets/${fixture.ticketId}/approval/deadline`,
       token: () => technician,
