@@ -6,6 +6,7 @@ import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { STREAM_SOURCES, type StreamSource } from '../functions/shared/stream-sources.js';
 import type { HandlerFunction } from './handler-function.js';
 import { suppress } from './nag.js';
 import type { DataTable } from './table.js';
@@ -70,12 +71,9 @@ export class Jobs extends Construct {
 
     // Only outbox inserts wake the mailer; every other write of the table is filtered out by
     // Lambda before an invocation (and before it costs anything).
-    // A batch's entries are delivered at once, each paced to the account's SES rate (services/mailer.ts).
-    this.insertsOf(props, props.mailer.function, 'outbox', {
-      batchSize: 50,
-      window: Duration.seconds(1),
-      deadLetters: this.deadLetterQueue,
-    });
+    // A batch's entries are delivered at once, each paced to the account's SES rate (services/mailer.ts);
+    // batches of a shard in parallel, so every instance the reserved concurrency allows sends.
+    this.insertsOf(props, props.mailer.function, STREAM_SOURCES.mailer, this.deadLetterQueue);
 
     this.sweepRule = new events.Rule(this, 'SweepSchedule', {
       description: 'Signoff: retry failed and missed outbox mail',
@@ -114,11 +112,7 @@ export class Jobs extends Construct {
       'DispatcherDeadLetters',
       "the dead-letter destination of the dispatcher's stream event source (an on-failure destination, not a redrive policy)",
     );
-    this.insertsOf(props, props.dispatcher.function, 'event', {
-      batchSize: 20,
-      window: Duration.seconds(0),
-      deadLetters: this.dispatcherDeadLetterQueue,
-    });
+    this.insertsOf(props, props.dispatcher.function, STREAM_SOURCES.dispatcher, this.dispatcherDeadLetterQueue);
     this.dispatchRule = new events.Rule(this, 'DispatchSchedule', {
       description: 'Signoff: retry webhook deliveries that are due',
       schedule: events.Schedule.rate(DISPATCH_INTERVAL),
@@ -134,11 +128,7 @@ export class Jobs extends Construct {
       'ReceiptsDeadLetters',
       "the dead-letter destination of the receipt job's stream event source (an on-failure destination, not a redrive policy)",
     );
-    this.insertsOf(props, props.receipts.function, 'receipt', {
-      batchSize: 10,
-      window: Duration.seconds(0),
-      deadLetters: this.receiptsDeadLetterQueue,
-    });
+    this.insertsOf(props, props.receipts.function, STREAM_SOURCES.receipts, this.receiptsDeadLetterQueue);
     this.receiptRule = new events.Rule(this, 'ReceiptSchedule', {
       description: 'Signoff: sign receipts still unsigned',
       schedule: events.Schedule.rate(RECEIPT_INTERVAL),
@@ -157,29 +147,28 @@ export class Jobs extends Construct {
     return queue;
   }
 
-  /** Feeds `fn` the stream's inserts of one item kind, with partial-batch retries and a dead-letter queue. */
-  private insertsOf(
-    props: JobsProps,
-    fn: lambda.IFunction,
-    entity: 'outbox' | 'event' | 'receipt',
-    options: { batchSize: number; window: Duration; deadLetters: sqs.IQueue },
-  ): void {
+  /**
+   * Feeds `fn` the stream's inserts of one item kind (functions/shared/stream-sources.ts, which the
+   * local stream poller follows too), with partial-batch retries and a dead-letter queue.
+   */
+  private insertsOf(props: JobsProps, fn: lambda.IFunction, source: StreamSource, deadLetters: sqs.IQueue): void {
     fn.addEventSource(
       new DynamoEventSource(props.data.table, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
-        batchSize: options.batchSize,
-        maxBatchingWindow: options.window,
+        batchSize: source.batchSize,
+        maxBatchingWindow: Duration.seconds(source.windowSeconds),
+        parallelizationFactor: source.parallelization,
         filters: [
           lambda.FilterCriteria.filter({
             eventName: lambda.FilterRule.isEqual('INSERT'),
-            dynamodb: { NewImage: { entity: { S: lambda.FilterRule.isEqual(entity) } } },
+            dynamodb: { NewImage: { entity: { S: lambda.FilterRule.isEqual(source.entity) } } },
           }),
         ],
         reportBatchItemFailures: true,
         bisectBatchOnError: true,
         retryAttempts: 5,
         maxRecordAge: Duration.hours(1),
-        onFailure: new SqsDlq(options.deadLetters),
+        onFailure: new SqsDlq(deadLetters),
       }),
     );
   }

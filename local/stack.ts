@@ -7,6 +7,7 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
 import { JOBS, ROUTES } from '../functions/handlers/routes.js';
 import { ENV } from '../functions/shared/env.js';
+import { STREAM_SOURCES } from '../functions/shared/stream-sources.js';
 import { PORTAL_PREFIX } from '../functions/shared/web.js';
 import { ensureLocalKeyFile } from '../functions/signing/local-signer.js';
 import { TABLE_DEFINITION } from '../functions/store/table-definition.js';
@@ -19,7 +20,7 @@ import type { LocalInfo } from './local-info.js';
 import { recordApiUrl, recordEmulator } from './running-stack.js';
 import { seedDemo } from './seed.js';
 import type { LocalSettings } from './settings.js';
-import { type StreamHandler, startStreamPoller } from './stream-poller.js';
+import { type StreamHandler, sourceOptions, startStreamPoller } from './stream-poller.js';
 import { startWebhookInbox } from './webhook-inbox.js';
 
 export interface LocalStack {
@@ -154,6 +155,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       handler: await load<StreamHandler>(JOBS.mailer.entry),
       checkpointFile: join(settings.stateDir, 'stream-checkpoints.json'),
       functionName: JOBS.mailer.name,
+      ...sourceOptions(STREAM_SOURCES.mailer),
       // Lambda polls a stream about four times a second per shard; a bit faster keeps the demo snappy.
       intervalMs: 100,
       logger: { info: () => {}, error: (message, error) => console.error(`[mailer] ${message}`, error) },
@@ -168,6 +170,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       handler: dispatch,
       checkpointFile: join(settings.stateDir, 'dispatcher-checkpoints.json'),
       functionName: JOBS.dispatcher.name,
+      ...sourceOptions(STREAM_SOURCES.dispatcher),
       intervalMs: 100,
       logger: { info: () => {}, error: (message, error) => console.error(`[dispatcher] ${message}`, error) },
     });
@@ -181,6 +184,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       handler: signReceipts,
       checkpointFile: join(settings.stateDir, 'receipts-checkpoints.json'),
       functionName: JOBS.receipts.name,
+      ...sourceOptions(STREAM_SOURCES.receipts),
       intervalMs: 100,
       logger: { info: () => {}, error: (message, error) => console.error(`[receipts] ${message}`, error) },
     });

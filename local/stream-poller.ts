@@ -9,6 +9,7 @@ import {
   TrimmedDataAccessException,
 } from '@aws-sdk/client-dynamodb-streams';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
+import { matchesSource, type StreamSource } from '../functions/shared/stream-sources.js';
 import { createLambdaContext } from './lambda-context.js';
 import { type CheckpointStore, createCheckpointStore } from './stream-checkpoints.js';
 import { toLambdaRecord } from './stream-records.js';
@@ -23,13 +24,30 @@ export interface StreamPollerOptions {
   /** Where handled positions are kept across restarts; without it, a restart replays the stream. */
   checkpointFile?: string;
   intervalMs?: number;
+  /** Records per handler call at most (of those the filter lets through): the event source's BatchSize. */
   batchSize?: number;
+  /**
+   * The event source's filter criteria: records it rejects never reach the handler (nor count
+   * against batchSize), and count as handled.
+   */
+  filter?: (record: SdkRecord) => boolean;
+  /** Batches of one page handled at once (ParallelizationFactor); the checkpoint stays at the first unhandled record. */
+  parallelization?: number;
+  /** Records read per GetRecords call (at most 1,000, the API's limit). */
+  pageSize?: number;
   maxBackoffMs?: number;
   functionName?: string;
   /** `awsRegion` of the records; defaults to what DynamoDB Local reports. */
   region?: string;
   logger?: { info(message: string): void; error(message: string, error?: unknown): void };
 }
+
+/** A job's event source (functions/shared/stream-sources.ts, as lib/jobs.ts maps it in AWS), as poller options. */
+export const sourceOptions = (source: StreamSource): Pick<StreamPollerOptions, 'filter' | 'batchSize' | 'parallelization'> => ({
+  filter: matchesSource(source),
+  batchSize: source.batchSize,
+  parallelization: source.parallelization,
+});
 
 export interface StreamPoller {
   stop(): Promise<void>;
@@ -46,6 +64,9 @@ interface Shard {
   retryAt: number;
 }
 
+/** How often the shards are listed again while no one waits for idle. */
+const SHARD_LIST_MS = 1000;
+
 const seq = (record: SdkRecord) => record.dynamodb?.SequenceNumber ?? '';
 
 /**
@@ -61,6 +82,7 @@ const handledCount = (records: SdkRecord[], response: unknown): number => {
 
 export const startStreamPoller = (options: StreamPollerOptions): StreamPoller => {
   const { streamsClient: client, streamArn, intervalMs = 250, batchSize = 100, maxBackoffMs = 10_000 } = options;
+  const { filter = () => true, parallelization = 1, pageSize = 1000 } = options;
   const logger = options.logger ?? { info: console.log, error: console.error };
   const checkpoints: CheckpointStore = createCheckpointStore(streamArn, options.checkpointFile);
   const shards = new Map<string, Shard>();
@@ -69,7 +91,10 @@ export const startStreamPoller = (options: StreamPollerOptions): StreamPoller =>
   let round = 0;
   const idleWaiters: { afterRound: number; resolve: () => void; reject: (error: Error) => void }[] = [];
 
+  /** When the shards were last listed; false while a shard ended or vanished since. */
+  let listedAt = Number.NEGATIVE_INFINITY;
   const refreshShards = async () => {
+    listedAt = Date.now();
     const seen = new Set<string>();
     let ExclusiveStartShardId: string | undefined;
     do {
@@ -108,6 +133,7 @@ export const startStreamPoller = (options: StreamPollerOptions): StreamPoller =>
 
   const markFinished = (shard: Shard) => {
     shard.finished = true;
+    listedAt = Number.NEGATIVE_INFINITY; // its children may be listed now
     checkpoints.set(shard.id, { ...checkpoints.get(shard.id), finished: true });
   };
 
@@ -119,13 +145,55 @@ export const startStreamPoller = (options: StreamPollerOptions): StreamPoller =>
     logger.error(`stream shard ${shard.id}: ${reason}; retrying in ${delay} ms`, error);
   };
 
-  /** Reads and handles one batch; returns how many records it read. */
+  /**
+   * Hands `records` (matched, in stream order) to the handler in batches of at most batchSize,
+   * `parallelization` at once; returns the position (in `records`) of the first record not
+   * handled (records.length when all were), and why not.
+   */
+  const handle = async (records: SdkRecord[]): Promise<{ handled: number; reason?: string; error?: unknown }> => {
+    const batches: { start: number; records: SdkRecord[] }[] = [];
+    for (let start = 0; start < records.length; start += batchSize)
+      batches.push({ start, records: records.slice(start, start + batchSize) });
+    let handled = records.length;
+    let reason: string | undefined;
+    let failure: unknown;
+    let next = 0;
+    const worker = async () => {
+      while (next < batches.length) {
+        const batch = batches[next++] as (typeof batches)[number];
+        // A batch after a failed one is not handed over: it would be read again from the checkpoint.
+        if (batch.start >= handled) continue;
+        const event: DynamoDBStreamEvent = { Records: batch.records.map((r) => toLambdaRecord(r, streamArn, options.region)) };
+        const context = createLambdaContext({ functionName: options.functionName ?? 'stream-handler', timeoutMs: 900_000 });
+        let count: number;
+        let why: string | undefined;
+        let error: unknown;
+        try {
+          count = handledCount(batch.records, await options.handler(event, context));
+          if (count < batch.records.length) why = `handler reported a failure at sequence number ${seq(batch.records[count] as SdkRecord)}`;
+        } catch (thrown) {
+          count = 0;
+          why = `handler threw on a batch of ${batch.records.length}`;
+          error = thrown;
+        }
+        if (why && batch.start + count < handled) {
+          handled = batch.start + count;
+          reason = why;
+          failure = error;
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(Math.max(1, parallelization), batches.length) }, worker));
+    return { handled, ...(reason ? { reason, error: failure } : {}) };
+  };
+
+  /** Reads one page and handles its records; returns how many records it read. */
   const pollShard = async (shard: Shard): Promise<number> => {
     shard.iterator ??= await openIterator(shard);
     if (!shard.iterator) return 0;
     let page: { Records?: SdkRecord[]; NextShardIterator?: string };
     try {
-      page = await client.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: batchSize }));
+      page = await client.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: pageSize }));
     } catch (error) {
       // Iterators expire after 15 minutes; a fresh one starts from the checkpoint again.
       if (!(error instanceof ExpiredIteratorException || error instanceof TrimmedDataAccessException)) throw error;
@@ -134,19 +202,14 @@ export const startStreamPoller = (options: StreamPollerOptions): StreamPoller =>
     }
     const records = page.Records ?? [];
     if (records.length > 0) {
-      const event: DynamoDBStreamEvent = { Records: records.map((r) => toLambdaRecord(r, streamArn, options.region)) };
-      const context = createLambdaContext({ functionName: options.functionName ?? 'stream-handler', timeoutMs: 900_000 });
-      let handled: number;
-      try {
-        handled = handledCount(records, await options.handler(event, context));
-      } catch (error) {
-        fail(shard, `handler threw on a batch of ${records.length}`, error);
-        return records.length;
-      }
-      const last = records[handled - 1];
+      const matched = records.filter(filter);
+      const { handled, reason, error } = await handle(matched);
+      // Handled up to the first unhandled record; the filtered-out records before it count as handled.
+      const firstUnhandled = handled < matched.length ? records.indexOf(matched[handled] as SdkRecord) : records.length;
+      const last = records[firstUnhandled - 1];
       if (last) checkpoints.set(shard.id, { sequenceNumber: seq(last) });
-      if (handled < records.length) {
-        fail(shard, `handler reported a failure at sequence number ${seq(records[handled] as SdkRecord)}`);
+      if (firstUnhandled < records.length) {
+        fail(shard, reason ?? 'a batch was not handled', error);
         return records.length;
       }
       shard.failures = 0;
@@ -159,7 +222,9 @@ export const startStreamPoller = (options: StreamPollerOptions): StreamPoller =>
 
   /** One pass over the shards; `caughtUp` when none had new records or pending retries. */
   const pollRound = async (): Promise<{ caughtUp: boolean; read: number }> => {
-    await refreshShards();
+    // DescribeStream each second while records flow, and in every round someone waits for idle
+    // (so a round that reports idle has seen every shard there is).
+    if (idleWaiters.length > 0 || Date.now() - listedAt >= SHARD_LIST_MS) await refreshShards();
     let caughtUp = true;
     let read = 0;
     for (const shard of shards.values()) {
@@ -176,8 +241,10 @@ export const startStreamPoller = (options: StreamPollerOptions): StreamPoller =>
         read += count;
         caughtUp &&= count === 0 && shard.failures === 0;
       } catch (error) {
-        if (error instanceof ResourceNotFoundException) shards.delete(shard.id);
-        else fail(shard, 'reading the stream failed', error);
+        if (error instanceof ResourceNotFoundException) {
+          shards.delete(shard.id);
+          listedAt = Number.NEGATIVE_INFINITY;
+        } else fail(shard, 'reading the stream failed', error);
         caughtUp = false;
       }
     }

@@ -10,7 +10,7 @@ import {
 } from '@aws-sdk/client-dynamodb-streams';
 import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-lambda';
 import { afterEach, describe, expect, it } from 'vitest';
-import { type StreamPoller, startStreamPoller } from '../../local/stream-poller.js';
+import { type StreamPoller, type StreamPollerOptions, sourceOptions, startStreamPoller } from '../../local/stream-poller.js';
 
 const ARN = 'arn:aws:dynamodb:ddblocal:000000000000:table/signoff/stream/2026-12-01T00:00:00.000';
 
@@ -64,7 +64,12 @@ describe('the local stream poller', () => {
     for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
   });
 
-  const start = (stream: ReturnType<typeof fakeStream>, handler: Handler, checkpointFile?: string) => {
+  const start = (
+    stream: ReturnType<typeof fakeStream>,
+    handler: Handler,
+    checkpointFile?: string,
+    extra: Partial<StreamPollerOptions> = {},
+  ) => {
     const poller = startStreamPoller({
       streamsClient: stream.client,
       streamArn: ARN,
@@ -75,6 +80,7 @@ describe('the local stream poller', () => {
       maxBackoffMs: 20,
       logger: { info: () => {}, error: () => {} },
       ...(checkpointFile ? { checkpointFile } : {}),
+      ...extra,
     });
     pollers.push(poller);
     return poller;
@@ -184,6 +190,63 @@ describe('the local stream poller', () => {
       ['a', 'b'],
       ['a', 'b'],
     ]);
+  });
+
+  it("hands over only what the event source's filter lets through, batchSize of those at a time, and moves past the rest", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'signoff-poller-'));
+    dirs.push(dir);
+    const file = join(dir, 'checkpoints.json');
+    const stream = fakeStream();
+    for (const id of ['a', 'x1', 'b', 'x2', 'x3', 'c']) stream.put(id, id.startsWith('x') ? { entity: { S: 'activity' } } : {});
+    const last = stream.put('x4', { entity: { S: 'activity' } });
+    const batches: (string | undefined)[][] = [];
+    const source = { entity: 'outbox', batchSize: 2, windowSeconds: 0, parallelization: 1 } as const;
+    const poller = start(
+      stream,
+      async (event) => {
+        batches.push(idsOf(event));
+        return undefined;
+      },
+      file,
+      sourceOptions(source),
+    );
+    await poller.idle();
+    expect(batches).toEqual([['a', 'b'], ['c']]);
+    // The records filtered out after the last batch count as handled too.
+    expect(JSON.parse(readFileSync(file, 'utf8')).shards['shard-1']).toEqual({ sequenceNumber: last });
+  });
+
+  it('handles batches of a page in parallel (ParallelizationFactor), and after a failure goes on from the first unhandled record', async () => {
+    const stream = fakeStream();
+    const ids = ['a', 'b', 'c', 'd', 'e', 'f'];
+    const sequence = Object.fromEntries(ids.map((id) => [id, stream.put(id)]));
+    const batches: (string | undefined)[][] = [];
+    let inFlight = 0;
+    let mostInFlight = 0;
+    const poller = start(
+      stream,
+      async (event) => {
+        const batch = idsOf(event);
+        batches.push(batch);
+        inFlight++;
+        mostInFlight = Math.max(mostInFlight, inFlight);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        inFlight--;
+        // The first time round, the middle batch fails at its second record.
+        return { batchItemFailures: batches.length <= 3 && batch[0] === 'c' ? [{ itemIdentifier: sequence.d as string }] : [] };
+      },
+      undefined,
+      { batchSize: 2, parallelization: 3 },
+    );
+    await poller.idle();
+    expect(mostInFlight).toBe(3);
+    // Handled at once: [a b], [c d] (d failed), [e f]; then again from d on: [d e], [f].
+    expect(batches.slice(0, 3).sort()).toEqual([
+      ['a', 'b'],
+      ['c', 'd'],
+      ['e', 'f'],
+    ]);
+    expect(batches.slice(3)).toEqual([['d', 'e'], ['f']]);
   });
 
   it('rejects idle() once stopped', async () => {
