@@ -16,11 +16,14 @@ import {
   completeOutbox,
   loadOutboxMails,
   markMailDone,
+  markSentAndRecord,
   type OutboxEntry,
   type OutboxMail,
   recordMailFailure,
   recordSentMails,
   releaseOutbox,
+  SENT_PER_TRANSACTION,
+  type SentMail,
 } from '../store/outbox-repository.js';
 import { SYSTEM_MAILER } from './actors.js';
 import { eachWithConcurrency } from './concurrency.js';
@@ -88,6 +91,7 @@ export async function deliverOutbox(id: string, now = new Date()): Promise<Deliv
   const [request, mails] = await Promise.all([loadRequest(entry.requestId), loadOutboxMails(entry)]);
   const { requestKey } = fromRequestId(entry.requestId);
   const failures: { mail: OutboxMail; error: Error }[] = [];
+  const sent = sentMarks(entry);
   let heldElsewhere = 0;
   let leftForLater = 0;
   await eachWithConcurrency(
@@ -131,21 +135,16 @@ export async function deliverOutbox(id: string, now = new Date()): Promise<Deliv
         failures.push({ mail, error: error as Error });
         return;
       }
-      await markMailDone(entry, mail.index, 'sent', at, messageId);
       Object.assign(mail, { doneAt: at, outcome: 'sent', messageId });
+      // Marked done (and recorded) with the mails that left meanwhile, while its claim holds.
+      sent.add(sentMail(entry, request, mail));
     },
   );
+  await sent.written();
   // Everything sent and not yet on the recipients and in the log, this attempt's or a crashed one's.
-  const unrecorded = mails.flatMap((mail) => {
-    if (mail.outcome !== 'sent' || mail.recordedAt || !mail.doneAt) return [];
-    const email = request?.recipients.find((r) => r.approverId === mail.approverId)?.email ?? '';
-    const event = activity(
-      'mail_sent',
-      { at: mail.doneAt, actor: SYSTEM_MAILER, requestId: entry.requestId },
-      { approverId: mail.approverId, mail: mail.kind, email },
-    );
-    return [{ mail, at: mail.doneAt, event }];
-  });
+  const unrecorded = mails.flatMap((mail) =>
+    mail.outcome !== 'sent' || mail.recordedAt || !mail.doneAt ? [] : [sentMail(entry, request, mail)],
+  );
   if (!claiming && unrecorded.length > 0 && failures.length === 0) {
     // Stopping: what went out is marked done; the next sender records it (due again at once).
     await releaseOutbox(entry, clock());
@@ -164,6 +163,67 @@ export async function deliverOutbox(id: string, now = new Date()): Promise<Deliv
   }
   await recordFailures(entry, failures, now);
   return 'retry-later';
+}
+
+/** A sent mail as it goes on its recipient and into the activity log. */
+function sentMail(entry: OutboxEntry, request: ApprovalRequest | null, mail: OutboxMail): SentMail {
+  const at = mail.doneAt as string;
+  const email = request?.recipients.find((r) => r.approverId === mail.approverId)?.email ?? '';
+  const event = activity(
+    'mail_sent',
+    { at, actor: SYSTEM_MAILER, requestId: entry.requestId },
+    { approverId: mail.approverId, mail: mail.kind, email },
+  );
+  return { mail, at, event };
+}
+
+/**
+ * Marks the mails of an entry done the moment they left, and records them, as a group commit: the
+ * mails that left while one transaction was written go together in the next (markSentAndRecord),
+ * so a mail costs its claim and its share of a transaction, and a send's slot is free at once.
+ * Should a transaction fail, its mails are marked done one by one (so none goes out again) and
+ * left unrecorded, for recordSentMails after the sends (or the next attempt) to record.
+ */
+function sentMarks(entry: OutboxEntry) {
+  const pending: SentMail[] = [];
+  let writing: Promise<void> | null = null;
+  let failed: unknown = null;
+  const write = async () => {
+    try {
+      while (pending.length > 0) {
+        const group = pending.splice(0, SENT_PER_TRANSACTION);
+        try {
+          await markSentAndRecord(entry, group);
+          for (const { mail, at } of group) mail.recordedAt = at;
+        } catch (error) {
+          logger.warn('marking sent mails done and recorded together failed; marking them done one by one', {
+            outboxId: entry.id,
+            mails: group.length,
+            error: (error as Error).name,
+          });
+          await Promise.all(group.map(({ mail, at }) => markMailDone(entry, mail.index, 'sent', at, mail.messageId))).catch(
+            (e: unknown) => {
+              failed ??= e;
+            },
+          );
+        }
+      }
+    } finally {
+      // Synchronously after the last check of `pending`: a mail added from now on starts a new write.
+      writing = null;
+    }
+  };
+  return {
+    add(mail: SentMail) {
+      pending.push(mail);
+      writing ??= write();
+    },
+    /** Resolves once every mail added is marked done; rejects if one could not be. */
+    async written() {
+      while (writing) await writing;
+      if (failed) throw failed;
+    },
+  };
 }
 
 async function recordFailures(entry: OutboxEntry, failures: { mail: OutboxMail; error: Error }[], now: Date): Promise<void> {

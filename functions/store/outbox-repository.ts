@@ -212,7 +212,18 @@ export interface SentMail {
 }
 
 /** Recipient, activity entry and mail mark per mail: 3 actions a mail, under 100 a transaction. */
-const SENT_PER_TRANSACTION = 33;
+export const SENT_PER_TRANSACTION = 33;
+
+/**
+ * Marks mails that just left done and records them, in one transaction (per 33): on the mail's
+ * own item what markMailDone writes plus `recordedAt`, on the recipient and in the activity log
+ * what recordSentMails writes. The sender holds the mails' claims, so no one else writes them
+ * meanwhile; if it fails, the caller marks them done one by one and leaves them to recordSentMails.
+ */
+export async function markSentAndRecord(entry: OutboxEntry, sent: SentMail[]): Promise<void> {
+  if (sent.length > SENT_PER_TRANSACTION) throw new Error(`at most ${SENT_PER_TRANSACTION} mails a transaction`);
+  await transact(recordWrites(entry, sent, true));
+}
 
 /**
  * Records sent mails on their recipients (`sentAt` for the request mail, the id SES gave the
@@ -242,7 +253,8 @@ export async function recordSentMails(entry: OutboxEntry, sent: SentMail[]): Pro
 
 class AlreadyRecorded extends Error {}
 
-function recordWrites(entry: OutboxEntry, chunk: SentMail[]): TxWrite[] {
+/** `markDone`: the mails are marked done in the same write that marks them recorded (markSentAndRecord). */
+function recordWrites(entry: OutboxEntry, chunk: SentMail[], markDone = false): TxWrite[] {
   const writes: TxWrite[] = chunk.flatMap(({ mail, at }) => [
     {
       item: {
@@ -265,10 +277,22 @@ function recordWrites(entry: OutboxEntry, chunk: SentMail[]): TxWrite[] {
         Update: {
           TableName: tableName(),
           Key: keys.outboxMail(entry.id, mail.index),
-          UpdateExpression: 'SET recordedAt = :at',
+          ...(markDone
+            ? {
+                UpdateExpression: `SET entity = :entity, #index = :index, doneAt = :at, outcome = :outcome, expiresAt = :exp, recordedAt = :at${mail.messageId ? ', messageId = :messageId' : ''} REMOVE claimUntil`,
+                ExpressionAttributeNames: { '#index': 'index' },
+                ExpressionAttributeValues: {
+                  ':entity': 'outboxMail',
+                  ':index': mail.index,
+                  ':at': at,
+                  ':outcome': 'sent',
+                  ':exp': expiresAt(at),
+                  ...(mail.messageId ? { ':messageId': mail.messageId } : {}),
+                },
+              }
+            : { UpdateExpression: 'SET recordedAt = :at', ExpressionAttributeValues: { ':at': at } }),
           // Recorded once, even when two senders found it unrecorded.
           ConditionExpression: 'attribute_not_exists(recordedAt)',
-          ExpressionAttributeValues: { ':at': at },
         },
       },
       onConditionFailed: () => new AlreadyRecorded(),

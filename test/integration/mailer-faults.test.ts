@@ -165,6 +165,35 @@ describe('the mailer under faults', () => {
     expect(sentEvents).toHaveLength(50);
   }, 120_000);
 
+  it('marks the mails that left done and recorded together, a few transactions for 40 mails, not a write each', async () => {
+    const ids = Array.from({ length: 40 }, (_, i) => `g${i}`);
+    const { ticketId, outboxId } = await savedRequest(ids);
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ok' });
+    const { UpdateCommand, TransactWriteCommand } = await import('@aws-sdk/lib-dynamodb');
+    const send = m.client.documents.send.bind(m.client.documents);
+    const updates: string[] = [];
+    let transactions = 0;
+    const counting = vi.spyOn(m.client.documents, 'send').mockImplementation(((command: unknown) => {
+      if (command instanceof UpdateCommand) updates.push(command.input.UpdateExpression ?? '');
+      if (command instanceof TransactWriteCommand) transactions++;
+      return send(command as never);
+    }) as never);
+    expect(await m.mailer.deliverOutbox(outboxId)).toBe('done');
+    counting.mockRestore();
+    expect(sentTo()).toHaveLength(40);
+    // One claim per mail, the entry's claim and its completion; no single write marks a mail done.
+    expect(updates.filter((u) => u.includes('claimUntil = :until'))).toHaveLength(40);
+    expect(updates.filter((u) => u.includes('doneAt'))).toEqual([expect.stringContaining('REMOVE gsi3pk')]);
+    expect(transactions).toBeGreaterThanOrEqual(2); // at most 33 mails (99 writes) a transaction
+    expect(transactions).toBeLessThan(40);
+    const recipients = (await m.store.loadTab(ticketId)).request!.recipients;
+    expect(recipients.every((r) => typeof r.sentAt === 'string')).toBe(true);
+    expect((await m.activity.listActivity(ticketId)).filter((e) => e.type === 'mail_sent')).toHaveLength(40);
+    // Done: a second delivery finds nothing to send.
+    expect(await m.mailer.deliverOutbox(outboxId, new Date(Date.now() + 3600_000))).toBe('not-claimed');
+    expect(sentTo()).toHaveLength(40);
+  }, 120_000);
+
   it('sends nothing twice when the stream hands over the same record twice at once', async () => {
     const { outboxId } = await savedRequest(['f1', 'f2', 'f3']);
     ses.on(SendEmailCommand).resolves({ MessageId: 'ok' });
