@@ -1,6 +1,7 @@
 import { Match, type Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { JOBS, ROUTES } from '../../functions/handlers/routes.js';
+import { STREAM_SOURCES } from '../../functions/shared/stream-sources.js';
 import { TABLE_DEFINITION } from '../../functions/store/table-definition.js';
 import { API_THROTTLE } from '../../lib/api.js';
 import { handlerAccess } from '../../lib/handler-access.js';
@@ -338,7 +339,11 @@ describe('the mailer', () => {
       MaximumRetryAttempts: expect.any(Number),
       MaximumRecordAgeInSeconds: expect.any(Number),
       DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+      // As the local stream poller batches (functions/shared/stream-sources.ts).
+      BatchSize: STREAM_SOURCES.mailer.batchSize,
+      ParallelizationFactor: STREAM_SOURCES.mailer.parallelization,
     });
+    expect(mapping.Properties.MaximumBatchingWindowInSeconds ?? 0).toBe(STREAM_SOURCES.mailer.windowSeconds);
     const filters = (mapping.Properties.FilterCriteria as { Filters: { Pattern: string }[] }).Filters;
     expect(filters.map((f) => JSON.parse(f.Pattern))).toEqual([
       { eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['outbox'] } } } },
