@@ -63,7 +63,7 @@ function ticketBody(recipients: string[], number: string, conversationBytes: num
 }
 
 export async function measureGrowth(
-  _api: ApiClient,
+  api: ApiClient,
   harness: Harness,
   technicianToken: string,
   approvers: BenchApprover[],
@@ -73,6 +73,12 @@ export async function measureGrowth(
     const reply = await harness.run(input);
     if (reply.status !== expected) throw new Error(`${input.route}: ${reply.status} ${JSON.stringify(reply.body).slice(0, 300)}`);
     return reply;
+  };
+  // Each read is timed on a quiet stack: the setup's mails, events and receipts are all handled
+  // first, so the large size's background work does not land on its own measurement.
+  const measure = async (input: InvokeInput) => {
+    await api.waitForIdle(600_000);
+    return costOf(harness, input);
   };
   const stamp = Date.now().toString(36);
   const detail: string[][] = [];
@@ -123,7 +129,7 @@ export async function measureGrowth(
       );
       if (i < rounds - 1) await run({ route: 'cancel-approval', claims: technician, pathParameters: { ticketId } }, 204);
     }
-    return costOf(harness, { route: 'get-approval', claims: technician, pathParameters: { ticketId } });
+    return measure({ route: 'get-approval', claims: technician, pathParameters: { ticketId } });
   };
   const tab1 = await tab(1);
   const tab100 = await tab(100);
@@ -138,7 +144,7 @@ export async function measureGrowth(
         201,
       );
     });
-    return costOf(harness, { route: 'list-tickets', claims: technician, query: { ids: tickets.join(',') } });
+    return measure({ route: 'list-tickets', claims: technician, query: { ids: tickets.join(',') } });
   };
   const columnSmall = await column(1024);
   const columnLarge = await column(250 * 1024);
@@ -158,7 +164,7 @@ export async function measureGrowth(
         201,
       );
     });
-    return costOf(harness, { route: 'list-my-approvals', claims: claimsOf(approver.token), query: { limit: '10' } });
+    return measure({ route: 'list-my-approvals', claims: claimsOf(approver.token), query: { limit: '10' } });
   };
   const portal10 = await portal(approvers[approvers.length - 1]!, 10);
   const portal1000 = await portal(approvers[approvers.length - 2]!, 1000);
