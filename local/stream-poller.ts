@@ -279,6 +279,7 @@ export const startStreamPoller = (options: StreamPollerOptions): StreamPoller =>
         };
       });
     }
+    checkpoints.flush();
     settleIdleWaiters(round, new Error('the stream poller was stopped'));
   };
   const running = loop();

@@ -211,6 +211,7 @@ describe('the local stream poller', () => {
       sourceOptions(source),
     );
     await poller.idle();
+    await poller.stop();
     expect(batches).toEqual([['a', 'b'], ['c']]);
     // The records filtered out after the last batch count as handled too.
     expect(JSON.parse(readFileSync(file, 'utf8')).shards['shard-1']).toEqual({ sequenceNumber: last });
