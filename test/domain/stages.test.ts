@@ -1,35 +1,27 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Change, cancelRequest, createRequest, remind, remindDue, respond } from '../../functions/domain/approval-request.js';
+import { type Change, cancelRequest, remind, remindDue, respond } from '../../functions/domain/approval-request.js';
 import { changeDeadline, passDeadline } from '../../functions/domain/deadline.js';
 import { ConflictError, NotFoundError, SignoffError, UnprocessableError } from '../../functions/domain/errors.js';
 import { decideStatus, isOpen } from '../../functions/domain/policy.js';
 import { editStage } from '../../functions/domain/stage-edit.js';
 import { hasStarted, recipientsOfStage, stageProgress, stageStatus } from '../../functions/domain/stages.js';
 import type { ApprovalRequest, Deadline, Policy } from '../../functions/domain/types.js';
-import { approver, NOW, technician, ticket } from './fixtures.js';
+import { approver, NOW, newRequest, newRequestChange, technician } from './fixtures.js';
 
 const LATER = '2026-11-25T11:00:00.000Z';
 const hoursAfter = (iso: string, h: number) => new Date(new Date(iso).getTime() + h * 3600_000).toISOString();
 const system = { kind: 'system', id: 'deadlines' } as const;
 
 function staged(lists: string[][], policies: Policy[] = [], deadline: Deadline | null = null): ApprovalRequest {
-  return createRequest({
-    id: 'R1',
-    ticketId: 'T1',
-    ticket,
-    approvers: [],
-    policy: { type: 'all' },
-    message: null,
+  return newRequest([], {
     deadline,
     stages: lists.map((ids, i) => ({
       name: `Stage ${i + 1}`,
       policy: policies[i] ?? { type: 'all' },
       approvers: ids.map((id) => approver(id)),
     })),
-    actor: technician,
-    now: NOW,
-  }).after;
+  });
 }
 
 const answer = (request: ApprovalRequest, approverId: string, decision?: 'approve' | 'decline') =>
@@ -37,19 +29,11 @@ const answer = (request: ApprovalRequest, approverId: string, decision?: 'approv
 
 describe('staged requests', () => {
   it('mails only the first stage on create, and each recipient carries its stage', () => {
-    const change = createRequest({
-      id: 'R1',
-      ticketId: 'T1',
-      ticket,
-      approvers: [],
-      policy: { type: 'all' },
-      message: null,
+    const change = newRequestChange([], {
       stages: [
         { name: 'Manager', policy: { type: 'any' }, approvers: [approver('a'), approver('b')] },
         { name: null, policy: { type: 'all' }, approvers: [approver('c')] },
       ],
-      actor: technician,
-      now: NOW,
     });
     expect(change.mails.map((m) => m.approverId)).toEqual(['a', 'b']);
     expect(change.after.currentStage).toBe(1);
