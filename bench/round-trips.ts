@@ -62,6 +62,7 @@ export async function measureRoundTrips(
       name: 'create request (2 recipients)',
       input: onTicket('create-approval', { body: ticketBody([a1.approverId, a2.approverId], benchTicket(ticketId)) }),
       expect: 201,
+      // BatchGetItem: the recipients' directory entries and their delegations (who is away), together.
       // GetItem: the ticket's event sequence (and whether a request is open), which webhook events need.
       minimum: ['BatchGetItem', 'GetItem', 'TransactWriteItems'],
       mailsAfter: 2,

@@ -140,7 +140,8 @@ export const createApproval = {
   path: '/tickets/{ticketId}/approval',
   entry: 'functions/handlers/tickets/create-approval.ts',
   access: ['technicians'],
-  // listedApprovers (BatchGetItem), saveChange.
+  // getApproversAndDelegations (one BatchGetItem: who is listed, who is away; the substitutes'
+  // entries when someone is), saveChange (GetItem of the ticket's event sequence: idempotency's grant).
   grants: { table: ['BatchGetItem', 'PutItem', 'UpdateItem'] },
 } as const satisfies RouteDefinition;
 

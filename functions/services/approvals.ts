@@ -8,16 +8,21 @@ import { editStage } from '../domain/stage-edit.js';
 import type { Actor, ApprovalRequest, Approver, Deadline, OnContentChange, Policy, TicketSnapshot } from '../domain/types.js';
 import { loadTab, newRequestId, saveChange, type Tab } from '../store/approval-repository.js';
 import { contentVersionWrite } from '../store/content-versions.js';
-import { getApprover, getApprovers, toApprover } from '../store/directory-repository.js';
+import { getApproversAndDelegations } from '../store/delegation-repository.js';
+import { type DirectoryEntry, getApprover, getApprovers, toApprover } from '../store/directory-repository.js';
 import { retryOnStaleState } from '../store/transaction.js';
-import { handoversFor } from './delegation.js';
+import { handoversFrom } from './delegation.js';
 
 const now = () => new Date().toISOString();
 
 /** The listed approvers for these ids, or 422 naming the unknown and delisted ones. */
 export async function listedApprovers(approverIds: string[]): Promise<Approver[]> {
   if (approverIds.length === 0) return [];
-  const entries = await getApprovers(approverIds);
+  return listedOf(approverIds, await getApprovers(approverIds));
+}
+
+/** listedApprovers from directory entries read already. */
+function listedOf(approverIds: string[], entries: Map<string, DirectoryEntry>): Approver[] {
   const missing = approverIds.filter((id) => !entries.get(id)?.listed);
   if (missing.length > 0) {
     throw new UnprocessableError('unknown_approvers', `Not listed approvers: ${missing.join(', ')}.`, {
@@ -41,11 +46,12 @@ export interface CreateApprovalInput {
 }
 
 export async function createApproval(ticketId: string, input: CreateApprovalInput, actor: Actor): Promise<ApprovalRequest> {
-  // One read of the directory for the recipients and the deadline's escalation alike.
+  // One read for the recipients and the deadline's escalation alike: who is listed, and which
+  // recipients are away (their delegations).
   const named = input.recipients ?? input.stages?.flatMap((s) => s.recipients) ?? [];
-  const listed = new Map(
-    (await listedApprovers([...new Set([...named, ...(input.deadline?.escalateTo ?? [])])])).map((a) => [a.approverId, a]),
-  );
+  const everyone = [...new Set([...named, ...(input.deadline?.escalateTo ?? [])])];
+  const { entries, delegations } = await getApproversAndDelegations(everyone, named);
+  const listed = new Map(listedOf(everyone, entries).map((a) => [a.approverId, a]));
   const approvers = (input.recipients ?? []).map((id) => listed.get(id)!);
   const stages = input.stages?.map((s) => ({
     name: s.name ?? null,
@@ -63,7 +69,7 @@ export async function createApproval(ticketId: string, input: CreateApprovalInpu
     }),
   );
   // Recipients away: their places go to their substitutes (domain/delegation.ts).
-  const handovers = await handoversFor(named, now());
+  const handovers = await handoversFrom(delegations, named, now());
   // Again on a race for the ticket's event sequence (a mail report's event written meanwhile).
   return retryOnStaleState(async () => {
     const at = now();

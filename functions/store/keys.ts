@@ -45,8 +45,9 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  * Content versions of a request (what its approvers were shown, as RFC 8785 JSON, one item per
  * version, outside the REQ# range so that no request read touches them): GetItem by version.
  * The mails of an outbox entry: Query pk = OUTBOX#o, sk begins_with MAIL# (the mailer's claims).
- * Delegation: GetItem APPROVER#a / DELEGATION; a new request's recipients' delegations in one
- *    BatchGetItem; the open requests a starting delegation hands over: Query gsi1
+ * Delegation: GetItem APPROVER#a / DELEGATION; a new request's recipients' delegations in the
+ *    one BatchGetItem of their directory entries (APPROVER#a / PROFILE and / DELEGATION together);
+ *    the open requests a starting delegation hands over: Query gsi1
  *    pk = APPROVER#a#WAITING (pattern 4's first half), at most DELEGATION_LIMITS.openRequestsHandedOver.
  * 8. Webhook endpoints: GetItem WEBHOOK#w; all of them (at most MAX_WEBHOOKS): Query gsi2
  *    pk = WEBHOOKS. An endpoint's deliveries, newest first: Query pk = WEBHOOK#w, sk begins_with
