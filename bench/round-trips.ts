@@ -103,6 +103,7 @@ export async function measureRoundTrips(
       name: 'portal: decision',
       input: { route: 'respond', claims: claimsOf(a1.token), pathParameters: { requestId: id }, body: { decision: 'approve' } },
       expect: 200,
+      // The Query reads the request, its recipients and its conversation (for the reply) at once.
       // The second GetItem: the ticket's event sequence, which webhook events need (no Tab read here).
       minimum: ['GetItem', 'Query', 'GetItem', 'TransactWriteItems'],
     }),

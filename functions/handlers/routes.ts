@@ -231,7 +231,8 @@ export const respond = {
   path: '/portal/approvals/{requestId}/responses',
   entry: 'functions/handlers/portal/respond.ts',
   access: ['users', 'contacts'],
-  // approverOf, loadRequest, saveChange.
+  // approverOf (GetItem), loadRequest with the conversation (Query), saveChange (GetItem of the
+  // event sequence); after a lost race, loadConversation (GetItem).
   grants: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
 } as const satisfies RouteDefinition;
 
