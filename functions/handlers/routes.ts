@@ -201,8 +201,8 @@ export const sendReminder = {
   path: '/tickets/{ticketId}/approval/recipients/{approverId}/reminders',
   entry: 'functions/handlers/tickets/send-reminder.ts',
   access: ['technicians'],
-  // loadTab, saveChange.
-  grants: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
+  // loadTabAndApprover (BatchGetItem of the ticket and the recipient's directory entry, Query), saveChange.
+  grants: { table: ['BatchGetItem', 'Query', 'PutItem', 'UpdateItem'] },
 } as const satisfies RouteDefinition;
 
 export const listMyApprovals = {

@@ -6,10 +6,10 @@ import { ConflictError, NotFoundError, UnprocessableError } from '../domain/erro
 import { DEFAULT_POLICY, isOpen } from '../domain/policy.js';
 import { editStage } from '../domain/stage-edit.js';
 import type { Actor, ApprovalRequest, Approver, Deadline, OnContentChange, Policy, TicketSnapshot } from '../domain/types.js';
-import { loadTab, newRequestId, saveChange, type Tab } from '../store/approval-repository.js';
+import { loadTab, loadTabAndApprover, newRequestId, saveChange, type Tab } from '../store/approval-repository.js';
 import { contentVersionWrite } from '../store/content-versions.js';
 import { getApproversAndDelegations } from '../store/delegation-repository.js';
-import { type DirectoryEntry, getApprover, getApprovers, toApprover } from '../store/directory-repository.js';
+import { type DirectoryEntry, getApprovers, toApprover } from '../store/directory-repository.js';
 import { retryOnStaleState } from '../store/transaction.js';
 import { handoversFrom } from './delegation.js';
 
@@ -168,17 +168,20 @@ export async function updateStageRecipients(
 }
 
 export async function sendReminder(ticketId: string, approverId: string, actor: Actor): Promise<ApprovalRequest> {
-  // A delisted approver can no longer answer, so a mail asking them to would only mislead.
-  const entry = await getApprover(approverId);
-  const delisted = !entry?.listed;
-  return changeOpenRequest(ticketId, (request) => {
-    if (delisted && request.recipients.some((r) => r.approverId === approverId && r.status === 'pending')) {
+  // The tab and the recipient's directory entry in one read: a delisted approver can no longer
+  // answer, so a mail asking them to would only mislead.
+  return retryOnStaleState(async () => {
+    const { tab, approver } = await loadTabAndApprover(ticketId, approverId);
+    const request = openRequestOf(tab);
+    if (!approver?.listed && request.recipients.some((r) => r.approverId === approverId && r.status === 'pending')) {
       throw new ConflictError('approver_delisted', `${approverId} is no longer a listed approver and cannot answer.`);
     }
     if (!request.recipients.some((r) => r.approverId === approverId)) {
       throw new NotFoundError('not_found', `${approverId} is not a recipient of this request.`);
     }
-    return remind({ request, approverId, actor, now: now() });
+    const change = remind({ request, approverId, actor, now: now() });
+    await saveChange(change, { eventSequence: tab.ticket.eventSequence });
+    return change.after;
   });
 }
 
