@@ -9,16 +9,15 @@ import { JOBS, ROUTES } from '../functions/handlers/routes.js';
 import { ENV } from '../functions/shared/env.js';
 import { PORTAL_PREFIX } from '../functions/shared/web.js';
 import { ensureLocalKeyFile } from '../functions/signing/local-signer.js';
-import { TABLE_DEFINITION } from '../functions/store/table-definition.js';
 import { createActivity, whenIdle } from './activity.js';
 import { ensureUserPool, type UserPoolIds } from './bootstrap-cognito.js';
-import { ensureTable } from './bootstrap-table.js';
 import { type Emulator, startCognitoLocal, startDynamoDbLocal, startSesLocal } from './emulators.js';
 import { createGateway, type HttpHandler } from './gateway.js';
 import type { LocalInfo } from './local-info.js';
 import { recordApiUrl, recordEmulator } from './running-stack.js';
 import { seedDemo } from './seed.js';
 import type { LocalSettings } from './settings.js';
+import { ensureSignoffTable } from './signoff-table.js';
 import { type StreamHandler, startStreamPoller } from './stream-poller.js';
 import { startWebhookInbox } from './webhook-inbox.js';
 
@@ -78,11 +77,11 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', [ENV.region]: settings.region });
     say(`table ${settings.tableName}…`);
-    const streamArn = await ensureTable({
-      client: new DynamoDBClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
-      tableName: settings.tableName,
-      definition: TABLE_DEFINITION,
-    });
+    const streamArn = await ensureSignoffTable(
+      new DynamoDBClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
+      settings.tableName,
+      (line) => say(`table ${settings.tableName}: ${line}`),
+    );
     const cognito = new CognitoIdentityProviderClient({ region: settings.region, endpoint: cognitoLocal.endpoint, credentials });
     const stateFile = join(settings.stateDir, 'state.json');
     say('user pool, groups and app clients…');

@@ -21,6 +21,7 @@ import {
 } from './approval-records.js';
 import { batchGet } from './batch-get.js';
 import { documents, tableName } from './client.js';
+import { type DirectoryEntry, toDirectoryEntry } from './directory-repository.js';
 import { eventWrites, readTicketSequence, sequenceUpdate } from './event-outbox.js';
 import { ulid } from './ids.js';
 import { indexKeys, keys } from './keys.js';
@@ -48,6 +49,23 @@ export const newRequestId = (ticketId: string) => toRequestId(ticketId, ulid());
 export async function loadTab(ticketId: string): Promise<Tab> {
   const ticketItem = (await documents.send(new GetCommand({ TableName: tableName(), Key: keys.ticket(ticketId), ConsistentRead: true })))
     .Item;
+  return tabOf(ticketId, ticketItem);
+}
+
+/**
+ * loadTab and one approver's directory entry, the ticket and the entry in one BatchGetItem (a
+ * reminder asks whether its recipient is still listed): as many round trips as loadTab.
+ */
+export async function loadTabAndApprover(ticketId: string, approverId: string): Promise<{ tab: Tab; approver: DirectoryEntry | null }> {
+  const ticketKey = keys.ticket(ticketId);
+  const items = await batchGet([ticketKey, keys.approver(approverId)], { consistent: true });
+  const ticketItem = items.find((item) => item.pk === ticketKey.pk && item.sk === ticketKey.sk);
+  const entry = items.find((item) => item !== ticketItem);
+  return { tab: await tabOf(ticketId, ticketItem), approver: entry ? toDirectoryEntry(entry) : null };
+}
+
+/** The tab from the ticket item read: its newest request and that request's recipients. */
+async function tabOf(ticketId: string, ticketItem: Item | undefined): Promise<Tab> {
   const ticket = toTicketRecord(ticketId, ticketItem);
   if (!ticket.currentRequestKey) return { ticket, request: null };
   const range = keys.requestAndRecipients(ticket.currentRequestKey);
