@@ -5,7 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { JOBS, ROUTES } from '../functions/handlers/routes.js';
+import { JOBS, type Job, ROUTES } from '../functions/handlers/routes.js';
 import { ENV } from '../functions/shared/env.js';
 import { PORTAL_PREFIX } from '../functions/shared/web.js';
 import { ensureLocalKeyFile } from '../functions/signing/local-signer.js';
@@ -147,43 +147,27 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     await gateway.listen(settings.port);
     stops.push(gateway.close);
 
-    const poller = startStreamPoller({
-      streamsClient: new DynamoDBStreamsClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
-      streamArn,
-      handler: await load<StreamHandler>(JOBS.mailer.entry),
-      checkpointFile: join(settings.stateDir, 'stream-checkpoints.json'),
-      functionName: JOBS.mailer.name,
-      // Lambda polls a stream about four times a second per shard; a bit faster keeps the demo snappy.
-      intervalMs: 100,
-      logger: { info: () => {}, error: (message, error) => console.error(`[mailer] ${message}`, error) },
-    });
-    stops.push(poller.stop);
-
-    // The dispatcher reads the same stream on its own, as its own event source does in AWS.
-    const dispatch = await load<StreamHandler>(JOBS.dispatcher.entry);
-    const dispatcher = startStreamPoller({
-      streamsClient: new DynamoDBStreamsClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
-      streamArn,
-      handler: dispatch,
-      checkpointFile: join(settings.stateDir, 'dispatcher-checkpoints.json'),
-      functionName: JOBS.dispatcher.name,
-      intervalMs: 100,
-      logger: { info: () => {}, error: (message, error) => console.error(`[dispatcher] ${message}`, error) },
-    });
-    stops.push(dispatcher.stop);
-
+    // Each stream job reads the stream on its own, as its own event source does in AWS, and keeps
+    // its own checkpoints. Lambda polls a stream about four times a second per shard; a bit faster
+    // keeps the demo snappy.
+    const startJobPoller = async (job: Job, checkpointFile: string) => {
+      const handler = await load<StreamHandler>(job.entry);
+      const poller = startStreamPoller({
+        streamsClient: new DynamoDBStreamsClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
+        streamArn,
+        handler,
+        checkpointFile: join(settings.stateDir, checkpointFile),
+        functionName: job.name,
+        intervalMs: 100,
+        logger: { info: () => {}, error: (message, error) => console.error(`[${job.name}] ${message}`, error) },
+      });
+      stops.push(poller.stop);
+      return { handler, poller };
+    };
+    const { poller } = await startJobPoller(JOBS.mailer, 'stream-checkpoints.json');
+    const { handler: dispatch } = await startJobPoller(JOBS.dispatcher, 'dispatcher-checkpoints.json');
     // The receipt job too: it signs each receipt a closing request writes, as in AWS.
-    const signReceipts = await load<StreamHandler>(JOBS.receipts.entry);
-    const receipts = startStreamPoller({
-      streamsClient: new DynamoDBStreamsClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
-      streamArn,
-      handler: signReceipts,
-      checkpointFile: join(settings.stateDir, 'receipts-checkpoints.json'),
-      functionName: JOBS.receipts.name,
-      intervalMs: 100,
-      logger: { info: () => {}, error: (message, error) => console.error(`[receipts] ${message}`, error) },
-    });
-    stops.push(receipts.stop);
+    const { handler: signReceipts, poller: receipts } = await startJobPoller(JOBS.receipts, 'receipts-checkpoints.json');
 
     const inbox = await startWebhookInbox(settings.webhookInboxPort);
     stops.push(inbox.close);
