@@ -64,22 +64,16 @@ export class Jobs extends Construct {
 
   constructor(scope: Construct, id: string, props: JobsProps) {
     super(scope, id);
-    this.deadLetterQueue = this.deadLetters(
-      'MailerDeadLetters',
-      "the dead-letter destination of the mailer's stream event source (an on-failure destination, not a redrive policy)",
-    );
-
     // Only outbox inserts wake the mailer; every other write of the table is filtered out by
     // Lambda before an invocation (and before it costs anything).
     // A batch's entries are delivered at once, each paced to the account's SES rate (services/mailer.ts);
     // batches of a shard in parallel, so every instance the reserved concurrency allows sends.
-    this.insertsOf(props, props.mailer.function, STREAM_SOURCES.mailer, this.deadLetterQueue);
-
-    this.sweepRule = new events.Rule(this, 'SweepSchedule', {
-      description: 'Signoff: retry failed and missed outbox mail',
-      schedule: events.Schedule.rate(SWEEP_INTERVAL),
+    this.deadLetterQueue = this.insertsOf(props, props.mailer.function, STREAM_SOURCES.mailer, {
+      id: 'MailerDeadLetters',
+      whose: "the mailer's",
     });
-    this.sweepRule.addTarget(new targets.LambdaFunction(props.sweeper.function, { retryAttempts: 1, maxEventAge: SWEEP_INTERVAL }));
+
+    this.sweepRule = this.schedule('SweepSchedule', 'Signoff: retry failed and missed outbox mail', props.sweeper.function, SWEEP_INTERVAL);
 
     this.mailEventDeadLetterQueue = this.deadLetters(
       'MailEventDeadLetters',
@@ -108,32 +102,32 @@ export class Jobs extends Construct {
 
     // The dispatcher: event inserts from the stream, as the mailer gets outbox inserts; retries
     // of deliveries (and events the stream gave up on, still due in gsi3) on a schedule.
-    this.dispatcherDeadLetterQueue = this.deadLetters(
-      'DispatcherDeadLetters',
-      "the dead-letter destination of the dispatcher's stream event source (an on-failure destination, not a redrive policy)",
-    );
-    this.insertsOf(props, props.dispatcher.function, STREAM_SOURCES.dispatcher, this.dispatcherDeadLetterQueue);
-    this.dispatchRule = new events.Rule(this, 'DispatchSchedule', {
-      description: 'Signoff: retry webhook deliveries that are due',
-      schedule: events.Schedule.rate(DISPATCH_INTERVAL),
+    this.dispatcherDeadLetterQueue = this.insertsOf(props, props.dispatcher.function, STREAM_SOURCES.dispatcher, {
+      id: 'DispatcherDeadLetters',
+      whose: "the dispatcher's",
     });
-    this.dispatchRule.addTarget(
-      new targets.LambdaFunction(props.dispatcher.function, { retryAttempts: 1, maxEventAge: DISPATCH_INTERVAL }),
+    this.dispatchRule = this.schedule(
+      'DispatchSchedule',
+      'Signoff: retry webhook deliveries that are due',
+      props.dispatcher.function,
+      DISPATCH_INTERVAL,
     );
 
     // The receipt job: each unsigned receipt a closing request writes, from the stream; the
     // schedule signs whatever is still unsigned (gsi3 RECEIPTDUE), so a failed signing or a
     // record the stream gave up on (it goes to the DLQ) still ends in a signed receipt.
-    this.receiptsDeadLetterQueue = this.deadLetters(
-      'ReceiptsDeadLetters',
-      "the dead-letter destination of the receipt job's stream event source (an on-failure destination, not a redrive policy)",
-    );
-    this.insertsOf(props, props.receipts.function, STREAM_SOURCES.receipts, this.receiptsDeadLetterQueue);
-    this.receiptRule = new events.Rule(this, 'ReceiptSchedule', {
-      description: 'Signoff: sign receipts still unsigned',
-      schedule: events.Schedule.rate(RECEIPT_INTERVAL),
+    this.receiptsDeadLetterQueue = this.insertsOf(props, props.receipts.function, STREAM_SOURCES.receipts, {
+      id: 'ReceiptsDeadLetters',
+      whose: "the receipt job's",
     });
-    this.receiptRule.addTarget(new targets.LambdaFunction(props.receipts.function, { retryAttempts: 1, maxEventAge: RECEIPT_INTERVAL }));
+    this.receiptRule = this.schedule('ReceiptSchedule', 'Signoff: sign receipts still unsigned', props.receipts.function, RECEIPT_INTERVAL);
+  }
+
+  /** Runs `fn` every `interval`; a run that fails is retried once, and none is older than the interval. */
+  private schedule(id: string, description: string, fn: lambda.IFunction, interval: Duration): events.Rule {
+    const rule = new events.Rule(this, id, { description, schedule: events.Schedule.rate(interval) });
+    rule.addTarget(new targets.LambdaFunction(fn, { retryAttempts: 1, maxEventAge: interval }));
+    return rule;
   }
 
   /** A dead-letter queue: encrypted, TLS only, kept two weeks; it needs no dead-letter queue of its own. */
@@ -149,9 +143,14 @@ export class Jobs extends Construct {
 
   /**
    * Feeds `fn` the stream's inserts of one item kind (functions/shared/stream-sources.ts, which the
-   * local stream poller follows too), with partial-batch retries and a dead-letter queue.
+   * local stream poller follows too), with partial-batch retries and a dead-letter queue of its own
+   * (`deadLetters`: its construct id, and whose event source it serves): returned.
    */
-  private insertsOf(props: JobsProps, fn: lambda.IFunction, source: StreamSource, deadLetters: sqs.IQueue): void {
+  private insertsOf(props: JobsProps, fn: lambda.IFunction, source: StreamSource, options: { id: string; whose: string }): sqs.Queue {
+    const deadLetters = this.deadLetters(
+      options.id,
+      `the dead-letter destination of ${options.whose} stream event source (an on-failure destination, not a redrive policy)`,
+    );
     fn.addEventSource(
       new DynamoEventSource(props.data.table, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
@@ -171,5 +170,6 @@ export class Jobs extends Construct {
         onFailure: new SqsDlq(deadLetters),
       }),
     );
+    return deadLetters;
   }
 }

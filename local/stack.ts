@@ -5,21 +5,20 @@ import { pathToFileURL } from 'node:url';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { JOBS, ROUTES } from '../functions/handlers/routes.js';
+import { JOBS, type Job, ROUTES } from '../functions/handlers/routes.js';
 import { ENV } from '../functions/shared/env.js';
-import { STREAM_SOURCES } from '../functions/shared/stream-sources.js';
+import { STREAM_SOURCES, type StreamSource } from '../functions/shared/stream-sources.js';
 import { PORTAL_PREFIX } from '../functions/shared/web.js';
 import { ensureLocalKeyFile } from '../functions/signing/local-signer.js';
-import { TABLE_DEFINITION } from '../functions/store/table-definition.js';
 import { createActivity, whenIdle } from './activity.js';
 import { ensureUserPool, type UserPoolIds } from './bootstrap-cognito.js';
-import { ensureTable } from './bootstrap-table.js';
 import { type Emulator, startCognitoLocal, startDynamoDbLocal, startSesLocal } from './emulators.js';
 import { createGateway, type HttpHandler } from './gateway.js';
 import type { LocalInfo } from './local-info.js';
 import { recordApiUrl, recordEmulator } from './running-stack.js';
 import { seedDemo } from './seed.js';
 import type { LocalSettings } from './settings.js';
+import { ensureSignoffTable } from './signoff-table.js';
 import { type StreamHandler, sourceOptions, startStreamPoller } from './stream-poller.js';
 import { startWebhookInbox } from './webhook-inbox.js';
 
@@ -79,11 +78,11 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', [ENV.region]: settings.region });
     say(`table ${settings.tableName}…`);
-    const streamArn = await ensureTable({
-      client: new DynamoDBClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
-      tableName: settings.tableName,
-      definition: TABLE_DEFINITION,
-    });
+    const streamArn = await ensureSignoffTable(
+      new DynamoDBClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
+      settings.tableName,
+      (line) => say(`table ${settings.tableName}: ${line}`),
+    );
     const cognito = new CognitoIdentityProviderClient({ region: settings.region, endpoint: cognitoLocal.endpoint, credentials });
     const stateFile = join(settings.stateDir, 'state.json');
     say('user pool, groups and app clients…');
@@ -149,46 +148,33 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     await gateway.listen(settings.port);
     stops.push(gateway.close);
 
-    const poller = startStreamPoller({
-      streamsClient: new DynamoDBStreamsClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
-      streamArn,
-      handler: await load<StreamHandler>(JOBS.mailer.entry),
-      checkpointFile: join(settings.stateDir, 'stream-checkpoints.json'),
-      functionName: JOBS.mailer.name,
-      ...sourceOptions(STREAM_SOURCES.mailer),
-      // Lambda polls a stream about four times a second per shard; a bit faster keeps the demo snappy.
-      intervalMs: 100,
-      logger: { info: () => {}, error: (message, error) => console.error(`[mailer] ${message}`, error) },
-    });
-    stops.push(poller.stop);
-
-    // The dispatcher reads the same stream on its own, as its own event source does in AWS.
-    const dispatch = await load<StreamHandler>(JOBS.dispatcher.entry);
-    const dispatcher = startStreamPoller({
-      streamsClient: new DynamoDBStreamsClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
-      streamArn,
-      handler: dispatch,
-      checkpointFile: join(settings.stateDir, 'dispatcher-checkpoints.json'),
-      functionName: JOBS.dispatcher.name,
-      ...sourceOptions(STREAM_SOURCES.dispatcher),
-      intervalMs: 100,
-      logger: { info: () => {}, error: (message, error) => console.error(`[dispatcher] ${message}`, error) },
-    });
-    stops.push(dispatcher.stop);
-
+    // Each stream job reads the stream on its own, as its own event source does in AWS, and keeps
+    // its own checkpoints. Lambda polls a stream about four times a second per shard; a bit faster
+    // keeps the demo snappy.
+    // Each is fed as its event source is (stream-sources.ts): the same filter, batch size and parallelization.
+    const startJobPoller = async (job: Job, checkpointFile: string, source: StreamSource) => {
+      const handler = await load<StreamHandler>(job.entry);
+      const poller = startStreamPoller({
+        streamsClient: new DynamoDBStreamsClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
+        streamArn,
+        handler,
+        checkpointFile: join(settings.stateDir, checkpointFile),
+        functionName: job.name,
+        intervalMs: 100,
+        ...sourceOptions(source),
+        logger: { info: () => {}, error: (message, error) => console.error(`[${job.name}] ${message}`, error) },
+      });
+      stops.push(poller.stop);
+      return { handler, poller };
+    };
+    const { poller } = await startJobPoller(JOBS.mailer, 'stream-checkpoints.json', STREAM_SOURCES.mailer);
+    const { handler: dispatch } = await startJobPoller(JOBS.dispatcher, 'dispatcher-checkpoints.json', STREAM_SOURCES.dispatcher);
     // The receipt job too: it signs each receipt a closing request writes, as in AWS.
-    const signReceipts = await load<StreamHandler>(JOBS.receipts.entry);
-    const receipts = startStreamPoller({
-      streamsClient: new DynamoDBStreamsClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
-      streamArn,
-      handler: signReceipts,
-      checkpointFile: join(settings.stateDir, 'receipts-checkpoints.json'),
-      functionName: JOBS.receipts.name,
-      ...sourceOptions(STREAM_SOURCES.receipts),
-      intervalMs: 100,
-      logger: { info: () => {}, error: (message, error) => console.error(`[receipts] ${message}`, error) },
-    });
-    stops.push(receipts.stop);
+    const { handler: signReceipts, poller: receipts } = await startJobPoller(
+      JOBS.receipts,
+      'receipts-checkpoints.json',
+      STREAM_SOURCES.receipts,
+    );
 
     const inbox = await startWebhookInbox(settings.webhookInboxPort);
     stops.push(inbox.close);
