@@ -169,6 +169,9 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       checkpointFile: join(settings.stateDir, 'dispatcher-checkpoints.json'),
       functionName: JOBS.dispatcher.name,
       intervalMs: 100,
+      // AWS filters the stream down to event inserts before it batches them (lib/jobs.ts); here the
+      // handler skips the other records, so a read of the most GetRecords gives holds about as many events.
+      batchSize: 1000,
       logger: { info: () => {}, error: (message, error) => console.error(`[dispatcher] ${message}`, error) },
     });
     stops.push(dispatcher.stop);
