@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RequestStatus } from '../domain/types.js';
-import type { EventDraft, WebhookEvent } from '../domain/webhook-events.js';
+import type { EventDraft, WebhookEvent, WebhookEventType } from '../domain/webhook-events.js';
 import { documents, tableName } from './client.js';
 import { ulid } from './ids.js';
 import { eventKeys, keys } from './keys.js';
@@ -182,13 +182,14 @@ export async function completeEvent(key: string, at: Date): Promise<void> {
   );
 }
 
-/** An event due, and the ticket it belongs to (null: a test event, outside any ticket). */
+/** An event due, its type, and the ticket it belongs to (null: a test event, outside any ticket). */
 export interface DueEvent {
   key: string;
+  type: WebhookEventType;
   ticketId: string | null;
 }
 
-/** Events due by `now`, oldest first, with their tickets (the index projects the whole item). */
+/** Events due by `now`, oldest first, with their types and tickets (the index projects the whole item). */
 export async function listDueEventsWithTickets(now: Date, limit = 50): Promise<DueEvent[]> {
   const result = await documents.send(
     new QueryCommand({
@@ -196,15 +197,15 @@ export async function listDueEventsWithTickets(now: Date, limit = 50): Promise<D
       IndexName: 'gsi3',
       KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :now',
       ExpressionAttributeValues: { ':pk': eventKeys.duePk, ':now': `${now.toISOString()}~` },
-      ProjectionExpression: '#id, #body.#data.ticketId',
-      ExpressionAttributeNames: { '#id': 'id', '#body': 'body', '#data': 'data' },
+      ProjectionExpression: '#id, #body.#type, #body.#data.ticketId',
+      ExpressionAttributeNames: { '#id': 'id', '#body': 'body', '#type': 'type', '#data': 'data' },
       Limit: limit,
     }),
   );
-  return (result.Items ?? []).map((item) => ({
-    key: item.id as string,
-    ticketId: ((item.body as { data?: { ticketId?: string } } | undefined)?.data?.ticketId as string | undefined) ?? null,
-  }));
+  return (result.Items ?? []).map((item) => {
+    const body = item.body as { type: WebhookEventType; data?: { ticketId?: string } };
+    return { key: item.id as string, type: body.type, ticketId: body.data?.ticketId ?? null };
+  });
 }
 
 /** Events due by `now`, oldest first. */

@@ -79,7 +79,7 @@ export const handler = async (event: Partial<DynamoDBStreamEvent>): Promise<Dyna
   if (!event.Records) {
     // Oldest due first: a ticket's events that fall due together go in the order they were written.
     const due = await listDueEventsWithTickets(new Date());
-    await dispatchAll(due.map(({ key, ticketId }) => ({ key, group: ticketId ? `ticket:${ticketId}` : `event:${key}` })));
+    await dispatchAll(due.map(({ key, type, ticketId }) => ({ key, type, group: ticketId ? `ticket:${ticketId}` : `event:${key}` })));
     return { dispatched: due.length };
   }
   const items = event.Records.map(eventOf).filter((item): item is Item => item !== null);
