@@ -114,9 +114,10 @@ export class Jobs extends Construct {
       'DispatcherDeadLetters',
       "the dead-letter destination of the dispatcher's stream event source (an on-failure destination, not a redrive policy)",
     );
-    // A batch's events go out DISPATCH_CONCURRENCY tickets at once, each ticket's in order. One
-    // batch per shard at a time (no parallelization factor): the event items' partition keys are
-    // the events' own, so concurrent batches of a shard could reorder a ticket's events.
+    // A batch's tickets go out at once (DISPATCH_CONCURRENCY in handlers/jobs/dispatcher.ts, equal
+    // to the batch size), each ticket's events in order. One batch per shard at a time (no
+    // parallelization factor): the event items' partition keys are the events' own, so concurrent
+    // batches of a shard could reorder a ticket's events.
     this.insertsOf(props, props.dispatcher.function, 'event', {
       batchSize: 50,
       window: Duration.seconds(0),

@@ -8,11 +8,14 @@ import { listDueEventsWithTickets } from '../../store/event-outbox.js';
 import { listEndpoints } from '../../store/webhook-repository.js';
 
 /**
- * How many tickets' events are dispatched at once. Each dispatch mostly waits (DynamoDB, the
- * receiver's answer, up to its 10 s timeout), so a batch goes about this many times faster
- * than one event after the other, and one slow receiver holds up only its own ticket's events.
+ * How many tickets' events are dispatched at once: as many as a batch holds (lib/jobs.ts gives
+ * the stream's event source batches of 50; a scheduled round takes 50 due events). Each dispatch
+ * mostly waits (DynamoDB, the receiver's answer, up to its 10 s timeout), and a batch ends with
+ * its slowest ticket, so a batch takes about as long as its longest ticket, not as the sum of
+ * its events; one slow receiver holds up only its own tickets. An endpoint gets at most this many
+ * requests at once from one shard's batch.
  */
-export const DISPATCH_CONCURRENCY = 16;
+export const DISPATCH_CONCURRENCY = 50;
 
 interface Item {
   key: string;
