@@ -5,34 +5,22 @@
  * is never slower than a mail). The mail is found by polling the store every 10 ms, so its
  * figure carries up to 10 ms of polling; the webhook is timed on arrival.
  */
-import { createServer } from 'node:http';
 import type { ApiClient } from '../tools/api-client.js';
 import { mailAbout, storedMails } from '../tools/mailbox.js';
 import { type BenchApprover, openBenchRequest } from './api.js';
 import { atMost, type Row } from './report.js';
 import { percentile, sleep } from './stats.js';
+import { startWebhookReceiver } from './webhook-receiver.js';
 
 const ROUNDS = 30;
 const POLL_MS = 10;
 
 export async function measureEventLatency(api: ApiClient, technician: string, approver: BenchApprover): Promise<Row[]> {
   const arrivals = new Map<string, number>();
-  const server = createServer((req, res) => {
-    let body = '';
-    req.on('data', (c) => (body += c));
-    req.on('end', () => {
-      const event = JSON.parse(body) as { type: string; data: { ticketId: string | null } };
-      if (event.type === 'approval.requested' && event.data.ticketId) arrivals.set(event.data.ticketId, Date.now());
-      res.writeHead(204).end();
-    });
+  const receiver = await startWebhookReceiver(api, technician, (_headers, body) => {
+    const event = JSON.parse(body) as { type: string; data: { ticketId: string | null } };
+    if (event.type === 'approval.requested' && event.data.ticketId) arrivals.set(event.data.ticketId, Date.now());
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.address() as { port: number }).port;
-  const hook = await api.call<{ id: string }>('POST', '/webhooks', {
-    token: technician,
-    body: { url: `http://127.0.0.1:${port}/hook`, events: ['approval.requested'] },
-  });
-  if (hook.status !== 201) throw new Error(`POST /webhooks answered ${hook.status}`);
   const event: number[] = [];
   const mail: number[] = [];
   try {
@@ -49,8 +37,7 @@ export async function measureEventLatency(api: ApiClient, technician: string, ap
       mail.push(mailAt - answered);
     }
   } finally {
-    await api.call('DELETE', `/webhooks/${hook.body.id}`, { token: technician });
-    await new Promise((resolve) => server.close(resolve));
+    await receiver.close();
   }
   const row = (p: number): Row => {
     const e = percentile(event, p);

@@ -7,7 +7,7 @@
 import type { ApiClient } from '../tools/api-client.js';
 import { claimsOf } from '../tools/claims.js';
 import { type BenchApprover, eachLimited } from './api.js';
-import type { Harness, Invocation, InvokeInput } from './in-process.js';
+import { deliverOutboxCopy, type Harness, type Invocation, type InvokeInput } from './in-process.js';
 import { atMost, type Row, type Section, table } from './report.js';
 import { percentile } from './stats.js';
 
@@ -184,10 +184,6 @@ export async function measureGrowth(
 
   // The mail pipeline: write capacity per mail for requests of 1, 10 and 50 recipients, each
   // delivered in this process from a copy of its outbox entry (leased, so the stack's mailer keeps off).
-  const { loadRequest } = await import('../functions/store/approval-repository.js');
-  const { outboxWrite } = await import('../functions/store/outbox-repository.js');
-  const { transact } = await import('../functions/store/transaction.js');
-  const { deliverOutbox } = await import('../functions/services/mailer.js');
   const perMail: { n: number; wcu: number; writes: number }[] = [];
   for (const n of [1, 10, 50]) {
     const ticketId = `growth-mail-${n}-${stamp}`;
@@ -195,17 +191,7 @@ export async function measureGrowth(
       { route: 'create-approval', claims: technician, pathParameters: { ticketId }, body: ticketBody(ids(n), ticketId, 1024) },
       201,
     );
-    const request = await loadRequest(String(created.body?.id));
-    if (!request) throw new Error(`request of ${ticketId} not found`);
-    const write = outboxWrite(
-      request,
-      request.recipients.map((r) => ({ kind: 'request' as const, approverId: r.approverId })),
-    );
-    const item = write.item.Put?.Item as Record<string, unknown>;
-    const leaseUntil = new Date(Date.now() + 60_000);
-    item.leaseUntil = leaseUntil.toISOString();
-    await transact([write]);
-    const seen = await harness.counting(() => deliverOutbox(item.id as string, new Date(leaseUntil.getTime() + 1)));
+    const seen = await deliverOutboxCopy(harness, String(created.body?.id));
     const writes = seen.calls.filter((c) => c.wcu > 0);
     perMail.push({ n, wcu: writes.reduce((t, c) => t + c.wcu, 0) / n, writes: writes.length / n });
   }

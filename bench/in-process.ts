@@ -130,3 +130,29 @@ export async function createHarness(stack: BenchStack): Promise<Harness> {
 
   return { invoke, invokeJob: job, run: invokeRoute, counting, documentClientCheck };
 }
+
+/**
+ * Runs the mailer's deliverOutbox in this process on a copy of request `requestId`'s outbox
+ * entry (a request mail to each recipient), with the DynamoDB calls it makes counted and its wall
+ * time. The copy is written with a lease the stack's own mailer cannot take, and claimed here
+ * with a clock just past that lease.
+ */
+export async function deliverOutboxCopy(harness: Harness, requestId: string) {
+  const { loadRequest } = await import('../functions/store/approval-repository.js');
+  const { outboxWrite } = await import('../functions/store/outbox-repository.js');
+  const { transact } = await import('../functions/store/transaction.js');
+  const { deliverOutbox } = await import('../functions/services/mailer.js');
+  const request = await loadRequest(requestId);
+  if (!request) throw new Error(`request ${requestId} not found`);
+  const write = outboxWrite(
+    request,
+    request.recipients.map((r) => ({ kind: 'request' as const, approverId: r.approverId })),
+  );
+  const item = write.item.Put?.Item as Record<string, unknown>;
+  const leaseUntil = new Date(Date.now() + 60_000);
+  item.leaseUntil = leaseUntil.toISOString();
+  await transact([write]);
+  const started = performance.now();
+  const seen = await harness.counting(() => deliverOutbox(item.id as string, new Date(leaseUntil.getTime() + 1)));
+  return { ...seen, ms: performance.now() - started };
+}

@@ -6,12 +6,12 @@
  * at 30 s and at 60 s; then everything is drained and checked: every mail and every event exactly
  * once.
  */
-import { createServer } from 'node:http';
 import type { ApiClient } from '../tools/api-client.js';
 import { clearMailbox, type StoredMail } from '../tools/mailbox.js';
 import { type BenchApprover, openBenchRequest } from './api.js';
 import { atLeast, type Row, type Section, table } from './report.js';
 import { sleep } from './stats.js';
+import { startWebhookReceiver } from './webhook-receiver.js';
 
 const TECHNICIANS = 20;
 const SECONDS = Number(process.env.BENCH_KEEP_UP_SECONDS ?? 60);
@@ -58,22 +58,11 @@ export async function measureKeepUp(
   // The webhook receiver: every delivery by its webhook-id (a second one with the same id would be a double delivery).
   const deliveries = new Map<string, number>();
   let received = 0;
-  const server = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      const id = String(req.headers['webhook-id'] ?? '');
-      deliveries.set(id, (deliveries.get(id) ?? 0) + 1);
-      received++;
-      res.writeHead(204).end();
-    });
+  const receiver = await startWebhookReceiver(api, technician, (headers) => {
+    const id = String(headers['webhook-id'] ?? '');
+    deliveries.set(id, (deliveries.get(id) ?? 0) + 1);
+    received++;
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  const port = (server.address() as { port: number }).port;
-  const hook = await api.call<{ id: string }>('POST', '/webhooks', {
-    token: technician,
-    body: { url: `http://127.0.0.1:${port}/hook`, events: ['approval.requested'] },
-  });
-  if (hook.status !== 201) throw new Error(`POST /webhooks answered ${hook.status}`);
 
   const created = new Map<string, Set<string>>(); // requestId → the recipients' emails
   let failed = 0;
@@ -146,8 +135,7 @@ export async function measureKeepUp(
   const strays = mails.length - askedMails + missing - twice;
   const eventTwice = [...deliveries.values()].reduce((n, c) => n + Math.max(0, c - 1), 0);
   const eventMissing = created.size - deliveries.size;
-  await api.call('DELETE', `/webhooks/${hook.body.id}`, { token: technician });
-  await new Promise((resolve) => server.close(resolve));
+  await receiver.close();
 
   const askedRate = atEnd.asked.mails / SECONDS;
   const sentRate = atEnd.sent / SECONDS;

@@ -5,17 +5,13 @@
  */
 import type { ApiClient } from '../tools/api-client.js';
 import { type BenchApprover, openBenchRequest, requestMails } from './api.js';
-import type { Harness } from './in-process.js';
+import { deliverOutboxCopy, type Harness } from './in-process.js';
 import { type Section, table } from './report.js';
 
 export async function profileMailer(api: ApiClient, harness: Harness, technician: string, approvers: BenchApprover[]): Promise<Section> {
   const { requestId } = await openBenchRequest(api, technician, approvers, 'profile');
   await requestMails(api, requestId, approvers.length);
   await api.waitForIdle();
-  const { loadRequest } = await import('../functions/store/approval-repository.js');
-  const { outboxWrite } = await import('../functions/store/outbox-repository.js');
-  const { transact } = await import('../functions/store/transaction.js');
-  const { deliverOutbox } = await import('../functions/services/mailer.js');
   const { ses } = await import('../functions/mail/ses.js');
   const sends: number[] = [];
   ses.middlewareStack.add(
@@ -30,19 +26,8 @@ export async function profileMailer(api: ApiClient, harness: Harness, technician
     { step: 'initialize', name: 'benchTimeSends' },
   );
 
-  const request = await loadRequest(requestId);
-  if (!request) throw new Error(`request ${requestId} not found`);
-  const write = outboxWrite(
-    request,
-    request.recipients.map((r) => ({ kind: 'request' as const, approverId: r.approverId })),
-  );
-  const item = write.item.Put?.Item as Record<string, unknown>;
-  const leaseUntil = new Date(Date.now() + 60_000);
-  item.leaseUntil = leaseUntil.toISOString();
-  await transact([write]);
-  const started = performance.now();
-  const seen = await harness.counting(() => deliverOutbox(item.id as string, new Date(leaseUntil.getTime() + 1)));
-  const wall = performance.now() - started;
+  const seen = await deliverOutboxCopy(harness, requestId);
+  const wall = seen.ms;
 
   const groups = new Map<string, number[]>();
   for (const c of seen.calls) {

@@ -24,12 +24,13 @@ export interface SweepRun {
   ms: number;
 }
 
-/** The design: one Query per due shard (keys.ts SHARDS.due). */
+/**
+ * The design: one Query per due shard (keys.ts SHARDS.due) and nothing else. The partitions of
+ * the release before sharding are no longer read: functions/store/migrations moves their items.
+ */
 export const SWEEP_MINIMUM = Array.from({ length: SHARDS.due }, () => 'Query');
-/** Partitions the sweep reads beyond the shards (keys.ts: items written before sharding). */
-export const UNSHARDED_DUE_PKS = indexKeys.duePks().filter((pk) => !/^DUE#\d+$/.test(pk));
 
-/** Items on the due index (every partition the sweep reads), due or not, by entity: read outside the count. */
+/** Items on the due index (every shard the sweep reads), due or not, by entity: read outside the count. */
 async function dueIndexItems(api: ApiClient): Promise<string> {
   const byEntity = new Map<string, number>();
   for (const pk of indexKeys.duePks()) {

@@ -1,4 +1,4 @@
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, Stack } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import * as apigwv2 from 'aws-cdk-lib/aws-apigatewayv2';
 import { HttpUserPoolAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
@@ -11,6 +11,7 @@ import { CORS } from '../functions/shared/web.js';
 import type { Identity } from './auth.js';
 import type { Handlers } from './handlers.js';
 import { suppress } from './nag.js';
+import { removalPolicyOf } from './stage-config.js';
 
 /**
  * Stage-wide limits, shared by ALL callers (not per client): above them API Gateway answers 429
@@ -72,7 +73,7 @@ export class Api extends Construct {
 
     this.accessLog = new logs.LogGroup(this, 'AccessLog', {
       retention: props.logRetention,
-      removalPolicy: props.isDev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      removalPolicy: removalPolicyOf(props.isDev),
     });
     const stage = new apigwv2.HttpStage(this, 'DefaultStage', {
       httpApi: this.httpApi,

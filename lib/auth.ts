@@ -1,8 +1,9 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
 import { GROUPS } from '../functions/handlers/routes.js';
 import { suppress } from './nag.js';
+import { removalPolicyOf } from './stage-config.js';
 
 export interface IdentityProps {
   isDev: boolean;
@@ -55,7 +56,7 @@ export class Identity extends Construct {
         ].join(''),
       },
       deletionProtection: !props.isDev,
-      removalPolicy: props.isDev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      removalPolicy: removalPolicyOf(props.isDev),
     });
 
     for (const group of GROUPS) {

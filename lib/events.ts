@@ -1,8 +1,9 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { EVENT_BUS_SOURCE } from '../functions/handlers/routes.js';
+import { removalPolicyOf } from './stage-config.js';
 
 export interface EventsProps {
   stage: string;
@@ -33,7 +34,7 @@ export class Events extends Construct {
     this.secretKey = new kms.Key(this, 'WebhookSecretKey', {
       description: 'Signoff: seals webhook signing secrets in the table',
       enableKeyRotation: true,
-      removalPolicy: props.isDev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      removalPolicy: removalPolicyOf(props.isDev),
       pendingWindow: Duration.days(7),
     });
   }

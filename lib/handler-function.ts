@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
@@ -7,6 +7,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { HANDLER_BUNDLING, HANDLER_RUNTIME, REPO_ROOT } from './bundling.js';
 import { suppress } from './nag.js';
+import { removalPolicyOf } from './stage-config.js';
 
 export interface HandlerFunctionProps {
   /** The short name from routes.ts; names the log group's construct and the description. */
@@ -37,7 +38,7 @@ export class HandlerFunction extends Construct {
     super(scope, id);
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       retention: props.logRetention,
-      removalPolicy: props.isDev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      removalPolicy: removalPolicyOf(props.isDev),
     });
     // Not AWSLambdaBasicExecutionRole: that one may create and write any log group.
     this.role = new iam.Role(this, 'Role', {

@@ -63,25 +63,16 @@ export class Jobs extends Construct {
 
   constructor(scope: Construct, id: string, props: JobsProps) {
     super(scope, id);
-    this.deadLetterQueue = this.deadLetters(
-      'MailerDeadLetters',
-      "the dead-letter destination of the mailer's stream event source (an on-failure destination, not a redrive policy)",
-    );
-
     // Only outbox inserts wake the mailer; every other write of the table is filtered out by
     // Lambda before an invocation (and before it costs anything).
     // A batch's entries are delivered at once, each paced to the account's SES rate (services/mailer.ts).
-    this.insertsOf(props, props.mailer.function, 'outbox', {
+    this.deadLetterQueue = this.insertsOf(props, props.mailer.function, 'outbox', {
       batchSize: 50,
       window: Duration.seconds(1),
-      deadLetters: this.deadLetterQueue,
+      deadLetters: { id: 'MailerDeadLetters', whose: "the mailer's" },
     });
 
-    this.sweepRule = new events.Rule(this, 'SweepSchedule', {
-      description: 'Signoff: retry failed and missed outbox mail',
-      schedule: events.Schedule.rate(SWEEP_INTERVAL),
-    });
-    this.sweepRule.addTarget(new targets.LambdaFunction(props.sweeper.function, { retryAttempts: 1, maxEventAge: SWEEP_INTERVAL }));
+    this.sweepRule = this.schedule('SweepSchedule', 'Signoff: retry failed and missed outbox mail', props.sweeper.function, SWEEP_INTERVAL);
 
     this.mailEventDeadLetterQueue = this.deadLetters(
       'MailEventDeadLetters',
@@ -110,44 +101,38 @@ export class Jobs extends Construct {
 
     // The dispatcher: event inserts from the stream, as the mailer gets outbox inserts; retries
     // of deliveries (and events the stream gave up on, still due in gsi3) on a schedule.
-    this.dispatcherDeadLetterQueue = this.deadLetters(
-      'DispatcherDeadLetters',
-      "the dead-letter destination of the dispatcher's stream event source (an on-failure destination, not a redrive policy)",
-    );
     // A batch's tickets go out at once (DISPATCH_CONCURRENCY in handlers/jobs/dispatcher.ts, equal
     // to the batch size), each ticket's events in order. One batch per shard at a time (no
     // parallelization factor): the event items' partition keys are the events' own, so concurrent
     // batches of a shard could reorder a ticket's events.
-    this.insertsOf(props, props.dispatcher.function, 'event', {
+    this.dispatcherDeadLetterQueue = this.insertsOf(props, props.dispatcher.function, 'event', {
       batchSize: 50,
       window: Duration.seconds(0),
-      deadLetters: this.dispatcherDeadLetterQueue,
+      deadLetters: { id: 'DispatcherDeadLetters', whose: "the dispatcher's" },
     });
-    this.dispatchRule = new events.Rule(this, 'DispatchSchedule', {
-      description: 'Signoff: retry webhook deliveries that are due',
-      schedule: events.Schedule.rate(DISPATCH_INTERVAL),
-    });
-    this.dispatchRule.addTarget(
-      new targets.LambdaFunction(props.dispatcher.function, { retryAttempts: 1, maxEventAge: DISPATCH_INTERVAL }),
+    this.dispatchRule = this.schedule(
+      'DispatchSchedule',
+      'Signoff: retry webhook deliveries that are due',
+      props.dispatcher.function,
+      DISPATCH_INTERVAL,
     );
 
     // The receipt job: each unsigned receipt a closing request writes, from the stream; the
     // schedule signs whatever is still unsigned (gsi3 RECEIPTDUE), so a failed signing or a
     // record the stream gave up on (it goes to the DLQ) still ends in a signed receipt.
-    this.receiptsDeadLetterQueue = this.deadLetters(
-      'ReceiptsDeadLetters',
-      "the dead-letter destination of the receipt job's stream event source (an on-failure destination, not a redrive policy)",
-    );
-    this.insertsOf(props, props.receipts.function, 'receipt', {
+    this.receiptsDeadLetterQueue = this.insertsOf(props, props.receipts.function, 'receipt', {
       batchSize: 10,
       window: Duration.seconds(0),
-      deadLetters: this.receiptsDeadLetterQueue,
+      deadLetters: { id: 'ReceiptsDeadLetters', whose: "the receipt job's" },
     });
-    this.receiptRule = new events.Rule(this, 'ReceiptSchedule', {
-      description: 'Signoff: sign receipts still unsigned',
-      schedule: events.Schedule.rate(RECEIPT_INTERVAL),
-    });
-    this.receiptRule.addTarget(new targets.LambdaFunction(props.receipts.function, { retryAttempts: 1, maxEventAge: RECEIPT_INTERVAL }));
+    this.receiptRule = this.schedule('ReceiptSchedule', 'Signoff: sign receipts still unsigned', props.receipts.function, RECEIPT_INTERVAL);
+  }
+
+  /** Runs `fn` every `interval`; a run that fails is retried once, and none is older than the interval. */
+  private schedule(id: string, description: string, fn: lambda.IFunction, interval: Duration): events.Rule {
+    const rule = new events.Rule(this, id, { description, schedule: events.Schedule.rate(interval) });
+    rule.addTarget(new targets.LambdaFunction(fn, { retryAttempts: 1, maxEventAge: interval }));
+    return rule;
   }
 
   /** A dead-letter queue: encrypted, TLS only, kept two weeks; it needs no dead-letter queue of its own. */
@@ -161,13 +146,20 @@ export class Jobs extends Construct {
     return queue;
   }
 
-  /** Feeds `fn` the stream's inserts of one item kind, with partial-batch retries and a dead-letter queue. */
+  /**
+   * Feeds `fn` the stream's inserts of one item kind, with partial-batch retries and a dead-letter
+   * queue of its own (`deadLetters`: its construct id, and whose event source it serves): returned.
+   */
   private insertsOf(
     props: JobsProps,
     fn: lambda.IFunction,
     entity: 'outbox' | 'event' | 'receipt',
-    options: { batchSize: number; window: Duration; deadLetters: sqs.IQueue },
-  ): void {
+    options: { batchSize: number; window: Duration; deadLetters: { id: string; whose: string } },
+  ): sqs.Queue {
+    const deadLetters = this.deadLetters(
+      options.deadLetters.id,
+      `the dead-letter destination of ${options.deadLetters.whose} stream event source (an on-failure destination, not a redrive policy)`,
+    );
     fn.addEventSource(
       new DynamoEventSource(props.data.table, {
         startingPosition: lambda.StartingPosition.TRIM_HORIZON,
@@ -183,8 +175,9 @@ export class Jobs extends Construct {
         bisectBatchOnError: true,
         retryAttempts: 5,
         maxRecordAge: Duration.hours(1),
-        onFailure: new SqsDlq(options.deadLetters),
+        onFailure: new SqsDlq(deadLetters),
       }),
     );
+    return deadLetters;
   }
 }

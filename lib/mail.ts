@@ -1,10 +1,11 @@
-import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as ses from 'aws-cdk-lib/aws-ses';
 import { Construct } from 'constructs';
 import { suppress } from './nag.js';
+import { removalPolicyOf } from './stage-config.js';
 
 export interface MailProps {
   stage: string;
@@ -52,7 +53,7 @@ export class Mail extends Construct {
     this.eventLog = new logs.LogGroup(this, 'EventLog', {
       logGroupName: `/aws/events/signoff-${props.stage}-mail`,
       retention: props.logRetention,
-      removalPolicy: props.isDev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      removalPolicy: removalPolicyOf(props.isDev),
     });
     const defaultBus = events.EventBus.fromEventBusName(this, 'DefaultBus', 'default');
     this.configurationSet.addEventDestination('Problems', {

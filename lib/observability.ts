@@ -124,24 +124,29 @@ export class Observability extends Construct {
       threshold: 5,
     });
 
-    this.alarm('SesBounceRate', 'SES account bounce rate above 5% (SES reviews the account at 5%, pauses at 10%).', {
-      metric: new cloudwatch.Metric({
-        namespace: 'AWS/SES',
-        metricName: 'Reputation.BounceRate',
-        period: Duration.hours(1),
-        statistic: 'Maximum',
-      }),
-      threshold: 0.05,
+    this.reputationAlarm(
+      'SesBounceRate',
+      'SES account bounce rate above 5% (SES reviews the account at 5%, pauses at 10%).',
+      'BounceRate',
+      0.05,
+    );
+    this.reputationAlarm(
+      'SesComplaintRate',
+      'SES account complaint rate above 0.1% (SES reviews the account there).',
+      'ComplaintRate',
+      0.001,
+    );
+  }
+
+  /** The SES account's reputation (`Reputation.<rate>`, the hour's maximum) at or above `threshold`. */
+  private reputationAlarm(id: string, description: string, rate: 'BounceRate' | 'ComplaintRate', threshold: number): cloudwatch.Alarm {
+    const metric = new cloudwatch.Metric({
+      namespace: 'AWS/SES',
+      metricName: `Reputation.${rate}`,
+      period: Duration.hours(1),
+      statistic: 'Maximum',
     });
-    this.alarm('SesComplaintRate', 'SES account complaint rate above 0.1% (SES reviews the account there).', {
-      metric: new cloudwatch.Metric({
-        namespace: 'AWS/SES',
-        metricName: 'Reputation.ComplaintRate',
-        period: Duration.hours(1),
-        statistic: 'Maximum',
-      }),
-      threshold: 0.001,
-    });
+    return this.alarm(id, description, { metric, threshold });
   }
 
   /** Anything at all in a dead-letter queue is worth a look. */

@@ -16,6 +16,7 @@ import type { Identity } from './auth.js';
 import { REPO_ROOT } from './bundling.js';
 import { suppress } from './nag.js';
 import { apiPathPatterns, SPA_FUNCTION, securityHeaders } from './portal-edge.js';
+import { removalPolicyOf } from './stage-config.js';
 
 /** The portal build (`npm run build:portal`), and what is deployed when there is none yet. */
 export const PORTAL_BUILD_DIR = join(REPO_ROOT, 'portal', 'dist');
@@ -52,7 +53,7 @@ export class Portal extends Construct {
   constructor(scope: Construct, id: string, props: PortalProps) {
     super(scope, id);
     const stack = Stack.of(this);
-    const removalPolicy = props.isDev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN;
+    const removalPolicy = removalPolicyOf(props.isDev);
 
     // Access logs of CloudFront and of the portal bucket. Kept on teardown in every stage.
     this.logBucket = new s3.Bucket(this, 'AccessLogs', {

@@ -1,6 +1,7 @@
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { removalPolicyOf } from './stage-config.js';
 
 export interface ReceiptKeysProps {
   isDev: boolean;
@@ -28,7 +29,7 @@ export class ReceiptKeys extends Construct {
       keySpec: kms.KeySpec.ECC_NIST_P256,
       keyUsage: kms.KeyUsage.SIGN_VERIFY,
       // Receipts outlive deployments: a key that signed them must stay to verify them (dev excepted).
-      removalPolicy: props.isDev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      removalPolicy: removalPolicyOf(props.isDev),
       pendingWindow: Duration.days(30),
     });
     this.retiredKeyArns = props.retiredKeyArns;

@@ -1,4 +1,8 @@
+import { RemovalPolicy } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
+
+/** What a resource that holds data does when its stack goes: a dev stage's goes with it, every other stage keeps it. */
+export const removalPolicyOf = (isDev: boolean): RemovalPolicy => (isDev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
 
 /**
  * What an operator chooses at deploy time, from CDK context (`-c key=value` or cdk.json).

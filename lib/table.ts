@@ -1,8 +1,8 @@
-import { RemovalPolicy } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import { type IndexName, TABLE_DEFINITION } from '../functions/store/table-definition.js';
+import { removalPolicyOf } from './stage-config.js';
 
 /**
  * DynamoDB's stream grant gives `dynamodb:ListStreams` on `*` (CDK's default). Lambda's poller
@@ -40,7 +40,7 @@ export class DataTable extends Construct {
       // stage holds real test data worth a rollback too.
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: !props.isDev,
-      removalPolicy: props.isDev ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN,
+      removalPolicy: removalPolicyOf(props.isDev),
     });
     for (const index of TABLE_DEFINITION.indexes) {
       this.table.addGlobalSecondaryIndex({

@@ -143,13 +143,26 @@ const migrateTable = async (client: DynamoDBClient, table: TableDescription, def
 
 /**
  * Creates the table from the shared definition unless it already exists; an existing one is
- * migrated to the definition where DynamoDB can (see migrateTable), and its stream switched on.
+ * migrated to the definition where DynamoDB can (see migrateTable), then its items by
+ * `migrateItems` (a new table has none to migrate), and its stream switched on.
  * Returns the stream ARN for the poller.
  */
-export const ensureTable = async (options: { client: DynamoDBClient; tableName: string; definition: TableDefinition }): Promise<string> => {
+export const ensureTable = async (options: {
+  client: DynamoDBClient;
+  tableName: string;
+  definition: TableDefinition;
+  /** Rewrites items an older release left in a shape the code no longer reads (functions/store/migrations). */
+  migrateItems?: (client: DynamoDBClient, tableName: string) => Promise<void>;
+}): Promise<string> => {
   const { client, tableName, definition } = options;
   const existing = await describeTable(client, tableName);
-  if (existing) await migrateTable(client, existing, definition);
+  if (existing) {
+    await migrateTable(client, existing, definition);
+    if (options.migrateItems) {
+      await untilIndexesActive(client, tableName);
+      await options.migrateItems(client, tableName);
+    }
+  }
   let table = existing ?? (await createTable(client, tableName, definition));
   if (!table?.StreamSpecification?.StreamEnabled) table = await enableStream(client, tableName);
   if (definition.ttlAttribute) await ensureTimeToLive(client, tableName, definition.ttlAttribute);

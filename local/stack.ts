@@ -5,20 +5,19 @@ import { pathToFileURL } from 'node:url';
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBStreamsClient } from '@aws-sdk/client-dynamodb-streams';
-import { JOBS, ROUTES } from '../functions/handlers/routes.js';
+import { JOBS, type Job, ROUTES } from '../functions/handlers/routes.js';
 import { ENV } from '../functions/shared/env.js';
 import { PORTAL_PREFIX } from '../functions/shared/web.js';
 import { ensureLocalKeyFile } from '../functions/signing/local-signer.js';
-import { TABLE_DEFINITION } from '../functions/store/table-definition.js';
 import { createActivity, whenIdle } from './activity.js';
 import { ensureUserPool, type UserPoolIds } from './bootstrap-cognito.js';
-import { ensureTable } from './bootstrap-table.js';
 import { type Emulator, startCognitoLocal, startDynamoDbLocal, startSesLocal } from './emulators.js';
 import { createGateway, type HttpHandler } from './gateway.js';
 import type { LocalInfo } from './local-info.js';
 import { recordApiUrl, recordEmulator } from './running-stack.js';
 import { seedDemo } from './seed.js';
 import type { LocalSettings } from './settings.js';
+import { ensureSignoffTable } from './signoff-table.js';
 import { type StreamHandler, startStreamPoller } from './stream-poller.js';
 import { startWebhookInbox } from './webhook-inbox.js';
 
@@ -78,11 +77,11 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     const credentials = { accessKeyId: 'local', secretAccessKey: 'local' };
     Object.assign(process.env, { AWS_ACCESS_KEY_ID: 'local', AWS_SECRET_ACCESS_KEY: 'local', [ENV.region]: settings.region });
     say(`table ${settings.tableName}…`);
-    const streamArn = await ensureTable({
-      client: new DynamoDBClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
-      tableName: settings.tableName,
-      definition: TABLE_DEFINITION,
-    });
+    const streamArn = await ensureSignoffTable(
+      new DynamoDBClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
+      settings.tableName,
+      (line) => say(`table ${settings.tableName}: ${line}`),
+    );
     const cognito = new CognitoIdentityProviderClient({ region: settings.region, endpoint: cognitoLocal.endpoint, credentials });
     const stateFile = join(settings.stateDir, 'state.json');
     say('user pool, groups and app clients…');
@@ -148,46 +147,31 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
     await gateway.listen(settings.port);
     stops.push(gateway.close);
 
-    const poller = startStreamPoller({
-      streamsClient: new DynamoDBStreamsClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
-      streamArn,
-      handler: await load<StreamHandler>(JOBS.mailer.entry),
-      checkpointFile: join(settings.stateDir, 'stream-checkpoints.json'),
-      functionName: JOBS.mailer.name,
-      // Lambda polls a stream about four times a second per shard; a bit faster keeps the demo snappy.
-      intervalMs: 100,
-      logger: { info: () => {}, error: (message, error) => console.error(`[mailer] ${message}`, error) },
-    });
-    stops.push(poller.stop);
-
-    // The dispatcher reads the same stream on its own, as its own event source does in AWS.
-    const dispatch = await load<StreamHandler>(JOBS.dispatcher.entry);
-    const dispatcher = startStreamPoller({
-      streamsClient: new DynamoDBStreamsClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
-      streamArn,
-      handler: dispatch,
-      checkpointFile: join(settings.stateDir, 'dispatcher-checkpoints.json'),
-      functionName: JOBS.dispatcher.name,
-      intervalMs: 100,
-      // AWS filters the stream down to event inserts before it batches them (lib/jobs.ts); here the
-      // handler skips the other records, so a read of the most GetRecords gives holds about as many events.
-      batchSize: 1000,
-      logger: { info: () => {}, error: (message, error) => console.error(`[dispatcher] ${message}`, error) },
-    });
-    stops.push(dispatcher.stop);
-
+    // Each stream job reads the stream on its own, as its own event source does in AWS, and keeps
+    // its own checkpoints. Lambda polls a stream about four times a second per shard; a bit faster
+    // keeps the demo snappy.
+    const startJobPoller = async (job: Job, checkpointFile: string, options: { batchSize?: number } = {}) => {
+      const handler = await load<StreamHandler>(job.entry);
+      const poller = startStreamPoller({
+        streamsClient: new DynamoDBStreamsClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
+        streamArn,
+        handler,
+        checkpointFile: join(settings.stateDir, checkpointFile),
+        functionName: job.name,
+        intervalMs: 100,
+        ...options,
+        logger: { info: () => {}, error: (message, error) => console.error(`[${job.name}] ${message}`, error) },
+      });
+      stops.push(poller.stop);
+      return { handler, poller };
+    };
+    const { poller } = await startJobPoller(JOBS.mailer, 'stream-checkpoints.json');
+    // AWS filters the stream down to event inserts before it batches them (lib/jobs.ts); here the
+    // dispatcher skips the other records itself, so a read of the most GetRecords gives holds about
+    // as many events as a batch in AWS.
+    const { handler: dispatch } = await startJobPoller(JOBS.dispatcher, 'dispatcher-checkpoints.json', { batchSize: 1000 });
     // The receipt job too: it signs each receipt a closing request writes, as in AWS.
-    const signReceipts = await load<StreamHandler>(JOBS.receipts.entry);
-    const receipts = startStreamPoller({
-      streamsClient: new DynamoDBStreamsClient({ region: settings.region, endpoint: dynamo.endpoint, credentials }),
-      streamArn,
-      handler: signReceipts,
-      checkpointFile: join(settings.stateDir, 'receipts-checkpoints.json'),
-      functionName: JOBS.receipts.name,
-      intervalMs: 100,
-      logger: { info: () => {}, error: (message, error) => console.error(`[receipts] ${message}`, error) },
-    });
-    stops.push(receipts.stop);
+    const { handler: signReceipts, poller: receipts } = await startJobPoller(JOBS.receipts, 'receipts-checkpoints.json');
 
     const inbox = await startWebhookInbox(settings.webhookInboxPort);
     stops.push(inbox.close);

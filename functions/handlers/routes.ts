@@ -140,7 +140,8 @@ export const createApproval = {
   path: '/tickets/{ticketId}/approval',
   entry: 'functions/handlers/tickets/create-approval.ts',
   access: ['technicians'],
-  // listedApprovers (BatchGetItem), saveChange.
+  // getApproversAndDelegations (one BatchGetItem: who is listed, who is away; the substitutes'
+  // entries when someone is), saveChange (GetItem of the ticket's event sequence: idempotency's grant).
   grants: { table: ['BatchGetItem', 'PutItem', 'UpdateItem'] },
 } as const satisfies RouteDefinition;
 
@@ -200,8 +201,8 @@ export const sendReminder = {
   path: '/tickets/{ticketId}/approval/recipients/{approverId}/reminders',
   entry: 'functions/handlers/tickets/send-reminder.ts',
   access: ['technicians'],
-  // loadTab, saveChange.
-  grants: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
+  // loadTabAndApprover (BatchGetItem of the ticket and the recipient's directory entry, Query), saveChange.
+  grants: { table: ['BatchGetItem', 'Query', 'PutItem', 'UpdateItem'] },
 } as const satisfies RouteDefinition;
 
 export const listMyApprovals = {
@@ -230,7 +231,8 @@ export const respond = {
   path: '/portal/approvals/{requestId}/responses',
   entry: 'functions/handlers/portal/respond.ts',
   access: ['users', 'contacts'],
-  // approverOf, loadRequest, saveChange.
+  // approverOf (GetItem), loadRequest with the conversation (Query), saveChange (GetItem of the
+  // event sequence); after a lost race, loadConversation (GetItem).
   grants: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
 } as const satisfies RouteDefinition;
 

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { MiddlewareObj } from '@middy/core';
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { ConflictError, UnprocessableError, ValidationError } from '../domain/errors.js';
+import type { IdempotencyStart, StoredResponse } from '../domain/idempotency.js';
 import type { HttpContext, HttpEvent } from './middleware.js';
 
 type Middleware = MiddlewareObj<HttpEvent, APIGatewayProxyStructuredResultV2, Error, HttpContext>;
@@ -15,18 +16,7 @@ interface Claim {
 }
 const claims = new WeakMap<object, Claim>();
 
-/** A response as it is kept for replays. */
-export interface StoredResponse {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string | null;
-}
-
-/** What a claim on a key found: the key is ours now, or a first call completed or still runs. */
-export type IdempotencyStart =
-  | { state: 'started' }
-  | { state: 'completed'; fingerprint: string; response: StoredResponse }
-  | { state: 'in_progress'; fingerprint: string };
+export type { IdempotencyStart, StoredResponse };
 
 /** Where the records live (store/idempotency-repository.ts; the handlers wire it in). */
 export interface IdempotencyStore {

@@ -106,10 +106,11 @@ export const ContentChange = v.object({
 
 // Directory.
 
+/** Who an approver is: in the directory, on a request's recipient and on the approver's own page. */
+const approverIdentity = { approverId: v.string(), kind: v.picklist(APPROVER_KINDS), name: v.string() };
+
 export const Approver = v.object({
-  approverId: v.string(),
-  kind: v.picklist(APPROVER_KINDS),
-  name: v.string(),
+  ...approverIdentity,
   email: v.string(),
   createdAt: timestamp,
   updatedAt: timestamp,
@@ -129,14 +130,13 @@ function delegationFields() {
   };
 }
 
+/** Where a recipient's answer stands: for the technician and on the approver's own page. */
+const recipientAnswer = { status: v.picklist(RECIPIENT_STATUSES), respondedAt: nullableTimestamp, feedback: v.array(Feedback) };
+
 export const Recipient = v.object({
-  approverId: v.string(),
-  kind: v.picklist(APPROVER_KINDS),
-  name: v.string(),
+  ...approverIdentity,
   email: v.string(),
-  status: v.picklist(RECIPIENT_STATUSES),
-  respondedAt: nullableTimestamp,
-  feedback: v.array(Feedback),
+  ...recipientAnswer,
   sentAt: nullableTimestamp,
   remindedAt: nullableTimestamp,
   reminders: count,
@@ -340,12 +340,8 @@ export const PortalApproval = v.object({
   updatedAt: timestamp,
   closedAt: nullableTimestamp,
   you: v.object({
-    approverId: v.string(),
-    kind: v.picklist(APPROVER_KINDS),
-    name: v.string(),
-    status: v.picklist(RECIPIENT_STATUSES),
-    respondedAt: nullableTimestamp,
-    feedback: v.array(Feedback),
+    ...approverIdentity,
+    ...recipientAnswer,
     contentHash: v.nullable(contentHash),
     staleApproval: v.nullable(StaleApproval),
     onBehalfOf: v.pipe(v.nullable(Person), v.description('You answer as the substitute of this approver.')),

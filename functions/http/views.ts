@@ -1,6 +1,7 @@
 import type { Delegation } from '../domain/delegation.js';
 import { isActive } from '../domain/delegation.js';
 import { isOpen } from '../domain/policy.js';
+import { recipientStanding } from '../domain/recipient.js';
 import { inCurrentStage, type StageProgress, stageProgress, stageStatus } from '../domain/stages.js';
 import type { ApprovalRequest, Approver, Recipient, RequestStatus, TicketSnapshot } from '../domain/types.js';
 
@@ -13,28 +14,14 @@ export const STATUS_LABELS = {
   canceled: 'Canceled',
 } as const;
 
+/** A recipient as the API shows it: its standing, the mail jobs' fields and its stage (null without stages). */
 export function recipientView(r: Recipient) {
   return {
-    approverId: r.approverId,
-    kind: r.kind,
-    name: r.name,
-    email: r.email,
-    status: r.status,
-    respondedAt: r.respondedAt,
-    feedback: r.feedback,
+    ...recipientStanding(r),
     sentAt: r.sentAt,
-    remindedAt: r.remindedAt,
-    reminders: r.reminders,
     mailError: r.mailError,
     deliveryProblem: r.deliveryProblem,
     stage: r.stage ?? null,
-    contentHash: r.contentHash,
-    signedInAs: r.signedInAs,
-    authTime: r.authTime,
-    staleApproval: r.staleApproval,
-    onBehalfOf: r.onBehalfOf ?? null,
-    delegatedTo: r.delegatedTo ?? null,
-    answeredBy: r.answeredBy ?? null,
   };
 }
 

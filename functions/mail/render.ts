@@ -1,3 +1,4 @@
+import { contentChangeText, contentFieldLabel } from '../domain/content-fields.js';
 import type { ApprovalRequest, ApproverKind, ConversationEntry, MailKind, Recipient } from '../domain/types.js';
 import { escapeHtml, oneLine, plain, subjectLine } from './escape.js';
 
@@ -86,19 +87,8 @@ const termRows = (request: ApprovalRequest) =>
     .join('');
 
 /** A ticket change made the recipient's approval stale: what changed, field by field (clipped by the domain). */
-const FIELD_LABELS: Record<string, string> = {
-  'ticket.number': 'Ticket number',
-  'ticket.subject': 'Subject',
-  'ticket.requester': 'Requester',
-  'ticket.conversation': 'Conversation',
-  message: 'Message',
-  policy: 'Policy',
-};
 function changeLines(request: ApprovalRequest): [label: string, value: string][] {
-  return (request.contentChange?.changes ?? []).map((c) => [
-    FIELD_LABELS[c.field] ?? c.field,
-    c.before !== null && c.after !== null ? `${c.before} → ${c.after}` : (c.after ?? `${c.before} (removed)`),
-  ]);
+  return (request.contentChange?.changes ?? []).map((c) => [contentFieldLabel(c.field), contentChangeText(c)]);
 }
 const changeRows = (request: ApprovalRequest) =>
   changeLines(request)

@@ -6,18 +6,23 @@ import { ConflictError, NotFoundError, UnprocessableError } from '../domain/erro
 import { DEFAULT_POLICY, isOpen } from '../domain/policy.js';
 import { editStage } from '../domain/stage-edit.js';
 import type { Actor, ApprovalRequest, Approver, Deadline, OnContentChange, Policy, TicketSnapshot } from '../domain/types.js';
-import { loadTab, newRequestId, saveChange, type Tab } from '../store/approval-repository.js';
+import { loadTab, loadTabAndApprover, newRequestId, saveChange, type Tab } from '../store/approval-repository.js';
 import { contentVersionWrite } from '../store/content-versions.js';
-import { getApprover, getApprovers, toApprover } from '../store/directory-repository.js';
+import { getApproversAndDelegations } from '../store/delegation-repository.js';
+import { type DirectoryEntry, getApprovers, toApprover } from '../store/directory-repository.js';
 import { retryOnStaleState } from '../store/transaction.js';
-import { handoversFor } from './delegation.js';
+import { handoversFrom } from './delegation.js';
 
 const now = () => new Date().toISOString();
 
 /** The listed approvers for these ids, or 422 naming the unknown and delisted ones. */
 export async function listedApprovers(approverIds: string[]): Promise<Approver[]> {
   if (approverIds.length === 0) return [];
-  const entries = await getApprovers(approverIds);
+  return listedOf(approverIds, await getApprovers(approverIds));
+}
+
+/** listedApprovers from directory entries read already. */
+function listedOf(approverIds: string[], entries: Map<string, DirectoryEntry>): Approver[] {
   const missing = approverIds.filter((id) => !entries.get(id)?.listed);
   if (missing.length > 0) {
     throw new UnprocessableError('unknown_approvers', `Not listed approvers: ${missing.join(', ')}.`, {
@@ -41,11 +46,12 @@ export interface CreateApprovalInput {
 }
 
 export async function createApproval(ticketId: string, input: CreateApprovalInput, actor: Actor): Promise<ApprovalRequest> {
-  // One read of the directory for the recipients and the deadline's escalation alike.
+  // One read for the recipients and the deadline's escalation alike: who is listed, and which
+  // recipients are away (their delegations).
   const named = input.recipients ?? input.stages?.flatMap((s) => s.recipients) ?? [];
-  const listed = new Map(
-    (await listedApprovers([...new Set([...named, ...(input.deadline?.escalateTo ?? [])])])).map((a) => [a.approverId, a]),
-  );
+  const everyone = [...new Set([...named, ...(input.deadline?.escalateTo ?? [])])];
+  const { entries, delegations } = await getApproversAndDelegations(everyone, named);
+  const listed = new Map(listedOf(everyone, entries).map((a) => [a.approverId, a]));
   const approvers = (input.recipients ?? []).map((id) => listed.get(id)!);
   const stages = input.stages?.map((s) => ({
     name: s.name ?? null,
@@ -63,7 +69,7 @@ export async function createApproval(ticketId: string, input: CreateApprovalInpu
     }),
   );
   // Recipients away: their places go to their substitutes (domain/delegation.ts).
-  const handovers = await handoversFor(named, now());
+  const handovers = await handoversFrom(delegations, named, now());
   // Again on a race for the ticket's event sequence (a mail report's event written meanwhile).
   return retryOnStaleState(async () => {
     const at = now();
@@ -162,17 +168,20 @@ export async function updateStageRecipients(
 }
 
 export async function sendReminder(ticketId: string, approverId: string, actor: Actor): Promise<ApprovalRequest> {
-  // A delisted approver can no longer answer, so a mail asking them to would only mislead.
-  const entry = await getApprover(approverId);
-  const delisted = !entry?.listed;
-  return changeOpenRequest(ticketId, (request) => {
-    if (delisted && request.recipients.some((r) => r.approverId === approverId && r.status === 'pending')) {
+  // The tab and the recipient's directory entry in one read: a delisted approver can no longer
+  // answer, so a mail asking them to would only mislead.
+  return retryOnStaleState(async () => {
+    const { tab, approver } = await loadTabAndApprover(ticketId, approverId);
+    const request = openRequestOf(tab);
+    if (!approver?.listed && request.recipients.some((r) => r.approverId === approverId && r.status === 'pending')) {
       throw new ConflictError('approver_delisted', `${approverId} is no longer a listed approver and cannot answer.`);
     }
     if (!request.recipients.some((r) => r.approverId === approverId)) {
       throw new NotFoundError('not_found', `${approverId} is not a recipient of this request.`);
     }
-    return remind({ request, approverId, actor, now: now() });
+    const change = remind({ request, approverId, actor, now: now() });
+    await saveChange(change, { eventSequence: tab.ticket.eventSequence });
+    return change.after;
   });
 }
 

@@ -15,7 +15,6 @@ import { loadRequest, saveChange } from '../store/approval-repository.js';
 import {
   deleteDelegation,
   getDelegation,
-  getDelegations,
   markDelegationStarted,
   putDelegation,
   waitingRequestIds,
@@ -112,11 +111,12 @@ export async function startDueDelegation(approverId: string, at: Date): Promise<
 }
 
 /**
- * The handovers for a new request: the recipients' active delegations whose substitutes are
- * still listed. Chains are not followed: a substitute who is away is still asked directly.
+ * The handovers for a new request: the recipients' active delegations (read with their directory
+ * entries, store/delegation-repository.ts getApproversAndDelegations) whose substitutes are still
+ * listed. Chains are not followed: a substitute who is away is still asked directly.
  */
-export async function handoversFor(approverIds: string[], at: string): Promise<Handover[]> {
-  const active = (await getDelegations(approverIds)).filter((d) => isActive(d, at));
+export async function handoversFrom(delegations: Delegation[], approverIds: string[], at: string): Promise<Handover[]> {
+  const active = delegations.filter((d) => approverIds.includes(d.approverId) && isActive(d, at));
   if (active.length === 0) return [];
   const substitutes = await getApprovers(active.map((d) => d.substituteId));
   const byId = new Map(active.map((d) => [d.approverId, d]));

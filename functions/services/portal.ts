@@ -56,10 +56,11 @@ export async function myApproval(requestId: string, session: PortalSession) {
 }
 
 /**
- * Records an answer. Each try reads the request and its recipients but not the conversation
- * (the answer never depends on it), so a try that loses to another approver costs little; the
- * conversation is read once, for the reply. `deadline` (epoch ms) is when the caller must have
- * its answer: past it, losing to other approvers ends in 409 concurrent_update, never a timeout.
+ * Records an answer. The first try reads the request, its recipients and its conversation in one
+ * Query (the reply shows the conversation; the answer never depends on it). A try after losing
+ * a race to another approver reads without the conversation, so it costs little, and the
+ * conversation is then read once, for the reply. `deadline` (epoch ms) is when the caller must
+ * have its answer: past it, losing to other approvers ends in 409 concurrent_update, never a timeout.
  */
 export async function recordResponse(
   requestId: string,
@@ -68,9 +69,11 @@ export async function recordResponse(
   options: { deadline?: number } = {},
 ) {
   const { approverId } = session;
+  let tries = 0;
   const saved = await retryOnStaleState(
     async () => {
-      const { request, recipient } = await requestFor(requestId, session, { conversation: false });
+      const withConversation = tries++ === 0;
+      const { request, recipient } = await requestFor(requestId, session, { conversation: withConversation });
       const change = respond({
         request,
         approverId,
@@ -80,10 +83,11 @@ export async function recordResponse(
         now: new Date().toISOString(),
       });
       await saveChange(change);
-      return { request: change.after, recipient: change.after.recipients.find((r) => r.approverId === approverId)! };
+      return { request: change.after, recipient: change.after.recipients.find((r) => r.approverId === approverId)!, withConversation };
     },
     options.deadline === undefined ? {} : { deadline: options.deadline },
   );
+  if (saved.withConversation) return { request: saved.request, recipient: saved.recipient };
   const conversation = await loadConversation(requestId);
   const request = conversation ? { ...saved.request, ticket: { ...saved.request.ticket, conversation } } : saved.request;
   return { request, recipient: saved.recipient };

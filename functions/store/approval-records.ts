@@ -1,4 +1,5 @@
 import type { ActivityEvent } from '../domain/activity.js';
+import { recipientStanding } from '../domain/recipient.js';
 import { fromRequestId, toRequestId } from '../domain/request-id.js';
 import type { StageProgress } from '../domain/stages.js';
 import type { ApprovalRequest, Recipient, RequestStatus, Stage, TicketSnapshot } from '../domain/types.js';
@@ -88,25 +89,10 @@ export function toRecipient(item: Item): Recipient {
 /** The domain fields of a recipient; the mail jobs' fields (sentAt, lastMessageId, mailError, deliveryProblem#…) are left out. */
 export function recipientDomainFields(r: Recipient) {
   return {
-    approverId: r.approverId,
-    kind: r.kind,
-    name: r.name,
-    email: r.email,
-    status: r.status,
+    ...recipientStanding(r),
     addedAt: r.addedAt,
-    respondedAt: r.respondedAt,
-    feedback: r.feedback,
-    remindedAt: r.remindedAt,
-    reminders: r.reminders,
     ...(r.stage !== undefined ? { stage: r.stage } : {}),
-    contentHash: r.contentHash,
-    signedInAs: r.signedInAs,
-    authTime: r.authTime,
-    staleApproval: r.staleApproval,
     loginSub: r.loginSub,
-    onBehalfOf: r.onBehalfOf ?? null,
-    delegatedTo: r.delegatedTo ?? null,
-    answeredBy: r.answeredBy ?? null,
   };
 }
 

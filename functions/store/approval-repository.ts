@@ -21,6 +21,7 @@ import {
 } from './approval-records.js';
 import { batchGet } from './batch-get.js';
 import { documents, tableName } from './client.js';
+import { type DirectoryEntry, toDirectoryEntry } from './directory-repository.js';
 import { eventWrites, readTicketSequence, sequenceUpdate } from './event-outbox.js';
 import { ulid } from './ids.js';
 import { indexKeys, keys } from './keys.js';
@@ -29,7 +30,7 @@ import { decodeCursor, encodeCursor, invalidCursor } from './paging.js';
 import { queryAll } from './query.js';
 import { pendingReceiptWrite } from './receipt-repository.js';
 import { INDEX } from './table-definition.js';
-import { StaleStateError, type TxWrite, transact } from './transaction.js';
+import { StaleStateError, type TxWrite, transact, txPut, txUpdate } from './transaction.js';
 
 type Item = Record<string, unknown>;
 const OPEN_REQUEST_EXISTS = 'This ticket already has an open approval request.';
@@ -48,6 +49,23 @@ export const newRequestId = (ticketId: string) => toRequestId(ticketId, ulid());
 export async function loadTab(ticketId: string): Promise<Tab> {
   const ticketItem = (await documents.send(new GetCommand({ TableName: tableName(), Key: keys.ticket(ticketId), ConsistentRead: true })))
     .Item;
+  return tabOf(ticketId, ticketItem);
+}
+
+/**
+ * loadTab and one approver's directory entry, the ticket and the entry in one BatchGetItem (a
+ * reminder asks whether its recipient is still listed): as many round trips as loadTab.
+ */
+export async function loadTabAndApprover(ticketId: string, approverId: string): Promise<{ tab: Tab; approver: DirectoryEntry | null }> {
+  const ticketKey = keys.ticket(ticketId);
+  const items = await batchGet([ticketKey, keys.approver(approverId)], { consistent: true });
+  const ticketItem = items.find((item) => item.pk === ticketKey.pk && item.sk === ticketKey.sk);
+  const entry = items.find((item) => item !== ticketItem);
+  return { tab: await tabOf(ticketId, ticketItem), approver: entry ? toDirectoryEntry(entry) : null };
+}
+
+/** The tab from the ticket item read: its newest request and that request's recipients. */
+async function tabOf(ticketId: string, ticketItem: Item | undefined): Promise<Tab> {
   const ticket = toTicketRecord(ticketId, ticketItem);
   if (!ticket.currentRequestKey) return { ticket, request: null };
   const range = keys.requestAndRecipients(ticket.currentRequestKey);
@@ -99,18 +117,13 @@ export async function loadConversation(requestId: string): Promise<TicketSnapsho
 
 /** The request's conversation, on an item of its own so that lists and the tab never read it. */
 function snapshotWrite(request: ApprovalRequest, snapshot: TicketSnapshot): TxWrite {
-  return {
-    item: {
-      Put: {
-        TableName: tableName(),
-        Item: {
-          ...keys.requestSnapshot(request.ticketId, fromRequestId(request.id).requestKey),
-          entity: 'snapshot',
-          conversation: snapshot.conversation,
-        },
-      },
+  return txPut({
+    Item: {
+      ...keys.requestSnapshot(request.ticketId, fromRequestId(request.id).requestKey),
+      entity: 'snapshot',
+      conversation: snapshot.conversation,
     },
-  };
+  });
 }
 
 type Sequence = ReturnType<typeof sequenceUpdate>;
@@ -154,44 +167,37 @@ function ticketWrite(change: Change, snapshot: TicketSnapshot | undefined, seque
     remove.push('conversation');
     Object.assign(values, { ':number': snapshot.number, ':subject': snapshot.subject, ':requester': snapshot.requester });
   }
-  return {
-    item: {
-      Update: {
-        TableName: tableName(),
-        Key: keys.ticket(after.ticketId),
-        UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-        ConditionExpression: sequence ? `${condition} AND ${sequence.condition}` : condition,
-        ExpressionAttributeValues: values,
-        ...(set.some((s) => s.startsWith('#number')) ? { ExpressionAttributeNames: { '#number': 'number' } } : {}),
-      },
+  return txUpdate(
+    {
+      Key: keys.ticket(after.ticketId),
+      UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
+      ConditionExpression: sequence ? `${condition} AND ${sequence.condition}` : condition,
+      ExpressionAttributeValues: values,
+      ...(set.some((s) => s.startsWith('#number')) ? { ExpressionAttributeNames: { '#number': 'number' } } : {}),
     },
     // With events, the read before the write saw no open request: a failed condition is a race
     // (a request or event written meanwhile), retried from a fresh read.
-    onConditionFailed:
-      before || sequence ? () => new StaleStateError() : () => new ConflictError('open_request_exists', OPEN_REQUEST_EXISTS),
-  };
+    before || sequence ? () => new StaleStateError() : () => new ConflictError('open_request_exists', OPEN_REQUEST_EXISTS),
+  );
 }
 
 function requestWrite(change: Change): TxWrite {
   const { before, after } = change;
   const { requestKey } = fromRequestId(after.id);
-  return {
-    item: {
-      Put: {
-        TableName: tableName(),
-        Item: {
-          ...keys.request(after.ticketId, requestKey),
-          entity: 'request',
-          ...requestAttributes(after),
-          // One due entry per request, at its next reminder or its deadline, whichever is first.
-          ...(nextDueAt(after) ? indexKeys.due(nextDueAt(after)!, after.id) : {}),
-        },
-        ConditionExpression: before ? 'version = :version' : 'attribute_not_exists(pk)',
-        ...(before ? { ExpressionAttributeValues: { ':version': before.version } } : {}),
+  return txPut(
+    {
+      Item: {
+        ...keys.request(after.ticketId, requestKey),
+        entity: 'request',
+        ...requestAttributes(after),
+        // One due entry per request, at its next reminder or its deadline, whichever is first.
+        ...(nextDueAt(after) ? indexKeys.due(nextDueAt(after)!, after.id) : {}),
       },
+      ConditionExpression: before ? 'version = :version' : 'attribute_not_exists(pk)',
+      ...(before ? { ExpressionAttributeValues: { ':version': before.version } } : {}),
     },
-    onConditionFailed: () => new StaleStateError(),
-  };
+    () => new StaleStateError(),
+  );
 }
 
 /** Whether the request waits on this recipient: the portal lists those first (keys.ts, gsi1). */
@@ -217,19 +223,14 @@ function recipientWrites(change: Change): TxWrite[] {
       };
       const names = Object.fromEntries(Object.keys(fields).map((k, i) => [`#f${i}`, k]));
       const values = Object.fromEntries(Object.values(fields).map((v, i) => [`:f${i}`, v]));
-      return {
-        item: {
-          Update: {
-            TableName: tableName(),
-            Key: keys.recipient(after.ticketId, requestKey, r.approverId),
-            UpdateExpression: `SET ${Object.keys(names)
-              .map((n, i) => `${n} = :f${i}`)
-              .join(', ')}`,
-            ExpressionAttributeNames: names,
-            ExpressionAttributeValues: values,
-          },
-        },
-      };
+      return txUpdate({
+        Key: keys.recipient(after.ticketId, requestKey, r.approverId),
+        UpdateExpression: `SET ${Object.keys(names)
+          .map((n, i) => `${n} = :f${i}`)
+          .join(', ')}`,
+        ExpressionAttributeNames: names,
+        ExpressionAttributeValues: values,
+      });
     });
 }
 
@@ -284,39 +285,33 @@ export async function saveTicketSnapshot(
   event: ActivityEvent,
 ): Promise<void> {
   const writes: TxWrite[] = [
-    {
-      item: {
-        Update: {
-          TableName: tableName(),
-          Key: keys.ticket(ticketId),
-          UpdateExpression:
-            'SET #number = :number, subject = :subject, requester = :requester, entity = :entity, ticketId = :ticketId REMOVE conversation',
-          ExpressionAttributeNames: { '#number': 'number' },
-          ExpressionAttributeValues: {
-            ':number': snapshot.number,
-            ':subject': snapshot.subject,
-            ':requester': snapshot.requester,
-            ':entity': 'ticket',
-            ':ticketId': ticketId,
-          },
-        },
+    txUpdate({
+      Key: keys.ticket(ticketId),
+      UpdateExpression:
+        'SET #number = :number, subject = :subject, requester = :requester, entity = :entity, ticketId = :ticketId REMOVE conversation',
+      ExpressionAttributeNames: { '#number': 'number' },
+      ExpressionAttributeValues: {
+        ':number': snapshot.number,
+        ':subject': snapshot.subject,
+        ':requester': snapshot.requester,
+        ':entity': 'ticket',
+        ':ticketId': ticketId,
       },
-    },
+    }),
     ...activityWrites(ticketId, [event]),
   ];
   if (open) {
-    writes.push({
-      item: {
-        Update: {
-          TableName: tableName(),
+    writes.push(
+      txUpdate(
+        {
           Key: keys.request(ticketId, fromRequestId(open.id).requestKey),
           UpdateExpression: 'SET ticket = :ticket, version = version + :one',
           ConditionExpression: 'version = :version',
           ExpressionAttributeValues: { ':ticket': ticketHeadline(snapshot), ':one': 1, ':version': open.version },
         },
-      },
-      onConditionFailed: () => new StaleStateError(),
-    });
+        () => new StaleStateError(),
+      ),
+    );
     writes.push(snapshotWrite(open, snapshot));
   }
   await transact(writes);

@@ -11,12 +11,21 @@ export interface BatchGetOptions {
   consistent?: boolean;
 }
 
+/** The most keys one BatchGetItem takes. */
+const BATCH_GET_MAX = 100;
+
 /**
- * One BatchGetItem for up to 100 keys (every caller stays below that), following up the keys
+ * One BatchGetItem for up to 100 keys (more: one per 100, in parallel), following up the keys
  * DynamoDB leaves unprocessed under load with backoff; if some stay unprocessed, a 503 rather
  * than a silently shorter answer.
  */
 export async function batchGet(keys: Item[], options: BatchGetOptions = {}): Promise<Item[]> {
+  if (keys.length > BATCH_GET_MAX) {
+    const chunks = Array.from({ length: Math.ceil(keys.length / BATCH_GET_MAX) }, (_, i) =>
+      keys.slice(i * BATCH_GET_MAX, (i + 1) * BATCH_GET_MAX),
+    );
+    return (await Promise.all(chunks.map((chunk) => batchGet(chunk, options)))).flat();
+  }
   const items: Item[] = [];
   let pending = keys;
   for (let attempt = 0; pending.length > 0; attempt++) {

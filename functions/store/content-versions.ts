@@ -4,7 +4,7 @@ import { fromRequestId } from '../domain/request-id.js';
 import type { ApprovalRequest } from '../domain/types.js';
 import { documents, tableName } from './client.js';
 import { keys } from './keys.js';
-import { StaleStateError, type TxWrite } from './transaction.js';
+import { StaleStateError, type TxWrite, txPut } from './transaction.js';
 
 /*
  * Content versions live apart from approval-repository.ts so that only the handlers that make a
@@ -18,25 +18,22 @@ import { StaleStateError, type TxWrite } from './transaction.js';
  */
 export function contentVersionWrite(request: ApprovalRequest): TxWrite {
   const canonical = canonicalContent(approverContent(request));
-  return {
-    item: {
-      Put: {
-        TableName: tableName(),
-        Item: {
-          ...keys.contentVersion(request.ticketId, fromRequestId(request.id).requestKey, request.content.version),
-          entity: 'content',
-          ticketId: request.ticketId,
-          requestId: request.id,
-          version: request.content.version,
-          hash: request.content.hash,
-          canonical,
-          at: request.updatedAt,
-        },
-        ConditionExpression: 'attribute_not_exists(pk)',
+  return txPut(
+    {
+      Item: {
+        ...keys.contentVersion(request.ticketId, fromRequestId(request.id).requestKey, request.content.version),
+        entity: 'content',
+        ticketId: request.ticketId,
+        requestId: request.id,
+        version: request.content.version,
+        hash: request.content.hash,
+        canonical,
+        at: request.updatedAt,
       },
+      ConditionExpression: 'attribute_not_exists(pk)',
     },
-    onConditionFailed: () => new StaleStateError(),
-  };
+    () => new StaleStateError(),
+  );
 }
 
 /** One stored content version of a request: its hash and the canonical JSON that was hashed. */

@@ -4,6 +4,7 @@ import { toRequestId } from '../domain/request-id.js';
 import { batchGet } from './batch-get.js';
 import { documents, tableName } from './client.js';
 import { conditionally } from './conditions.js';
+import { type DirectoryEntry, toDirectoryEntry } from './directory-repository.js';
 import { indexKeys, keys } from './keys.js';
 import { INDEX, TABLE_DEFINITION } from './table-definition.js';
 
@@ -31,11 +32,26 @@ export async function getDelegation(approverId: string): Promise<Delegation | nu
   return Item ? toDelegation(Item) : null;
 }
 
-/** The delegations of many approvers (a new request's recipients, at most 50) in one BatchGetItem. */
-export async function getDelegations(approverIds: string[]): Promise<Delegation[]> {
-  if (approverIds.length === 0) return [];
-  const items = await batchGet([...new Set(approverIds)].map((id) => keys.delegation(id)));
-  return items.map(toDelegation);
+/**
+ * A new request's look-up, in one BatchGetItem: the directory entries of `approverIds` (who is
+ * listed) and the delegations of `delegatorIds` (its recipients: who is away). At most 60 entries
+ * and 50 delegations; past 100 keys (a deadline escalating to 10 more), two calls in parallel.
+ */
+export async function getApproversAndDelegations(
+  approverIds: string[],
+  delegatorIds: string[],
+): Promise<{ entries: Map<string, DirectoryEntry>; delegations: Delegation[] }> {
+  const keysWanted = [
+    ...[...new Set(approverIds)].map((id) => keys.approver(id)),
+    ...[...new Set(delegatorIds)].map((id) => keys.delegation(id)),
+  ];
+  if (keysWanted.length === 0) return { entries: new Map(), delegations: [] };
+  const items = await batchGet(keysWanted, { consistent: true });
+  const [entrySk, delegationSk] = [keys.approver('').sk, keys.delegation('').sk];
+  return {
+    entries: new Map(items.filter((item) => item.sk === entrySk).map((item) => [item.approverId as string, toDirectoryEntry(item)])),
+    delegations: items.filter((item) => item.sk === delegationSk).map(toDelegation),
+  };
 }
 
 /**

@@ -7,7 +7,7 @@ import { deliveryProblemAttribute } from './approval-records.js';
 import { tableName } from './client.js';
 import { eventWrites, readTicketSequence, sequenceUpdate } from './event-outbox.js';
 import { keys } from './keys.js';
-import { retryOnStaleState, StaleStateError, type TxWrite, transact } from './transaction.js';
+import { retryOnStaleState, StaleStateError, type TxWrite, transact, txUpdate } from './transaction.js';
 
 export interface RecipientRef {
   ticketId: string;
@@ -67,18 +67,15 @@ async function recordReport(report: DeliveryReport, onRecipient: boolean): Promi
   const draft = report.event.type === 'mail_undelivered' ? mailUndeliveredEvent(report.event, recipient.ticketId, status) : null;
   const eventWritesOfReport: TxWrite[] = draft
     ? [
-        {
-          item: {
-            Update: {
-              TableName: tableName(),
-              Key: keys.ticket(recipient.ticketId),
-              UpdateExpression: `SET ${sequence.set}`,
-              ConditionExpression: sequence.condition,
-              ExpressionAttributeValues: sequence.values,
-            },
+        txUpdate(
+          {
+            Key: keys.ticket(recipient.ticketId),
+            UpdateExpression: `SET ${sequence.set}`,
+            ConditionExpression: sequence.condition,
+            ExpressionAttributeValues: sequence.values,
           },
-          onConditionFailed: () => new StaleStateError(),
-        },
+          () => new StaleStateError(),
+        ),
         ...eventWrites([draft], ticket.sequence),
       ]
     : [];

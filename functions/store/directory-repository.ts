@@ -24,7 +24,8 @@ export interface LoginRecord {
 
 type Item = Record<string, unknown>;
 
-function toEntry(item: Item): DirectoryEntry {
+/** A directory entry from its item (APPROVER#a / PROFILE). */
+export function toDirectoryEntry(item: Item): DirectoryEntry {
   return {
     approverId: item.approverId as string,
     kind: item.kind as ApproverKind,
@@ -44,7 +45,7 @@ export function toApprover(entry: DirectoryEntry): Approver {
 
 export async function getApprover(approverId: string): Promise<DirectoryEntry | null> {
   const result = await documents.send(new GetCommand({ TableName: tableName(), Key: keys.approver(approverId), ConsistentRead: true }));
-  return result.Item ? toEntry(result.Item) : null;
+  return result.Item ? toDirectoryEntry(result.Item) : null;
 }
 
 /** Who holds this email address, if anyone. */
@@ -66,7 +67,7 @@ export async function getApprovers(approverIds: string[]): Promise<Map<string, D
     [...new Set(approverIds)].map((id) => keys.approver(id)),
     { consistent: true },
   );
-  const found = new Map(items.map((item) => [item.approverId as string, toEntry(item)]));
+  const found = new Map(items.map((item) => [item.approverId as string, toDirectoryEntry(item)]));
   return found;
 }
 
@@ -90,7 +91,7 @@ export async function listApprovers(
     limit,
     cursor,
   );
-  return { entries: page.items.map(toEntry), next: page.next };
+  return { entries: page.items.map(toDirectoryEntry), next: page.next };
 }
 
 function loginWrite(entry: DirectoryEntry): TxWrite[] {

@@ -2,9 +2,10 @@ import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RequestStatus } from '../domain/types.js';
 import type { EventDraft, WebhookEvent, WebhookEventType } from '../domain/webhook-events.js';
 import { documents, tableName } from './client.js';
+import { conditionally } from './conditions.js';
 import { ulid } from './ids.js';
 import { eventKeys, keys } from './keys.js';
-import type { TxWrite } from './transaction.js';
+import { type TxWrite, txPut } from './transaction.js';
 
 /**
  * The event outbox: one item per event, written in the transaction of the change that caused it
@@ -72,22 +73,17 @@ export function eventWrites(drafts: EventDraft[], from: number | null, options: 
       timestamp: draft.timestamp,
       data: { ...draft.data, sequence: from === null ? 0 : from + i + 1 },
     };
-    return {
-      item: {
-        Put: {
-          TableName: tableName(),
-          Item: {
-            ...eventKeys.event(key),
-            ...eventKeys.due(draft.timestamp, key),
-            entity: 'event',
-            id: key,
-            body,
-            ...(options.targets ? { targets: options.targets } : {}),
-            createdAt: draft.timestamp,
-          },
-        },
+    return txPut({
+      Item: {
+        ...eventKeys.event(key),
+        ...eventKeys.due(draft.timestamp, key),
+        entity: 'event',
+        id: key,
+        body,
+        ...(options.targets ? { targets: options.targets } : {}),
+        createdAt: draft.timestamp,
       },
-    };
+    });
   });
 }
 
@@ -117,31 +113,31 @@ export async function claimEvent(
   options: { leaseSeconds?: number; targets?: string[] } = {},
 ): Promise<ClaimedEvent | null> {
   const { leaseSeconds = 60, targets } = options;
-  try {
-    const result = await documents.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: eventKeys.event(key),
-        UpdateExpression: targets ? 'SET leaseUntil = :until, targets = if_not_exists(targets, :targets)' : 'SET leaseUntil = :until',
-        ConditionExpression: 'attribute_exists(gsi3pk) AND gsi3sk <= :due AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
-        ExpressionAttributeValues: {
-          ':until': new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
-          ':now': now.toISOString(),
-          ':due': `${now.toISOString()}~`,
-          ...(targets ? { ':targets': targets } : {}),
-        },
-        // The item as it was: whether it had targets before says whether this claim fixed them.
-        ReturnValues: targets ? 'ALL_OLD' : 'ALL_NEW',
-      }),
-    );
-    if (!result.Attributes) return null;
-    const event = toEvent(result.Attributes);
-    if (targets && event.targets === null) return { ...event, targets, targetsFixedNow: true };
-    return { ...event, targetsFixedNow: false };
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') return null;
-    throw error;
-  }
+  return conditionally(
+    async () => {
+      const result = await documents.send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: eventKeys.event(key),
+          UpdateExpression: targets ? 'SET leaseUntil = :until, targets = if_not_exists(targets, :targets)' : 'SET leaseUntil = :until',
+          ConditionExpression: 'attribute_exists(gsi3pk) AND gsi3sk <= :due AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
+          ExpressionAttributeValues: {
+            ':until': new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
+            ':now': now.toISOString(),
+            ':due': `${now.toISOString()}~`,
+            ...(targets ? { ':targets': targets } : {}),
+          },
+          // The item as it was: whether it had targets before says whether this claim fixed them.
+          ReturnValues: targets ? 'ALL_OLD' : 'ALL_NEW',
+        }),
+      );
+      if (!result.Attributes) return null;
+      const event = toEvent(result.Attributes);
+      if (targets && event.targets === null) return { ...event, targets, targetsFixedNow: true };
+      return { ...event, targetsFixedNow: false };
+    },
+    () => null,
+  );
 }
 
 /** Fixes the endpoints an event goes to, and notes that it is on the bus. */

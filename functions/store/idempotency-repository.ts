@@ -1,5 +1,6 @@
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { DeleteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import type { IdempotencyStart, StoredResponse } from '../domain/idempotency.js';
 import { documents, tableName } from './client.js';
 import { conditionally } from './conditions.js';
 import { keys } from './keys.js';
@@ -8,17 +9,6 @@ import { keys } from './keys.js';
 export const IDEMPOTENCY_WINDOW_SECONDS = 24 * 3600;
 /** How long a first call may run before a retry may take over (a Lambda times out at 30 s). */
 const IN_PROGRESS_SECONDS = 60;
-
-export interface StoredResponse {
-  statusCode: number;
-  headers: Record<string, string>;
-  body: string | null;
-}
-
-export type IdempotencyStart =
-  | { state: 'started' }
-  | { state: 'completed'; fingerprint: string; response: StoredResponse }
-  | { state: 'in_progress'; fingerprint: string };
 
 /**
  * The record must never fail to store (DynamoDB's 400 KB item limit): that would leave the change

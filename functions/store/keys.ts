@@ -45,8 +45,9 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  * Content versions of a request (what its approvers were shown, as RFC 8785 JSON, one item per
  * version, outside the REQ# range so that no request read touches them): GetItem by version.
  * The mails of an outbox entry: Query pk = OUTBOX#o, sk begins_with MAIL# (the mailer's claims).
- * Delegation: GetItem APPROVER#a / DELEGATION; a new request's recipients' delegations in one
- *    BatchGetItem; the open requests a starting delegation hands over: Query gsi1
+ * Delegation: GetItem APPROVER#a / DELEGATION; a new request's recipients' delegations in the
+ *    one BatchGetItem of their directory entries (APPROVER#a / PROFILE and / DELEGATION together);
+ *    the open requests a starting delegation hands over: Query gsi1
  *    pk = APPROVER#a#WAITING (pattern 4's first half), at most DELEGATION_LIMITS.openRequestsHandedOver.
  * 8. Webhook endpoints: GetItem WEBHOOK#w; all of them (at most MAX_WEBHOOKS): Query gsi2
  *    pk = WEBHOOKS. An endpoint's deliveries, newest first: Query pk = WEBHOOK#w, sk begins_with
@@ -152,8 +153,8 @@ export const indexKeys = {
     gsi2pk: `STATUS#${status}#${shardOf(ticketId, SHARDS.status)}`,
     gsi2sk: `${updatedAt}#${ticketId}`,
   }),
-  /** Every partition that holds tickets of this status (and the one items used before sharding). */
-  ticketStatusPks: (status: RequestStatus) => [...shards(SHARDS.status).map((n) => `STATUS#${status}#${n}`), `STATUS#${status}`],
+  /** Every partition that holds tickets of this status: its shards. */
+  ticketStatusPks: (status: RequestStatus) => shards(SHARDS.status).map((n) => `STATUS#${status}#${n}`),
   /** gsi2: the directory by kind, by name. */
   directory: (kind: ApproverKind, name: string, approverId: string) => ({
     gsi2pk: `DIRECTORY#${kind}`,
@@ -166,8 +167,31 @@ export const indexKeys = {
    * comes due. The one builder of due keys: the sweep finds whatever uses it. Write-sharded by the item's id (see SHARDS).
    */
   due: (dueAt: string, id: string) => ({ gsi3pk: `DUE#${shardOf(id, SHARDS.due)}`, gsi3sk: `${dueAt}#${id}` }),
-  /** Every partition of due work; `DUE` and `REMIND` hold items written before sharding. */
-  duePks: () => [...shards(SHARDS.due).map((n) => `DUE#${n}`), 'DUE', 'REMIND'],
+  /** Every partition of due work: its shards, one Query each per sweep. */
+  duePks: () => shards(SHARDS.due).map((n) => `DUE#${n}`),
+} as const;
+
+/**
+ * The index partitions of the release before sharding, which nothing reads any more: only the
+ * migration (store/migrations/shard-legacy-index-keys.ts) looks for items still keyed on them
+ * and moves each onto its shard. Their sort keys were those of today's builders:
+ * - due (gsi3): `DUE` (outbox items) and `REMIND` (open requests at their next reminder),
+ *   sort key `<dueAt>#<id>` as `indexKeys.due` builds it;
+ * - status (gsi2): `STATUS#<status>`, sort key `<updatedAt>#<ticketId>` as `indexKeys.ticketStatus`.
+ */
+export const legacyIndexKeys = {
+  duePks: ['DUE', 'REMIND'],
+  ticketStatusPk: (status: RequestStatus) => `STATUS#${status}`,
+  /** The shard key of an item found on a legacy due partition, from its sort key (null if it is not `<dueAt>#<id>`). */
+  dueOnShard: (gsi3sk: string) => {
+    const at = gsi3sk.indexOf('#');
+    return at > 0 && at < gsi3sk.length - 1 ? indexKeys.due(gsi3sk.slice(0, at), gsi3sk.slice(at + 1)) : null;
+  },
+  /** The shard key of a ticket found on a legacy status partition (null if its sort key is not `<updatedAt>#<ticketId>`). */
+  statusOnShard: (status: RequestStatus, gsi2sk: string) => {
+    const at = gsi2sk.indexOf('#');
+    return at > 0 && at < gsi2sk.length - 1 ? indexKeys.ticketStatus(status, gsi2sk.slice(0, at), gsi2sk.slice(at + 1)) : null;
+  },
 } as const;
 
 /** Receipts of closed requests (access pattern 9): on the ticket's partition, in request order. */

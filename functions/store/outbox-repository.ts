@@ -10,7 +10,7 @@ import { ulid } from './ids.js';
 import { indexKeys, keys } from './keys.js';
 import { queryAll } from './query.js';
 import { INDEX } from './table-definition.js';
-import { type TxWrite, transact } from './transaction.js';
+import { type TxWrite, transact, txPut } from './transaction.js';
 
 /**
  * One mail of an outbox entry with its state. The entry (written in the change's transaction)
@@ -46,25 +46,20 @@ const expiresAt = (at: Date | string) => Math.floor(new Date(at).getTime() / 100
 /** The outbox entry written in the same transaction as the change that asks for the mail: one item, ~60 bytes a mail. */
 export function outboxWrite(request: ApprovalRequest, mails: MailJob[]): TxWrite {
   const id = ulid();
-  return {
-    item: {
-      Put: {
-        TableName: tableName(),
-        Item: {
-          ...keys.outbox(id),
-          ...indexKeys.due(request.updatedAt, id),
-          entity: 'outbox',
-          id,
-          requestId: request.id,
-          ticketId: request.ticketId,
-          mails: mails.map((m) => ({ kind: m.kind, approverId: m.approverId })),
-          attempts: 0,
-          lastError: null,
-          createdAt: request.updatedAt,
-        },
-      },
+  return txPut({
+    Item: {
+      ...keys.outbox(id),
+      ...indexKeys.due(request.updatedAt, id),
+      entity: 'outbox',
+      id,
+      requestId: request.id,
+      ticketId: request.ticketId,
+      mails: mails.map((m) => ({ kind: m.kind, approverId: m.approverId })),
+      attempts: 0,
+      lastError: null,
+      createdAt: request.updatedAt,
     },
-  };
+  });
 }
 
 function toEntry(item: Record<string, unknown>): OutboxEntry {

@@ -9,7 +9,7 @@ import { keys, receiptKeys } from './keys.js';
 import { decodeCursor, encodeCursor, invalidCursor } from './paging.js';
 import { queryIndex } from './query.js';
 import { INDEX } from './table-definition.js';
-import { StaleStateError, type TxWrite, transact } from './transaction.js';
+import { StaleStateError, type TxWrite, transact, txPut, txUpdate } from './transaction.js';
 
 type Item = Record<string, unknown>;
 
@@ -49,25 +49,22 @@ const toReceipt = (item: Item): StoredReceipt => ({
 export function pendingReceiptWrite(request: ApprovalRequest): TxWrite {
   const { requestKey } = fromRequestId(request.id);
   const closedAt = request.closedAt ?? request.updatedAt;
-  return {
-    item: {
-      Put: {
-        TableName: tableName(),
-        Item: {
-          ...receiptKeys.receipt(request.ticketId, requestKey),
-          ...receiptKeys.due(closedAt, request.id),
-          entity: 'receipt',
-          ticketId: request.ticketId,
-          requestId: request.id,
-          receiptStatus: 'pending',
-          closedAt,
-        },
-        // A request closes once; a second close would be a stale read of the first.
-        ConditionExpression: 'attribute_not_exists(pk)',
+  return txPut(
+    {
+      Item: {
+        ...receiptKeys.receipt(request.ticketId, requestKey),
+        ...receiptKeys.due(closedAt, request.id),
+        entity: 'receipt',
+        ticketId: request.ticketId,
+        requestId: request.id,
+        receiptStatus: 'pending',
+        closedAt,
       },
+      // A request closes once; a second close would be a stale read of the first.
+      ConditionExpression: 'attribute_not_exists(pk)',
     },
-    onConditionFailed: () => new StaleStateError(),
-  };
+    () => new StaleStateError(),
+  );
 }
 
 /** The ticket's chain head: the last signed receipt (null before the first). */
@@ -114,41 +111,35 @@ export async function saveIssuedReceipt(
   event: ActivityEvent,
 ): Promise<void> {
   const writes: TxWrite[] = [
-    {
-      item: {
-        Update: {
-          TableName: tableName(),
-          Key: receiptKeys.receipt(ticketId, issued.requestKey),
-          UpdateExpression: 'SET receiptStatus = :issued, receipt = :receipt, payload = :payload, #hash = :hash REMOVE gsi3pk, gsi3sk',
-          ConditionExpression: 'receiptStatus = :pending',
-          ExpressionAttributeNames: { '#hash': 'hash' },
-          ExpressionAttributeValues: {
-            ':issued': 'issued',
-            ':pending': 'pending',
-            ':receipt': issued.receipt,
-            ':payload': issued.payload,
-            ':hash': issued.hash,
-          },
+    txUpdate(
+      {
+        Key: receiptKeys.receipt(ticketId, issued.requestKey),
+        UpdateExpression: 'SET receiptStatus = :issued, receipt = :receipt, payload = :payload, #hash = :hash REMOVE gsi3pk, gsi3sk',
+        ConditionExpression: 'receiptStatus = :pending',
+        ExpressionAttributeNames: { '#hash': 'hash' },
+        ExpressionAttributeValues: {
+          ':issued': 'issued',
+          ':pending': 'pending',
+          ':receipt': issued.receipt,
+          ':payload': issued.payload,
+          ':hash': issued.hash,
         },
       },
-      onConditionFailed: () => new StaleStateError(),
-    },
-    {
-      item: {
-        Update: {
-          TableName: tableName(),
-          Key: keys.ticket(ticketId),
-          UpdateExpression: 'SET receiptHead = :head',
-          ConditionExpression: previous ? 'receiptHead.#hash = :previous' : 'attribute_not_exists(receiptHead)',
-          ...(previous ? { ExpressionAttributeNames: { '#hash': 'hash' } } : {}),
-          ExpressionAttributeValues: {
-            ':head': { requestKey: issued.requestKey, hash: issued.hash },
-            ...(previous ? { ':previous': previous.hash } : {}),
-          },
+      () => new StaleStateError(),
+    ),
+    txUpdate(
+      {
+        Key: keys.ticket(ticketId),
+        UpdateExpression: 'SET receiptHead = :head',
+        ConditionExpression: previous ? 'receiptHead.#hash = :previous' : 'attribute_not_exists(receiptHead)',
+        ...(previous ? { ExpressionAttributeNames: { '#hash': 'hash' } } : {}),
+        ExpressionAttributeValues: {
+          ':head': { requestKey: issued.requestKey, hash: issued.hash },
+          ...(previous ? { ':previous': previous.hash } : {}),
         },
       },
-      onConditionFailed: () => new StaleStateError(),
-    },
+      () => new StaleStateError(),
+    ),
     ...activityWrites(ticketId, [event]),
   ];
   await transact(writes);

@@ -2,7 +2,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, type TransactWriteCommandInput } from '@aws-sdk/lib-dynamodb';
 import { backoffMs, staleStateRetry } from '../domain/backoff.js';
 import { ConflictError, UnavailableError, UnprocessableError } from '../domain/errors.js';
-import { documents } from './client.js';
+import { documents, tableName } from './client.js';
 import { isConditionFailed } from './conditions.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
@@ -12,6 +12,22 @@ export interface TxWrite {
   item: TransactItem;
   onConditionFailed?: () => Error;
 }
+
+type TableWrite<K extends 'Put' | 'Update'> = Omit<NonNullable<TransactItem[K]>, 'TableName'>;
+
+/** `onConditionFailed` only when given: without it a failed condition is transact()'s StaleStateError. */
+const txWrite = (item: TransactItem, onConditionFailed: (() => Error) | undefined): TxWrite => ({
+  item,
+  ...(onConditionFailed ? { onConditionFailed } : {}),
+});
+
+/** A Put of one item of the table, as a write of transact(). */
+export const txPut = (put: TableWrite<'Put'>, onConditionFailed?: () => Error): TxWrite =>
+  txWrite({ Put: { TableName: tableName(), ...put } }, onConditionFailed);
+
+/** An Update of one item of the table, as a write of transact(). */
+export const txUpdate = (update: TableWrite<'Update'>, onConditionFailed?: () => Error): TxWrite =>
+  txWrite({ Update: { TableName: tableName(), ...update } }, onConditionFailed);
 
 /** DynamoDB's limit of actions in one TransactWriteItems. */
 export const MAX_TRANSACTION_ITEMS = 100;

@@ -1,10 +1,11 @@
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand, type UpdateCommandInput } from '@aws-sdk/lib-dynamodb';
 import { type ConflictError, NotFoundError } from '../domain/errors.js';
 import type { WebhookEndpoint } from '../domain/webhooks.js';
 import { documents, tableName } from './client.js';
+import { conditionally } from './conditions.js';
 import { ulid } from './ids.js';
 import { webhookKeys } from './keys.js';
-import { retryOnStaleState, transact } from './transaction.js';
+import { retryOnStaleState, transact, txPut, txUpdate } from './transaction.js';
 
 /** An endpoint with its secrets as stored: encrypted, the previous one kept until `previousUntil`. */
 /** The id of an endpoint not saved yet. */
@@ -48,33 +49,25 @@ export async function putEndpoint(
   await retryOnStaleState(
     () =>
       transact([
-        {
-          item: {
-            Put: {
-              TableName: tableName(),
-              Item: {
-                ...webhookKeys.webhook(endpoint.id),
-                ...webhookKeys.webhookList(endpoint.createdAt, endpoint.id),
-                entity: 'webhook',
-                ...endpoint,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
+        txPut({
+          Item: {
+            ...webhookKeys.webhook(endpoint.id),
+            ...webhookKeys.webhookList(endpoint.createdAt, endpoint.id),
+            entity: 'webhook',
+            ...endpoint,
           },
-        },
-        {
-          item: {
-            Update: {
-              TableName: tableName(),
-              Key: webhookKeys.webhookCount,
-              UpdateExpression: 'SET #count = if_not_exists(#count, :registered) + :one, entity = :entity',
-              ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
-              ExpressionAttributeNames: { '#count': 'count' },
-              ExpressionAttributeValues: { ':registered': limit.registered, ':one': 1, ':max': limit.max, ':entity': 'webhookCount' },
-            },
+          ConditionExpression: 'attribute_not_exists(pk)',
+        }),
+        txUpdate(
+          {
+            Key: webhookKeys.webhookCount,
+            UpdateExpression: 'SET #count = if_not_exists(#count, :registered) + :one, entity = :entity',
+            ConditionExpression: 'attribute_not_exists(#count) OR #count < :max',
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: { ':registered': limit.registered, ':one': 1, ':max': limit.max, ':entity': 'webhookCount' },
           },
-          onConditionFailed: limit.onFull,
-        },
+          limit.onFull,
+        ),
       ]),
     { maxAttempts: 20 },
   );
@@ -114,19 +107,16 @@ export async function deleteEndpoint(id: string): Promise<void> {
     await retryOnStaleState(() =>
       transact([
         remove,
-        {
-          item: {
-            Update: {
-              TableName: tableName(),
-              Key: webhookKeys.webhookCount,
-              UpdateExpression: 'SET #count = #count - :one',
-              ConditionExpression: '#count > :zero',
-              ExpressionAttributeNames: { '#count': 'count' },
-              ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
-            },
+        txUpdate(
+          {
+            Key: webhookKeys.webhookCount,
+            UpdateExpression: 'SET #count = #count - :one',
+            ConditionExpression: '#count > :zero',
+            ExpressionAttributeNames: { '#count': 'count' },
+            ExpressionAttributeValues: { ':one': 1, ':zero': 0 },
           },
-          onConditionFailed: () => noCounter,
-        },
+          () => noCounter,
+        ),
       ]),
     );
   } catch (error) {
@@ -135,39 +125,44 @@ export async function deleteEndpoint(id: string): Promise<void> {
   }
 }
 
+/** An Update of an endpoint that must still be there; when it is gone the answer is `ifGone()`. */
+const updateEndpoint = <U>(
+  id: string,
+  update: Pick<UpdateCommandInput, 'UpdateExpression' | 'ExpressionAttributeNames' | 'ExpressionAttributeValues'>,
+  ifGone: () => U,
+) =>
+  conditionally(
+    () =>
+      documents.send(
+        new UpdateCommand({ TableName: tableName(), Key: webhookKeys.webhook(id), ConditionExpression: 'attribute_exists(pk)', ...update }),
+      ),
+    ifGone,
+  );
+
 /** The new secret signs from now on; the current one keeps signing too until `previousUntil`. */
 export async function rotateSecret(id: string, secret: string, previousUntil: string): Promise<void> {
-  try {
-    await documents.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: webhookKeys.webhook(id),
-        UpdateExpression: 'SET previousSecret = secret, previousUntil = :until, secret = :secret',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeValues: { ':until': previousUntil, ':secret': secret },
-      }),
-    );
-  } catch (error) {
-    if ((error as Error).name === 'ConditionalCheckFailedException') throw notFound(id);
-    throw error;
-  }
+  await updateEndpoint(
+    id,
+    {
+      UpdateExpression: 'SET previousSecret = secret, previousUntil = :until, secret = :secret',
+      ExpressionAttributeValues: { ':until': previousUntil, ':secret': secret },
+    },
+    () => {
+      throw notFound(id);
+    },
+  );
 }
 
 /** `failing` after a delivery gave up, `active` again once one gets through. */
 export async function setEndpointStatus(id: string, status: WebhookEndpoint['status']): Promise<void> {
-  try {
-    await documents.send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: webhookKeys.webhook(id),
-        UpdateExpression: 'SET #status = :status',
-        ConditionExpression: 'attribute_exists(pk)',
-        ExpressionAttributeNames: { '#status': 'status' },
-        ExpressionAttributeValues: { ':status': status },
-      }),
-    );
-  } catch (error) {
+  await updateEndpoint(
+    id,
+    {
+      UpdateExpression: 'SET #status = :status',
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: { ':status': status },
+    },
     // Deleted meanwhile: nothing left to mark.
-    if ((error as Error).name !== 'ConditionalCheckFailedException') throw error;
-  }
+    () => undefined,
+  );
 }

@@ -16,6 +16,14 @@ export class ApiError extends Error {
 
 const GENERIC = 'Something went wrong on our side. Please try again in a moment.';
 
+/**
+ * How often an answer is sent again when it lost the race against other approvers' answers
+ * (409 concurrent_update: nothing was recorded, so sending it again is safe), and the pause
+ * before each: growing, with jitter, so the racers spread out.
+ */
+export const CONCURRENT_RETRIES = 3;
+const retryPause = (attempt: number) => new Promise((resolve) => setTimeout(resolve, 150 * attempt + Math.random() * 150 * attempt));
+
 async function errorOf(response: Response): Promise<ApiError> {
   const body = (await response.json().catch(() => null)) as { error?: { code?: string; message?: string } } | null;
   const message = response.status >= 500 ? GENERIC : (body?.error?.message ?? `The request failed (HTTP ${response.status}).`);
@@ -67,12 +75,20 @@ export class PortalApi {
     return (await (await this.send(`approvals/${encodeURIComponent(requestId)}/receipt`)).json()) as { receipt: string; payload: unknown };
   }
 
-  async respond(requestId: string, body: ResponseBody): Promise<ApprovalView> {
-    const response = await this.send(`approvals/${encodeURIComponent(requestId)}/responses`, {
-      method: 'POST',
-      body: JSON.stringify(body),
-    });
-    return (await response.json()) as ApprovalView;
+  /** Records the answer; one that lost a race with other answers is sent again (see CONCURRENT_RETRIES). */
+  async respond(requestId: string, body: ResponseBody, pause = retryPause): Promise<ApprovalView> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const response = await this.send(`approvals/${encodeURIComponent(requestId)}/responses`, {
+          method: 'POST',
+          body: JSON.stringify(body),
+        });
+        return (await response.json()) as ApprovalView;
+      } catch (error) {
+        if (!(error instanceof ApiError && error.code === 'concurrent_update') || attempt > CONCURRENT_RETRIES) throw error;
+        await pause(attempt);
+      }
+    }
   }
 
   /** The approver's own delegation (out of office), or null. */

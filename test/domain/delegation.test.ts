@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Change, cancelRequest, createRequest, editRecipients, remindDue, respond } from '../../functions/domain/approval-request.js';
+import { type Change, cancelRequest, editRecipients, remindDue, respond } from '../../functions/domain/approval-request.js';
 import {
   checkDelegation,
   DELEGATION_LIMITS,
@@ -11,10 +11,10 @@ import {
   isActive,
   isCurrent,
 } from '../../functions/domain/delegation.js';
-import { SignoffError } from '../../functions/domain/errors.js';
+import type { SignoffError } from '../../functions/domain/errors.js';
 import { decideStatus, isOpen } from '../../functions/domain/policy.js';
-import type { ApprovalRequest, Policy } from '../../functions/domain/types.js';
-import { approver, NOW, newRequestChange, technician, ticket } from './fixtures.js';
+import { approver, hoursAfter, NOW, newRequestChange, technician } from './fixtures.js';
+import { answerAs, checkEveryStep, commandApplier, expectNothingChanged, policyKind, policyOf } from './properties.js';
 
 /*
  * Delegation as functions over plain data: property-based tests over random requests, random
@@ -25,7 +25,6 @@ import { approver, NOW, newRequestChange, technician, ticket } from './fixtures.
 const PLACES = ['a', 'b', 'c', 'd'] as const;
 const PEOPLE = [...PLACES, 's', 't'] as const;
 const at = (seconds: number) => new Date(Date.parse(NOW) + seconds * 1000).toISOString();
-const hoursAfter = (iso: string, h: number) => new Date(Date.parse(iso) + h * 3600_000).toISOString();
 
 const handover = fc
   .tuple(fc.constantFrom(...PLACES), fc.constantFrom(...PEOPLE))
@@ -34,24 +33,12 @@ const handover = fc
 const start = fc
   .tuple(
     fc.uniqueArray(fc.constantFrom(...PLACES), { minLength: 1, maxLength: PLACES.length }),
-    fc.constantFrom('all', 'any', 'quorum'),
-    fc.nat(),
+    policyKind,
     fc.array(handover, { maxLength: 4 }),
     fc.boolean(),
   )
-  .map(([ids, type, n, handovers, reminders]) => {
-    const policy: Policy = type === 'quorum' ? { type, count: 1 + (n % ids.length) } : { type };
-    const created = createRequest({
-      id: 'R1',
-      ticketId: 'T1',
-      ticket,
-      approvers: ids.map((id) => approver(id)),
-      policy,
-      message: null,
-      remindEveryHours: reminders ? 1 : null,
-      actor: technician,
-      now: NOW,
-    });
+  .map(([ids, kind, handovers, reminders]) => {
+    const created = newRequestChange(ids, { policy: policyOf(kind, ids.length), remindEveryHours: reminders ? 1 : null });
     return delegateNewRequest(created, handovers, technician, NOW);
   });
 
@@ -80,25 +67,14 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'cancel' as const }) },
 );
 
-function apply(request: ApprovalRequest, cmd: Command, now: string): Change {
-  try {
-    switch (cmd.kind) {
-      case 'respond':
-        return respond({ request, approverId: cmd.who, decision: cmd.decision, actor: { kind: 'approver', id: cmd.who }, now });
-      case 'handover':
-        return handOverPlace({ request, handover: cmd.handover, actor: technician, now });
-      case 'edit':
-        return editRecipients({ request, approvers: cmd.ids.map((id) => approver(id)), actor: technician, now });
-      case 'remind':
-        return remindDue({ request: { ...request, nextReminderAt: request.nextReminderAt && now }, actor: technician, now });
-      case 'cancel':
-        return cancelRequest({ request, actor: technician, now });
-    }
-  } catch (error) {
-    if (error instanceof SignoffError) return { before: request, after: request, events: [], mails: [] };
-    throw error;
-  }
-}
+const apply = commandApplier<Command>({
+  respond: answerAs,
+  handover: (request, cmd, now) => handOverPlace({ request, handover: cmd.handover, actor: technician, now }),
+  edit: (request, cmd, now) => editRecipients({ request, approvers: cmd.ids.map((id) => approver(id)), actor: technician, now }),
+  remind: (request, _cmd, now) =>
+    remindDue({ request: { ...request, nextReminderAt: request.nextReminderAt && now }, actor: technician, now }),
+  cancel: (request, _cmd, now) => cancelRequest({ request, actor: technician, now }),
+});
 
 function run(first: Change, commands: Command[], check: (change: Change, cmd: Command | null) => void) {
   check(first, null);
@@ -110,100 +86,69 @@ function run(first: Change, commands: Command[], check: (change: Change, cmd: Co
   });
 }
 
-const RUNS = { numRuns: 400 };
+const RANDOM_RUNS = { start, command, run, maxLength: 30, numRuns: 400 };
 const decided = (status: string) => status === 'approved' || status === 'declined';
 /** The place an entry holds: its own, or its delegator's. */
 const placeOf = (r: { approverId: string; onBehalfOf?: string | null }) => r.onBehalfOf ?? r.approverId;
 
 describe('delegation, over random requests and answers', () => {
   it('a place is settled once: one answer counts, whoever of delegator and substitute gives it, and it stays', () => {
-    fc.assert(
-      fc.property(start, fc.array(command, { maxLength: 30 }), (first, commands) => {
-        run(first, commands, ({ before, after, events }) => {
-          // Every holder of a decided place shows the same decision.
-          for (const r of after.recipients.filter((x) => x.onBehalfOf && x.status !== 'removed' && x.status !== 'expired')) {
-            const owner = after.recipients.find((x) => x.approverId === r.onBehalfOf)!;
-            expect(owner).toBeDefined();
-            if (decided(owner.status) || decided(r.status)) expect(r.status).toBe(owner.status);
-          }
-          // A decided place keeps its decision unless the technician removes it.
-          for (const was of before?.recipients ?? []) {
-            const now = after.recipients.find((r) => r.approverId === was.approverId)!;
-            if (decided(was.status) && now.status !== 'removed') expect(now.status).toBe(was.status);
-          }
-          // One change records at most one decision per place.
-          const places = events.flatMap((e) => (e.type === 'response_recorded' ? [e.onBehalfOf ?? e.approverId] : []));
-          expect(new Set(places).size).toBe(places.length);
-        });
-      }),
-      RUNS,
-    );
+    checkEveryStep(RANDOM_RUNS, ({ before, after, events }) => {
+      // Every holder of a decided place shows the same decision.
+      for (const r of after.recipients.filter((x) => x.onBehalfOf && x.status !== 'removed' && x.status !== 'expired')) {
+        const owner = after.recipients.find((x) => x.approverId === r.onBehalfOf)!;
+        expect(owner).toBeDefined();
+        if (decided(owner.status) || decided(r.status)) expect(r.status).toBe(owner.status);
+      }
+      // A decided place keeps its decision unless the technician removes it.
+      for (const was of before?.recipients ?? []) {
+        const now = after.recipients.find((r) => r.approverId === was.approverId)!;
+        if (decided(was.status) && now.status !== 'removed') expect(now.status).toBe(was.status);
+      }
+      // One change records at most one decision per place.
+      const places = events.flatMap((e) => (e.type === 'response_recorded' ? [e.onBehalfOf ?? e.approverId] : []));
+      expect(new Set(places).size).toBe(places.length);
+    });
   });
 
   it('the policy counts each place once: a substitute’s answer counts exactly as the delegator’s would', () => {
-    fc.assert(
-      fc.property(start, fc.array(command, { maxLength: 30 }), (first, commands) => {
-        run(first, commands, ({ after }) => {
-          if (after.status === 'canceled') return;
-          // The same request with every place answered by its owner, and no substitutes at all.
-          const owners = after.recipients.filter((r) => !r.onBehalfOf).map((r) => ({ ...r, delegatedTo: null, answeredBy: null }));
-          expect(after.status).toBe(decideStatus(after.policy, owners));
-        });
-      }),
-      RUNS,
-    );
+    checkEveryStep(RANDOM_RUNS, ({ after }) => {
+      if (after.status === 'canceled') return;
+      // The same request with every place answered by its owner, and no substitutes at all.
+      const owners = after.recipients.filter((r) => !r.onBehalfOf).map((r) => ({ ...r, delegatedTo: null, answeredBy: null }));
+      expect(after.status).toBe(decideStatus(after.policy, owners));
+    });
   });
 
   it('a closed request never changes, whoever answers or is handed a place', () => {
-    fc.assert(
-      fc.property(start, fc.array(command, { maxLength: 30 }), (first, commands) => {
-        run(first, commands, ({ before, after, events, mails }) => {
-          if (!before || isOpen(before.status)) return;
-          expect(after).toBe(before);
-          expect(events).toEqual([]);
-          expect(mails).toEqual([]);
-        });
-      }),
-      RUNS,
-    );
+    checkEveryStep(RANDOM_RUNS, (change) => {
+      if (!change.before || isOpen(change.before.status)) return;
+      expectNothingChanged(change);
+    });
   });
 
   it('one person holds one place: no approver twice, a substitute only for a delegator on the request, never for themselves', () => {
-    fc.assert(
-      fc.property(start, fc.array(command, { maxLength: 30 }), (first, commands) => {
-        run(first, commands, ({ after, mails }) => {
-          const ids = after.recipients.map((r) => r.approverId);
-          expect(new Set(ids).size).toBe(ids.length);
-          for (const r of after.recipients.filter((x) => x.onBehalfOf)) {
-            expect(r.onBehalfOf).not.toBe(r.approverId);
-            expect(after.recipients.find((x) => x.approverId === r.onBehalfOf)?.onBehalfOf ?? null).toBeNull();
-          }
-          // Mail goes only to entries on the request, and a delegator whose place was handed over is not reminded.
-          for (const m of mails) {
-            const r = after.recipients.find((x) => x.approverId === m.approverId)!;
-            expect(r).toBeDefined();
-            if (m.kind === 'reminder') expect(r.delegatedTo ?? null).toBeNull();
-          }
-          expect(after.recipients.length).toBeLessThanOrEqual(100);
-          expect(new Set(after.recipients.map(placeOf)).size).toBeLessThanOrEqual(after.recipients.length);
-        });
-      }),
-      RUNS,
-    );
+    checkEveryStep(RANDOM_RUNS, ({ after, mails }) => {
+      const ids = after.recipients.map((r) => r.approverId);
+      expect(new Set(ids).size).toBe(ids.length);
+      for (const r of after.recipients.filter((x) => x.onBehalfOf)) {
+        expect(r.onBehalfOf).not.toBe(r.approverId);
+        expect(after.recipients.find((x) => x.approverId === r.onBehalfOf)?.onBehalfOf ?? null).toBeNull();
+      }
+      // Mail goes only to entries on the request, and a delegator whose place was handed over is not reminded.
+      for (const m of mails) {
+        const r = after.recipients.find((x) => x.approverId === m.approverId)!;
+        expect(r).toBeDefined();
+        if (m.kind === 'reminder') expect(r.delegatedTo ?? null).toBeNull();
+      }
+      expect(after.recipients.length).toBeLessThanOrEqual(100);
+      expect(new Set(after.recipients.map(placeOf)).size).toBeLessThanOrEqual(after.recipients.length);
+    });
   });
 
   it('sends a new request to the substitute instead of the delegator', () => {
     const change = delegateNewRequest(
-      createRequest({
-        id: 'R1',
-        ticketId: 'T1',
-        ticket,
-        approvers: [approver('a'), approver('b')],
-        policy: { type: 'all' },
-        message: null,
-        actor: technician,
-        now: NOW,
-      }),
+      newRequestChange(['a', 'b']),
       [{ delegatorId: 'a', substitute: approver('s'), until: hoursAfter(NOW, 1) }],
       technician,
       NOW,

@@ -3,6 +3,10 @@ import type { Actor, ApprovalRequest, Approver, TicketSnapshot } from '../../fun
 
 export const NOW = '2026-11-25T10:00:00.000Z';
 export const technician: Actor = { kind: 'technician', id: 'tech-1', email: 'tech@example.com', name: 'Tess Tech' };
+/** The due-work job, as the actor of what it does. */
+export const system = { kind: 'system', id: 'deadlines' } as const;
+
+export const hoursAfter = (iso: string, h: number) => new Date(new Date(iso).getTime() + h * 3600_000).toISOString();
 
 export function approver(id: string, kind: Approver['kind'] = 'user'): Approver {
   return { approverId: id, kind, name: `Name ${id}`, email: `${id}@example.com`, createdAt: NOW, updatedAt: NOW };

@@ -1,11 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type Change, cancelRequest, editRecipients, remind, remindDue, respond } from '../../functions/domain/approval-request.js';
-import { changeDeadline, passDeadline } from '../../functions/domain/deadline.js';
-import { SignoffError } from '../../functions/domain/errors.js';
+import { type Change, cancelRequest, editRecipients, remind } from '../../functions/domain/approval-request.js';
+import { changeDeadline } from '../../functions/domain/deadline.js';
 import { decideStatus, isOpen } from '../../functions/domain/policy.js';
-import type { ApprovalRequest, Deadline, DeadlineOutcome, Policy } from '../../functions/domain/types.js';
-import { approver, NOW, newRequest, technician } from './fixtures.js';
+import type { ApprovalRequest, Deadline, DeadlineOutcome } from '../../functions/domain/types.js';
+import { approver, hoursAfter, NOW, newRequest, technician } from './fixtures.js';
+import { answerAs, checkEveryStep, commandApplier, dueWork, expectNothingChanged, noChange, policyKind, policyOf } from './properties.js';
 
 /*
  * Property-based tests of the rules every command keeps, over random requests and random
@@ -13,8 +13,6 @@ import { approver, NOW, newRequest, technician } from './fixtures.js';
  */
 
 const POOL = ['a', 'b', 'c', 'd', 'e'] as const;
-const hoursAfter = (iso: string, h: number) => new Date(new Date(iso).getTime() + h * 3600_000).toISOString();
-const system = { kind: 'system', id: 'deadlines' } as const;
 
 const ids = (min: number) => fc.uniqueArray(fc.constantFrom(...POOL), { minLength: min, maxLength: POOL.length });
 const outcome = fc.constantFrom<DeadlineOutcome>('decline', 'cancel', 'escalate');
@@ -26,17 +24,10 @@ const deadlineIn = (hours: fc.Arbitrary<number>): fc.Arbitrary<Deadline> =>
   }));
 
 const start = fc
-  .tuple(
-    ids(1),
-    fc.constantFrom('all', 'any', 'quorum'),
-    fc.nat(),
-    fc.option(deadlineIn(fc.integer({ min: 1, max: 48 }))),
-    fc.option(fc.integer({ min: 1, max: 24 })),
-  )
-  .map(([recipients, type, n, deadline, remindEveryHours]) => {
-    const policy: Policy = type === 'quorum' ? { type, count: 1 + (n % recipients.length) } : { type };
-    return newRequest(recipients, { policy, deadline, remindEveryHours });
-  });
+  .tuple(ids(1), policyKind, fc.option(deadlineIn(fc.integer({ min: 1, max: 48 }))), fc.option(fc.integer({ min: 1, max: 24 })))
+  .map(([recipients, kind, deadline, remindEveryHours]) =>
+    newRequest(recipients, { policy: policyOf(kind, recipients.length), deadline, remindEveryHours }),
+  );
 
 type Command =
   | { kind: 'respond'; who: string; decision: 'approve' | 'decline' | undefined; feedback: string | undefined }
@@ -70,45 +61,20 @@ const command: fc.Arbitrary<Command> = fc.oneof(
 );
 
 /** Applies one command at `now`; a refused command (a domain error) changes nothing. */
-function apply(request: ApprovalRequest, cmd: Command, now: string): Change {
-  const unchanged: Change = { before: request, after: request, events: [], mails: [] };
-  try {
-    switch (cmd.kind) {
-      case 'respond':
-        return respond({
-          request,
-          approverId: cmd.who,
-          decision: cmd.decision,
-          feedback: cmd.feedback,
-          actor: { kind: 'approver', id: cmd.who },
-          now,
-        });
-      case 'edit':
-        return editRecipients({ request, approvers: cmd.ids.map((id) => approver(id)), actor: technician, now });
-      case 'remind':
-        return remind({ request, approverId: cmd.who, actor: technician, now });
-      case 'cancel':
-        return cancelRequest({ request, actor: technician, now });
-      case 'deadline':
-        return changeDeadline({ request, deadline: cmd.deadline, actor: technician, now });
-      case 'wait':
-        return unchanged;
-      case 'tick': {
-        // What the due-work job does when it finds the request due.
-        const passed = passDeadline({
-          request,
-          escalateTo: (request.deadline?.escalateTo ?? []).map((id) => approver(id)),
-          actor: system,
-          now,
-        });
-        return passed.after !== request ? passed : remindDue({ request, actor: system, now });
-      }
-    }
-  } catch (error) {
-    if (error instanceof SignoffError) return unchanged;
-    throw error;
-  }
-}
+const apply = commandApplier<Command>({
+  respond: answerAs,
+  edit: (request, cmd, now) => editRecipients({ request, approvers: cmd.ids.map((id) => approver(id)), actor: technician, now }),
+  remind: (request, cmd, now) => remind({ request, approverId: cmd.who, actor: technician, now }),
+  cancel: (request, _cmd, now) => cancelRequest({ request, actor: technician, now }),
+  deadline: (request, cmd, now) => changeDeadline({ request, deadline: cmd.deadline, actor: technician, now }),
+  wait: (request) => noChange(request),
+  tick: (request, _cmd, now) =>
+    dueWork(
+      request,
+      (request.deadline?.escalateTo ?? []).map((id) => approver(id)),
+      now,
+    ),
+});
 
 /** Runs the commands, the clock moving on with each tick or wait, and hands every step to `check`. */
 function run(request: ApprovalRequest, commands: Command[], check: (change: Change, cmd: Command, now: string) => void) {
@@ -125,97 +91,68 @@ function run(request: ApprovalRequest, commands: Command[], check: (change: Chan
 }
 
 const settled = (status: string) => status === 'approved' || status === 'declined';
-const RUNS = { numRuns: 300 };
+const RANDOM_RUNS = { start, command, run, maxLength: 25, numRuns: 300 };
 
 describe('invariants of every command', () => {
   it('a place is settled once: an answer given stays, unless the technician removes the recipient', () => {
-    fc.assert(
-      fc.property(start, fc.array(command, { maxLength: 25 }), (request, commands) => {
-        run(request, commands, ({ before, after, events }) => {
-          for (const was of before!.recipients) {
-            const now = after.recipients.find((r) => r.approverId === was.approverId)!;
-            if (settled(was.status) && now.status !== 'removed') {
-              expect(now.status).toBe(was.status);
-              expect(now.respondedAt).toBe(was.respondedAt);
-            }
-          }
-          const decided = events
-            .filter((e) => e.type === 'response_recorded')
-            .map((e) => (e.type === 'response_recorded' ? e.approverId : ''));
-          expect(new Set(decided).size).toBe(decided.length);
-        });
-      }),
-      RUNS,
-    );
+    checkEveryStep(RANDOM_RUNS, ({ before, after, events }) => {
+      for (const was of before!.recipients) {
+        const now = after.recipients.find((r) => r.approverId === was.approverId)!;
+        if (settled(was.status) && now.status !== 'removed') {
+          expect(now.status).toBe(was.status);
+          expect(now.respondedAt).toBe(was.respondedAt);
+        }
+      }
+      const decided = events.filter((e) => e.type === 'response_recorded').map((e) => (e.type === 'response_recorded' ? e.approverId : ''));
+      expect(new Set(decided).size).toBe(decided.length);
+    });
   });
 
   it('a closed request never changes', () => {
-    fc.assert(
-      fc.property(start, fc.array(command, { maxLength: 25 }), (request, commands) => {
-        run(request, commands, ({ before, after, events, mails }) => {
-          if (isOpen(before!.status)) return;
-          expect(after).toBe(before);
-          expect(events).toEqual([]);
-          expect(mails).toEqual([]);
-        });
-      }),
-      RUNS,
-    );
+    checkEveryStep(RANDOM_RUNS, (change) => {
+      if (isOpen(change.before!.status)) return;
+      expectNothingChanged(change);
+    });
   });
 
   it('an open request’s status follows its policy over the recipients who still count', () => {
-    fc.assert(
-      fc.property(start, fc.array(command, { maxLength: 25 }), (request, commands) => {
-        run(request, commands, ({ after }) => {
-          if (after.status === 'canceled' || after.closedReason === 'deadline') return;
-          expect(after.status).toBe(decideStatus(after.policy, after.recipients));
-        });
-      }),
-      RUNS,
-    );
+    checkEveryStep(RANDOM_RUNS, ({ after }) => {
+      if (after.status === 'canceled' || after.closedReason === 'deadline') return;
+      expect(after.status).toBe(decideStatus(after.policy, after.recipients));
+    });
   });
 
   it('a deadline acts once, at or after its time, with the outcome its rules give', () => {
-    fc.assert(
-      fc.property(start, fc.array(command, { maxLength: 25 }), (request, commands) => {
-        run(request, commands, ({ before, after, events, mails }, _cmd, now) => {
-          const passed = events.filter((e) => e.type === 'deadline_passed');
-          if (passed.length === 0) return;
-          const deadline = before!.deadline!;
-          expect(passed).toHaveLength(1);
-          expect(before!.deadlinePassedAt).toBeNull();
-          expect(isOpen(before!.status)).toBe(true);
-          expect(deadline.at <= now).toBe(true);
-          expect(after.deadlinePassedAt).toBe(now);
-          if (deadline.outcome === 'decline') expect(after).toMatchObject({ status: 'declined', closedReason: 'deadline' });
-          if (deadline.outcome === 'cancel') expect(after).toMatchObject({ status: 'canceled', closedReason: 'deadline' });
-          if (deadline.outcome === 'escalate') {
-            const targets = new Set(deadline.escalateTo);
-            for (const r of after.recipients) {
-              const was = before!.recipients.find((b) => b.approverId === r.approverId);
-              if (was?.status === 'pending' && !targets.has(r.approverId)) expect(r.status).toBe('expired');
-              if (targets.has(r.approverId)) expect(r.status).not.toBe('removed');
-            }
-            const mailed = mails.map((m) => m.approverId);
-            expect(new Set(mailed).size).toBe(mailed.length);
-            for (const id of mailed) expect(before!.recipients.find((b) => b.approverId === id && b.status !== 'removed')).toBeUndefined();
-            expect(after.closedReason).toBe(isOpen(after.status) ? null : 'deadline');
-          }
-        });
-      }),
-      RUNS,
-    );
+    checkEveryStep(RANDOM_RUNS, ({ before, after, events, mails }, _cmd, now) => {
+      const passed = events.filter((e) => e.type === 'deadline_passed');
+      if (passed.length === 0) return;
+      const deadline = before!.deadline!;
+      expect(passed).toHaveLength(1);
+      expect(before!.deadlinePassedAt).toBeNull();
+      expect(isOpen(before!.status)).toBe(true);
+      expect(deadline.at <= now).toBe(true);
+      expect(after.deadlinePassedAt).toBe(now);
+      if (deadline.outcome === 'decline') expect(after).toMatchObject({ status: 'declined', closedReason: 'deadline' });
+      if (deadline.outcome === 'cancel') expect(after).toMatchObject({ status: 'canceled', closedReason: 'deadline' });
+      if (deadline.outcome === 'escalate') {
+        const targets = new Set(deadline.escalateTo);
+        for (const r of after.recipients) {
+          const was = before!.recipients.find((b) => b.approverId === r.approverId);
+          if (was?.status === 'pending' && !targets.has(r.approverId)) expect(r.status).toBe('expired');
+          if (targets.has(r.approverId)) expect(r.status).not.toBe('removed');
+        }
+        const mailed = mails.map((m) => m.approverId);
+        expect(new Set(mailed).size).toBe(mailed.length);
+        for (const id of mailed) expect(before!.recipients.find((b) => b.approverId === id && b.status !== 'removed')).toBeUndefined();
+        expect(after.closedReason).toBe(isOpen(after.status) ? null : 'deadline');
+      }
+    });
   });
 
   it('no answer counts once the deadline has passed', () => {
-    fc.assert(
-      fc.property(start, fc.array(command, { maxLength: 25 }), (request, commands) => {
-        run(request, commands, ({ before, events }, cmd, now) => {
-          if (cmd.kind !== 'respond' || !before!.deadline || before!.deadlinePassedAt || before!.deadline.at > now) return;
-          expect(events).toEqual([]);
-        });
-      }),
-      RUNS,
-    );
+    checkEveryStep(RANDOM_RUNS, ({ before, events }, cmd, now) => {
+      if (cmd.kind !== 'respond' || !before!.deadline || before!.deadlinePassedAt || before!.deadline.at > now) return;
+      expect(events).toEqual([]);
+    });
   });
 });

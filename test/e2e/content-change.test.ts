@@ -1,22 +1,18 @@
 import { describe, expect } from 'vitest';
-import { demoApprover, info, test } from './support/fixtures.js';
-import { E2E_TICKET, uniqueTicket } from './support/helpdesk.js';
+import { alice, bob, info, test } from './support/fixtures.js';
+import { E2E_TICKET } from './support/helpdesk.js';
 import { heading, signIn } from './support/portal.js';
-
-const alice = demoApprover('u-alice');
-const bob = demoApprover('u-bob');
 
 describe('what the approver approves is what the page showed', () => {
   test('shows the content hash, asks again after the ticket changed, and refuses an answer to an outdated page', async ({
     browser,
     helpdesk,
   }) => {
-    const { ticketId, number } = uniqueTicket();
-    const ticket = { number, subject: 'Buy 1 laptop (EUR 1,000)' };
-    const created = (await helpdesk.requestApproval({ ticketId, ticket, recipients: [alice.approverId, bob.approverId] })) as unknown as {
-      id: string;
-      content: { version: number; hash: string };
-    };
+    const { ticketId, number, request } = await helpdesk.requestOnNewTicket({
+      ticket: { subject: 'Buy 1 laptop (EUR 1,000)' },
+      recipients: [alice.approverId, bob.approverId],
+    });
+    const created = request as unknown as { id: string; content: { version: number; hash: string } };
     const put = async (subject: string) => {
       const reply = await helpdesk.call('PUT', `/tickets/${ticketId}`, { ...E2E_TICKET, number, subject });
       expect(reply.status).toBe(200);

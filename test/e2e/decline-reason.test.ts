@@ -1,21 +1,16 @@
 import { describe, expect } from 'vitest';
-import { demoApprover, info, test } from './support/fixtures.js';
-import { uniqueTicket } from './support/helpdesk.js';
+import { carol, info, test } from './support/fixtures.js';
 import { actionLink, waitForMail } from './support/mailbox.js';
 import { heading, signIn } from './support/portal.js';
-
-const carol = demoApprover('c-carol');
 
 describe('declining a request that needs a reason', () => {
   test('asks for the reason, says when answers are due, refuses to confirm without a reason, and records the decline with it', async ({
     browser,
     helpdesk,
   }) => {
-    const { ticketId, number } = uniqueTicket();
     const inAnHour = new Date(Date.now() + 3600_000).toISOString();
-    await helpdesk.requestApproval({
-      ticketId,
-      ticket: { number, subject: 'Upgrade of the support contract' },
+    const { ticketId, number } = await helpdesk.requestOnNewTicket({
+      ticket: { subject: 'Upgrade of the support contract' },
       recipients: [carol.approverId],
       extra: { requireDeclineReason: true, deadline: { at: inAnHour, outcome: 'decline' } },
     });

@@ -2,33 +2,24 @@ import { InitiateAuthCommand } from '@aws-sdk/client-cognito-identity-provider';
 import { describe, expect } from 'vitest';
 import { call, stack, signIn as tokenFor } from '../support/api.js';
 import { axeViolations } from './support/axe.js';
-import { demoApprover, info, test } from './support/fixtures.js';
-import { uniqueTicket } from './support/helpdesk.js';
+import { alice, bob, dan, info, test } from './support/fixtures.js';
 import { actionLink, waitForMail } from './support/mailbox.js';
 import { heading, signIn, storedSession } from './support/portal.js';
-
-const alice = demoApprover('u-alice');
-const bob = demoApprover('u-bob');
-const dan = demoApprover('c-dan');
 
 describe('my approvals', () => {
   test('lists the open requests first, with ticket, subject, requester, requested by, time and own status', async ({
     browser,
     helpdesk,
   }) => {
-    const answered = uniqueTicket();
-    const open = uniqueTicket();
-    const first = await helpdesk.requestApproval({
-      ticketId: answered.ticketId,
-      ticket: { number: answered.number, subject: 'Extend the support contract' },
+    const answered = await helpdesk.requestOnNewTicket({
+      ticket: { subject: 'Extend the support contract' },
       recipients: [dan.approverId],
     });
-    await helpdesk.requestApproval({
-      ticketId: open.ticketId,
-      ticket: { number: open.number, subject: 'Add two seats to the licence', requester: { name: 'Sam Seats', email: 'sam@example.com' } },
+    const open = await helpdesk.requestOnNewTicket({
+      ticket: { subject: 'Add two seats to the licence', requester: { name: 'Sam Seats', email: 'sam@example.com' } },
       recipients: [dan.approverId],
     });
-    const approved = await call('POST', `/portal/approvals/${encodeURIComponent(first.id)}/responses`, {
+    const approved = await call('POST', `/portal/approvals/${encodeURIComponent(answered.request.id)}/responses`, {
       token: await tokenFor(dan.email, dan.password),
       body: { decision: 'approve' },
     });
@@ -68,18 +59,11 @@ describe('my approvals', () => {
   });
 
   test('explains why no answer is needed when the approver was removed or the request withdrawn', async ({ browser, helpdesk }) => {
-    const edited = uniqueTicket();
-    const withdrawn = uniqueTicket();
-    await helpdesk.requestApproval({
-      ticketId: edited.ticketId,
-      ticket: { number: edited.number, subject: 'Edited away' },
+    const edited = await helpdesk.requestOnNewTicket({
+      ticket: { subject: 'Edited away' },
       recipients: [alice.approverId, bob.approverId],
     });
-    await helpdesk.requestApproval({
-      ticketId: withdrawn.ticketId,
-      ticket: { number: withdrawn.number, subject: 'Withdrawn request' },
-      recipients: [alice.approverId],
-    });
+    const withdrawn = await helpdesk.requestOnNewTicket({ ticket: { subject: 'Withdrawn request' }, recipients: [alice.approverId] });
     const editedLink = actionLink(await waitForMail(info, alice.email, edited.number), 'approve');
     const withdrawnLink = actionLink(await waitForMail(info, alice.email, withdrawn.number), 'decline');
     expect((await helpdesk.call('PUT', `/tickets/${edited.ticketId}/approval/recipients`, { recipients: [bob.approverId] })).status).toBe(

@@ -1,11 +1,7 @@
 import { describe, expect } from 'vitest';
-import { demoApprover, info, test } from './support/fixtures.js';
-import { uniqueTicket } from './support/helpdesk.js';
+import { bob, dan, info, test } from './support/fixtures.js';
 import { actionLink, waitForMail } from './support/mailbox.js';
 import { heading, signIn } from './support/portal.js';
-
-const bob = demoApprover('u-bob');
-const dan = demoApprover('c-dan');
 
 describe('a request in stages', () => {
   test('asks the second stage only once the first approved, and shows each approver their stage and the progress', async ({
@@ -13,11 +9,9 @@ describe('a request in stages', () => {
     openBrowser,
     helpdesk,
   }) => {
-    const { ticketId, number } = uniqueTicket();
     const subject = 'New CRM licences for the sales team';
-    await helpdesk.requestApproval({
-      ticketId,
-      ticket: { number, subject },
+    const { ticketId, number } = await helpdesk.requestOnNewTicket({
+      ticket: { subject },
       recipients: [],
       extra: {
         recipients: undefined,

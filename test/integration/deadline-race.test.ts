@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it, vi } from 'vitest';
 import type { Approver } from '../../functions/domain/types.js';
-import { indexKeys } from '../../functions/store/keys.js';
+import { indexKeys, SHARDS } from '../../functions/store/keys.js';
 import { approver } from '../domain/fixtures.js';
 import { useOwnTable } from '../support/own-table.js';
 import { savedRequest } from '../support/saved-request.js';
@@ -24,31 +24,49 @@ beforeAll(async () => {
 const session = (approverId: string) => ({ approverId, signedInAs: { sub: `sub-${approverId}`, email: null }, authTime: null });
 const hours = (from: Date, h: number) => new Date(from.getTime() + h * 3600_000);
 
+/** `count` requests saved for these approvers with these options, each approved by 'a' already. */
+const approvedByA = (count: number, approvers: string[], options: Parameters<typeof savedRequest>[1]) =>
+  Promise.all(
+    Array.from({ length: count }, async () => {
+      const saved = await savedRequest(approvers, options);
+      await portal.recordResponse(saved.requestId, session('a'), { decision: 'approve' });
+      return saved;
+    }),
+  );
+
+/**
+ * Approves each request as 'b' while the due-work job runs as if just after the deadline `at`,
+ * then runs the job once more. The answers, settled, in the order of `requests`.
+ */
+async function raceLastAnswerWithDeadline(requests: { requestId: string }[], at: Date) {
+  const [answers] = await Promise.all([
+    Promise.allSettled(requests.map((r) => portal.recordResponse(r.requestId, session('b'), { decision: 'approve' }))),
+    due.actOnDueRequests(new Date(at.getTime() + 1000)),
+  ]);
+  await due.actOnDueRequests(new Date(at.getTime() + 2000));
+  return answers;
+}
+
+/** The request as saved, the status changes that closed it, and the deadline_passed entries of its log. */
+async function outcomeOf({ ticketId, requestId }: { ticketId: string; requestId: string }) {
+  const request = (await store.loadRequest(requestId))!;
+  const log = await activity.listActivity(ticketId);
+  const closings = log.filter((e) => e.type === 'status_changed' && (e.to === 'approved' || e.to === 'declined'));
+  return { request, closings, passed: log.filter((e) => e.type === 'deadline_passed') };
+}
+
 describe('a deadline racing the last answer', () => {
   it('ends each request in exactly one outcome, recorded once', async () => {
     // The answer is given before the deadline (real time), the job runs as if just after it:
     // both read the same version, and only one write can win.
     const at = new Date(Date.now() + 60_000);
-    const requests = await Promise.all(
-      Array.from({ length: 6 }, async () => {
-        const saved = await savedRequest(['a', 'b'], { deadline: { at: at.toISOString(), outcome: 'decline' } });
-        await portal.recordResponse(saved.requestId, session('a'), { decision: 'approve' });
-        return saved;
-      }),
-    );
+    const requests = await approvedByA(6, ['a', 'b'], { deadline: { at: at.toISOString(), outcome: 'decline' } });
 
-    const [answers] = await Promise.all([
-      Promise.allSettled(requests.map((r) => portal.recordResponse(r.requestId, session('b'), { decision: 'approve' }))),
-      due.actOnDueRequests(new Date(at.getTime() + 1000)),
-    ]);
-    // Whatever the race left behind is due still: a second run finishes it, and changes nothing decided.
-    await due.actOnDueRequests(new Date(at.getTime() + 2000));
+    // The second run of the job finishes whatever the race left behind, and changes nothing decided.
+    const answers = await raceLastAnswerWithDeadline(requests, at);
 
-    for (const [i, { ticketId, requestId }] of requests.entries()) {
-      const request = (await store.loadRequest(requestId))!;
-      const log = await activity.listActivity(ticketId);
-      const closings = log.filter((e) => e.type === 'status_changed' && (e.to === 'approved' || e.to === 'declined'));
-      const passed = log.filter((e) => e.type === 'deadline_passed');
+    for (const [i, saved] of requests.entries()) {
+      const { request, closings, passed } = await outcomeOf(saved);
       expect(closings, `request ${i}`).toHaveLength(1);
       const answer = answers[i]!;
       if (request.status === 'approved') {
@@ -68,27 +86,15 @@ describe('a deadline racing the last answer', () => {
 describe('a deadline racing the last answer of the last stage', () => {
   it('ends each staged request in exactly one outcome, recorded once', async () => {
     const at = new Date(Date.now() + 60_000);
-    const requests = await Promise.all(
-      Array.from({ length: 4 }, async () => {
-        const saved = await savedRequest([], { stages: [['a'], ['b']], deadline: { at: at.toISOString(), outcome: 'decline' } });
-        await portal.recordResponse(saved.requestId, session('a'), { decision: 'approve' });
-        return saved;
-      }),
-    );
+    const requests = await approvedByA(4, [], { stages: [['a'], ['b']], deadline: { at: at.toISOString(), outcome: 'decline' } });
     for (const { requestId } of requests) expect((await store.loadRequest(requestId))?.currentStage).toBe(2);
 
-    const [answers] = await Promise.all([
-      Promise.allSettled(requests.map((r) => portal.recordResponse(r.requestId, session('b'), { decision: 'approve' }))),
-      due.actOnDueRequests(new Date(at.getTime() + 1000)),
-    ]);
-    await due.actOnDueRequests(new Date(at.getTime() + 2000));
+    const answers = await raceLastAnswerWithDeadline(requests, at);
 
-    for (const [i, { ticketId, requestId }] of requests.entries()) {
-      const request = (await store.loadRequest(requestId))!;
-      const log = await activity.listActivity(ticketId);
-      const closings = log.filter((e) => e.type === 'status_changed' && (e.to === 'approved' || e.to === 'declined'));
+    for (const [i, saved] of requests.entries()) {
+      const { request, closings, passed } = await outcomeOf(saved);
       expect(closings, `request ${i}`).toHaveLength(1);
-      expect(log.filter((e) => e.type === 'deadline_passed')).toHaveLength(request.status === 'approved' ? 0 : 1);
+      expect(passed).toHaveLength(request.status === 'approved' ? 0 : 1);
       expect(answers[i]!.status).toBe(request.status === 'approved' ? 'fulfilled' : 'rejected');
     }
   });
@@ -142,7 +148,8 @@ describe('the cost of the sweep', () => {
       // Nothing of these is due an hour on: the run is one query of each due partition and nothing else.
       await due.actOnDueRequests(hours(created, 1));
       const calls = sent.mock.calls.map(([command]) => command.constructor.name);
-      expect(calls).toEqual(indexKeys.duePks().map(() => 'QueryCommand'));
+      // One per shard, and no partition from before sharding (the migration moved their items).
+      expect(calls).toEqual(Array.from({ length: SHARDS.due }, () => 'QueryCommand'));
       const inputs = sent.mock.calls.map(
         ([command]) => command.input as { IndexName?: string; ExpressionAttributeValues?: Record<string, unknown> },
       );

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { call, mailsOnceIdle, newApprover, technicianToken, ticketBody, unique, waitForMails } from '../support/api.js';
+import { call, mailsOnceIdle, newApprover, type TestApprover, technicianToken, ticketBody, unique, waitForMails } from '../support/api.js';
 
 /** Seconds from now, as the API takes a deadline. */
 const inSeconds = (s: number) => new Date(Date.now() + s * 1000).toISOString();
@@ -23,11 +23,25 @@ describe('deadlines, acted on by the due-work job', () => {
   const tab = (ticketId: string) => call('GET', `/tickets/${ticketId}/approval`, { token: technician });
   const activity = async (ticketId: string) =>
     (await call('GET', `/tickets/${ticketId}/activity`, { token: technician })).body.activity as { type: string; [k: string]: unknown }[];
+  /** The approver's answer to the request, given in the portal. */
+  const answer = async (approver: TestApprover, requestId: string, decision: 'approve' | 'decline') =>
+    call('POST', `/portal/approvals/${requestId}/responses`, { token: await approver.token(), body: { decision } });
+  const putDeadline = (ticketId: string, deadline: unknown) =>
+    call('PUT', `/tickets/${ticketId}/approval/deadline`, { token: technician, body: deadline });
+  /** The ticket's approval once it is as `done` wants it (or as it is after the time limit). */
+  const tabOnce = (ticketId: string, done: (reply: Awaited<ReturnType<typeof tab>>) => boolean) => eventually(() => tab(ticketId), done);
+  /**
+   * `first` approves (the request stays open) while the deadline is still far, so that the answer
+   * surely comes before it; then the deadline is brought to three seconds from now.
+   */
+  async function approveThenBringDeadlineNear(first: TestApprover, requestId: string, ticketId: string, deadline: object) {
+    expect(await answer(first, requestId, 'approve')).toMatchObject({ status: 200, body: { status: 'partially_approved' } });
+    expect((await putDeadline(ticketId, { at: inSeconds(3), ...deadline })).status).toBe(200);
+  }
 
   it('declines a request still open at its deadline, says so on the request, in the activity log and the portal', async () => {
     const [a, b] = [await newApprover(technician), await newApprover(technician, 'contact')];
     const ticketId = unique('T');
-    // A far deadline first, so that the first answer surely comes before it; then it is brought near.
     const deadline = { at: inSeconds(3600), outcome: 'decline' };
     const created = await call('POST', `/tickets/${ticketId}/approval`, {
       token: technician,
@@ -37,21 +51,9 @@ describe('deadlines, acted on by the due-work job', () => {
     const [mail] = await waitForMails(a.email, 1);
     expect(mail?.body.text).toContain('Answer by:');
     expect(mail?.body.text).toContain('the request is declined if it is still open then');
-    const first = await call('POST', `/portal/approvals/${created.body.id}/responses`, {
-      token: await a.token(),
-      body: { decision: 'approve' },
-    });
-    expect(first).toMatchObject({ status: 200, body: { status: 'partially_approved' } });
-    const near = await call('PUT', `/tickets/${ticketId}/approval/deadline`, {
-      token: technician,
-      body: { at: inSeconds(3), outcome: 'decline' },
-    });
-    expect(near.status).toBe(200);
+    await approveThenBringDeadlineNear(a, created.body.id, ticketId, { outcome: 'decline' });
 
-    const closed = await eventually(
-      () => tab(ticketId),
-      (r) => r.body.status === 'declined',
-    );
+    const closed = await tabOnce(ticketId, (r) => r.body.status === 'declined');
     expect(closed.body).toMatchObject({ status: 'declined', closedReason: 'deadline', deadlinePassedAt: expect.any(String) });
     // The receipt signer's entry (receipt_issued) follows the close whenever it has signed.
     const log = (await activity(ticketId)).filter((e) => e.type !== 'receipt_issued');
@@ -63,10 +65,7 @@ describe('deadlines, acted on by the due-work job', () => {
       actor: { kind: 'system', id: 'deadlines' },
     });
 
-    const late = await call('POST', `/portal/approvals/${created.body.id}/responses`, {
-      token: await b.token(),
-      body: { decision: 'approve' },
-    });
+    const late = await answer(b, created.body.id, 'approve');
     expect(late).toMatchObject({ status: 409, body: { error: { code: 'request_closed' } } });
     const view = await call('GET', `/portal/approvals/${created.body.id}`, { token: await b.token() });
     expect(view.body).toMatchObject({ status: 'declined', closedReason: 'deadline', deadline: { outcome: 'decline' }, canDecide: false });
@@ -80,10 +79,7 @@ describe('deadlines, acted on by the due-work job', () => {
       body: ticketBody([a.approverId], { deadline: { at: inSeconds(3), outcome: 'cancel' } }),
     });
     expect(created.status).toBe(201);
-    const gone = await eventually(
-      () => tab(ticketId),
-      (r) => r.status === 404,
-    );
+    const gone = await tabOnce(ticketId, (r) => r.status === 404);
     expect(gone.status).toBe(404);
     const column = await call('GET', `/tickets?ids=${ticketId}`, { token: technician });
     expect(column.body.tickets[0].approvalStatus).toBeNull();
@@ -102,21 +98,9 @@ describe('deadlines, acted on by the due-work job', () => {
       }),
     });
     expect(created.status).toBe(201);
-    const first = await call('POST', `/portal/approvals/${created.body.id}/responses`, {
-      token: await a.token(),
-      body: { decision: 'approve' },
-    });
-    expect(first).toMatchObject({ status: 200, body: { status: 'partially_approved' } });
-    const near = await call('PUT', `/tickets/${ticketId}/approval/deadline`, {
-      token: technician,
-      body: { at: inSeconds(3), outcome: 'escalate', escalateTo: [boss.approverId] },
-    });
-    expect(near.status).toBe(200);
+    await approveThenBringDeadlineNear(a, created.body.id, ticketId, { outcome: 'escalate', escalateTo: [boss.approverId] });
 
-    const escalated = await eventually(
-      () => tab(ticketId),
-      (r) => r.body.recipients.length === 3,
-    );
+    const escalated = await tabOnce(ticketId, (r) => r.body.recipients.length === 3);
     expect(escalated.body).toMatchObject({ status: 'partially_approved', closedReason: null, deadlinePassedAt: expect.any(String) });
     // Recipients added at the same time are listed by name: compare as a set.
     expect(escalated.body.recipients.map((r: { approverId: string; status: string }) => [r.approverId, r.status])).toEqual(
@@ -137,15 +121,9 @@ describe('deadlines, acted on by the due-work job', () => {
       }),
     ]);
 
-    const expired = await call('POST', `/portal/approvals/${created.body.id}/responses`, {
-      token: await b.token(),
-      body: { decision: 'approve' },
-    });
+    const expired = await answer(b, created.body.id, 'approve');
     expect(expired).toMatchObject({ status: 409, body: { error: { code: 'recipient_expired' } } });
-    const decided = await call('POST', `/portal/approvals/${created.body.id}/responses`, {
-      token: await boss.token(),
-      body: { decision: 'approve' },
-    });
+    const decided = await answer(boss, created.body.id, 'approve');
     expect(decided).toMatchObject({ status: 200, body: { status: 'approved' } });
     expect(await mailsOnceIdle(boss.email)).toHaveLength(1); // mailed once, at the escalation
   });
@@ -153,8 +131,7 @@ describe('deadlines, acted on by the due-work job', () => {
   it('changes the deadline of an open request with PUT …/deadline, validates it, and refuses it once closed', async () => {
     const [a, boss] = [await newApprover(technician), await newApprover(technician)];
     const ticketId = unique('T');
-    const path = `/tickets/${ticketId}/approval/deadline`;
-    const put = (body: unknown) => call('PUT', path, { token: technician, body });
+    const put = (body: unknown) => putDeadline(ticketId, body);
     expect((await put({ at: inSeconds(3600), outcome: 'decline' })).status).toBe(404);
     await call('POST', `/tickets/${ticketId}/approval`, { token: technician, body: ticketBody([a.approverId]) });
     const before = await tab(ticketId);
@@ -185,7 +162,7 @@ describe('deadlines, acted on by the due-work job', () => {
       null,
     ]);
 
-    await call('POST', `/portal/approvals/${before.body.id}/responses`, { token: await a.token(), body: { decision: 'decline' } });
+    await answer(a, before.body.id, 'decline');
     expect(await put({ at: inSeconds(3600), outcome: 'decline' })).toMatchObject({
       status: 409,
       body: { error: { code: 'request_closed' } },

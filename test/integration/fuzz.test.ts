@@ -524,6 +524,35 @@ describe('fuzzing every route: no 5xx, API.md errors, and a refused request writ
     { path: [...p, 'conversation', 0], keys: ['author', 'body', 'at'] },
   ];
 
+  /**
+   * The body of a PUT of recipients (the request's, or a stage's): a list of at least `min`
+   * approver ids (the empty list a near miss where one is needed), and any further fields.
+   */
+  const recipientsBody = (path: () => string, min: 0 | 1, more: Field[] = []) => ({
+    path,
+    token: () => technician,
+    base: () => ({ recipients: [approvers.user, approvers.contact] }),
+    fields: [
+      {
+        path: ['recipients'],
+        required: true,
+        maybeValid: maybe.recipients(min),
+        nearMisses: [
+          null,
+          'u-alice',
+          {},
+          ...(min > 0 ? [[]] : []),
+          ['dup-1', 'dup-1'],
+          ['has space'],
+          [1],
+          Array.from({ length: 51 }, (_, i) => `a${i}`),
+        ],
+      },
+      ...more,
+    ],
+    strict: [{ path: [], keys: ['recipients'] }],
+  });
+
   /** The routes with a body: the valid body, its fields, and where a request goes (fresh ids where a valid body would succeed). */
   const BODIES: Record<string, BodySpec & { path: () => string; token: () => string }> = {
     'put-approver': {
@@ -636,35 +665,10 @@ describe('fuzzing every route: no 5xx, API.md errors, and a refused request writ
         ...ticketStrict(['ticket']),
       ],
     },
-    'put-recipients': {
-      path: () => `/tickets/${fixture.ticketId}/approval/recipients`,
-      token: () => technician,
-      base: () => ({ recipients: [approvers.user, approvers.contact] }),
-      fields: [
-        {
-          path: ['recipients'],
-          required: true,
-          maybeValid: maybe.recipients(0),
-          nearMisses: [null, 'u-alice', {}, ['dup-1', 'dup-1'], ['has space'], [1], Array.from({ length: 51 }, (_, i) => `a${i}`)],
-        },
-        { path: ['recipients', 0], required: false, maybeValid: maybe.id, nearMisses: ['', 'é', 'x'.repeat(LIMITS.id + 1)] },
-      ],
-      strict: [{ path: [], keys: ['recipients'] }],
-    },
-    'put-stage-recipients': {
-      path: () => `/tickets/${fixture.ticketId}/approval/stages/2/recipients`,
-      token: () => technician,
-      base: () => ({ recipients: [approvers.user, approvers.contact] }),
-      fields: [
-        {
-          path: ['recipients'],
-          required: true,
-          maybeValid: maybe.recipients(1),
-          nearMisses: [null, 'u-alice', {}, [], ['dup-1', 'dup-1'], ['has space'], [1], Array.from({ length: 51 }, (_, i) => `a${i}`)],
-        },
-      ],
-      strict: [{ path: [], keys: ['recipients'] }],
-    },
+    'put-recipients': recipientsBody(() => `/tickets/${fixture.ticketId}/approval/recipients`, 0, [
+      { path: ['recipients', 0], required: false, maybeValid: maybe.id, nearMisses: ['', 'é', 'x'.repeat(LIMITS.id + 1)] },
+    ]),
+    'put-stage-recipients': recipientsBody(() => `/tickets/${fixture.ticketId}/approval/stages/2/recipients`, 1),
     ...Object.fromEntries(
       (
         [

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { type StdioOptions, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -27,6 +27,10 @@ async function until<T>(probe: () => T | undefined, timeoutMs = 90_000): Promise
   }
 }
 
+/** The process of `npm start` (local/start.ts) with this environment. */
+const startProcess = (env: NodeJS.ProcessEnv, stdio: StdioOptions) =>
+  spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], { cwd: ROOT, env, stdio });
+
 const threeGroups = (stateDir: string) => () => {
   if (!existsSync(join(stateDir, 'emulators.pids'))) return undefined;
   const groups = emulatorGroups(stateDir);
@@ -41,14 +45,21 @@ describe('the local stack’s life cycle', () => {
     for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
   }, 180_000);
 
-  it('refuses a second start on a running stack’s folder and leaves it alone; killed outright (SIGKILL), it leaves no emulator behind', async () => {
+  /** The environment of a stack in a new state folder, which is removed after the file. */
+  async function newStackEnv() {
     const env = await stackEnv();
+    const stateDir = env.SIGNOFF_STATE_DIR as string;
+    dirs.push(stateDir);
+    return { env, stateDir };
+  }
+
+  it('refuses a second start on a running stack’s folder and leaves it alone; killed outright (SIGKILL), it leaves no emulator behind', async () => {
+    const { env } = await newStackEnv();
     const first = await startStackProcess(env);
     started.push(first);
-    dirs.push(first.stateDir);
     const infoBefore = readFileSync(join(first.stateDir, 'local.json'), 'utf8');
 
-    const second = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const second = startProcess(env, ['ignore', 'pipe', 'pipe']);
     let output = '';
     second.stdout?.on('data', (d) => (output += d));
     second.stderr?.on('data', (d) => (output += d));
@@ -68,10 +79,8 @@ describe('the local stack’s life cycle', () => {
   }, 180_000);
 
   it('stops the emulators already started when Ctrl-C comes during start-up', async () => {
-    const env = await stackEnv();
-    const stateDir = env.SIGNOFF_STATE_DIR as string;
-    dirs.push(stateDir);
-    const child = spawn(process.execPath, ['--import', 'tsx', 'local/start.ts'], { cwd: ROOT, env, stdio: 'ignore' });
+    const { env, stateDir } = await newStackEnv();
+    const child = startProcess(env, 'ignore');
     const exited = new Promise((r) => child.once('exit', r));
     const groups = await until(threeGroups(stateDir));
     expect(existsSync(join(stateDir, 'local.json'))).toBe(false); // still starting
@@ -81,9 +90,7 @@ describe('the local stack’s life cycle', () => {
   }, 180_000);
 
   it('stops itself and its emulators when whoever started it dies', async () => {
-    const env = await stackEnv();
-    const stateDir = env.SIGNOFF_STATE_DIR as string;
-    dirs.push(stateDir);
+    const { env, stateDir } = await newStackEnv();
     // A parent (as a test worker or a terminal's npm would be) that starts the stack, then dies.
     const parent = spawn(
       process.execPath,

@@ -11,6 +11,8 @@ const CHOICES: { action: Action; label: string; description: string }[] = [
   { action: 'feedback', label: 'Respond with feedback', description: 'Ask a question or comment. Decide later.' },
 ];
 
+const NO_FEEDBACK = 'Write your feedback before sending it.';
+
 const labelOf = (action: Action) => CHOICES.find((c) => c.action === action)?.label ?? action;
 
 export interface AnswerProps {
@@ -157,6 +159,36 @@ function TextArea(props: {
   );
 }
 
+/**
+ * The text of a written answer (a decline's reason, feedback) and what is wrong with it: typing
+ * clears the error. `textField` renders the text area with the error below it.
+ */
+function useWrittenAnswer() {
+  const [text, setText] = useState('');
+  const [error, setError] = useState<string | null>(null);
+  const textRef = useRef<HTMLTextAreaElement>(null);
+  /** Shows `message` and puts the cursor back in the text. */
+  const refuse = (message: string) => {
+    setError(message);
+    textRef.current?.focus();
+  };
+  const textField = (field: { label: string; hint: string; required?: boolean }) => (
+    <>
+      <TextArea
+        {...field}
+        value={text}
+        onInput={(v) => {
+          setText(v);
+          setError(null);
+        }}
+        inputRef={textRef}
+      />
+      {error ? <Alert tone="error">{error}</Alert> : null}
+    </>
+  );
+  return { text, setError, textRef, refuse, textField };
+}
+
 function DecisionForm({
   initialAction,
   busy,
@@ -172,10 +204,8 @@ function DecisionForm({
   requireReason: boolean;
 }) {
   const [choice, setChoice] = useState<Action | null>(initialAction);
-  const [text, setText] = useState('');
-  const [error, setError] = useState<string | null>(null);
+  const { text, setError, textRef, refuse, textField } = useWrittenAnswer();
   const confirmRef = useRef<HTMLButtonElement>(null);
-  const textRef = useRef<HTMLTextAreaElement>(null);
   const name = useId();
 
   // A mail link lands with its action chosen and the one control that records it in focus. The
@@ -194,18 +224,29 @@ function DecisionForm({
     const trimmed = text.trim();
     if (choice === 'feedback') {
       if (!trimmed) {
-        setError('Write your feedback before sending it.');
-        textRef.current?.focus();
+        refuse(NO_FEEDBACK);
         return;
       }
       onAnswer({ feedback: trimmed });
     } else if (choice === 'decline' && requireReason && !trimmed) {
-      setError('Give a reason for declining: this request needs one.');
-      textRef.current?.focus();
+      refuse('Give a reason for declining: this request needs one.');
     } else {
       onAnswer({ decision: choice, ...(choice === 'decline' && trimmed ? { feedback: trimmed } : {}) });
     }
   };
+
+  /** The decline and feedback steps: the text, what is wrong with it, and the button that confirms. */
+  const writtenStep = (
+    field: { label: string; hint: string; required: boolean },
+    button: { tone: 'button-decline' | 'button-primary'; busy: string; label: string },
+  ) => (
+    <div class="confirm">
+      {textField(field)}
+      <button ref={confirmRef} type="submit" class={`button ${button.tone} button-block`} disabled={busy}>
+        {busy ? button.busy : button.label}
+      </button>
+    </div>
+  );
 
   return (
     <form class="decision" onSubmit={submit}>
@@ -244,57 +285,35 @@ function DecisionForm({
           </button>
         </div>
       ) : null}
-      {choice === 'decline' ? (
-        <div class="confirm">
-          <TextArea
-            label={requireReason ? 'Reason (required)' : 'Reason (optional)'}
-            hint={
-              requireReason
+      {choice === 'decline'
+        ? writtenStep(
+            {
+              label: requireReason ? 'Reason (required)' : 'Reason (optional)',
+              hint: requireReason
                 ? 'This request needs a reason with a decline. It goes to the person who asked for your approval.'
-                : 'Your reason goes to the person who asked for your approval.'
-            }
-            value={text}
-            onInput={(v) => {
-              setText(v);
-              setError(null);
-            }}
-            required={requireReason}
-            inputRef={textRef}
-          />
-          {error ? <Alert tone="error">{error}</Alert> : null}
-          <button ref={confirmRef} type="submit" class="button button-decline button-block" disabled={busy}>
-            {busy ? 'Recording…' : 'Confirm decline'}
-          </button>
-        </div>
-      ) : null}
-      {choice === 'feedback' ? (
-        <div class="confirm">
-          <TextArea
-            label="Your feedback"
-            hint="Your feedback goes to the person who asked. You can still approve or decline afterwards."
-            value={text}
-            onInput={(v) => {
-              setText(v);
-              setError(null);
-            }}
-            required
-            inputRef={textRef}
-          />
-          {error ? <Alert tone="error">{error}</Alert> : null}
-          <button ref={confirmRef} type="submit" class="button button-primary button-block" disabled={busy}>
-            {busy ? 'Sending…' : 'Send feedback'}
-          </button>
-        </div>
-      ) : null}
+                : 'Your reason goes to the person who asked for your approval.',
+              required: requireReason,
+            },
+            { tone: 'button-decline', busy: 'Recording…', label: 'Confirm decline' },
+          )
+        : null}
+      {choice === 'feedback'
+        ? writtenStep(
+            {
+              label: 'Your feedback',
+              hint: 'Your feedback goes to the person who asked. You can still approve or decline afterwards.',
+              required: true,
+            },
+            { tone: 'button-primary', busy: 'Sending…', label: 'Send feedback' },
+          )
+        : null}
       {choice === null ? <p class="muted choose-hint">Choose an answer above. Nothing is recorded until you confirm it.</p> : null}
     </form>
   );
 }
 
 function FeedbackForm({ busy, onAnswer, focus }: { busy: boolean; onAnswer: (body: ResponseBody) => void; focus: boolean }) {
-  const [text, setText] = useState('');
-  const [error, setError] = useState<string | null>(null);
-  const textRef = useRef<HTMLTextAreaElement>(null);
+  const { text, textRef, refuse, textField } = useWrittenAnswer();
   useEffect(() => {
     if (focus) textRef.current?.focus();
   }, []);
@@ -302,25 +321,14 @@ function FeedbackForm({ busy, onAnswer, focus }: { busy: boolean; onAnswer: (bod
     event.preventDefault();
     if (busy) return;
     if (!text.trim()) {
-      setError('Write your feedback before sending it.');
-      textRef.current?.focus();
+      refuse(NO_FEEDBACK);
       return;
     }
     onAnswer({ feedback: text.trim() });
   };
   return (
     <form class="decision" onSubmit={submit}>
-      <TextArea
-        label="Add feedback"
-        hint="Your feedback goes to the person who asked for your approval."
-        value={text}
-        onInput={(v) => {
-          setText(v);
-          setError(null);
-        }}
-        inputRef={textRef}
-      />
-      {error ? <Alert tone="error">{error}</Alert> : null}
+      {textField({ label: 'Add feedback', hint: 'Your feedback goes to the person who asked for your approval.' })}
       <button type="submit" class="button button-secondary" disabled={busy}>
         {busy ? 'Sending…' : 'Send feedback'}
       </button>

@@ -11,6 +11,42 @@ const isoOf = (local: string) => {
   return local && !Number.isNaN(date.getTime()) ? date.toISOString() : null;
 };
 
+/** One input of the form, labelled, with its hint below when it has one. */
+function FormField({
+  label,
+  type,
+  hint,
+  onInput,
+  ...input
+}: {
+  label: string;
+  type: 'text' | 'datetime-local';
+  value: string;
+  onInput: (value: string) => void;
+  hint?: string;
+  maxLength?: number;
+  dir?: 'auto';
+}) {
+  const id = useId();
+  const attributes = {
+    id,
+    ...input,
+    ...(hint ? { 'aria-describedby': `${id}-hint` } : {}),
+    onInput: (e: Event) => onInput((e.currentTarget as HTMLInputElement).value),
+  };
+  return (
+    <div class="field">
+      <label for={id}>{label}</label>
+      {type === 'text' ? <input type="text" {...attributes} /> : <input type="datetime-local" {...attributes} />}
+      {hint ? (
+        <p class="field-hint" id={`${id}-hint`}>
+          {hint}
+        </p>
+      ) : null}
+    </div>
+  );
+}
+
 /**
  * "Away? Name a substitute": while the approver is away, their requests go to the substitute,
  * who answers on their behalf (README "Delegation"). Shows the delegation that is set, or a form.
@@ -105,52 +141,22 @@ export function AwayPanel({ api }: { api: PortalApi }) {
               Your substitute answers the requests sent to you, on your behalf, until you are back. Requests already waiting for you go to
               them too. The first answer, yours or theirs, counts.
             </p>
-            <div class="field">
-              <label for={`${id}-sub`}>Substitute's approver ID</label>
-              <input
-                id={`${id}-sub`}
-                type="text"
-                value={substituteId}
-                aria-describedby={`${id}-sub-hint`}
-                onInput={(e) => setSubstituteId((e.currentTarget as HTMLInputElement).value)}
-              />
-              <p class="field-hint" id={`${id}-sub-hint`}>
-                Ask your service desk for the ID of a colleague who can approve in your place.
-              </p>
-            </div>
-            <div class="field">
-              <label for={`${id}-from`}>Away from (optional: now)</label>
-              <input
-                id={`${id}-from`}
-                type="datetime-local"
-                value={from}
-                onInput={(e) => setFrom((e.currentTarget as HTMLInputElement).value)}
-              />
-            </div>
-            <div class="field">
-              <label for={`${id}-until`}>Back on</label>
-              <input
-                id={`${id}-until`}
-                type="datetime-local"
-                value={until}
-                aria-describedby={`${id}-until-hint`}
-                onInput={(e) => setUntil((e.currentTarget as HTMLInputElement).value)}
-              />
-              <p class="field-hint" id={`${id}-until-hint`}>
-                At most 90 days. Requests come to you again from then on.
-              </p>
-            </div>
-            <div class="field">
-              <label for={`${id}-note`}>Note (optional)</label>
-              <input
-                id={`${id}-note`}
-                type="text"
-                maxLength={500}
-                value={note}
-                dir="auto"
-                onInput={(e) => setNote((e.currentTarget as HTMLInputElement).value)}
-              />
-            </div>
+            <FormField
+              label="Substitute's approver ID"
+              type="text"
+              value={substituteId}
+              onInput={setSubstituteId}
+              hint="Ask your service desk for the ID of a colleague who can approve in your place."
+            />
+            <FormField label="Away from (optional: now)" type="datetime-local" value={from} onInput={setFrom} />
+            <FormField
+              label="Back on"
+              type="datetime-local"
+              value={until}
+              onInput={setUntil}
+              hint="At most 90 days. Requests come to you again from then on."
+            />
+            <FormField label="Note (optional)" type="text" maxLength={500} dir="auto" value={note} onInput={setNote} />
             <button type="submit" class="button button-primary" disabled={busy}>
               {busy ? 'Saving…' : 'Name substitute'}
             </button>

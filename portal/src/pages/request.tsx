@@ -1,4 +1,5 @@
 import { useEffect, useRef, useState } from 'preact/hooks';
+import { contentChangeText, contentFieldLabel } from '../../../functions/domain/content-fields.js';
 import { ApiError, type PortalApi } from '../api.js';
 import { Alert } from '../components/alert.js';
 import { Answer } from '../components/answer.js';
@@ -200,15 +201,6 @@ function StageNote({ view }: { view: ApprovalView }) {
   );
 }
 
-const FIELD_LABELS: Record<string, string> = {
-  'ticket.number': 'Ticket number',
-  'ticket.subject': 'Subject',
-  'ticket.requester': 'Requester',
-  'ticket.conversation': 'Conversation',
-  message: 'Message',
-  policy: 'Policy',
-};
-
 /** An approval given before the ticket changed no longer counts: say so, and what changed. */
 function StaleNote({ view }: { view: ApprovalView }) {
   const stale = view.you.staleApproval;
@@ -224,8 +216,7 @@ function StaleNote({ view }: { view: ApprovalView }) {
         <ul class="changes">
           {changes.map((c) => (
             <li key={c.field} dir="auto">
-              {FIELD_LABELS[c.field] ?? c.field}:{' '}
-              {c.before !== null && c.after !== null ? `${c.before} → ${c.after}` : (c.after ?? `${c.before} (removed)`)}
+              {contentFieldLabel(c.field)}: {contentChangeText(c)}
             </li>
           ))}
         </ul>

@@ -11,6 +11,11 @@ export const demoApprover = (approverId: string) => {
   if (!found) throw new Error(`no demo approver ${approverId}`);
   return found;
 };
+/** Demo approvers (local/seed.ts): the users Alice and Bob, the contacts Carol and Dan. */
+export const alice = demoApprover('u-alice');
+export const bob = demoApprover('u-bob');
+export const carol = demoApprover('c-carol');
+export const dan = demoApprover('c-dan');
 
 interface E2eFixtures {
   /** Opens a fresh headless Chromium with options of the test's choosing; closed after the test. */

@@ -29,6 +29,16 @@ export const E2E_TICKET: Omit<TicketSnapshot, 'number'> = {
   ],
 };
 
+interface ApprovalInput {
+  ticketId: string;
+  ticket: TicketInput;
+  recipients: string[];
+  message?: string | null;
+  policy?: { type: 'all' } | { type: 'any' } | { type: 'quorum'; count: number };
+  /** Further create fields (requireDeclineReason, deadline, …), passed as given. */
+  extra?: Record<string, unknown>;
+}
+
 interface Recipient {
   approverId: string;
   email: string;
@@ -50,15 +60,7 @@ export class Helpdesk {
     return this.api.call<T>(method, path, { token: this.token, body });
   }
 
-  async requestApproval(input: {
-    ticketId: string;
-    ticket: TicketInput;
-    recipients: string[];
-    message?: string | null;
-    policy?: { type: 'all' } | { type: 'any' } | { type: 'quorum'; count: number };
-    /** Further create fields (requireDeclineReason, deadline, …), passed as given. */
-    extra?: Record<string, unknown>;
-  }) {
+  async requestApproval(input: ApprovalInput) {
     const response = await this.call(
       'POST',
       `/tickets/${input.ticketId}/approval`,
@@ -73,12 +75,17 @@ export class Helpdesk {
     return response.body as { id: string; status: string; recipients: { approverId: string; status: string }[] };
   }
 
+  /** Requests approval on a fresh ticket (see uniqueTicket) with this subject or other ticket fields. */
+  async requestOnNewTicket(input: Omit<ApprovalInput, 'ticketId' | 'ticket'> & { ticket?: Omit<TicketInput, 'number'> }) {
+    const { ticketId, number } = uniqueTicket();
+    const request = await this.requestApproval({ ...input, ticketId, ticket: { number, ...input.ticket } });
+    return { ticketId, number, request };
+  }
+
   /** Asks one approver on a fresh ticket and waits for their mail; `link` gives its action links. */
   async ask(approver: Recipient, ticket: Omit<TicketInput, 'number'> = {}, message?: string) {
-    const { ticketId, number } = uniqueTicket();
-    const request = await this.requestApproval({
-      ticketId,
-      ticket: { number, ...ticket },
+    const { ticketId, number, request } = await this.requestOnNewTicket({
+      ticket,
       recipients: [approver.approverId],
       ...(message ? { message } : {}),
     });
