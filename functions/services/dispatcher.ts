@@ -1,9 +1,17 @@
 import { Webhook } from 'standardwebhooks';
 import * as config from '../config.js';
+import type { WebhookEventType } from '../domain/webhook-events.js';
 import { afterAttempt, DEFAULT_RETRY_SCHEDULE_SECONDS, type Delivery, newDelivery, wants } from '../domain/webhooks.js';
 import { logger } from '../logger.js';
 import { getDeliveries, saveDelivery } from '../store/delivery-log.js';
-import { claimEvent, completeEvent, noteEventProgress, type OutboxEvent, rescheduleEvent } from '../store/event-outbox.js';
+import {
+  type ClaimedEvent,
+  claimEvent,
+  completeEvent,
+  noteEventProgress,
+  type OutboxEvent,
+  rescheduleEvent,
+} from '../store/event-outbox.js';
 import { listEndpoints, type StoredEndpoint, setEndpointStatus } from '../store/webhook-repository.js';
 import { putOnBus } from '../webhooks/bus.js';
 import { openSecret } from '../webhooks/secret-box.js';
@@ -67,21 +75,25 @@ async function attempt(endpoint: StoredEndpoint, event: OutboxEvent, delivery: D
 
 /**
  * The endpoints an event goes to, fixed on its first dispatch so a retry never widens it, and
- * what they got so far (nothing yet on a first dispatch: no read). Noting the targets runs
- * alongside the first attempts, so it does not delay them.
+ * what they got so far (nothing yet on a first dispatch: no read). When the claim did not fix
+ * them already (the caller did not know the type), noting them runs alongside the first
+ * attempts, so it does not delay them.
  */
-async function targetsOf(event: OutboxEvent): Promise<{ endpoints: StoredEndpoint[]; known: Map<string, Delivery>; noted: Promise<void> }> {
-  const endpoints = await listEndpoints();
+async function targetsOf(
+  event: ClaimedEvent,
+  all: StoredEndpoint[],
+): Promise<{ endpoints: StoredEndpoint[]; known: Map<string, Delivery>; noted: Promise<void> }> {
   if (event.targets) {
     const ids = new Set(event.targets);
-    const targets = endpoints.filter((e) => ids.has(e.id));
+    const targets = all.filter((e) => ids.has(e.id));
+    if (event.targetsFixedNow) return { endpoints: targets, known: new Map(), noted: Promise.resolve() };
     const known = await getDeliveries(
       event.key,
       targets.map((e) => e.id),
     );
     return { endpoints: targets, known, noted: Promise.resolve() };
   }
-  const targets = endpoints.filter((e) => wants(e, event.body.type));
+  const targets = all.filter((e) => wants(e, event.body.type));
   return { endpoints: targets, known: new Map(), noted: noteEventProgress(event.key, { targets: targets.map((e) => e.id) }) };
 }
 
@@ -106,15 +118,29 @@ async function settleAll<T extends readonly unknown[]>(work: T): Promise<{ -read
   return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
 }
 
+/** What the caller knows already, so a batch of events costs fewer reads and writes. */
+export interface DispatchContext {
+  /**
+   * The endpoints, listed once for a whole batch (stream records or a sweep round); listed afresh
+   * when absent. A batch lists them after its events were written, so an endpoint registered
+   * before an event was written is among them, as with a listing per event.
+   */
+  endpoints?: Promise<StoredEndpoint[]>;
+  /** The event's type, when the caller has its item (a stream record): the claim then fixes its targets too. */
+  type?: WebhookEventType;
+}
+
 /**
  * Delivers one event: claims it, puts it on the bus, posts it to each endpoint whose delivery is
  * neither settled nor waiting for a later retry, records each attempt, then completes the event
  * or makes it due again at its earliest retry. Deleted endpoints are skipped.
  */
-export async function dispatchEvent(key: string, now = new Date()): Promise<DispatchOutcome> {
-  const event = await claimEvent(key, now);
+export async function dispatchEvent(key: string, now = new Date(), context: DispatchContext = {}): Promise<DispatchOutcome> {
+  const all = await (context.endpoints ?? listEndpoints());
+  const type = context.type;
+  const event = await claimEvent(key, now, type ? { targets: all.filter((e) => wants(e, type)).map((e) => e.id) } : {});
   if (!event) return 'not-claimed';
-  const { endpoints, known, noted } = await targetsOf(event);
+  const { endpoints, known, noted } = await targetsOf(event, all);
   // All settle before anything is rethrown, so a failed record never leaves the rest half done.
   const [published, deliveries] = await settleAll([
     publish(event),

@@ -1,6 +1,6 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RequestStatus } from '../domain/types.js';
-import type { EventDraft, WebhookEvent } from '../domain/webhook-events.js';
+import type { EventDraft, WebhookEvent, WebhookEventType } from '../domain/webhook-events.js';
 import { documents, tableName } from './client.js';
 import { conditionally } from './conditions.js';
 import { ulid } from './ids.js';
@@ -96,28 +96,45 @@ function toEvent(item: Record<string, unknown>): OutboxEvent {
   };
 }
 
+/** A claimed event; `targetsFixedNow` when this claim fixed its targets (its first dispatch: nothing delivered yet). */
+export interface ClaimedEvent extends OutboxEvent {
+  targetsFixedNow: boolean;
+}
+
 /**
  * Takes the event for `leaseSeconds`, so the stream and the sweep never deliver it at once.
  * Null when it is done, held by someone else, or not due yet (a retry scheduled later).
+ * With `targets` (the endpoints that want it, when the caller knows its type), the same write
+ * fixes them unless an earlier dispatch did: one write instead of two on a first dispatch.
  */
-export async function claimEvent(key: string, now: Date, leaseSeconds = 60): Promise<OutboxEvent | null> {
+export async function claimEvent(
+  key: string,
+  now: Date,
+  options: { leaseSeconds?: number; targets?: string[] } = {},
+): Promise<ClaimedEvent | null> {
+  const { leaseSeconds = 60, targets } = options;
   return conditionally(
     async () => {
       const result = await documents.send(
         new UpdateCommand({
           TableName: tableName(),
           Key: eventKeys.event(key),
-          UpdateExpression: 'SET leaseUntil = :until',
+          UpdateExpression: targets ? 'SET leaseUntil = :until, targets = if_not_exists(targets, :targets)' : 'SET leaseUntil = :until',
           ConditionExpression: 'attribute_exists(gsi3pk) AND gsi3sk <= :due AND (attribute_not_exists(leaseUntil) OR leaseUntil < :now)',
           ExpressionAttributeValues: {
             ':until': new Date(now.getTime() + leaseSeconds * 1000).toISOString(),
             ':now': now.toISOString(),
             ':due': `${now.toISOString()}~`,
+            ...(targets ? { ':targets': targets } : {}),
           },
-          ReturnValues: 'ALL_NEW',
+          // The item as it was: whether it had targets before says whether this claim fixed them.
+          ReturnValues: targets ? 'ALL_OLD' : 'ALL_NEW',
         }),
       );
-      return result.Attributes ? toEvent(result.Attributes) : null;
+      if (!result.Attributes) return null;
+      const event = toEvent(result.Attributes);
+      if (targets && event.targets === null) return { ...event, targets, targetsFixedNow: true };
+      return { ...event, targetsFixedNow: false };
     },
     () => null,
   );
@@ -161,16 +178,33 @@ export async function completeEvent(key: string, at: Date): Promise<void> {
   );
 }
 
-/** Events due by `now`, oldest first. */
-export async function listDueEvents(now: Date, limit = 50): Promise<string[]> {
+/** An event due, its type, and the ticket it belongs to (null: a test event, outside any ticket). */
+export interface DueEvent {
+  key: string;
+  type: WebhookEventType;
+  ticketId: string | null;
+}
+
+/** Events due by `now`, oldest first, with their types and tickets (the index projects the whole item). */
+export async function listDueEventsWithTickets(now: Date, limit = 50): Promise<DueEvent[]> {
   const result = await documents.send(
     new QueryCommand({
       TableName: tableName(),
       IndexName: 'gsi3',
       KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :now',
       ExpressionAttributeValues: { ':pk': eventKeys.duePk, ':now': `${now.toISOString()}~` },
+      ProjectionExpression: '#id, #body.#type, #body.#data.ticketId',
+      ExpressionAttributeNames: { '#id': 'id', '#body': 'body', '#type': 'type', '#data': 'data' },
       Limit: limit,
     }),
   );
-  return (result.Items ?? []).map((item) => item.id as string);
+  return (result.Items ?? []).map((item) => {
+    const body = item.body as { type: WebhookEventType; data?: { ticketId?: string } };
+    return { key: item.id as string, type: body.type, ticketId: body.data?.ticketId ?? null };
+  });
+}
+
+/** Events due by `now`, oldest first. */
+export async function listDueEvents(now: Date, limit = 50): Promise<string[]> {
+  return (await listDueEventsWithTickets(now, limit)).map((e) => e.key);
 }

@@ -3,8 +3,10 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
+import type { DynamoDBRecord } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import type { WebhookEventType } from '../../functions/domain/webhook-events.js';
 import { technician } from '../domain/fixtures.js';
 import { useOwnTable } from '../support/own-table.js';
 import { savedRequest } from '../support/saved-request.js';
@@ -17,6 +19,8 @@ import { type Receiver, startReceiver } from '../support/webhook-receiver.js';
  */
 type Modules = {
   dispatcher: typeof import('../../functions/services/dispatcher.js');
+  job: typeof import('../../functions/handlers/jobs/dispatcher.js');
+  transaction: typeof import('../../functions/store/transaction.js');
   webhooks: typeof import('../../functions/services/webhooks.js') & typeof import('../../functions/services/webhook-secrets.js');
   outbox: typeof import('../../functions/store/event-outbox.js');
   log: typeof import('../../functions/store/delivery-log.js');
@@ -41,6 +45,8 @@ beforeAll(async () => {
   });
   m = {
     dispatcher: await import('../../functions/services/dispatcher.js'),
+    job: await import('../../functions/handlers/jobs/dispatcher.js'),
+    transaction: await import('../../functions/store/transaction.js'),
     webhooks: {
       ...(await import('../../functions/services/webhooks.js')),
       ...(await import('../../functions/services/webhook-secrets.js')),
@@ -130,5 +136,134 @@ describe('the dispatcher under faults', () => {
       .commandCalls(PutEventsCommand)
       .map((c) => JSON.parse(c.args[0].input.Entries![0]!.Detail!).data.ticketId);
     expect(detailTickets).toEqual([ticketId, ticketId]);
+  });
+});
+
+/** A ticket's events, numbered 1, 2, … as saveChange numbers them, written to the outbox; their stream records. */
+async function ticketEvents(types: WebhookEventType[]): Promise<{ ticketId: string; ids: string[]; records: DynamoDBRecord[] }> {
+  const ticketId = `T-${randomBytes(4).toString('hex')}`;
+  const at = new Date().toISOString();
+  const writes = m.outbox.eventWrites(
+    types.map((type) => ({
+      type,
+      timestamp: at,
+      data: { ticketId, requestId: `${ticketId}~r`, status: 'pending', previousStatus: null, actor: { type: 'system' } as never },
+    })),
+    0,
+  );
+  await m.transaction.transact(writes);
+  const items = writes.map((w) => w.item.Put!.Item as { id: string; body: { id: string; type: string } });
+  return {
+    ticketId,
+    ids: items.map((item) => item.body.id),
+    // The fields of the stream's NewImage the dispatcher reads; the sequence numbers are made up, increasing.
+    records: items.map((item) => ({
+      eventName: 'INSERT',
+      dynamodb: {
+        SequenceNumber: `${Date.now()}${item.id}`,
+        NewImage: {
+          entity: { S: 'event' },
+          id: { S: item.id },
+          body: { M: { type: { S: item.body.type }, data: { M: { ticketId: { S: ticketId } } } } },
+        },
+      },
+    })),
+  };
+}
+
+describe('the stream handler: a batch of several tickets', () => {
+  it("dispatches different tickets' events at once, each ticket's in sequence order", async () => {
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'eb-4' }] });
+    const hooks = await startReceiver();
+    let deleteAfter = '';
+    try {
+      const endpoint = await m.webhooks.registerWebhook({ url: hooks.url, events: ['approval.requested', 'approval.responded'] });
+      deleteAfter = endpoint.id;
+      const a = await ticketEvents(['approval.requested', 'approval.responded', 'approval.responded']);
+      const b = await ticketEvents(['approval.requested']);
+      // A's first delivery is answered only once B's arrived: one event after the other, B's would
+      // come after all of A's, and A's first would be let go after 5 s (then the test fails).
+      let bArrived: () => void = () => {};
+      const arrived = new Promise<void>((resolve) => (bArrived = resolve));
+      let heldTooLong = false;
+      let a1AnsweredAfter = -1;
+      hooks.answer = (r) => {
+        if (r.id === b.ids[0]) bArrived();
+        if (r.id !== a.ids[0]) return 204;
+        const letGo = new Promise<void>((resolve) => setTimeout(resolve, 5000).unref()).then(() => {
+          heldTooLong = true;
+        });
+        return Promise.race([arrived, letGo]).then(() => {
+          a1AnsweredAfter = hooks.received.length;
+          return 204;
+        });
+      };
+      const result = await m.job.handler({ Records: [...a.records, ...b.records] });
+      expect(result).toEqual({ batchItemFailures: [] });
+      expect(heldTooLong).toBe(false);
+      const order = hooks.received.map((r) => r.id);
+      // Each once; A's in sequence order, the next one sent only after the one before was answered.
+      expect(order.filter((id) => a.ids.includes(id))).toEqual(a.ids);
+      expect(order.filter((id) => b.ids.includes(id))).toEqual(b.ids);
+      expect(order.indexOf(b.ids[0]!)).toBeLessThan(order.indexOf(a.ids[1]!));
+      expect(order.indexOf(a.ids[1]!)).toBeGreaterThanOrEqual(a1AnsweredAfter);
+      expect(hooks.received.filter((r) => a.ids.includes(r.id)).map((r) => r.event.data.sequence)).toEqual([1, 2, 3]);
+    } finally {
+      await hooks.close();
+      if (deleteAfter) await m.webhooks.deleteWebhook(deleteAfter);
+    }
+  });
+
+  it("stops a ticket at its failed event, reports it and the rest of that ticket's, and neither blocks nor re-sends another ticket's", async () => {
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'eb-5' }] });
+    const hooks = await startReceiver();
+    let deleteAfter = '';
+    try {
+      const endpoint = await m.webhooks.registerWebhook({ url: hooks.url, events: ['approval.requested', 'approval.responded'] });
+      deleteAfter = endpoint.id;
+      const c = await ticketEvents(['approval.requested', 'approval.responded']);
+      const d = await ticketEvents(['approval.requested']);
+      const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
+      const send = m.client.documents.send.bind(m.client.documents);
+      // Recording C's first delivery fails (after the receiver got it).
+      const crash = vi
+        .spyOn(m.client.documents, 'send')
+        .mockImplementation(((command: unknown) =>
+          command instanceof PutCommand && (command.input.Item as { eventId?: string }).eventId === c.ids[0]
+            ? Promise.reject(new Error('crashed'))
+            : send(command as never)) as never);
+      const batch = [c.records[0]!, d.records[0]!, c.records[1]!];
+      let result: unknown;
+      try {
+        result = await m.job.handler({ Records: batch });
+      } finally {
+        crash.mockRestore();
+      }
+      expect(result).toEqual({
+        batchItemFailures: [
+          { itemIdentifier: c.records[0]!.dynamodb!.SequenceNumber },
+          { itemIdentifier: c.records[1]!.dynamodb!.SequenceNumber },
+        ],
+      });
+      const count = (id: string) => hooks.received.filter((r) => r.id === id).length;
+      expect([count(c.ids[0]!), count(d.ids[0]!), count(c.ids[1]!)]).toEqual([1, 1, 0]);
+
+      // The stream hands the batch over again from the failed record on: D's event is done and not
+      // sent again; C's first is still leased to the failed run (the sweep retries it after).
+      await m.job.handler({ Records: batch });
+      expect([count(c.ids[0]!), count(d.ids[0]!)]).toEqual([1, 1]);
+
+      // Once the lease is over, C's first goes again (at least once), and nothing is left due.
+      const later = new Date(Date.now() + 120_000);
+      for (const key of [...c.ids, ...d.ids].map((id) => id.replace(/^evt_/, ''))) await m.dispatcher.dispatchEvent(key, later);
+      expect(count(c.ids[0]!)).toBe(2);
+      expect(count(d.ids[0]!)).toBe(1);
+      expect(count(c.ids[1]!)).toBe(1);
+      const due = await dueEvents(new Date(Date.now() + 3600_000));
+      for (const id of [...c.ids, ...d.ids]) expect(due).not.toContain(id.replace(/^evt_/, ''));
+    } finally {
+      await hooks.close();
+      if (deleteAfter) await m.webhooks.deleteWebhook(deleteAfter);
+    }
   });
 });

@@ -16,8 +16,8 @@ export type Answer = number | 'hang';
 export interface Receiver {
   url: string;
   received: Received[];
-  /** Decides the answer to each delivery (default 204). */
-  answer: (received: Received) => Answer;
+  /** Decides the answer to each delivery (default 204); a promise holds the answer back until it settles. */
+  answer: (received: Received) => Answer | Promise<Answer>;
   /** Waits until a received delivery matches, polling the in-memory list (no fixed sleep). */
   waitFor(match: (all: Received[]) => boolean, timeoutMs?: number): Promise<Received[]>;
   verifies(received: Received, secret: string): boolean;
@@ -72,13 +72,14 @@ export async function startReceiver(): Promise<Receiver> {
         event: JSON.parse(body),
       };
       receiver.received.push(received);
-      const answer = receiver.answer(received);
-      if (answer === 'hang') {
-        const release = () => res.destroy();
-        hanging.add(release);
-        return;
-      }
-      res.writeHead(answer).end();
+      void Promise.resolve(receiver.answer(received)).then((answer) => {
+        if (answer === 'hang') {
+          const release = () => res.destroy();
+          hanging.add(release);
+          return;
+        }
+        res.writeHead(answer).end();
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
