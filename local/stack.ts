@@ -141,8 +141,9 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       ...(existsSync(portalDir) ? { staticPortal: { dir: portalDir, connectSrc: [cognitoLocal.endpoint], prefix: PORTAL_PREFIX } } : {}),
       logger: { info: () => {}, error: (message, error) => console.error(`[gateway] ${message}`, error) },
       // Local only: tests and the benchmark wait on this instead of sleeping.
-      // The receipt job's poll comes after the mailer's: a request closed by then has its receipt signed.
-      whenIdle: () => whenIdle({ gateway, sweeper, poller: { idle: () => poller.idle().then(() => receipts.idle()) } }),
+      // The mailer's and the dispatcher's rounds first, then the receipt job's: a request closed by then has its receipt signed.
+      whenIdle: () =>
+        whenIdle({ gateway, sweeper, poller: { idle: () => Promise.all([poller.idle(), dispatcher.idle()]).then(() => receipts.idle()) } }),
     });
     say(`API and portal on ${apiUrl}; mailer and sweeper…`);
     await gateway.listen(settings.port);
@@ -168,7 +169,11 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
       return { handler, poller };
     };
     const { poller } = await startJobPoller(JOBS.mailer, 'stream-checkpoints.json', STREAM_SOURCES.mailer);
-    const { handler: dispatch } = await startJobPoller(JOBS.dispatcher, 'dispatcher-checkpoints.json', STREAM_SOURCES.dispatcher);
+    const { handler: dispatch, poller: dispatcher } = await startJobPoller(
+      JOBS.dispatcher,
+      'dispatcher-checkpoints.json',
+      STREAM_SOURCES.dispatcher,
+    );
     // The receipt job too: it signs each receipt a closing request writes, as in AWS.
     const { handler: signReceipts, poller: receipts } = await startJobPoller(
       JOBS.receipts,
