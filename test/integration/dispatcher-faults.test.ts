@@ -172,13 +172,22 @@ async function ticketEvents(types: WebhookEventType[]): Promise<{ ticketId: stri
 }
 
 describe('the stream handler: a batch of several tickets', () => {
+  /** A receiver of its own with an endpoint for the request events, both gone after `work`. */
+  async function withEndpoint(work: (hooks: Receiver) => Promise<void>): Promise<void> {
+    const hooks = await startReceiver();
+    let endpointId = '';
+    try {
+      endpointId = (await m.webhooks.registerWebhook({ url: hooks.url, events: ['approval.requested', 'approval.responded'] })).id;
+      await work(hooks);
+    } finally {
+      await hooks.close();
+      if (endpointId) await m.webhooks.deleteWebhook(endpointId);
+    }
+  }
+
   it("dispatches different tickets' events at once, each ticket's in sequence order", async () => {
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'eb-4' }] });
-    const hooks = await startReceiver();
-    let deleteAfter = '';
-    try {
-      const endpoint = await m.webhooks.registerWebhook({ url: hooks.url, events: ['approval.requested', 'approval.responded'] });
-      deleteAfter = endpoint.id;
+    await withEndpoint(async (hooks) => {
       const a = await ticketEvents(['approval.requested', 'approval.responded', 'approval.responded']);
       const b = await ticketEvents(['approval.requested']);
       // A's first delivery is answered only once B's arrived: one event after the other, B's would
@@ -208,19 +217,12 @@ describe('the stream handler: a batch of several tickets', () => {
       expect(order.indexOf(b.ids[0]!)).toBeLessThan(order.indexOf(a.ids[1]!));
       expect(order.indexOf(a.ids[1]!)).toBeGreaterThanOrEqual(a1AnsweredAfter);
       expect(hooks.received.filter((r) => a.ids.includes(r.id)).map((r) => r.event.data.sequence)).toEqual([1, 2, 3]);
-    } finally {
-      await hooks.close();
-      if (deleteAfter) await m.webhooks.deleteWebhook(deleteAfter);
-    }
+    });
   });
 
   it("stops a ticket at its failed event, reports it and the rest of that ticket's, and neither blocks nor re-sends another ticket's", async () => {
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'eb-5' }] });
-    const hooks = await startReceiver();
-    let deleteAfter = '';
-    try {
-      const endpoint = await m.webhooks.registerWebhook({ url: hooks.url, events: ['approval.requested', 'approval.responded'] });
-      deleteAfter = endpoint.id;
+    await withEndpoint(async (hooks) => {
       const c = await ticketEvents(['approval.requested', 'approval.responded']);
       const d = await ticketEvents(['approval.requested']);
       const { PutCommand } = await import('@aws-sdk/lib-dynamodb');
@@ -261,9 +263,6 @@ describe('the stream handler: a batch of several tickets', () => {
       expect(count(c.ids[1]!)).toBe(1);
       const due = await dueEvents(new Date(Date.now() + 3600_000));
       for (const id of [...c.ids, ...d.ids]) expect(due).not.toContain(id.replace(/^evt_/, ''));
-    } finally {
-      await hooks.close();
-      if (deleteAfter) await m.webhooks.deleteWebhook(deleteAfter);
-    }
+    });
   });
 });
