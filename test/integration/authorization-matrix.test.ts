@@ -1,7 +1,18 @@
 import { createHmac, createPublicKey } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { admits, type Group, ROUTES, type Route, type RouteName } from '../../functions/handlers/routes.js';
-import { call, local, newApprover, signIn, type TestApprover, technicianToken, ticketBody, unique, waitForIdle } from '../support/api.js';
+import {
+  allApprovers,
+  call,
+  local,
+  newApprover,
+  signIn,
+  type TestApprover,
+  technicianToken,
+  ticketBody,
+  unique,
+  waitForIdle,
+} from '../support/api.js';
 import { type Claims, claimsOf, cognitoLocalKey, mintToken, strangerKey, tokenVariants } from '../support/tokens.js';
 
 /**
@@ -354,8 +365,7 @@ describe('authorization matrix: every route × every caller', () => {
   });
 
   it('left the delisted approver delisted and the outsider out of the request', async () => {
-    const listed = await call('GET', '/directory/approvers', { token: technician });
-    const ids = listed.body.approvers.map((a: { approverId: string }) => a.approverId);
+    const ids = (await allApprovers(technician)).map((a) => a.approverId);
     expect(ids).not.toContain(delistedId);
     expect(ids).toContain(bystander.approverId);
     const tab = await call('GET', `/tickets/${main.ticketId}/approval`, { token: technician });

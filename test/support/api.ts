@@ -26,6 +26,23 @@ export async function mailsOnceIdle(email: string) {
 export const waitForMails = (email: string, count: number) => stack.waitForMails(mailTo(email), count);
 
 /** Every entry of a ticket's activity log, following the `next` cursor page by page. */
+/** Every approver of the directory, page after page (other test files add many to the shared stack). */
+export async function allApprovers(token: string): Promise<{ approverId: string; kind: string }[]> {
+  const approvers: { approverId: string; kind: string }[] = [];
+  let next: string | null = null;
+  do {
+    const page: Reply<{ approvers: { approverId: string; kind: string }[]; next: string | null }> = await call(
+      'GET',
+      `/directory/approvers${next ? `?next=${encodeURIComponent(next)}` : ''}`,
+      { token },
+    );
+    if (page.status !== 200) throw new Error(`GET directory: ${page.status} ${JSON.stringify(page.body)}`);
+    approvers.push(...page.body.approvers);
+    next = page.body.next;
+  } while (next);
+  return approvers;
+}
+
 export async function allActivity<T = { type: string }>(ticketId: string, token: string): Promise<T[]> {
   const entries: T[] = [];
   let next: string | null = null;
