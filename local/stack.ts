@@ -10,6 +10,7 @@ import { ENV } from '../functions/shared/env.js';
 import { STREAM_SOURCES, type StreamSource } from '../functions/shared/stream-sources.js';
 import { PORTAL_PREFIX } from '../functions/shared/web.js';
 import { ensureLocalKeyFile } from '../functions/signing/local-signer.js';
+import { TABLE_DEFINITION } from '../functions/store/table-definition.js';
 import { createActivity, whenIdle } from './activity.js';
 import { ensureUserPool, type UserPoolIds } from './bootstrap-cognito.js';
 import { type Emulator, startCognitoLocal, startDynamoDbLocal, startSesLocal } from './emulators.js';
@@ -162,6 +163,7 @@ export async function startLocalStack(settings: LocalSettings): Promise<LocalSta
         checkpointFile: join(settings.stateDir, checkpointFile),
         functionName: job.name,
         intervalMs: 100,
+        partitionKey: TABLE_DEFINITION.partitionKey,
         ...sourceOptions(source),
         logger: { info: () => {}, error: (message, error) => console.error(`[${job.name}] ${message}`, error) },
       });

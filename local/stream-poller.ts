@@ -31,8 +31,13 @@ export interface StreamPollerOptions {
    * against batchSize), and count as handled.
    */
   filter?: (record: SdkRecord) => boolean;
-  /** Batches of one page handled at once (ParallelizationFactor); the checkpoint stays at the first unhandled record. */
+  /**
+   * Batches handled at once (ParallelizationFactor), records of one partition key in order; the
+   * checkpoint stays at the first unhandled record.
+   */
   parallelization?: number;
+  /** The table's partition key attribute: records of one key are handled in order (ParallelizationFactor). */
+  partitionKey?: string;
   /** Records read per GetRecords call (at most 1,000, the API's limit). */
   pageSize?: number;
   maxBackoffMs?: number;
@@ -55,6 +60,13 @@ export interface StreamPoller {
   idle(): Promise<void>;
 }
 
+/** A record read from a shard and not yet behind its checkpoint. */
+interface Pending {
+  record: SdkRecord;
+  /** Handled, or filtered out (which counts as handled). */
+  done: boolean;
+}
+
 interface Shard {
   id: string;
   parentId?: string;
@@ -62,7 +74,24 @@ interface Shard {
   finished: boolean;
   failures: number;
   retryAt: number;
+  /** What was read and is not yet behind the checkpoint, in stream order. */
+  window: Pending[];
+  /** The matched records not yet handed to the handler, in stream order. */
+  queue: Pending[];
+  /** The batches being handled. */
+  inFlight: Set<Promise<void>>;
+  /** Partition keys in flight, with their count: a key's records go one batch after another, in order. */
+  busyKeys: Map<string, number>;
+  /** Read to its end (no next iterator): finished once all of it is handled. */
+  exhausted: boolean;
+  /** A batch failed: no new batch starts, and once those in flight end, reading starts again at the checkpoint. */
+  failure?: { reason: string; error?: unknown };
+  /** Bumped when reading starts again at the checkpoint: a page read before that is dropped. */
+  epoch: number;
 }
+
+/** Records read and not yet behind the checkpoint, per shard at most (a batch that takes long holds the checkpoint). */
+const WINDOW_LIMIT = 20_000;
 
 /** How often the shards are listed again while no one waits for idle. */
 const SHARD_LIST_MS = 1000;
@@ -82,7 +111,9 @@ const handledCount = (records: SdkRecord[], response: unknown): number => {
 
 export const startStreamPoller = (options: StreamPollerOptions): StreamPoller => {
   const { streamsClient: client, streamArn, intervalMs = 250, batchSize = 100, maxBackoffMs = 10_000 } = options;
-  const { filter = () => true, parallelization = 1, pageSize = 1000 } = options;
+  const { filter = () => true, parallelization = 1, pageSize = 1000, partitionKey = 'pk' } = options;
+  /** Matched records read ahead at most: enough to start full batches in every slot twice over. */
+  const readAhead = batchSize * parallelization * 2;
   const logger = options.logger ?? { info: console.log, error: console.error };
   const checkpoints: CheckpointStore = createCheckpointStore(streamArn, options.checkpointFile);
   const shards = new Map<string, Shard>();
@@ -106,7 +137,19 @@ export const startStreamPoller = (options: StreamPollerOptions): StreamPoller =>
         seen.add(id);
         if (!shards.has(id)) {
           const finished = checkpoints.get(id).finished ?? false;
-          shards.set(id, { id, parentId, finished, failures: 0, retryAt: 0 });
+          shards.set(id, {
+            id,
+            parentId,
+            finished,
+            failures: 0,
+            retryAt: 0,
+            window: [],
+            queue: [],
+            inFlight: new Set(),
+            busyKeys: new Map(),
+            exhausted: false,
+            epoch: 0,
+          });
         }
       }
       ExclusiveStartShardId = description?.LastEvaluatedShardId;
@@ -116,7 +159,9 @@ export const startStreamPoller = (options: StreamPollerOptions): StreamPoller =>
   };
 
   const openIterator = async (shard: Shard): Promise<string | undefined> => {
-    const after = checkpoints.get(shard.id).sequenceNumber;
+    // After the last record read (an expired iterator), or else after the last one handled.
+    const lastRead = shard.window.at(-1)?.record;
+    const after = lastRead ? seq(lastRead) : checkpoints.get(shard.id).sequenceNumber;
     const request = after
       ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER' as const, SequenceNumber: after }
       : { ShardIteratorType: 'TRIM_HORIZON' as const };
@@ -145,79 +190,137 @@ export const startStreamPoller = (options: StreamPollerOptions): StreamPoller =>
     logger.error(`stream shard ${shard.id}: ${reason}; retrying in ${delay} ms`, error);
   };
 
-  /**
-   * Hands `records` (matched, in stream order) to the handler in batches of at most batchSize,
-   * `parallelization` at once; returns the position (in `records`) of the first record not
-   * handled (records.length when all were), and why not.
-   */
-  const handle = async (records: SdkRecord[]): Promise<{ handled: number; reason?: string; error?: unknown }> => {
-    const batches: { start: number; records: SdkRecord[] }[] = [];
-    for (let start = 0; start < records.length; start += batchSize)
-      batches.push({ start, records: records.slice(start, start + batchSize) });
-    let handled = records.length;
-    let reason: string | undefined;
-    let failure: unknown;
-    let next = 0;
-    const worker = async () => {
-      while (next < batches.length) {
-        const batch = batches[next++] as (typeof batches)[number];
-        // A batch after a failed one is not handed over: it would be read again from the checkpoint.
-        if (batch.start >= handled) continue;
-        const event: DynamoDBStreamEvent = { Records: batch.records.map((r) => toLambdaRecord(r, streamArn, options.region)) };
-        const context = createLambdaContext({ functionName: options.functionName ?? 'stream-handler', timeoutMs: 900_000 });
-        let count: number;
-        let why: string | undefined;
-        let error: unknown;
-        try {
-          count = handledCount(batch.records, await options.handler(event, context));
-          if (count < batch.records.length) why = `handler reported a failure at sequence number ${seq(batch.records[count] as SdkRecord)}`;
-        } catch (thrown) {
-          count = 0;
-          why = `handler threw on a batch of ${batch.records.length}`;
-          error = thrown;
-        }
-        if (why && batch.start + count < handled) {
-          handled = batch.start + count;
-          reason = why;
-          failure = error;
-        }
-      }
-    };
-    await Promise.all(Array.from({ length: Math.min(Math.max(1, parallelization), batches.length) }, worker));
-    return { handled, ...(reason ? { reason, error: failure } : {}) };
+  const keyOf = (record: SdkRecord): string => {
+    const key = record.dynamodb?.Keys?.[partitionKey];
+    return key ? JSON.stringify(key) : (record.eventID ?? seq(record));
   };
 
-  /** Reads one page and handles its records; returns how many records it read. */
-  const pollShard = async (shard: Shard): Promise<number> => {
-    shard.iterator ??= await openIterator(shard);
-    if (!shard.iterator) return 0;
-    let page: { Records?: SdkRecord[]; NextShardIterator?: string };
-    try {
-      page = await client.send(new GetRecordsCommand({ ShardIterator: shard.iterator, Limit: pageSize }));
-    } catch (error) {
-      // Iterators expire after 15 minutes; a fresh one starts from the checkpoint again.
-      if (!(error instanceof ExpiredIteratorException || error instanceof TrimmedDataAccessException)) throw error;
-      shard.iterator = undefined;
-      return 0;
-    }
-    const records = page.Records ?? [];
-    if (records.length > 0) {
-      const matched = records.filter(filter);
-      const { handled, reason, error } = await handle(matched);
-      // Handled up to the first unhandled record; the filtered-out records before it count as handled.
-      const firstUnhandled = handled < matched.length ? records.indexOf(matched[handled] as SdkRecord) : records.length;
-      const last = records[firstUnhandled - 1];
-      if (last) checkpoints.set(shard.id, { sequenceNumber: seq(last) });
-      if (firstUnhandled < records.length) {
-        fail(shard, reason ?? 'a batch was not handled', error);
-        return records.length;
+  /** Moves the checkpoint past the handled records at the front of the window. */
+  const advance = (shard: Shard) => {
+    let handled = 0;
+    while (shard.window[handled]?.done) handled++;
+    if (handled === 0) return;
+    const last = shard.window[handled - 1] as Pending;
+    shard.window.splice(0, handled);
+    checkpoints.set(shard.id, { sequenceNumber: seq(last.record) });
+  };
+
+  /**
+   * Up to batchSize queued records, in stream order, leaving out every record of a partition key
+   * that is in flight (or was left out before it): as Lambda with a ParallelizationFactor, a key's
+   * records are handled in order, one batch at a time.
+   */
+  const takeBatch = (shard: Shard): Pending[] => {
+    const batch: Pending[] = [];
+    const leftOut = new Set<string>();
+    for (let i = 0; i < shard.queue.length && batch.length < batchSize; ) {
+      const pending = shard.queue[i] as Pending;
+      const key = keyOf(pending.record);
+      if (shard.busyKeys.has(key) || leftOut.has(key)) {
+        leftOut.add(key);
+        i++;
+        continue;
       }
-      shard.failures = 0;
+      shard.queue.splice(i, 1);
+      batch.push(pending);
     }
-    shard.iterator = page.NextShardIterator;
-    // No next iterator: the shard is closed and read to its end.
-    if (!shard.iterator) markFinished(shard);
-    return records.length;
+    return batch;
+  };
+
+  /** After a failure, once nothing is in flight: read again from the checkpoint, after a pause. */
+  const rewind = (shard: Shard) => {
+    const { reason, error } = shard.failure ?? { reason: 'a batch was not handled' };
+    shard.failure = undefined;
+    shard.window = [];
+    shard.queue = [];
+    shard.exhausted = false;
+    shard.epoch++;
+    fail(shard, reason, error);
+  };
+
+  /** Starts batches while a slot is free: `parallelization` at once, each as soon as the one before it ends. */
+  const dispatch = (shard: Shard) => {
+    while (!stopping && !shard.failure && shard.inFlight.size < parallelization && shard.queue.length > 0) {
+      const batch = takeBatch(shard);
+      if (batch.length === 0) return;
+      run(shard, batch);
+    }
+  };
+
+  const run = (shard: Shard, batch: Pending[]) => {
+    const records = batch.map((p) => p.record);
+    const keys = records.map(keyOf);
+    for (const key of keys) shard.busyKeys.set(key, (shard.busyKeys.get(key) ?? 0) + 1);
+    const event: DynamoDBStreamEvent = { Records: records.map((r) => toLambdaRecord(r, streamArn, options.region)) };
+    const context = createLambdaContext({ functionName: options.functionName ?? 'stream-handler', timeoutMs: 900_000 });
+    const task: Promise<void> = (async () => {
+      let count: number;
+      try {
+        count = handledCount(records, await options.handler(event, context));
+        if (count < records.length)
+          shard.failure ??= { reason: `handler reported a failure at sequence number ${seq(records[count] as SdkRecord)}` };
+      } catch (error) {
+        count = 0;
+        shard.failure ??= { reason: `handler threw on a batch of ${records.length}`, error };
+      }
+      for (const pending of batch.slice(0, count)) pending.done = true;
+      if (count === records.length && !shard.failure) shard.failures = 0;
+    })().finally(() => {
+      for (const key of keys) {
+        const left = (shard.busyKeys.get(key) ?? 1) - 1;
+        if (left > 0) shard.busyKeys.set(key, left);
+        else shard.busyKeys.delete(key);
+      }
+      shard.inFlight.delete(task);
+      advance(shard);
+      if (shard.failure && shard.inFlight.size === 0) rewind(shard);
+      else dispatch(shard);
+      wake?.();
+    });
+    shard.inFlight.add(task);
+  };
+
+  /**
+   * Reads one page (while fewer than `readAhead` matched records wait) and starts what batches it
+   * can; returns how many records it read. Reading goes on while batches are handled, so a slot
+   * that frees up starts the next batch at once, full when records are waiting.
+   */
+  const pollShard = async (shard: Shard): Promise<number> => {
+    let read = 0;
+    if (!shard.failure && !shard.exhausted && shard.queue.length < readAhead && shard.window.length < WINDOW_LIMIT) {
+      const epoch = shard.epoch;
+      const iterator = shard.iterator ?? (await openIterator(shard));
+      if (epoch !== shard.epoch) return 0;
+      shard.iterator = iterator;
+      if (!iterator) return 0;
+      let page: { Records?: SdkRecord[]; NextShardIterator?: string };
+      try {
+        page = await client.send(new GetRecordsCommand({ ShardIterator: iterator, Limit: pageSize }));
+      } catch (error) {
+        if (epoch !== shard.epoch) return 0;
+        // Iterators expire after 15 minutes; a fresh one starts after the last record read.
+        if (!(error instanceof ExpiredIteratorException || error instanceof TrimmedDataAccessException)) throw error;
+        shard.iterator = undefined;
+        return 0;
+      }
+      // Reading started again at the checkpoint meanwhile: this page is read again from there.
+      if (epoch !== shard.epoch) return 0;
+      for (const record of page.Records ?? []) {
+        const pending: Pending = { record, done: !filter(record) };
+        shard.window.push(pending);
+        if (!pending.done) shard.queue.push(pending);
+      }
+      read = page.Records?.length ?? 0;
+      // A page handled whole (nothing in it for this job): the shard reads fine again.
+      if (shard.queue.length === 0 && shard.inFlight.size === 0) shard.failures = 0;
+      shard.iterator = page.NextShardIterator;
+      // No next iterator: the shard is closed and read to its end.
+      if (!shard.iterator) shard.exhausted = true;
+      advance(shard);
+    }
+    dispatch(shard);
+    if (shard.exhausted && shard.window.length === 0 && shard.inFlight.size === 0) markFinished(shard);
+    return read;
   };
 
   /** One pass over the shards; `caughtUp` when none had new records or pending retries. */
@@ -239,7 +342,7 @@ export const startStreamPoller = (options: StreamPollerOptions): StreamPoller =>
       try {
         const count = await pollShard(shard);
         read += count;
-        caughtUp &&= count === 0 && shard.failures === 0;
+        caughtUp &&= count === 0 && shard.failures === 0 && shard.queue.length === 0 && shard.inFlight.size === 0;
       } catch (error) {
         if (error instanceof ResourceNotFoundException) {
           shards.delete(shard.id);
@@ -279,6 +382,8 @@ export const startStreamPoller = (options: StreamPollerOptions): StreamPoller =>
         };
       });
     }
+    // The batches in flight end (the jobs stop taking new work on a stop), and their positions are kept.
+    for (const shard of shards.values()) while (shard.inFlight.size > 0) await Promise.allSettled([...shard.inFlight]);
     checkpoints.flush();
     settleIdleWaiters(round, new Error('the stream poller was stopped'));
   };

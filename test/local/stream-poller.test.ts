@@ -17,6 +17,7 @@ const ARN = 'arn:aws:dynamodb:ddblocal:000000000000:table/signoff/stream/2026-12
 /** One open shard of DynamoDB Local's stream, kept in memory; iterators are positions in it. */
 function fakeStream() {
   const records: SdkRecord[] = [];
+  let reads = 0;
   const client = {
     async send(command: unknown) {
       if (command instanceof DescribeStreamCommand) return { StreamDescription: { Shards: [{ ShardId: 'shard-1' }] } };
@@ -26,6 +27,7 @@ function fakeStream() {
         return { ShardIterator: `at:${at}` };
       }
       if (command instanceof GetRecordsCommand) {
+        reads++;
         const at = Number(command.input.ShardIterator?.slice(3));
         const page = records.slice(at, at + (command.input.Limit ?? 100));
         return { Records: page, NextShardIterator: `at:${at + page.length}` };
@@ -33,7 +35,7 @@ function fakeStream() {
       throw new Error(`unexpected command ${String(command)}`);
     },
   };
-  const put = (id: string, extra: Record<string, unknown> = {}) => {
+  const put = (id: string, extra: Record<string, unknown> = {}, pk = `OUTBOX#${id}`) => {
     const sequenceNumber = String(1000 + records.length);
     records.push({
       eventID: `event-${id}`,
@@ -42,8 +44,8 @@ function fakeStream() {
       awsRegion: 'ddblocal',
       dynamodb: {
         ApproximateCreationDateTime: new Date('2026-12-01T10:00:00.750Z'),
-        Keys: { pk: { S: `OUTBOX#${id}` }, sk: { S: 'OUTBOX' } },
-        NewImage: { pk: { S: `OUTBOX#${id}` }, sk: { S: 'OUTBOX' }, entity: { S: 'outbox' }, id: { S: id }, ...extra },
+        Keys: { pk: { S: pk }, sk: { S: 'OUTBOX' } },
+        NewImage: { pk: { S: pk }, sk: { S: 'OUTBOX' }, entity: { S: 'outbox' }, id: { S: id }, ...extra },
         SequenceNumber: sequenceNumber,
         SizeBytes: 100,
         StreamViewType: 'NEW_AND_OLD_IMAGES',
@@ -51,7 +53,7 @@ function fakeStream() {
     });
     return sequenceNumber;
   };
-  return { client: client as unknown as DynamoDBStreamsClient, put };
+  return { client: client as unknown as DynamoDBStreamsClient, put, reads: () => reads };
 }
 
 type Handler = (event: DynamoDBStreamEvent, context: Context) => Promise<DynamoDBBatchResponse | undefined>;
@@ -248,6 +250,51 @@ describe('the local stream poller', () => {
       ['e', 'f'],
     ]);
     expect(batches.slice(3)).toEqual([['d', 'e'], ['f']]);
+  });
+
+  it('reads on while a batch is handled, so the next batch is full even when a page is smaller than a batch', async () => {
+    const stream = fakeStream();
+    for (const id of ['a', 'b', 'c', 'd', 'e', 'f']) stream.put(id);
+    const batches: (string | undefined)[][] = [];
+    const poller = start(
+      stream,
+      async (event) => {
+        batches.push(idsOf(event));
+        // The first batch lasts until the poller has read the two pages after it.
+        while (batches.length === 1 && stream.reads() < 3) await new Promise((resolve) => setTimeout(resolve, 2));
+        return undefined;
+      },
+      undefined,
+      { batchSize: 3, pageSize: 2 },
+    );
+    await poller.idle();
+    // Page by page it would be [a b], [c d], [e f].
+    expect(batches).toEqual([['a', 'b'], ['c', 'd', 'e'], ['f']]);
+  });
+
+  it("hands a partition key's records over in order, one batch at a time, while other keys' batches run at once", async () => {
+    const stream = fakeStream();
+    stream.put('a', {}, 'TICKET#1');
+    stream.put('b', {}, 'TICKET#1');
+    stream.put('c', {}, 'TICKET#2');
+    const log: string[] = [];
+    const poller = start(
+      stream,
+      async (event) => {
+        const [id] = idsOf(event);
+        log.push(`start ${id}`);
+        await new Promise((resolve) => setTimeout(resolve, 20));
+        log.push(`end ${id}`);
+        return undefined;
+      },
+      undefined,
+      { batchSize: 1, parallelization: 3 },
+    );
+    await poller.idle();
+    // c runs alongside a; b waits for a, though a slot was free.
+    expect(log.slice(0, 2).sort()).toEqual(['start a', 'start c']);
+    expect(log.indexOf('start b')).toBeGreaterThan(log.indexOf('end a'));
+    expect(log.filter((line) => line.startsWith('start'))).toHaveLength(3);
   });
 
   it('rejects idle() once stopped', async () => {
