@@ -23,7 +23,7 @@ export const STREAM_SOURCES = {
   // per shard let every mailer instance the reserved concurrency allows send (each paces to its
   // part of the SES rate: config.mailSenders), instead of one per shard.
   mailer: { entity: 'outbox', batchSize: 50, windowSeconds: 0, parallelization: 5 },
-  // A batch's tickets go out at once (DISPATCH_CONCURRENCY in handlers/jobs/dispatcher.ts, equal
+  // A batch's tickets go out at once (DISPATCH_CONCURRENCY in services/dispatch-batch.ts, equal
   // to the batch size), each ticket's events in order. One batch per shard at a time (no
   // parallelization): the event items' partition keys are the events' own, so concurrent batches
   // of a shard could reorder a ticket's events.

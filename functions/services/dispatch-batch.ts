@@ -1,0 +1,66 @@
+import type { WebhookEventType } from '../domain/webhook-events.js';
+import { logger } from '../logger.js';
+import { redactError } from '../redact.js';
+import { listEndpoints } from '../store/webhook-repository.js';
+import { eachWithConcurrency } from './concurrency.js';
+import { dispatchEvent } from './dispatcher.js';
+
+/**
+ * How many tickets' events are dispatched at once: as many as a batch holds (the stream's event
+ * source hands over batches of 50, functions/shared/stream-sources.ts; a scheduled round takes 50
+ * due events). Each dispatch mostly waits (DynamoDB, the receiver's answer, up to its 10 s
+ * timeout), and a batch ends with its slowest ticket, so a batch takes about as long as its
+ * longest ticket, not as the sum of its events; one slow receiver holds up only its own tickets.
+ * An endpoint gets at most this many requests at once from one shard's batch.
+ */
+export const DISPATCH_CONCURRENCY = 50;
+
+/** An event to dispatch, with the group whose order it keeps. */
+export interface BatchEvent<Source = unknown> {
+  key: string;
+  /** Events of one group (a ticket) go one after the other, in the order given; groups at once. */
+  group: string;
+  type?: WebhookEventType;
+  /** Where the caller got it (a stream record), handed back with the failures. */
+  source?: Source;
+}
+
+/** The group of a ticket's event; an event outside any ticket (a test event) has no order to keep. */
+export const groupOf = (key: string, ticketId: string | null | undefined): string => (ticketId ? `ticket:${ticketId}` : `event:${key}`);
+
+/** The events by group, each group in the order given; groups in the order of their first event. */
+function byGroup<T extends BatchEvent>(events: T[]): T[][] {
+  const groups = new Map<string, T[]>();
+  for (const event of events) {
+    const group = groups.get(event.group);
+    if (group) group.push(event);
+    else groups.set(event.group, [event]);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Dispatches a batch's events, at most DISPATCH_CONCURRENCY groups at once, the endpoints listed
+ * once for all. A group stops at its first failure: the rest of that ticket's events are not sent
+ * ahead of it (they are returned as failed with it); other groups carry on. Returns the failed
+ * events.
+ */
+export async function dispatchBatch<T extends BatchEvent>(events: T[]): Promise<Set<T>> {
+  const failed = new Set<T>();
+  if (events.length === 0) return failed;
+  const endpoints = listEndpoints();
+  // Each dispatch awaits it; a failed listing fails them, not the process.
+  endpoints.catch(() => {});
+  await eachWithConcurrency(byGroup(events), DISPATCH_CONCURRENCY, async (group) => {
+    for (const [i, event] of group.entries()) {
+      try {
+        await dispatchEvent(event.key, new Date(), { endpoints, ...(event.type ? { type: event.type } : {}) });
+      } catch (error) {
+        logger.error('event dispatch failed', { error: redactError(error), eventKey: event.key });
+        for (const rest of group.slice(i)) failed.add(rest);
+        return;
+      }
+    }
+  });
+  return failed;
+}
