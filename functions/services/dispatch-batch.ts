@@ -1,3 +1,4 @@
+import * as config from '../config.js';
 import type { WebhookEventType } from '../domain/webhook-events.js';
 import { logger } from '../logger.js';
 import { redactError } from '../redact.js';
@@ -40,12 +41,24 @@ function byGroup<T extends BatchEvent>(events: T[]): T[][] {
 }
 
 /**
+ * What one event may take at worst, beyond the receiver's timeout: its claim, records and
+ * completion (a few DynamoDB writes, with the SDK's retries).
+ */
+const EVENT_OVERHEAD_MS = 5_000;
+
+/**
  * Dispatches a batch's events, at most DISPATCH_CONCURRENCY groups at once, the endpoints listed
  * once for all. A group stops at its first failure: the rest of that ticket's events are not sent
  * ahead of it (they are returned as failed with it); other groups carry on. Returns the failed
  * events.
+ *
+ * `deadline` (epoch ms): when the invocation ends (Lambda's timeout). An event is started only if
+ * it can end before it, even when its receiver takes the whole timeout; a group that runs out of
+ * time leaves its rest, returned as failed like a failure (the stream hands it over again, the
+ * schedule finds it still due). A ticket with many events behind a slow receiver thus never
+ * outlasts the function's timeout, which would fail the whole batch.
  */
-export async function dispatchBatch<T extends BatchEvent>(events: T[]): Promise<Set<T>> {
+export async function dispatchBatch<T extends BatchEvent>(events: T[], options: { deadline?: number } = {}): Promise<Set<T>> {
   const failed = new Set<T>();
   if (events.length === 0) return failed;
   const endpoints = listEndpoints();
@@ -53,6 +66,14 @@ export async function dispatchBatch<T extends BatchEvent>(events: T[]): Promise<
   endpoints.catch(() => {});
   await eachWithConcurrency(byGroup(events), DISPATCH_CONCURRENCY, async (group) => {
     for (const [i, event] of group.entries()) {
+      if (options.deadline !== undefined && Date.now() + config.webhookTimeoutMs() + EVENT_OVERHEAD_MS > options.deadline) {
+        logger.warn('out of time for this batch: the rest of the ticket is left for the next one', {
+          eventKey: event.key,
+          left: group.length - i,
+        });
+        for (const rest of group.slice(i)) failed.add(rest);
+        return;
+      }
       try {
         await dispatchEvent(event.key, new Date(), { endpoints, ...(event.type ? { type: event.type } : {}) });
       } catch (error) {

@@ -220,6 +220,21 @@ describe('the stream handler: a batch of several tickets', () => {
     });
   });
 
+  it('starts no event that could outlast the function, and reports the rest of its ticket for the next batch', async () => {
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'eb-6' }] });
+    await withEndpoint(async (hooks) => {
+      const e = await ticketEvents(['approval.requested', 'approval.responded']);
+      // 12 s left: less than the receiver's 10 s timeout and the event's own writes.
+      const short = await m.job.handler({ Records: e.records }, { getRemainingTimeInMillis: () => 12_000 });
+      expect(short).toEqual({ batchItemFailures: e.records.map((r) => ({ itemIdentifier: r.dynamodb!.SequenceNumber })) });
+      expect(hooks.received).toHaveLength(0);
+      // The stream hands them over again; an invocation with time sends both, in order.
+      const full = await m.job.handler({ Records: e.records }, { getRemainingTimeInMillis: () => 120_000 });
+      expect(full).toEqual({ batchItemFailures: [] });
+      expect(hooks.received.map((r) => r.id)).toEqual(e.ids);
+    });
+  });
+
   it("stops a ticket at its failed event, reports it and the rest of that ticket's, and neither blocks nor re-sends another ticket's", async () => {
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'eb-5' }] });
     await withEndpoint(async (hooks) => {

@@ -1,4 +1,4 @@
-import type { DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
+import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { WebhookEventType } from '../../domain/webhook-events.js';
 import { type BatchEvent, dispatchBatch, groupOf } from '../../services/dispatch-batch.js';
 import { listDueEventsWithTickets } from '../../store/event-outbox.js';
@@ -18,15 +18,23 @@ function eventOf(record: DynamoDBRecord): BatchEvent<DynamoDBRecord> | null {
  * is due again from the due index. Either way a ticket's events go one after the other, in
  * order, and different tickets' events at once (services/dispatch-batch.ts).
  */
-export const handler = async (event: Partial<DynamoDBStreamEvent>): Promise<DynamoDBBatchResponse | { dispatched: number }> => {
+export const handler = async (
+  event: Partial<DynamoDBStreamEvent>,
+  context?: Pick<Context, 'getRemainingTimeInMillis'>,
+): Promise<DynamoDBBatchResponse | { dispatched: number }> => {
+  // No event is started that could still run when the function times out.
+  const options = context?.getRemainingTimeInMillis ? { deadline: Date.now() + context.getRemainingTimeInMillis() } : {};
   if (!event.Records) {
     // Oldest due first: a ticket's events that fall due together go in the order they were written.
     const due = await listDueEventsWithTickets(new Date());
-    await dispatchBatch(due.map(({ key, type, ticketId }) => ({ key, type, group: groupOf(key, ticketId) })));
+    await dispatchBatch(
+      due.map(({ key, type, ticketId }) => ({ key, type, group: groupOf(key, ticketId) })),
+      options,
+    );
     return { dispatched: due.length };
   }
   const events = event.Records.map(eventOf).filter((e): e is BatchEvent<DynamoDBRecord> => e !== null);
-  const failed = await dispatchBatch(events);
+  const failed = await dispatchBatch(events, options);
   return {
     batchItemFailures: events.filter((e) => failed.has(e)).map((e) => ({ itemIdentifier: e.source?.dynamodb?.SequenceNumber ?? '' })),
   };
