@@ -40,12 +40,15 @@ export class TokenBucket {
   /**
    * Waits for one token. Tokens are handed out in the order of the calls: each caller reserves
    * its token (the balance may go negative) and sleeps until the bucket would have refilled it.
+   * A token that would come later than `maxWaitMs` from now is not reserved: false at once.
    */
-  async take(): Promise<void> {
+  async take(maxWaitMs = Number.POSITIVE_INFINITY): Promise<boolean> {
     this.refill();
+    const waitMs = ((1 - this.tokens) / this.rate) * 1000;
+    if (this.tokens < 1 && waitMs > maxWaitMs) return false;
     this.tokens -= 1;
-    if (this.tokens >= 0) return;
-    await this.clock.sleep((-this.tokens / this.rate) * 1000);
+    if (this.tokens < 0) await this.clock.sleep((-this.tokens / this.rate) * 1000);
+    return true;
   }
 
   private refill(): void {

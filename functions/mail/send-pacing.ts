@@ -10,6 +10,14 @@ const QUOTA_TTL_MS = 10 * 60_000;
 export const THROTTLE_ATTEMPTS = 6;
 const THROTTLE_BASE_MS = 100;
 
+/** No token within the wait the caller allowed (its time runs out first): nothing was sent. */
+export class NoSendSlot extends Error {
+  constructor() {
+    super('no send slot before the time runs out');
+    this.name = 'NoSendSlot';
+  }
+}
+
 /** SES's answers that mean "too fast, try again shortly" (and its own server faults). */
 export function isThrottling(error: unknown): boolean {
   const e = error as { name?: string; $fault?: string; $metadata?: { httpStatusCode?: number } } | null;
@@ -48,12 +56,14 @@ export class SendPacing {
   /**
    * Sends with `send` once a token is free, retrying throttling with growing delays. `send` is
    * called only once its token is in hand (told which attempt it is), so whatever it does first
-   * (claiming the mail) is not held through the wait for the token.
+   * (claiming the mail) is not held through the wait for the token. `latestStart` (epoch ms): a
+   * first attempt whose token would come later is not made (NoSendSlot), and no token is spent.
    */
-  async send<T>(send: (attempt: number) => Promise<T>): Promise<T> {
+  async send<T>(send: (attempt: number) => Promise<T>, latestStart?: number): Promise<T> {
     await this.readQuota();
     for (let attempt = 1; ; attempt++) {
-      await this.bucket.take();
+      const maxWaitMs = attempt === 1 && latestStart !== undefined ? Math.max(0, latestStart - Date.now()) : undefined;
+      if (!(await this.bucket.take(maxWaitMs))) throw new NoSendSlot();
       try {
         return await send(attempt);
       } catch (error) {

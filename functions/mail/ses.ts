@@ -37,6 +37,8 @@ export async function sendMail(
   tags: MessageTag[] = [],
   replyTo?: string,
   beforeAttempt?: (attempt: number) => Promise<void>,
+  /** Epoch ms: the first attempt starts by then or not at all (NoSendSlot; send-pacing.ts). */
+  latestStart?: number,
 ): Promise<string> {
   const command = new SendEmailCommand({
     FromEmailAddress: config.mailFrom(),
@@ -55,6 +57,6 @@ export async function sendMail(
   const result = await pacing.send(async (attempt) => {
     await beforeAttempt?.(attempt);
     return ses.send(command);
-  });
+  }, latestStart);
   return result.MessageId ?? '';
 }

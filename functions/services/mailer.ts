@@ -6,6 +6,7 @@ import { fromRequestId } from '../domain/request-id.js';
 import type { ApprovalRequest } from '../domain/types.js';
 import { logger } from '../logger.js';
 import { renderMail } from '../mail/render.js';
+import { NoSendSlot } from '../mail/send-pacing.js';
 import { SES_CONNECT_TIMEOUT_MS, SES_REQUEST_TIMEOUT_MS, sendMail } from '../mail/ses.js';
 import { mailTags } from '../mail/tags.js';
 import { redact } from '../redact.js';
@@ -57,6 +58,10 @@ export type DeliveryOutcome = 'done' | 'retry-later' | 'not-claimed' | 'stopped'
  */
 export const MAIL_CLAIM_SECONDS = Math.ceil((2 * (SES_CONNECT_TIMEOUT_MS + SES_REQUEST_TIMEOUT_MS)) / 1000);
 
+/** One SES attempt at most, and the writes that mark and record what was sent and end the delivery. */
+const SEND_ATTEMPT_MS = SES_CONNECT_TIMEOUT_MS + SES_REQUEST_TIMEOUT_MS;
+const RECORD_MS = 5_000;
+
 /** The mail claim could not be taken (or renewed): someone else holds the mail, or we are stopping. */
 class NotClaimed extends Error {}
 
@@ -81,8 +86,13 @@ const SENDS_IN_FLIGHT = 16;
  * recipients and in the activity log; then completes the entry, or, after a failed send (or a
  * mail another sender still holds), records the error and makes the entry due again.
  */
-export async function deliverOutbox(id: string, now = new Date()): Promise<DeliveryOutcome> {
-  if (!claiming) return 'stopped'; // the entry stays due for the next sender
+export async function deliverOutbox(id: string, now = new Date(), options: { deadline?: number } = {}): Promise<DeliveryOutcome> {
+  // Out of time (the invocation's `deadline`, epoch ms): no mail is started that might still be in
+  // flight (one SES attempt) or unrecorded (a few writes) when the function times out. The rest
+  // stays due at once, for the stream's next invocation (the record is reported failed) or the sweep.
+  const latestStart = options.deadline === undefined ? undefined : options.deadline - SEND_ATTEMPT_MS - RECORD_MS;
+  const outOfTime = () => latestStart !== undefined && Date.now() > latestStart;
+  if (!claiming || outOfTime()) return 'stopped'; // the entry stays due for the next sender
   const entry = await claimOutbox(id, now);
   if (!entry) return 'not-claimed';
   // The current time on the caller's clock (`now` is when this delivery started).
@@ -98,7 +108,7 @@ export async function deliverOutbox(id: string, now = new Date()): Promise<Deliv
     mails.filter((mail) => !mail.doneAt),
     SENDS_IN_FLIGHT,
     async (mail) => {
-      if (!claiming) {
+      if (!claiming || outOfTime()) {
         leftForLater++;
         return;
       }
@@ -113,7 +123,7 @@ export async function deliverOutbox(id: string, now = new Date()): Promise<Deliv
       // Claimed once the pacing token is in hand, right before each attempt: a retry after
       // throttling renews the claim, so it never runs out while the mail may still go out.
       const claimAttempt = async (attempt: number) => {
-        if (attempt === 1 && !claiming) throw new NotClaimed('stopping');
+        if (attempt === 1 && (!claiming || outOfTime())) throw new NotClaimed('stopping');
         claim = await claimMail(entry, mail.index, clock(), MAIL_CLAIM_SECONDS, claim ?? undefined);
         if (!claim) throw new NotClaimed('held elsewhere');
       };
@@ -125,8 +135,13 @@ export async function deliverOutbox(id: string, now = new Date()): Promise<Deliv
           mailTags({ ticketId: entry.ticketId, requestKey, approverId: mail.approverId, mail: mail.kind }),
           request!.requestedBy.email,
           claimAttempt,
+          latestStart,
         );
       } catch (error) {
+        if (error instanceof NoSendSlot) {
+          leftForLater++; // its turn at SES's rate would come too late for this invocation
+          return;
+        }
         if (error instanceof NotClaimed) {
           if (error.message === 'stopping') leftForLater++;
           else heldElsewhere++;

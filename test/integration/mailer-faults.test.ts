@@ -112,6 +112,22 @@ describe('the mailer under faults', () => {
     expect(sentTo()).toEqual(['c1@example.com']);
   });
 
+  it("starts no mail that could outlast the function, and reports the record so that the stream's next invocation sends it", async () => {
+    const { outboxId } = await savedRequest(['h1', 'h2']);
+    ses.on(SendEmailCommand).resolves({ MessageId: 'ok' });
+    const event = {
+      Records: [{ eventName: 'INSERT', dynamodb: { SequenceNumber: '300', NewImage: { entity: { S: 'outbox' }, id: { S: outboxId } } } }],
+    } as unknown as DynamoDBStreamEvent;
+    // 10 s left: less than one SES attempt (13 s at most) and the writes after it.
+    const short = await m.handler.handler(event, { getRemainingTimeInMillis: () => 10_000 });
+    expect(short.batchItemFailures).toEqual([{ itemIdentifier: '300' }]);
+    expect(sentTo()).toEqual([]);
+    expect(await m.outbox.listDueOutbox(new Date(Date.now() + 1000), 100)).toContain(outboxId);
+    const full = await m.handler.handler(event, { getRemainingTimeInMillis: () => 60_000 });
+    expect(full.batchItemFailures).toEqual([]);
+    expect(sentTo().sort()).toEqual(['h1@example.com', 'h2@example.com']);
+  });
+
   it('records after a crash what was sent before it, without sending it again', async () => {
     const { ticketId, outboxId } = await savedRequest(['d1', 'd2']);
     ses.on(SendEmailCommand).resolves({ MessageId: 'ok' });

@@ -2,7 +2,7 @@ import { GetAccountCommand, SESv2Client, SendEmailCommand } from '@aws-sdk/clien
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Clock, TokenBucket } from '../../functions/mail/pacer.js';
-import { FALLBACK_SEND_RATE, SendPacing, THROTTLE_ATTEMPTS } from '../../functions/mail/send-pacing.js';
+import { FALLBACK_SEND_RATE, NoSendSlot, SendPacing, THROTTLE_ATTEMPTS } from '../../functions/mail/send-pacing.js';
 
 /** A clock that moves only when someone sleeps: every wait is recorded, none is real. */
 function fakeClock() {
@@ -43,9 +43,34 @@ describe('the token bucket', () => {
     for (let i = 0; i < 10; i++) await bucket.take();
     expect(elapsed()).toBeCloseTo(1000, 6); // 10 more at 10/s
   });
+
+  it('does not reserve a token that would come later than the caller can wait', async () => {
+    const { clock, elapsed } = fakeClock();
+    const bucket = new TokenBucket(2, 1, clock);
+    expect(await bucket.take(0)).toBe(true); // the burst
+    expect(await bucket.take(400)).toBe(false); // the next one is 500 ms away
+    expect(elapsed()).toBe(0);
+    expect(await bucket.take(500)).toBe(true);
+    expect(elapsed()).toBeCloseTo(500, 6);
+    // The refused call spent nothing: the one after is 500 ms later, not 1,000.
+    expect(await bucket.take()).toBe(true);
+    expect(elapsed()).toBeCloseTo(1000, 6);
+  });
 });
 
 describe('sends paced to the SES account rate', () => {
+  it('makes no first attempt whose turn would come after `latestStart`, and spends no token on it', async () => {
+    ses.on(GetAccountCommand).resolves(account(1));
+    ses.on(SendEmailCommand).resolves({ MessageId: 'm' });
+    const { clock } = fakeClock();
+    const pacing = new SendPacing(client, 1, clock);
+    await pacing.send(send); // the one token of the burst
+    await expect(pacing.send(send, Date.now() + 500)).rejects.toBeInstanceOf(NoSendSlot);
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(1);
+    await pacing.send(send, Date.now() + 1500); // its turn, 1 s away, comes in time
+    expect(ses.commandCalls(SendEmailCommand)).toHaveLength(2);
+  });
+
   it('reads MaxSendRate once, takes its share, and never sends faster than that', async () => {
     ses.on(GetAccountCommand).resolves(account(20));
     ses.on(SendEmailCommand).resolves({ MessageId: 'm' });
