@@ -18,7 +18,7 @@ export interface SweepOutcome {
  * through the outbox like any other) and outbox entries due again after a failed send (or that the
  * stream could not deliver). The claim inside deliverOutbox keeps it from racing the stream.
  */
-export async function sweep(now = new Date(), budgetMs = 45_000): Promise<SweepOutcome> {
+export async function sweep(now = new Date(), budgetMs = 45_000, deadline?: number): Promise<SweepOutcome> {
   let reminded = 0;
   let deadlines = 0;
   let delivered = 0;
@@ -36,7 +36,8 @@ export async function sweep(now = new Date(), budgetMs = 45_000): Promise<SweepO
         await startDueDelegation(id, now);
       },
       outbox: async (id) => {
-        const outcome = await deliverOutbox(id);
+        // `deadline`: the function's end; mail that could not go before it stays due for the next run.
+        const outcome = await deliverOutbox(id, new Date(), deadline === undefined ? {} : { deadline });
         if (outcome === 'done') delivered++;
         if (outcome === 'retry-later') retryLater++;
       },

@@ -7,5 +7,6 @@ import { type SweepOutcome, sweep } from '../../services/sweep.js';
  */
 export const handler = async (_event?: unknown, context?: Partial<Pick<Context, 'getRemainingTimeInMillis'>>): Promise<SweepOutcome> => {
   const remaining = context?.getRemainingTimeInMillis?.();
-  return sweep(new Date(), remaining === undefined ? 45_000 : Math.max(5_000, remaining - 15_000));
+  if (remaining === undefined) return sweep(new Date());
+  return sweep(new Date(), Math.max(5_000, remaining - 15_000), Date.now() + remaining);
 };
