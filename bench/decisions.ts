@@ -94,8 +94,9 @@ export async function measureDecisions(
       figure: `${median(apiRates).toFixed(1)} /s`,
       floor: `${median(floorRates).toFixed(1)} /s`,
       ratio: median(apiRates) / median(floorRates),
-      goal: atLeast(0.3),
-      note: `median of ${ROUNDS} rounds; replies ${replies}`,
+      // Issue 12's goal (round 1's bar was 0.3×).
+      goal: atLeast(1),
+      note: `median of ${ROUNDS} rounds; replies ${replies}; goal from issue 12 (round 1 asked ≥ 0.3×)`,
     },
   ];
   const section: Section = {
