@@ -2,6 +2,7 @@ import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEven
 import type { WebhookEventType } from '../../domain/webhook-events.js';
 import { type BatchEvent, dispatchBatch, groupOf } from '../../services/dispatch-batch.js';
 import { listDueEventsWithTickets } from '../../store/event-outbox.js';
+import { invocationDeadline } from './invocation-deadline.js';
 
 /** An event insert of the stream: its key, ticket and type (from the item, no read). */
 function eventOf(record: DynamoDBRecord): BatchEvent<DynamoDBRecord> | null {
@@ -23,7 +24,7 @@ export const handler = async (
   context?: Pick<Context, 'getRemainingTimeInMillis'>,
 ): Promise<DynamoDBBatchResponse | { dispatched: number }> => {
   // No event is started that could still run when the function times out.
-  const options = context?.getRemainingTimeInMillis ? { deadline: Date.now() + context.getRemainingTimeInMillis() } : {};
+  const options = invocationDeadline(context);
   if (!event.Records) {
     // Oldest due first: a ticket's events that fall due together go in the order they were written.
     const due = await listDueEventsWithTickets(new Date());

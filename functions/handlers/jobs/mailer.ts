@@ -2,6 +2,7 @@ import type { Context, DynamoDBBatchResponse, DynamoDBStreamEvent } from 'aws-la
 import { logger } from '../../logger.js';
 import { redactError } from '../../redact.js';
 import { deliverOutbox } from '../../services/mailer.js';
+import { invocationDeadline } from './invocation-deadline.js';
 
 /**
  * Fed by the table's stream (in AWS by Lambda, locally by the stream poller with the same event
@@ -14,7 +15,7 @@ export const handler = async (
   context?: Pick<Context, 'getRemainingTimeInMillis'>,
 ): Promise<DynamoDBBatchResponse> => {
   // What is not sent when the time runs out (a low SES rate, a long batch) is handed over again.
-  const options = context?.getRemainingTimeInMillis ? { deadline: Date.now() + context.getRemainingTimeInMillis() } : {};
+  const options = invocationDeadline(context);
   const outcomes = await Promise.all(
     event.Records.map(async (record) => {
       const image = record.dynamodb?.NewImage;
