@@ -154,7 +154,8 @@ export const startStreamPoller = (options: StreamPollerOptions): StreamPoller =>
       }
       ExclusiveStartShardId = description?.LastEvaluatedShardId;
     } while (ExclusiveStartShardId);
-    for (const id of shards.keys()) if (!seen.has(id)) shards.delete(id);
+    // A shard no longer listed is dropped once its batches in flight have ended (stop waits for them).
+    for (const [id, shard] of shards) if (!seen.has(id) && shard.inFlight.size === 0) shards.delete(id);
     checkpoints.retain(seen);
   };
 
@@ -251,11 +252,12 @@ export const startStreamPoller = (options: StreamPollerOptions): StreamPoller =>
     const records = batch.map((p) => p.record);
     const keys = records.map(keyOf);
     for (const key of keys) shard.busyKeys.set(key, (shard.busyKeys.get(key) ?? 0) + 1);
-    const event: DynamoDBStreamEvent = { Records: records.map((r) => toLambdaRecord(r, streamArn, options.region)) };
-    const context = createLambdaContext({ functionName: options.functionName ?? 'stream-handler', timeoutMs: 900_000 });
     const task: Promise<void> = (async () => {
       let count: number;
       try {
+        // Built in here: a record that cannot be converted fails its batch like a handler would.
+        const event: DynamoDBStreamEvent = { Records: records.map((r) => toLambdaRecord(r, streamArn, options.region)) };
+        const context = createLambdaContext({ functionName: options.functionName ?? 'stream-handler', timeoutMs: 900_000 });
         count = handledCount(records, await options.handler(event, context));
         if (count < records.length)
           shard.failure ??= { reason: `handler reported a failure at sequence number ${seq(records[count] as SdkRecord)}` };
@@ -345,7 +347,8 @@ export const startStreamPoller = (options: StreamPollerOptions): StreamPoller =>
         caughtUp &&= count === 0 && shard.failures === 0 && shard.queue.length === 0 && shard.inFlight.size === 0;
       } catch (error) {
         if (error instanceof ResourceNotFoundException) {
-          shards.delete(shard.id);
+          // Gone (trimmed): dropped once its batches in flight have ended, which stop waits for.
+          if (shard.inFlight.size === 0) shards.delete(shard.id);
           listedAt = Number.NEGATIVE_INFINITY;
         } else fail(shard, 'reading the stream failed', error);
         caughtUp = false;

@@ -297,6 +297,28 @@ describe('the local stream poller', () => {
     expect(log.filter((line) => line.startsWith('start'))).toHaveLength(3);
   });
 
+  it('fails a batch whose record it cannot convert like a handler failure: retried from the checkpoint, the records after it held back', async () => {
+    const stream = fakeStream();
+    stream.put('a', { odd: { Z: 'no such attribute type' } });
+    stream.put('b');
+    const handled: (string | undefined)[] = [];
+    const errors: string[] = [];
+    const poller = start(
+      stream,
+      async (event) => {
+        handled.push(...idsOf(event));
+        return undefined;
+      },
+      undefined,
+      { logger: { info: () => {}, error: (message) => errors.push(message) } },
+    );
+    // Each failure is logged; a second one means it was read again and retried, not dropped.
+    while (errors.length < 2) await new Promise((resolve) => setTimeout(resolve, 5));
+    await poller.stop();
+    expect(errors[0]).toContain('handler threw on a batch of 2');
+    expect(handled).toEqual([]);
+  });
+
   it('rejects idle() once stopped', async () => {
     const poller = start(fakeStream(), async () => undefined);
     await poller.stop();
