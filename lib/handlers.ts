@@ -4,6 +4,7 @@ import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { JOBS, type Job, ROUTES, type Route, type RouteName, timeoutOf } from '../functions/handlers/routes.js';
 import { ENV } from '../functions/shared/env.js';
+import { STREAM_SOURCES } from '../functions/shared/stream-sources.js';
 import type { Identity } from './auth.js';
 import type { Events } from './events.js';
 import { type HandlerAccess, handlerAccess, usesTable } from './handler-access.js';
@@ -18,7 +19,13 @@ import type { DataTable } from './table.js';
  * routes, and always have this much. 21 in all: the account needs 121 or more (the default
  * quota is 1,000; new accounts may start at 10 and must ask for more, see README).
  */
-export const RESERVED_CONCURRENCY = { public: 5, mailer: 5, sweeper: 1, mailEvents: 5 } as const;
+export const RESERVED_CONCURRENCY = {
+  public: 5,
+  // One mailer instance per stream batch the event source may run at once, so every one can pace.
+  mailer: STREAM_SOURCES.mailer.parallelization,
+  sweeper: 1,
+  mailEvents: 5,
+} as const;
 
 const reservedConcurrencyOf = (row: Route | Job): number | undefined => {
   if (row.name === JOBS.mailer.name) return RESERVED_CONCURRENCY.mailer;

@@ -11,8 +11,9 @@ export interface StreamSource {
   /** How long Lambda may gather records before it invokes (0: as soon as it has some). */
   windowSeconds: number;
   /**
-   * Batches of one shard handled at once (Lambda's ParallelizationFactor, 1–10). The items are
-   * independent (each insert a new item), so their order does not matter.
+   * Batches of one shard handled at once (Lambda's ParallelizationFactor, 1–10). Records of one
+   * partition key still go in order, one batch at a time; across keys, order is not kept (which
+   * is why the dispatcher, whose events each have a key of their own, keeps 1).
    */
   parallelization: number;
 }

@@ -25,7 +25,6 @@ export async function mailsOnceIdle(email: string) {
 /** Waits until `count` mails reached `email` (the mailer runs off the table's stream). */
 export const waitForMails = (email: string, count: number) => stack.waitForMails(mailTo(email), count);
 
-/** Every entry of a ticket's activity log, following the `next` cursor page by page. */
 /** Every approver of the directory, page after page (other test files add many to the shared stack). */
 export async function allApprovers(token: string): Promise<{ approverId: string; kind: string }[]> {
   const approvers: { approverId: string; kind: string }[] = [];
@@ -43,6 +42,7 @@ export async function allApprovers(token: string): Promise<{ approverId: string;
   return approvers;
 }
 
+/** Every entry of a ticket's activity log, following the `next` cursor page by page. */
 export async function allActivity<T = { type: string }>(ticketId: string, token: string): Promise<T[]> {
   const entries: T[] = [];
   let next: string | null = null;
