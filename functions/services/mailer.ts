@@ -50,16 +50,18 @@ function isObsolete(mail: OutboxMail, request: ApprovalRequest | null): boolean 
 /** `stopped`: stopClaiming was called; the entry (or what is left of it) stays due at once. */
 export type DeliveryOutcome = 'done' | 'retry-later' | 'not-claimed' | 'stopped';
 
+/** One SES attempt at most: connecting, then the answer. */
+const SEND_ATTEMPT_MS = SES_CONNECT_TIMEOUT_MS + SES_REQUEST_TIMEOUT_MS;
+
 /**
  * How long a mail's claim holds. A claim is taken (or renewed) once the pacing token is in hand,
  * right before each SendEmail attempt, so it covers one attempt (at most SES_CONNECT_TIMEOUT_MS +
  * SES_REQUEST_TIMEOUT_MS) and the write that marks the mail done, with room to spare, and no wait
  * for the pace. Short, so that a sender killed mid-send holds its mails for seconds, not minutes.
  */
-export const MAIL_CLAIM_SECONDS = Math.ceil((2 * (SES_CONNECT_TIMEOUT_MS + SES_REQUEST_TIMEOUT_MS)) / 1000);
+export const MAIL_CLAIM_SECONDS = Math.ceil((2 * SEND_ATTEMPT_MS) / 1000);
 
-/** One SES attempt at most, and the writes that mark and record what was sent and end the delivery. */
-const SEND_ATTEMPT_MS = SES_CONNECT_TIMEOUT_MS + SES_REQUEST_TIMEOUT_MS;
+/** The writes that mark and record what was sent and end the delivery, at most. */
 const RECORD_MS = 5_000;
 
 /** The mail claim could not be taken (or renewed): someone else holds the mail, or we are stopping. */
@@ -82,9 +84,11 @@ const SENDS_IN_FLIGHT = 16;
 /**
  * Drains one outbox entry: claims it (so the stream and the sweeper do not work on it at once),
  * then, for each mail not yet done and in parallel, claims the mail on its own item, sends it
- * (paced to SES's rate) and marks it done the moment it left; records the sent mails on their
- * recipients and in the activity log; then completes the entry, or, after a failed send (or a
- * mail another sender still holds), records the error and makes the entry due again.
+ * (paced to SES's rate) and, the moment it left, marks it done and records it on its recipient
+ * and in the activity log together with the mails that left meanwhile (sentMarks); records what
+ * a failed group write or an earlier crash left unrecorded; then completes the entry, or, after
+ * a failed send (or a mail another sender still holds), records the error and makes the entry
+ * due again.
  */
 export async function deliverOutbox(id: string, now = new Date(), options: { deadline?: number } = {}): Promise<DeliveryOutcome> {
   // Out of time (the invocation's `deadline`, epoch ms): no mail is started that might still be in

@@ -131,7 +131,8 @@ export async function loadOutboxMails(entry: OutboxEntry): Promise<OutboxMail[]>
  * fails when the mail is done or another sender holds a claim that has not run out. Returns the
  * claim's end (null when not claimed); passing it back as `renewing` extends one's own claim
  * (before a retry), and fails when the claim ran out and someone else took the mail meanwhile.
- * A claim is released by a failed send (recordMailFailure) and ends with the mail (markMailDone);
+ * A claim is released by a failed send (recordMailFailure) and ends with the mail (marked done by
+ * markSentAndRecord, or markMailDone);
  * a sender that crashed between the send and markMailDone leaves its claim until it runs out, and
  * only then is the mail sent again (at least once, never twice within the claim).
  */

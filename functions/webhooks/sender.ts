@@ -22,7 +22,10 @@ export function lookupAll(hostname: string, now = Date.now()): Promise<LookupAdd
   const addresses = new Promise<LookupAddress[]>((resolve, reject) =>
     lookup(hostname, { all: true, verbatim: true }, (error, found) => (error ? reject(error) : resolve(found))),
   );
-  addresses.catch(() => looked.delete(hostname));
+  addresses.catch(() => {
+    // Only its own entry: a newer lookup may have replaced it meanwhile.
+    if (looked.get(hostname)?.addresses === addresses) looked.delete(hostname);
+  });
   // A long-running container sees many hosts over time; only the fresh ones are kept.
   for (const [host, entry] of looked) if (entry.until <= now) looked.delete(host);
   looked.set(hostname, { until: now + LOOKUP_CACHE_MS, addresses });
