@@ -478,8 +478,9 @@ export const JOBS = {
     name: 'mail-events',
     entry: 'functions/handlers/jobs/mail-events.ts',
     timeoutSeconds: 15,
-    // recordDeliveryProblem: read the ticket's event sequence (Get); Update the recipient and the
-    // ticket, Put the activity entry and the mail.undelivered event, in one transaction.
+    // recordDeliveryProblem: read the ticket's request status (Get); Update the recipient and the
+    // ticket (the event's place in its sequence), Put the activity entry and the mail.undelivered
+    // event, in one transaction.
     grants: { table: ['GetItem', 'UpdateItem', 'PutItem'] },
   },
   dispatcher: {
@@ -487,10 +488,16 @@ export const JOBS = {
     entry: 'functions/handlers/jobs/dispatcher.ts',
     // A batch of events, each to every endpoint in parallel, each attempt within 10 s.
     timeoutSeconds: 120,
-    // listDueEvents (Query the due index), claim/progress/reschedule/complete (Update),
-    // listEndpoints (Query the webhook list index), getDeliveries (BatchGet), saveDelivery (Put),
-    // setEndpointStatus (Update); opens secrets; puts each event on the bus.
-    grants: { table: ['UpdateItem', 'BatchGetItem', 'PutItem'], indexes: ['gsi2', 'gsi3'], webhookKey: ['Decrypt'], putEvents: true },
+    // listDueEventsWithTickets (Query the due index), assignSequences (Get the ticket; Update it
+    // and its events in one transaction), readEventSequence (Get), claim/progress/reschedule/
+    // complete (Update), listEndpoints (Query the webhook list index), getDeliveries (BatchGet),
+    // saveDelivery (Put), setEndpointStatus (Update); opens secrets; puts each event on the bus.
+    grants: {
+      table: ['GetItem', 'UpdateItem', 'BatchGetItem', 'PutItem'],
+      indexes: ['gsi2', 'gsi3'],
+      webhookKey: ['Decrypt'],
+      putEvents: true,
+    },
   },
   receipts: {
     name: 'receipts',

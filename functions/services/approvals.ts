@@ -121,7 +121,7 @@ async function changeOpenRequest(
   return retryOnStaleState(async () => {
     const tab = await loadTab(ticketId);
     const change = await decide(openRequestOf(tab));
-    await saveChange(change, { eventSequence: tab.ticket.eventSequence });
+    await saveChange(change);
     return change.after;
   });
 }
@@ -180,7 +180,7 @@ export async function sendReminder(ticketId: string, approverId: string, actor: 
       throw new NotFoundError('not_found', `${approverId} is not a recipient of this request.`);
     }
     const change = remind({ request, approverId, actor, now: now() });
-    await saveChange(change, { eventSequence: tab.ticket.eventSequence });
+    await saveChange(change);
     return change.after;
   });
 }

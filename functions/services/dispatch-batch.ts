@@ -2,6 +2,7 @@ import * as config from '../config.js';
 import type { WebhookEventType } from '../domain/webhook-events.js';
 import { logger } from '../logger.js';
 import { redactError } from '../redact.js';
+import { assignSequences } from '../store/event-outbox.js';
 import { listEndpoints } from '../store/webhook-repository.js';
 import { eachWithConcurrency } from './concurrency.js';
 import { dispatchEvent } from './dispatcher.js';
@@ -22,6 +23,11 @@ export interface BatchEvent<Source = unknown> {
   /** Events of one group (a ticket) go one after the other, in the order given; groups at once. */
   group: string;
   type?: WebhookEventType;
+  /**
+   * The ticket of an event that has no `sequence` yet: its group numbers the ticket's waiting
+   * events (assignSequences) before it delivers the first.
+   */
+  unnumberedOf?: string;
   /** Where the caller got it (a stream record), handed back with the failures. */
   source?: Source;
 }
@@ -65,6 +71,16 @@ export async function dispatchBatch<T extends BatchEvent>(events: T[], options: 
   // Each dispatch awaits it; a failed listing fails them, not the process.
   endpoints.catch(() => {});
   await eachWithConcurrency(byGroup(events), DISPATCH_CONCURRENCY, async (group) => {
+    const ticketId = group.find((e) => e.unnumberedOf)?.unnumberedOf;
+    if (ticketId) {
+      try {
+        await assignSequences(ticketId);
+      } catch (error) {
+        logger.error("numbering the ticket's events failed", { error: redactError(error), ticketId });
+        for (const event of group) failed.add(event);
+        return;
+      }
+    }
     for (const [i, event] of group.entries()) {
       if (options.deadline !== undefined && Date.now() + config.webhookTimeoutMs() + EVENT_OVERHEAD_MS > options.deadline) {
         logger.warn('out of time for this batch: the rest of the ticket is left for the next one', {

@@ -5,11 +5,13 @@ import { afterAttempt, DEFAULT_RETRY_SCHEDULE_SECONDS, type Delivery, newDeliver
 import { logger } from '../logger.js';
 import { getDeliveries, saveDelivery } from '../store/delivery-log.js';
 import {
+  assignSequences,
   type ClaimedEvent,
   claimEvent,
   completeEvent,
   noteEventProgress,
   type OutboxEvent,
+  readEventSequence,
   rescheduleEvent,
 } from '../store/event-outbox.js';
 import { listEndpoints, type StoredEndpoint, setEndpointStatus } from '../store/webhook-repository.js';
@@ -118,6 +120,20 @@ async function settleAll<T extends readonly unknown[]>(work: T): Promise<{ -read
   return results.map((r) => (r as PromiseFulfilledResult<unknown>).value) as { -readonly [K in keyof T]: Awaited<T[K]> };
 }
 
+/**
+ * A ticket's event goes out only with its place in the ticket's sequence. The batch numbers its
+ * tickets' events before it dispatches them (dispatch-batch.ts); an event dispatched on its own
+ * (by key, without its ticket) is numbered here, then read again for its number.
+ */
+async function numbered(event: ClaimedEvent): Promise<ClaimedEvent> {
+  const { ticketId, sequence } = event.body.data;
+  if (!ticketId || typeof sequence === 'number') return event;
+  await assignSequences(ticketId);
+  const assigned = await readEventSequence(event.key);
+  if (assigned === null) throw new Error(`event ${event.key} has no sequence after its ticket's were given`);
+  return { ...event, body: { ...event.body, data: { ...event.body.data, sequence: assigned } } };
+}
+
 /** What the caller knows already, so a batch of events costs fewer reads and writes. */
 export interface DispatchContext {
   /**
@@ -138,8 +154,9 @@ export interface DispatchContext {
 export async function dispatchEvent(key: string, now = new Date(), context: DispatchContext = {}): Promise<DispatchOutcome> {
   const all = await (context.endpoints ?? listEndpoints());
   const type = context.type;
-  const event = await claimEvent(key, now, type ? { targets: all.filter((e) => wants(e, type)).map((e) => e.id) } : {});
-  if (!event) return 'not-claimed';
+  const claimed = await claimEvent(key, now, type ? { targets: all.filter((e) => wants(e, type)).map((e) => e.id) } : {});
+  if (!claimed) return 'not-claimed';
+  const event = await numbered(claimed);
   const { endpoints, known, noted } = await targetsOf(event, all);
   // All settle before anything is rethrown, so a failed record never leaves the rest half done.
   const [published, deliveries] = await settleAll([

@@ -1,9 +1,12 @@
 import { assertBoundTo, respond } from '../domain/approval-request.js';
 import { ForbiddenError, NotFoundError } from '../domain/errors.js';
+import { isOpen } from '../domain/policy.js';
+import { quickAnswerOf } from '../domain/quick-answer.js';
 import { assertSeen } from '../domain/stages.js';
-import type { ApprovalRequest, Recipient, SignedInAs } from '../domain/types.js';
+import type { ApprovalRequest, Recipient, RequestStatus, SignedInAs } from '../domain/types.js';
 import type { Caller } from '../identity/caller.js';
-import { loadConversation, loadRequest, saveChange } from '../store/approval-repository.js';
+import { baseVersions } from '../store/approval-records.js';
+import { loadConversation, loadRequest, QuickAnswerRefused, saveChange, saveQuickAnswer } from '../store/approval-repository.js';
 import { listApproverRequests } from '../store/approver-requests.js';
 import { getLogin } from '../store/directory-repository.js';
 import { PAGE } from '../store/paging.js';
@@ -61,6 +64,12 @@ export async function myApproval(requestId: string, session: PortalSession) {
  * a race to another approver reads without the conversation, so it costs little, and the
  * conversation is then read once, for the reply. `deadline` (epoch ms) is when the caller must
  * have its answer: past it, losing to other approvers ends in 409 concurrent_update, never a timeout.
+ *
+ * Most answers are written quickly (domain/quick-answer.ts), without the request's version, so
+ * approvers answering at once do not fail one another. When a quick write is refused only
+ * because another approval came first (the request is `partially_approved` now, nothing else
+ * changed), the answer is decided again on what the refusal returned, without a read; when the
+ * request needs one more approval it is this one's to complete, read afresh and written whole.
  */
 export async function recordResponse(
   requestId: string,
@@ -70,20 +79,51 @@ export async function recordResponse(
 ) {
   const { approverId } = session;
   let tries = 0;
+  let whole = false;
   const saved = await retryOnStaleState(
     async () => {
       const withConversation = tries++ === 0;
-      const { request, recipient } = await requestFor(requestId, session, { conversation: withConversation });
-      const change = respond({
-        request,
-        approverId,
-        ...answer,
-        respondent: { signedInAs: session.signedInAs, authTime: session.authTime },
-        actor: approverActor(approverId, recipient.name),
-        now: new Date().toISOString(),
-      });
-      await saveChange(change);
-      return { request: change.after, recipient: change.after.recipients.find((r) => r.approverId === approverId)!, withConversation };
+      let { request, recipient } = await requestFor(requestId, session, { conversation: withConversation });
+      for (;;) {
+        const change = respond({
+          request,
+          approverId,
+          ...answer,
+          respondent: { signedInAs: session.signedInAs, authTime: session.authTime },
+          actor: approverActor(approverId, recipient.name),
+          now: new Date().toISOString(),
+        });
+        const quick = whole ? null : quickAnswerOf(change, approverId);
+        const after = {
+          request: change.after,
+          recipient: change.after.recipients.find((r) => r.approverId === approverId)!,
+          withConversation,
+        };
+        if (!quick) {
+          await saveChange(change);
+          return after;
+        }
+        try {
+          await saveQuickAnswer(change, quick);
+          return after;
+        } catch (error) {
+          if (!(error instanceof QuickAnswerRefused)) throw error;
+          const now = error.now;
+          const base = baseVersions.get(request);
+          // Anything but another quick answer moved the request: read it again.
+          if (!now || now.baseVersion !== base || !isOpen(now.status as RequestStatus)) throw error;
+          if (quick.countsApproval && (now.approvalsToGo ?? 0) <= 1) {
+            // This approval completes the request: written whole, after a fresh read.
+            whole = true;
+            throw error;
+          }
+          // Only other answers came first: decide again on the request as it is now.
+          const next: ApprovalRequest = { ...request, status: now.status as RequestStatus, version: now.version };
+          baseVersions.set(next, base);
+          request = next;
+          recipient = next.recipients.find((r) => r.approverId === approverId)!;
+        }
+      }
     },
     options.deadline === undefined ? {} : { deadline: options.deadline },
   );

@@ -32,7 +32,7 @@ export async function putTicket(ticketId: string, snapshot: TicketSnapshot, acto
       // What the approvers were shown, conversation included, to say what changed.
       const conversation = (await loadConversation(open.id)) ?? open.ticket.conversation;
       const change = changeContent({ request: { ...open, ticket: { ...open.ticket, conversation } }, ticket: snapshot, actor, now: at });
-      await saveChange(change, { snapshot, eventSequence: ticket.eventSequence, extra: [contentVersionWrite(change.after)] });
+      await saveChange(change, { snapshot, extra: [contentVersionWrite(change.after)] });
       return { ticketId, ...snapshot, approvalStatus: approvalStatusOf(change.after) };
     }
     await saveTicketSnapshot(ticketId, snapshot, open, activity('ticket_updated', { at, actor, requestId: open?.id ?? null }, {}));

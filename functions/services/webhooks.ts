@@ -27,7 +27,7 @@ export async function deleteWebhook(id: string): Promise<void> {
 /** Queues a `webhook.test` event for this endpoint alone. */
 export async function sendTestEvent(id: string, actor: Actor): Promise<{ eventId: string }> {
   await getEndpoint(id);
-  const writes = eventWrites([testEvent(id, actor, new Date().toISOString())], null, { targets: [id] });
+  const { writes } = eventWrites([testEvent(id, actor, new Date().toISOString())], null, { targets: [id] });
   await transact(writes);
   const item = writes[0]?.item.Put?.Item as { body: { id: string } };
   return { eventId: item.body.id };

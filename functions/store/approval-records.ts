@@ -112,6 +112,13 @@ export function requestAttributes(request: ApprovalRequest) {
  */
 export const inlineConversation = new WeakSet<ApprovalRequest>();
 
+/**
+ * The request item's `baseVersion` as read: the version its last whole write gave it. A quick
+ * answer (domain/quick-answer.ts) is written only while it is unchanged. Kept beside the domain's
+ * request, as the store's own fact; a request read from an item without it gets no quick answers.
+ */
+export const baseVersions = new WeakMap<ApprovalRequest, number>();
+
 /** `snapshot` is the request's snapshot item when it was read; without it the conversation is empty. */
 export function toRequest(meta: Item, recipientItems: Item[], snapshot?: Item): ApprovalRequest {
   const ticketId = meta.ticketId as string;
@@ -144,6 +151,7 @@ export function toRequest(meta: Item, recipientItems: Item[], snapshot?: Item): 
     ...(Array.isArray(meta.stages) ? { stages: meta.stages as Stage[], currentStage: Number(meta.currentStage ?? 1) } : {}),
   };
   if (headline.conversation) inlineConversation.add(request);
+  if (typeof meta.baseVersion === 'number') baseVersions.set(request, meta.baseVersion);
   return request;
 }
 

@@ -5,12 +5,14 @@ import { approvalStatusOf } from '../domain/approval-request.js';
 import { nextDueAt } from '../domain/deadline.js';
 import { ConflictError } from '../domain/errors.js';
 import { isOpen } from '../domain/policy.js';
+import { approvalsToGo, type QuickAnswer } from '../domain/quick-answer.js';
 import { fromRequestId, toRequestId } from '../domain/request-id.js';
 import { hasStarted, inCurrentStage, stageProgress } from '../domain/stages.js';
 import type { ApprovalRequest, Recipient, RequestStatus, TicketSnapshot } from '../domain/types.js';
 import { eventsOfChange } from '../domain/webhook-events.js';
 import { activityWrites } from './activity-repository.js';
 import {
+  baseVersions,
   inlineConversation,
   recipientDomainFields,
   requestAttributes,
@@ -22,7 +24,7 @@ import {
 import { batchGet } from './batch-get.js';
 import { documents, tableName } from './client.js';
 import { type DirectoryEntry, toDirectoryEntry } from './directory-repository.js';
-import { eventWrites, readTicketSequence, sequenceUpdate } from './event-outbox.js';
+import { eventWrites, sequenceAppend } from './event-outbox.js';
 import { ulid } from './ids.js';
 import { indexKeys, keys } from './keys.js';
 import { outboxWrite } from './outbox-repository.js';
@@ -126,7 +128,7 @@ function snapshotWrite(request: ApprovalRequest, snapshot: TicketSnapshot): TxWr
   });
 }
 
-type Sequence = ReturnType<typeof sequenceUpdate>;
+type Sequence = ReturnType<typeof sequenceAppend>;
 
 function ticketWrite(change: Change, snapshot: TicketSnapshot | undefined, sequence: Sequence | null): TxWrite | null {
   const { before, after } = change;
@@ -157,6 +159,7 @@ function ticketWrite(change: Change, snapshot: TicketSnapshot | undefined, seque
     set.push(sequence.set);
     Object.assign(values, sequence.values);
   }
+  const add = sequence ? ` ADD ${sequence.add}` : '';
   if (!before) {
     set.push('currentRequestKey = :key');
     condition = 'attribute_not_exists(openRequestKey)';
@@ -170,26 +173,29 @@ function ticketWrite(change: Change, snapshot: TicketSnapshot | undefined, seque
   return txUpdate(
     {
       Key: keys.ticket(after.ticketId),
-      UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
-      ConditionExpression: sequence ? `${condition} AND ${sequence.condition}` : condition,
+      UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}${add}`,
+      ConditionExpression: condition,
       ExpressionAttributeValues: values,
       ...(set.some((s) => s.startsWith('#number')) ? { ExpressionAttributeNames: { '#number': 'number' } } : {}),
     },
-    // With events, the read before the write saw no open request: a failed condition is a race
-    // (a request or event written meanwhile), retried from a fresh read.
-    before || sequence ? () => new StaleStateError() : () => new ConflictError('open_request_exists', OPEN_REQUEST_EXISTS),
+    // A later change: the request was closed or replaced meanwhile (retried from a fresh read).
+    before ? () => new StaleStateError() : () => new ConflictError('open_request_exists', OPEN_REQUEST_EXISTS),
   );
 }
 
 function requestWrite(change: Change): TxWrite {
   const { before, after } = change;
   const { requestKey } = fromRequestId(after.id);
+  const toGo = approvalsToGo(after);
   return txPut(
     {
       Item: {
         ...keys.request(after.ticketId, requestKey),
         entity: 'request',
         ...requestAttributes(after),
+        // The guards of quick answers (domain/quick-answer.ts): this whole write moves baseVersion.
+        baseVersion: after.version,
+        ...(toGo === null ? {} : { approvalsToGo: toGo }),
         // One due entry per request, at its next reminder or its deadline, whichever is first.
         ...(nextDueAt(after) ? indexKeys.due(nextDueAt(after)!, after.id) : {}),
       },
@@ -205,33 +211,105 @@ const waitsOn = (request: ApprovalRequest, r: Recipient) => isOpen(request.statu
 
 function recipientWrites(change: Change): TxWrite[] {
   const { before, after } = change;
-  const { requestKey } = fromRequestId(after.id);
   const shape = (request: ApprovalRequest, r: Recipient) =>
     JSON.stringify([recipientDomainFields(r), waitsOn(request, r), hasStarted(request, r)]);
   const previous = new Map((before?.recipients ?? []).map((r) => [r.approverId, shape(before!, r)]));
-  return after.recipients
-    .filter((r) => previous.get(r.approverId) !== shape(after, r))
-    .map((r) => {
-      // SET only the domain's fields: the mailer writes sentAt and mailError on the same item.
-      const fields: Item = {
-        ...recipientDomainFields(r),
-        entity: 'recipient',
-        ticketId: after.ticketId,
-        requestKey,
-        // A later stage's recipient is not on the approver's list (gsi1) until the stage starts.
-        ...(hasStarted(after, r) ? indexKeys.approverRequests(r.approverId, requestKey, waitsOn(after, r)) : {}),
-      };
-      const names = Object.fromEntries(Object.keys(fields).map((k, i) => [`#f${i}`, k]));
-      const values = Object.fromEntries(Object.values(fields).map((v, i) => [`:f${i}`, v]));
-      return txUpdate({
-        Key: keys.recipient(after.ticketId, requestKey, r.approverId),
-        UpdateExpression: `SET ${Object.keys(names)
-          .map((n, i) => `${n} = :f${i}`)
-          .join(', ')}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      });
-    });
+  return after.recipients.filter((r) => previous.get(r.approverId) !== shape(after, r)).map((r) => recipientWrite(after, r));
+}
+
+/** SETs only the domain's fields of a recipient: the mailer writes sentAt and mailError on the same item. */
+function recipientWrite(request: ApprovalRequest, r: Recipient, guard?: { condition: string; values: Item }): TxWrite {
+  const { requestKey } = fromRequestId(request.id);
+  const fields: Item = {
+    ...recipientDomainFields(r),
+    entity: 'recipient',
+    ticketId: request.ticketId,
+    requestKey,
+    // A later stage's recipient is not on the approver's list (gsi1) until the stage starts.
+    ...(hasStarted(request, r) ? indexKeys.approverRequests(r.approverId, requestKey, waitsOn(request, r)) : {}),
+  };
+  const names = Object.fromEntries(Object.keys(fields).map((k, i) => [`#f${i}`, k]));
+  const values = Object.fromEntries(Object.values(fields).map((v, i) => [`:f${i}`, v]));
+  return txUpdate(
+    {
+      Key: keys.recipient(request.ticketId, requestKey, r.approverId),
+      UpdateExpression: `SET ${Object.keys(names)
+        .map((n, i) => `${n} = :f${i}`)
+        .join(', ')}`,
+      ExpressionAttributeNames: { ...names, ...(guard ? { '#status': 'status' } : {}) },
+      ExpressionAttributeValues: { ...values, ...guard?.values },
+      ...(guard ? { ConditionExpression: guard.condition } : {}),
+    },
+    guard ? () => new StaleStateError() : undefined,
+  );
+}
+
+/** A quick answer's write was refused by the request's guards; `now` is the request item as it is (its guard fields). */
+export class QuickAnswerRefused extends StaleStateError {
+  constructor(readonly now: { status: string; version: number; baseVersion: number | null; approvalsToGo: number | null } | null) {
+    super();
+  }
+}
+
+/**
+ * The guard fields of the request item a failed condition returned (ALL_OLD, in DynamoDB's own
+ * attribute values: lib-dynamodb leaves errors as they are). Four scalars, read by hand rather
+ * than with a marshalling library this package does not otherwise need.
+ */
+function guardFieldsOf(item: Record<string, unknown> | undefined): QuickAnswerRefused['now'] {
+  const attribute = (name: string, type: 'S' | 'N') => (item?.[name] as Record<string, string> | undefined)?.[type];
+  const number = (name: string) => (attribute(name, 'N') === undefined ? null : Number(attribute(name, 'N')));
+  const status = attribute('status', 'S');
+  const version = number('version');
+  return status === undefined || version === null
+    ? null
+    : { status, version, baseVersion: number('baseVersion'), approvalsToGo: number('approvalsToGo') };
+}
+
+/**
+ * Writes a quick answer (domain/quick-answer.ts): the request item by deltas under its guards,
+ * the answering recipient under its own, the ticket's status column and event sequence without
+ * a condition that other answers could fail, the activity and the events. The request's write
+ * comes first, so a refusal reports the request item as it is now (QuickAnswerRefused).
+ */
+export async function saveQuickAnswer(change: Change, quick: QuickAnswer): Promise<void> {
+  const { before, after } = change;
+  const baseVersion = before ? baseVersions.get(before) : undefined;
+  const recipient = after.recipients.find((r) => r.approverId === quick.approverId);
+  if (!before || baseVersion === undefined || !recipient) throw new QuickAnswerRefused(null);
+  const { requestKey } = fromRequestId(after.id);
+  const conditions = ['baseVersion = :base', '#status = :from'];
+  if (quick.countsApproval) conditions.push('approvalsToGo > :one');
+  const request = txUpdate(
+    {
+      Key: keys.request(after.ticketId, requestKey),
+      UpdateExpression: `SET #status = :status, updatedAt = :now ADD version :one${quick.countsApproval ? ', approvalsToGo :minusOne' : ''}`,
+      ConditionExpression: conditions.join(' AND '),
+      ExpressionAttributeNames: { '#status': 'status' },
+      ExpressionAttributeValues: {
+        ':base': baseVersion,
+        ':from': quick.from,
+        ':status': quick.status,
+        ':now': after.updatedAt,
+        ':one': 1,
+        ...(quick.countsApproval ? { ':minusOne': -1 } : {}),
+      },
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+    (item) => new QuickAnswerRefused(guardFieldsOf(item)),
+  );
+  const events = eventWrites(eventsOfChange(change), after.ticketId);
+  const ticket = ticketWrite(change, undefined, events.keys.length > 0 ? sequenceAppend(events.keys) : null);
+  await transact([
+    request,
+    recipientWrite(after, recipient, {
+      condition: '#status = :was AND (attribute_not_exists(feedback) OR size(feedback) = :feedbackCount)',
+      values: { ':was': quick.recipientStatus, ':feedbackCount': quick.feedbackCount },
+    }),
+    ...(ticket ? [ticket] : []),
+    ...activityWrites(after.ticketId, change.events),
+    ...events.writes,
+  ]);
 }
 
 /**
@@ -245,31 +323,22 @@ export async function saveChange(
   options: {
     snapshot?: TicketSnapshot;
     extra?: TxWrite[];
-    /** The ticket's event sequence, when the caller read it already (loadTab). */
-    eventSequence?: number;
   } = {},
 ): Promise<void> {
   if (change.before === change.after && !options.extra?.length) return;
   const writes: TxWrite[] = [];
   if (change.before !== change.after) {
-    const events = eventsOfChange(change);
-    const current =
-      events.length === 0
-        ? null
-        : options.eventSequence !== undefined && change.before
-          ? { sequence: options.eventSequence, openRequestKey: null }
-          : await readTicketSequence(change.after.ticketId);
-    if (!change.before && current?.openRequestKey) throw new ConflictError('open_request_exists', OPEN_REQUEST_EXISTS);
+    const events = eventWrites(eventsOfChange(change), change.after.ticketId);
     writes.push(requestWrite(change), ...recipientWrites(change));
     const newContent = !change.before || change.before.content.version !== change.after.content.version;
     // A new content version's own item (content-versions.ts) comes with the change as an extra write.
     if (newContent) writes.push(snapshotWrite(change.after, change.after.ticket));
     else if (inlineConversation.has(change.before!)) writes.push(snapshotWrite(change.after, change.before!.ticket));
-    const ticket = ticketWrite(change, options.snapshot, current ? sequenceUpdate(current.sequence, events.length) : null);
+    const ticket = ticketWrite(change, options.snapshot, events.keys.length > 0 ? sequenceAppend(events.keys) : null);
     if (ticket) writes.push(ticket);
     writes.push(...activityWrites(change.after.ticketId, change.events));
     if (change.mails.length > 0) writes.push(outboxWrite(change.after, change.mails));
-    if (current) writes.push(...eventWrites(events, current.sequence));
+    writes.push(...events.writes);
     // A request that closes gets its receipt, unsigned, in the same transaction: never lost.
     if (change.before && isOpen(change.before.status) && !isOpen(change.after.status)) writes.push(pendingReceiptWrite(change.after));
   }

@@ -5,9 +5,9 @@ import { mailUndeliveredEvent } from '../domain/webhook-events.js';
 import { activityWriteOnce } from './activity-repository.js';
 import { deliveryProblemAttribute } from './approval-records.js';
 import { tableName } from './client.js';
-import { eventWrites, readTicketSequence, sequenceUpdate } from './event-outbox.js';
+import { eventWrites, readTicketStanding, sequenceAppendWrite } from './event-outbox.js';
 import { keys } from './keys.js';
-import { retryOnStaleState, StaleStateError, type TxWrite, transact, txUpdate } from './transaction.js';
+import { retryOnStaleState, type TxWrite, transact } from './transaction.js';
 
 export interface RecipientRef {
   ticketId: string;
@@ -60,25 +60,12 @@ export async function recordDeliveryProblem(report: DeliveryReport): Promise<Del
 
 async function recordReport(report: DeliveryReport, onRecipient: boolean): Promise<DeliveryOutcome> {
   const { recipient, problem, messageId } = report;
-  // The mail.undelivered event, numbered in the ticket's sequence (the one read).
-  const ticket = await readTicketSequence(recipient.ticketId);
+  // The mail.undelivered event, in the ticket's sequence (numbered when it is dispatched).
+  const ticket = await readTicketStanding(recipient.ticketId);
   const status = ticket.currentRequestKey === recipient.requestKey ? (ticket.approvalStatus ?? 'canceled') : null;
-  const sequence = sequenceUpdate(ticket.sequence, 1);
   const draft = report.event.type === 'mail_undelivered' ? mailUndeliveredEvent(report.event, recipient.ticketId, status) : null;
-  const eventWritesOfReport: TxWrite[] = draft
-    ? [
-        txUpdate(
-          {
-            Key: keys.ticket(recipient.ticketId),
-            UpdateExpression: `SET ${sequence.set}`,
-            ConditionExpression: sequence.condition,
-            ExpressionAttributeValues: sequence.values,
-          },
-          () => new StaleStateError(),
-        ),
-        ...eventWrites([draft], ticket.sequence),
-      ]
-    : [];
+  const events = draft ? eventWrites([draft], recipient.ticketId) : null;
+  const eventWritesOfReport: TxWrite[] = events ? [sequenceAppendWrite(recipient.ticketId, events.keys), ...events.writes] : [];
   const key = keys.recipient(recipient.ticketId, recipient.requestKey, recipient.approverId);
   const recipientWrite = onRecipient
     ? {

@@ -5,7 +5,7 @@ import { documents, tableName } from './client.js';
 import { conditionally } from './conditions.js';
 import { ulid } from './ids.js';
 import { eventKeys, keys } from './keys.js';
-import { type TxWrite, txPut } from './transaction.js';
+import { MAX_TRANSACTION_ITEMS, StaleStateError, type TxWrite, transact, txPut, txUpdate } from './transaction.js';
 
 /**
  * The event outbox: one item per event, written in the transaction of the change that caused it
@@ -26,25 +26,23 @@ const DONE_RETENTION_SECONDS = 7 * 24 * 3600;
 
 export const eventId = (key: string) => `evt_${key}`;
 
-/** What the ticket item says about its events: the last sequence, and whether a request is open. */
-export interface TicketSequence {
-  sequence: number;
+/** What the ticket item says about the current request: whether one is open, and its status. */
+export interface TicketStanding {
   openRequestKey: string | null;
   approvalStatus: RequestStatus | null;
   currentRequestKey: string | null;
 }
 
-export async function readTicketSequence(ticketId: string): Promise<TicketSequence> {
+export async function readTicketStanding(ticketId: string): Promise<TicketStanding> {
   const { Item: item } = await documents.send(
     new GetCommand({
       TableName: tableName(),
       Key: keys.ticket(ticketId),
       ConsistentRead: true,
-      ProjectionExpression: 'eventSequence, openRequestKey, approvalStatus, currentRequestKey',
+      ProjectionExpression: 'openRequestKey, approvalStatus, currentRequestKey',
     }),
   );
   return {
-    sequence: Number(item?.eventSequence ?? 0),
     openRequestKey: (item?.openRequestKey as string | undefined) ?? null,
     approvalStatus: (item?.approvalStatus as RequestStatus | undefined) ?? null,
     currentRequestKey: (item?.currentRequestKey as string | undefined) ?? null,
@@ -52,26 +50,52 @@ export async function readTicketSequence(ticketId: string): Promise<TicketSequen
 }
 
 /**
- * The ticket item's part of a change that emits events: the new last sequence, guarded by the
- * one read, so two writers never hand out the same number (the loser re-reads and retries).
+ * A ticket's events get their `sequence` after they are written, not in the writing
+ * transaction. The transaction only appends their keys to the ticket item's `unsequenced` list
+ * and adds their count to its `eventSequence`: an unconditional write, so changes that emit
+ * events at once never fail each other's conditions (fifty approvers answering together). The
+ * list is in commit order, and `eventSequence` counts every event ever appended, so the keys
+ * in the list own the numbers eventSequence − length + 1 … eventSequence, in order:
+ * assignSequences hands them out (the dispatcher, before it delivers a ticket's events).
  */
-export function sequenceUpdate(from: number, count: number) {
+export function sequenceAppend(eventKeys: string[]) {
   return {
-    set: 'eventSequence = :eventSeq',
-    condition: from === 0 ? '(attribute_not_exists(eventSequence) OR eventSequence = :prevSeq)' : 'eventSequence = :prevSeq',
-    values: { ':eventSeq': from + count, ':prevSeq': from },
+    set: 'unsequenced = list_append(if_not_exists(unsequenced, :noEvents), :eventKeys)',
+    add: 'eventSequence :eventCount',
+    values: { ':noEvents': [], ':eventKeys': eventKeys, ':eventCount': eventKeys.length },
   };
 }
 
-/** The outbox items of these events, numbered on from `from` (null: outside any ticket's sequence, 0). */
-export function eventWrites(drafts: EventDraft[], from: number | null, options: { targets?: string[] } = {}): TxWrite[] {
-  return drafts.map((draft, i) => {
-    const key = ulid();
-    const body: WebhookEvent = {
+/** The ticket item's part of a change that emits these events (sequenceAppend), as a write of its own. */
+export function sequenceAppendWrite(ticketId: string, eventKeys: string[]): TxWrite {
+  const append = sequenceAppend(eventKeys);
+  return txUpdate({
+    Key: keys.ticket(ticketId),
+    UpdateExpression: `SET ${append.set} ADD ${append.add}`,
+    ExpressionAttributeValues: append.values,
+  });
+}
+
+/** Outbox items of new events, with their keys (for the ticket's sequenceAppend). */
+export interface NewEvents {
+  keys: string[];
+  writes: TxWrite[];
+}
+
+/**
+ * The outbox items of these events. A ticket's events are written without a `sequence`
+ * (sequenceAppend; assignSequences numbers them); `ticketId: null` is for events outside any
+ * ticket's sequence (webhook.test), which carry 0.
+ */
+export function eventWrites(drafts: EventDraft[], ticketId: string | null, options: { targets?: string[] } = {}): NewEvents {
+  const keysOf = drafts.map(() => ulid());
+  const writes = drafts.map((draft, i) => {
+    const key = keysOf[i] as string;
+    const body = {
       id: eventId(key),
       type: draft.type,
       timestamp: draft.timestamp,
-      data: { ...draft.data, sequence: from === null ? 0 : from + i + 1 },
+      data: ticketId ? draft.data : { ...draft.data, sequence: 0 },
     };
     return txPut({
       Item: {
@@ -85,6 +109,81 @@ export function eventWrites(drafts: EventDraft[], from: number | null, options: 
       },
     });
   });
+  return { keys: keysOf, writes };
+}
+
+/** The sequence assignSequences gave the event, or null when it has none. */
+export async function readEventSequence(key: string): Promise<number | null> {
+  const { Item: item } = await documents.send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: eventKeys.event(key),
+      ConsistentRead: true,
+      ProjectionExpression: '#body.#data.#sequence',
+      ExpressionAttributeNames: { '#body': 'body', '#data': 'data', '#sequence': 'sequence' },
+    }),
+  );
+  const sequence = (item?.body as { data?: { sequence?: unknown } } | undefined)?.data?.sequence;
+  return typeof sequence === 'number' ? sequence : null;
+}
+
+/** Keys numbered in one transaction: DynamoDB's limit less the ticket item's own write. */
+const SEQUENCE_BATCH = MAX_TRANSACTION_ITEMS - 1;
+const MAX_ASSIGN_ROUNDS = 20;
+
+/**
+ * Numbers the ticket's events still without a `sequence`, oldest first, in the order their
+ * changes committed: each gets its number on its own item, and leaves the ticket's list, in one
+ * transaction. Two at once (the stream and the sweep) cannot hand out a number twice: the list's
+ * head must still be the one read. Returns how many this call numbered.
+ */
+export async function assignSequences(ticketId: string): Promise<number> {
+  let numbered = 0;
+  // Each round numbers up to SEQUENCE_BATCH or finds the head taken by another: a bound, not a spin.
+  for (let round = 0; round < MAX_ASSIGN_ROUNDS; round++) {
+    const { Item: item } = await documents.send(
+      new GetCommand({
+        TableName: tableName(),
+        Key: keys.ticket(ticketId),
+        ConsistentRead: true,
+        ProjectionExpression: 'eventSequence, unsequenced',
+      }),
+    );
+    const waiting = (item?.unsequenced as string[] | undefined) ?? [];
+    if (waiting.length === 0) return numbered;
+    const first = Number(item?.eventSequence ?? 0) - waiting.length + 1;
+    const batch = waiting.slice(0, SEQUENCE_BATCH);
+    const writes: TxWrite[] = [
+      txUpdate({
+        Key: keys.ticket(ticketId),
+        UpdateExpression: `REMOVE ${batch.map((_, i) => `unsequenced[${i}]`).join(', ')}`,
+        ConditionExpression: 'unsequenced[0] = :head',
+        ExpressionAttributeValues: { ':head': batch[0] },
+      }),
+      ...batch.map((key, i) =>
+        txUpdate(
+          {
+            Key: eventKeys.event(key),
+            UpdateExpression: 'SET #body.#data.#sequence = :sequence',
+            // Written with its key in the same transaction, so it is there; never create a stub.
+            ConditionExpression: 'attribute_exists(pk)',
+            ExpressionAttributeNames: { '#body': 'body', '#data': 'data', '#sequence': 'sequence' },
+            ExpressionAttributeValues: { ':sequence': first + i },
+          },
+          () => new Error(`event ${key} of ticket ${ticketId} is missing; its sequence number cannot be given`),
+        ),
+      ),
+    ];
+    try {
+      await transact(writes);
+    } catch (error) {
+      // Someone else numbered them first: read again and go on with what is left.
+      if (error instanceof StaleStateError) continue;
+      throw error;
+    }
+    numbered += batch.length;
+  }
+  throw new Error(`ticket ${ticketId}: events still waiting for their sequence after ${MAX_ASSIGN_ROUNDS} rounds`);
 }
 
 function toEvent(item: Record<string, unknown>): OutboxEvent {
@@ -183,6 +282,8 @@ export interface DueEvent {
   key: string;
   type: WebhookEventType;
   ticketId: string | null;
+  /** Whether it has its `sequence` yet (assignSequences). */
+  numbered: boolean;
 }
 
 /** Events due by `now`, oldest first, with their types and tickets (the index projects the whole item). */
@@ -193,14 +294,14 @@ export async function listDueEventsWithTickets(now: Date, limit = 50): Promise<D
       IndexName: 'gsi3',
       KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :now',
       ExpressionAttributeValues: { ':pk': eventKeys.duePk, ':now': `${now.toISOString()}~` },
-      ProjectionExpression: '#id, #body.#type, #body.#data.ticketId',
-      ExpressionAttributeNames: { '#id': 'id', '#body': 'body', '#type': 'type', '#data': 'data' },
+      ProjectionExpression: '#id, #body.#type, #body.#data.ticketId, #body.#data.#sequence',
+      ExpressionAttributeNames: { '#id': 'id', '#body': 'body', '#type': 'type', '#data': 'data', '#sequence': 'sequence' },
       Limit: limit,
     }),
   );
   return (result.Items ?? []).map((item) => {
-    const body = item.body as { type: WebhookEventType; data?: { ticketId?: string } };
-    return { key: item.id as string, type: body.type, ticketId: body.data?.ticketId ?? null };
+    const body = item.body as { type: WebhookEventType; data?: { ticketId?: string; sequence?: number } };
+    return { key: item.id as string, type: body.type, ticketId: body.data?.ticketId ?? null, numbered: body.data?.sequence !== undefined };
   });
 }
 

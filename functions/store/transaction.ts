@@ -7,26 +7,30 @@ import { isConditionFailed } from './conditions.js';
 
 type TransactItem = NonNullable<TransactWriteCommandInput['TransactItems']>[number];
 
-/** One write of a transaction, and the error to raise when its condition fails. */
+/**
+ * One write of a transaction, and the error to raise when its condition fails; with
+ * ReturnValuesOnConditionCheckFailure it is handed the item as it was (DynamoDB's attribute values).
+ */
+export type OnConditionFailed = (item?: Record<string, unknown>) => Error;
 export interface TxWrite {
   item: TransactItem;
-  onConditionFailed?: () => Error;
+  onConditionFailed?: OnConditionFailed;
 }
 
 type TableWrite<K extends 'Put' | 'Update'> = Omit<NonNullable<TransactItem[K]>, 'TableName'>;
 
 /** `onConditionFailed` only when given: without it a failed condition is transact()'s StaleStateError. */
-const txWrite = (item: TransactItem, onConditionFailed: (() => Error) | undefined): TxWrite => ({
+const txWrite = (item: TransactItem, onConditionFailed: OnConditionFailed | undefined): TxWrite => ({
   item,
   ...(onConditionFailed ? { onConditionFailed } : {}),
 });
 
 /** A Put of one item of the table, as a write of transact(). */
-export const txPut = (put: TableWrite<'Put'>, onConditionFailed?: () => Error): TxWrite =>
+export const txPut = (put: TableWrite<'Put'>, onConditionFailed?: OnConditionFailed): TxWrite =>
   txWrite({ Put: { TableName: tableName(), ...put } }, onConditionFailed);
 
 /** An Update of one item of the table, as a write of transact(). */
-export const txUpdate = (update: TableWrite<'Update'>, onConditionFailed?: () => Error): TxWrite =>
+export const txUpdate = (update: TableWrite<'Update'>, onConditionFailed?: OnConditionFailed): TxWrite =>
   txWrite({ Update: { TableName: tableName(), ...update } }, onConditionFailed);
 
 /** DynamoDB's limit of actions in one TransactWriteItems. */
@@ -69,7 +73,7 @@ export function translateWriteError(error: unknown, writes: TxWrite[] = []): unk
   if (error instanceof TransactionCanceledException) {
     const reasons = error.CancellationReasons ?? [];
     const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
-    if (failed >= 0) return writes[failed]?.onConditionFailed?.() ?? new StaleStateError({ cause: error });
+    if (failed >= 0) return writes[failed]?.onConditionFailed?.(reasons[failed]?.Item) ?? new StaleStateError({ cause: error });
     if (reasons.some((r) => r.Code === 'TransactionConflict')) return new StaleStateError({ cause: error });
     if (reasons.some((r) => r.Code === 'ThrottlingError' || r.Code === 'ProvisionedThroughputExceeded')) {
       return new UnavailableError('The service is busy; please retry shortly.', 2, { cause: error });

@@ -139,19 +139,19 @@ describe('the dispatcher under faults', () => {
   });
 });
 
-/** A ticket's events, numbered 1, 2, … as saveChange numbers them, written to the outbox; their stream records. */
+/** A ticket's events, written to the outbox as saveChange writes them (numbered when dispatched); their stream records. */
 async function ticketEvents(types: WebhookEventType[]): Promise<{ ticketId: string; ids: string[]; records: DynamoDBRecord[] }> {
   const ticketId = `T-${randomBytes(4).toString('hex')}`;
   const at = new Date().toISOString();
-  const writes = m.outbox.eventWrites(
+  const { keys, writes } = m.outbox.eventWrites(
     types.map((type) => ({
       type,
       timestamp: at,
       data: { ticketId, requestId: `${ticketId}~r`, status: 'pending', previousStatus: null, actor: { type: 'system' } as never },
     })),
-    0,
+    ticketId,
   );
-  await m.transaction.transact(writes);
+  await m.transaction.transact([m.outbox.sequenceAppendWrite(ticketId, keys), ...writes]);
   const items = writes.map((w) => w.item.Put!.Item as { id: string; body: { id: string; type: string } });
   return {
     ticketId,

@@ -10,7 +10,9 @@ function eventOf(record: DynamoDBRecord): BatchEvent<DynamoDBRecord> | null {
   if (record.eventName !== 'INSERT' || image?.entity?.S !== 'event' || !image.id?.S) return null;
   const body = image.body?.M;
   const type = body?.type?.S as WebhookEventType | undefined;
-  return { key: image.id.S, group: groupOf(image.id.S, body?.data?.M?.ticketId?.S), ...(type ? { type } : {}), source: record };
+  const ticketId = body?.data?.M?.ticketId?.S;
+  const unnumbered = ticketId && !body?.data?.M?.sequence ? { unnumberedOf: ticketId } : {};
+  return { key: image.id.S, group: groupOf(image.id.S, ticketId), ...(type ? { type } : {}), ...unnumbered, source: record };
 }
 
 /**
@@ -29,7 +31,12 @@ export const handler = async (
     // Oldest due first: a ticket's events that fall due together go in the order they were written.
     const due = await listDueEventsWithTickets(new Date());
     await dispatchBatch(
-      due.map(({ key, type, ticketId }) => ({ key, type, group: groupOf(key, ticketId) })),
+      due.map(({ key, type, ticketId, numbered }) => ({
+        key,
+        type,
+        group: groupOf(key, ticketId),
+        ...(ticketId && !numbered ? { unnumberedOf: ticketId } : {}),
+      })),
       options,
     );
     return { dispatched: due.length };
