@@ -95,6 +95,36 @@ describe('webhooks', () => {
     expect(got[4]!.event.data.recipient).toMatchObject({ approverId: bob.approverId, status: 'approved' });
   });
 
+  it("numbers a ticket's events 1…n, without gap or repeat, when twelve approvers answer at once", async () => {
+    const inbox = await receiver();
+    await register(inbox.url, { events: ['approval.requested', 'approval.responded', 'approval.partially_approved', 'approval.approved'] });
+    const crowd = await Promise.all(Array.from({ length: 12 }, () => newApprover(technician)));
+    const ticketId = unique('T');
+    const created = await call('POST', `/tickets/${ticketId}/approval`, {
+      token: technician,
+      body: ticketBody(crowd.map((a) => a.approverId)),
+    });
+    expect(created.status).toBe(201);
+    const path = `/portal/approvals/${created.body.id}/responses`;
+    const replies = await Promise.all(
+      crowd.map(async (a) => call('POST', path, { token: await a.token(), body: { decision: 'approve' } })),
+    );
+    expect(replies.map((r) => r.status)).toEqual(Array(12).fill(200));
+
+    // requested, 12 × responded, partially_approved, approved.
+    const got = forTicket(ticketId)(await inbox.waitFor((all) => forTicket(ticketId)(all).length >= 15));
+    const bySequence = [...got].sort((a, b) => a.event.data.sequence - b.event.data.sequence);
+    expect(bySequence.map((r) => r.event.data.sequence)).toEqual(Array.from({ length: 15 }, (_, i) => i + 1));
+    const types = bySequence.map((r) => r.event.type);
+    expect(types[0]).toBe('approval.requested');
+    expect(types.at(-1)).toBe('approval.approved');
+    // The first approval's responded event comes right before the status it moved.
+    expect(types[1]).toBe('approval.responded');
+    expect(types[2]).toBe('approval.partially_approved');
+    expect(types.filter((t) => t === 'approval.responded')).toHaveLength(12);
+    expect(bySequence[14]!.event.data).toMatchObject({ status: 'approved', previousStatus: 'partially_approved' });
+  });
+
   it('sends only the subscribed types', async () => {
     const [filtered, all] = [await receiver(), await receiver()];
     const approvedOnly = await register(filtered.url, { events: ['approval.approved'] });
