@@ -53,7 +53,8 @@ import type { ApproverKind, RequestStatus } from '../domain/types.js';
  *    pk = WEBHOOKS. An endpoint's deliveries, newest first: Query pk = WEBHOOK#w, sk begins_with
  *    DLV# descending, paged. The WEBHOOKS / COUNT item counts them, updated with a condition in
  *    the transaction that puts or deletes one (the limit holds under concurrency). Events still to deliver: Query gsi3 pk = EVENTDUE, sk <= now. The
- *    ticket item keeps the ticket's last event `eventSequence`.
+ *    ticket item keeps the count of its events, `eventSequence`, and `unsequenced`, the keys of
+ *    those not numbered yet, in commit order (event-outbox.ts, assignSequences).
  * 9. Receipts: written unsigned in the transaction that closes a request, signed by the receipt
  *    job in request order; the ticket item's `receiptHead` names the last signed one (the chain's
  *    head). A ticket's receipts: Query pk = TICKET#t, sk BETWEEN RECEIPT# AND RECEIPT$ (paged);
