@@ -93,7 +93,8 @@ export async function recordResponse(
           actor: approverActor(approverId, recipient.name),
           now: new Date().toISOString(),
         });
-        const quick = whole ? null : quickAnswerOf(change, approverId);
+        // An item written before quick answers has no baseVersion: its first answer is written whole.
+        const quick = whole || !baseVersions.has(request) ? null : quickAnswerOf(change, approverId);
         const after = {
           request: change.after,
           recipient: change.after.recipients.find((r) => r.approverId === approverId)!,

@@ -1,0 +1,109 @@
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { useOwnTable } from '../support/own-table.js';
+import { savedRequest } from '../support/saved-request.js';
+
+/**
+ * Quick answers (functions/domain/quick-answer.ts) on a table of this file's own: what the
+ * request item holds after each kind of write, which the HTTP tests cannot see.
+ */
+type Modules = {
+  portal: typeof import('../../functions/services/portal.js');
+  client: typeof import('../../functions/store/client.js');
+  keys: typeof import('../../functions/store/keys.js');
+  requestIds: typeof import('../../functions/domain/request-id.js');
+};
+let m: Modules;
+
+beforeAll(async () => {
+  await useOwnTable('quick');
+  process.env.LOG_LEVEL = 'SILENT';
+  m = {
+    portal: await import('../../functions/services/portal.js'),
+    client: await import('../../functions/store/client.js'),
+    keys: await import('../../functions/store/keys.js'),
+    requestIds: await import('../../functions/domain/request-id.js'),
+  };
+});
+
+const session = (approverId: string) => ({
+  approverId,
+  signedInAs: { sub: `sub-${approverId}`, email: `${approverId}@example.com` },
+  authTime: null,
+});
+
+function requestKeyOf(requestId: string) {
+  const { ticketId, requestKey } = m.requestIds.fromRequestId(requestId);
+  return m.keys.keys.request(ticketId, requestKey);
+}
+
+async function requestItem(requestId: string) {
+  const { Item } = await m.client.documents.send(
+    new GetCommand({ TableName: m.client.tableName(), Key: requestKeyOf(requestId), ConsistentRead: true }),
+  );
+  return Item as { status: string; version: number; baseVersion?: number; approvalsToGo?: number };
+}
+
+const approve = (requestId: string, approverId: string) => m.portal.recordResponse(requestId, session(approverId), { decision: 'approve' });
+
+describe('quick answers', () => {
+  it('approvals that leave others to approve move only the version and the count; the completing one is written whole', async () => {
+    const { requestId } = await savedRequest(['a', 'b', 'c']);
+    expect(await requestItem(requestId)).toMatchObject({ status: 'pending', version: 1, baseVersion: 1, approvalsToGo: 3 });
+    expect((await approve(requestId, 'a')).request.status).toBe('partially_approved');
+    expect(await requestItem(requestId)).toMatchObject({ status: 'partially_approved', version: 2, baseVersion: 1, approvalsToGo: 2 });
+    await approve(requestId, 'b');
+    expect(await requestItem(requestId)).toMatchObject({ version: 3, baseVersion: 1, approvalsToGo: 1 });
+    // The last approval is refused the quick way (one to go) and written whole: a new baseVersion.
+    expect((await approve(requestId, 'c')).request.status).toBe('approved');
+    expect(await requestItem(requestId)).toMatchObject({ status: 'approved', version: 4, baseVersion: 4, approvalsToGo: 0 });
+  });
+
+  it('a request item written before quick answers (no guards) takes its first answer whole, then quick ones', async () => {
+    const { requestId } = await savedRequest(['a', 'b', 'c']);
+    await m.client.documents.send(
+      new UpdateCommand({
+        TableName: m.client.tableName(),
+        Key: requestKeyOf(requestId),
+        UpdateExpression: 'REMOVE baseVersion, approvalsToGo',
+      }),
+    );
+    expect((await approve(requestId, 'a')).request.status).toBe('partially_approved');
+    expect(await requestItem(requestId)).toMatchObject({ version: 2, baseVersion: 2, approvalsToGo: 2 });
+    await approve(requestId, 'b');
+    expect(await requestItem(requestId)).toMatchObject({ version: 3, baseVersion: 2, approvalsToGo: 1 });
+  });
+
+  it('an answer decided on a stale read is refused, not written over a change made meanwhile', async () => {
+    const { requestId } = await savedRequest(['a', 'b', 'c']);
+    // A whole write (as an edit or a reminder makes) moves baseVersion between a read and the answer.
+    const stale = await m.portal.requestFor(requestId, session('a'));
+    await m.client.documents.send(
+      new UpdateCommand({
+        TableName: m.client.tableName(),
+        Key: requestKeyOf(requestId),
+        UpdateExpression: 'SET baseVersion = :v, version = :v',
+        ExpressionAttributeValues: { ':v': 7 },
+      }),
+    );
+    const { respond } = await import('../../functions/domain/approval-request.js');
+    const { quickAnswerOf } = await import('../../functions/domain/quick-answer.js');
+    const { saveQuickAnswer, QuickAnswerRefused } = await import('../../functions/store/approval-repository.js');
+    const change = respond({
+      request: stale.request,
+      approverId: 'a',
+      decision: 'approve',
+      actor: { kind: 'approver', id: 'a' },
+      now: new Date().toISOString(),
+    });
+    const quick = quickAnswerOf(change, 'a');
+    expect(quick).not.toBeNull();
+    const refused = await saveQuickAnswer(change, quick!).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(QuickAnswerRefused);
+    expect((refused as InstanceType<typeof QuickAnswerRefused>).now).toMatchObject({ baseVersion: 7, status: 'pending' });
+    // Nothing of the answer was written.
+    expect(await requestItem(requestId)).toMatchObject({ version: 7, approvalsToGo: 3 });
+    // Through the service, the answer is decided again on a fresh read and recorded.
+    expect((await approve(requestId, 'a')).recipient.status).toBe('approved');
+  });
+});
