@@ -1,34 +1,30 @@
 import type { Change } from './approval-request.js';
-import { activeRecipients, approvalsRequired, isOpen } from './policy.js';
+import { activeRecipients, approvalsRequired } from './policy.js';
 import { isStaged } from './stages.js';
 import type { ApprovalRequest } from './types.js';
 
 /**
- * An answer that can be written without the request's version check. Most answers change only
- * their own recipient: fifty approvers answering at once would otherwise each rewrite the
- * request under its version and retry one another's conflicts. Such an answer may be written
+ * An approval that can be written without the request's version check. Most approvals change
+ * only their own recipient: fifty approvers answering at once would otherwise each rewrite the
+ * request under its version and retry one another's conflicts. Such an approval may be written
  * with guards instead of the version:
- * - `baseVersion` unchanged: no other kind of change (edit, cancel, deadline, reminder…) since
- *   the read; those always write the whole request and move it;
- * - its own recipient unchanged (status, feedback): the same approver in two tabs;
- * - for an approval, `approvalsToGo` > 1 before it: another approval is still needed after it,
- *   however many others were written at the same moment (the counter is decremented by each);
- * - the request's status still the one the answer leaves (or `pending`, when the answer is the
- *   first approval: only one such write can win, the others see `partially_approved`).
- * Anything else (a decline, the completing approval, a delegated place, staged requests, a
- * change that mails or closes) is written the usual way, under the version.
+ * - `baseVersion` unchanged: no other kind of change (edit, cancel, deadline, reminder, a
+ *   decline…) since the read; those always write the whole request and move it;
+ * - its own recipient still pending (the same approver in two tabs);
+ * - `approvalsToGo` > 1 before it: another approval is still needed after it, however many
+ *   others were written at the same moment (each decrements the counter);
+ * - the request's status still the one the approval leaves (or `pending`, when it is the first
+ *   approval: only one such write can win, the others then see `partially_approved`).
+ * Anything else is written the usual way, whole, under the version: a decline, the completing
+ * approval, an answer with feedback (the request's total of feedback is capped, limits.ts, and
+ * only a whole write sees it), a delegated place, staged requests, a change that mails or closes.
  */
 export interface QuickAnswer {
   approverId: string;
-  /** The status the request has after it (`partially_approved` or unchanged). */
+  /** The status the request has after it: `partially_approved`. */
   status: ApprovalRequest['status'];
-  /** The status it must have when written: `pending` when this answer is the first approval. */
+  /** The status it must have when written: `pending` when this is the first approval. */
   from: ApprovalRequest['status'];
-  /** An approval: `approvalsToGo` must be above 1 and goes down by one. */
-  countsApproval: boolean;
-  /** The recipient as read (its write is guarded on these). */
-  recipientStatus: string;
-  feedbackCount: number;
 }
 
 /** How many more approvals the policy needs; null for staged requests (each stage counts its own). */
@@ -39,27 +35,18 @@ export function approvalsToGo(request: ApprovalRequest): number | null {
   return approvalsRequired(request.policy, active.length) - approvals;
 }
 
-/** The answer's quick form, or null when it must be written under the request's version. */
+/** The answer's quick form, or null when it must be written whole, under the request's version. */
 export function quickAnswerOf(change: Change, approverId: string): QuickAnswer | null {
   const { before, after } = change;
-  if (!before || isStaged(before) || change.mails.length > 0 || !isOpen(after.status)) return null;
-  const firstApproval = before.status === 'pending' && after.status === 'partially_approved';
-  if (after.status !== before.status && !firstApproval) return null;
+  if (!before || isStaged(before) || change.mails.length > 0 || after.status !== 'partially_approved') return null;
+  if (before.status !== 'pending' && before.status !== 'partially_approved') return null;
   if (after.recipients.length !== before.recipients.length) return null;
   const changed = after.recipients.filter((r, i) => r !== before.recipients[i]);
   const was = before.recipients.find((r) => r.approverId === approverId);
   const now = changed[0];
-  // Only the answering recipient changed (no delegated place settled with it).
+  // Only the answering recipient changed (no delegated place settled with it), from pending to
+  // approved, and with no feedback.
   if (changed.length !== 1 || !was || now?.approverId !== approverId || was.onBehalfOf || was.delegatedTo) return null;
-  const countsApproval = was.status === 'pending' && now.status === 'approved';
-  if (now.status !== was.status && !countsApproval) return null;
-  if (firstApproval && !countsApproval) return null;
-  return {
-    approverId,
-    status: after.status,
-    from: before.status,
-    countsApproval,
-    recipientStatus: was.status,
-    feedbackCount: was.feedback.length,
-  };
+  if (was.status !== 'pending' || now.status !== 'approved' || now.feedback.length !== was.feedback.length) return null;
+  return { approverId, status: after.status, from: before.status };
 }

@@ -1,16 +1,15 @@
 import { assertBoundTo, respond } from '../domain/approval-request.js';
 import { ForbiddenError, NotFoundError } from '../domain/errors.js';
-import { isOpen } from '../domain/policy.js';
 import { quickAnswerOf } from '../domain/quick-answer.js';
 import { assertSeen } from '../domain/stages.js';
-import type { ApprovalRequest, Recipient, RequestStatus, SignedInAs } from '../domain/types.js';
+import type { ApprovalRequest, Recipient, SignedInAs } from '../domain/types.js';
 import type { Caller } from '../identity/caller.js';
 import { baseVersions } from '../store/approval-records.js';
 import { loadConversation, loadRequest, QuickAnswerRefused, saveChange, saveQuickAnswer } from '../store/approval-repository.js';
 import { listApproverRequests } from '../store/approver-requests.js';
 import { getLogin } from '../store/directory-repository.js';
 import { PAGE } from '../store/paging.js';
-import { retryOnStaleState } from '../store/transaction.js';
+import { retryOnStaleState, StaleStateError, TransactionConflictError } from '../store/transaction.js';
 import { approverActor } from './actors.js';
 
 /** The approver a portal token speaks for, and the login behind it (what a response records). */
@@ -71,6 +70,9 @@ export async function myApproval(requestId: string, session: PortalSession) {
  * changed), the answer is decided again on what the refusal returned, without a read; when the
  * request needs one more approval it is this one's to complete, read afresh and written whole.
  */
+/** Same-moment transaction conflicts (AWS) a quick answer rides out by writing again, before it reads afresh. */
+const QUICK_CONFLICT_RETRIES = 5;
+
 export async function recordResponse(
   requestId: string,
   session: PortalSession,
@@ -84,6 +86,10 @@ export async function recordResponse(
     async () => {
       const withConversation = tries++ === 0;
       let { request, recipient } = await requestFor(requestId, session, { conversation: withConversation });
+      // Whether `request` was rebuilt from a refusal: its other recipients' answers are then out
+      // of date, so only a quick answer (which writes none of them) may be written on it.
+      let rebuilt = false;
+      let conflicts = 0;
       for (;;) {
         const change = respond({
           request,
@@ -101,6 +107,7 @@ export async function recordResponse(
           withConversation,
         };
         if (!quick) {
+          if (rebuilt) throw new StaleStateError();
           await saveChange(change);
           return after;
         }
@@ -108,21 +115,28 @@ export async function recordResponse(
           await saveQuickAnswer(change, quick);
           return after;
         } catch (error) {
+          // In AWS, another answer's transaction on the same items at that very moment: the same
+          // write again, after a few milliseconds, without a read.
+          if (error instanceof TransactionConflictError && conflicts++ < QUICK_CONFLICT_RETRIES) {
+            await new Promise((resolve) => setTimeout(resolve, Math.random() * 10 * conflicts));
+            continue;
+          }
           if (!(error instanceof QuickAnswerRefused)) throw error;
           const now = error.now;
           const base = baseVersions.get(request);
-          // Anything but another quick answer moved the request: read it again.
-          if (!now || now.baseVersion !== base || !isOpen(now.status as RequestStatus)) throw error;
-          if (quick.countsApproval && (now.approvalsToGo ?? 0) <= 1) {
+          // Anything but other approvals moved the request: read it again.
+          if (!now || now.baseVersion !== base || now.status !== 'partially_approved') throw error;
+          if ((now.approvalsToGo ?? 0) <= 1) {
             // This approval completes the request: written whole, after a fresh read.
             whole = true;
             throw error;
           }
-          // Only other answers came first: decide again on the request as it is now.
-          const next: ApprovalRequest = { ...request, status: now.status as RequestStatus, version: now.version };
+          // Only other approvals came first: decide again on the request as it is now.
+          const next: ApprovalRequest = { ...request, status: now.status, version: now.version };
           baseVersions.set(next, base);
           request = next;
           recipient = next.recipients.find((r) => r.approverId === approverId)!;
+          rebuilt = true;
         }
       }
     },

@@ -159,7 +159,6 @@ function ticketWrite(change: Change, snapshot: TicketSnapshot | undefined, seque
     set.push(sequence.set);
     Object.assign(values, sequence.values);
   }
-  const add = sequence ? ` ADD ${sequence.add}` : '';
   if (!before) {
     set.push('currentRequestKey = :key');
     condition = 'attribute_not_exists(openRequestKey)';
@@ -173,7 +172,7 @@ function ticketWrite(change: Change, snapshot: TicketSnapshot | undefined, seque
   return txUpdate(
     {
       Key: keys.ticket(after.ticketId),
-      UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}${add}`,
+      UpdateExpression: `SET ${set.join(', ')}${remove.length ? ` REMOVE ${remove.join(', ')}` : ''}`,
       ConditionExpression: condition,
       ExpressionAttributeValues: values,
       ...(set.some((s) => s.startsWith('#number')) ? { ExpressionAttributeNames: { '#number': 'number' } } : {}),
@@ -278,13 +277,11 @@ export async function saveQuickAnswer(change: Change, quick: QuickAnswer): Promi
   const recipient = after.recipients.find((r) => r.approverId === quick.approverId);
   if (!before || baseVersion === undefined || !recipient) throw new QuickAnswerRefused(null);
   const { requestKey } = fromRequestId(after.id);
-  const conditions = ['baseVersion = :base', '#status = :from'];
-  if (quick.countsApproval) conditions.push('approvalsToGo > :one');
   const request = txUpdate(
     {
       Key: keys.request(after.ticketId, requestKey),
-      UpdateExpression: `SET #status = :status, updatedAt = :now ADD version :one${quick.countsApproval ? ', approvalsToGo :minusOne' : ''}`,
-      ConditionExpression: conditions.join(' AND '),
+      UpdateExpression: 'SET #status = :status, updatedAt = :now ADD version :one, approvalsToGo :minusOne',
+      ConditionExpression: 'baseVersion = :base AND #status = :from AND approvalsToGo > :one',
       ExpressionAttributeNames: { '#status': 'status' },
       ExpressionAttributeValues: {
         ':base': baseVersion,
@@ -292,7 +289,7 @@ export async function saveQuickAnswer(change: Change, quick: QuickAnswer): Promi
         ':status': quick.status,
         ':now': after.updatedAt,
         ':one': 1,
-        ...(quick.countsApproval ? { ':minusOne': -1 } : {}),
+        ':minusOne': -1,
       },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     },
@@ -302,10 +299,7 @@ export async function saveQuickAnswer(change: Change, quick: QuickAnswer): Promi
   const ticket = ticketWrite(change, undefined, events.keys.length > 0 ? sequenceAppend(events.keys) : null);
   await transact([
     request,
-    recipientWrite(after, recipient, {
-      condition: '#status = :was AND (attribute_not_exists(feedback) OR size(feedback) = :feedbackCount)',
-      values: { ':was': quick.recipientStatus, ':feedbackCount': quick.feedbackCount },
-    }),
+    recipientWrite(after, recipient, { condition: '#status = :was', values: { ':was': 'pending' } }),
     ...(ticket ? [ticket] : []),
     ...activityWrites(after.ticketId, change.events),
     ...events.writes,

@@ -39,11 +39,11 @@ class ReportsFullError extends Error {}
  * Records what SES reported about a mail, in one transaction: on the recipient, in an attribute
  * of that mail's own (the recipient shows the one about its latest mail, see
  * approval-records.ts), in the activity log, once per report, and as a `mail.undelivered`
- * event (the ticket's event sequence is the one read).
+ * event (with the request status read, held unchanged by the write's condition).
  */
 export async function recordDeliveryProblem(report: DeliveryReport): Promise<DeliveryOutcome> {
   try {
-    // Again on a race for the ticket's event sequence (another change's events written meanwhile).
+    // Again when the ticket's request status changed between the read and the write.
     return await retryOnStaleState(() =>
       recordReport(report, true).catch(async (error) => {
         // The recipient holds its cap of reports (limits.ts): this one goes to the activity log only.
@@ -65,7 +65,20 @@ async function recordReport(report: DeliveryReport, onRecipient: boolean): Promi
   const status = ticket.currentRequestKey === recipient.requestKey ? (ticket.approvalStatus ?? 'canceled') : null;
   const draft = report.event.type === 'mail_undelivered' ? mailUndeliveredEvent(report.event, recipient.ticketId, status) : null;
   const events = draft ? eventWrites([draft], recipient.ticketId) : null;
-  const eventWritesOfReport: TxWrite[] = events ? [sequenceAppendWrite(recipient.ticketId, events.keys), ...events.writes] : [];
+  // The status it carries is the one read: the append holds only while the ticket still says so,
+  // so the event takes its place in the sequence after the change that set that status.
+  const standing = [
+    ticket.currentRequestKey === null ? 'attribute_not_exists(currentRequestKey)' : 'currentRequestKey = :readRequestKey',
+    ticket.approvalStatus === null ? 'attribute_not_exists(approvalStatus)' : 'approvalStatus = :readStatus',
+  ];
+  const unchanged = {
+    expression: standing.join(' AND '),
+    values: {
+      ...(ticket.currentRequestKey === null ? {} : { ':readRequestKey': ticket.currentRequestKey }),
+      ...(ticket.approvalStatus === null ? {} : { ':readStatus': ticket.approvalStatus }),
+    },
+  };
+  const eventWritesOfReport: TxWrite[] = events ? [sequenceAppendWrite(recipient.ticketId, events.keys, unchanged), ...events.writes] : [];
   const key = keys.recipient(recipient.ticketId, recipient.requestKey, recipient.approverId);
   const recipientWrite = onRecipient
     ? {

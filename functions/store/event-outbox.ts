@@ -51,28 +51,38 @@ export async function readTicketStanding(ticketId: string): Promise<TicketStandi
 
 /**
  * A ticket's events get their `sequence` after they are written, not in the writing
- * transaction. The transaction only appends their keys to the ticket item's `unsequenced` list
- * and adds their count to its `eventSequence`: an unconditional write, so changes that emit
- * events at once never fail each other's conditions (fifty approvers answering together). The
- * list is in commit order, and `eventSequence` counts every event ever appended, so the keys
- * in the list own the numbers eventSequence − length + 1 … eventSequence, in order:
- * assignSequences hands them out (the dispatcher, before it delivers a ticket's events).
+ * transaction. The transaction only appends their keys to the ticket item's `unsequenced` list:
+ * an unconditional write, so changes that emit events at once never fail each other's
+ * conditions (fifty approvers answering together). The list is in commit order;
+ * assignSequences hands out the numbers after `eventSequence`, the last one given, in that
+ * order (the dispatcher, before it delivers a ticket's events). Only the numbering writes
+ * `eventSequence`, under a condition on the number it read, so a writer of the old kind
+ * (numbering its own events under that condition, as before this design, during a deploy)
+ * never shares a number with it.
  */
-export function sequenceAppend(eventKeys: string[]) {
+export function sequenceAppend(eventKeys: string[], condition?: { expression: string; values: Record<string, unknown> }) {
   return {
     set: 'unsequenced = list_append(if_not_exists(unsequenced, :noEvents), :eventKeys)',
-    add: 'eventSequence :eventCount',
-    values: { ':noEvents': [], ':eventKeys': eventKeys, ':eventCount': eventKeys.length },
+    values: { ':noEvents': [], ':eventKeys': eventKeys, ...condition?.values },
+    ...(condition ? { condition: condition.expression } : {}),
   };
 }
 
-/** The ticket item's part of a change that emits these events (sequenceAppend), as a write of its own. */
-export function sequenceAppendWrite(ticketId: string, eventKeys: string[]): TxWrite {
-  const append = sequenceAppend(eventKeys);
+/**
+ * The ticket item's part of a change that emits these events (sequenceAppend), as a write of its
+ * own; with a `condition` on the ticket (what the caller read of it), a failed one is a StaleStateError.
+ */
+export function sequenceAppendWrite(
+  ticketId: string,
+  eventKeys: string[],
+  condition?: { expression: string; values: Record<string, unknown> },
+): TxWrite {
+  const append = sequenceAppend(eventKeys, condition);
   return txUpdate({
     Key: keys.ticket(ticketId),
-    UpdateExpression: `SET ${append.set} ADD ${append.add}`,
+    UpdateExpression: `SET ${append.set}`,
     ExpressionAttributeValues: append.values,
+    ...(append.condition ? { ConditionExpression: append.condition } : {}),
   });
 }
 
@@ -151,14 +161,15 @@ export async function assignSequences(ticketId: string): Promise<number> {
     );
     const waiting = (item?.unsequenced as string[] | undefined) ?? [];
     if (waiting.length === 0) return numbered;
-    const first = Number(item?.eventSequence ?? 0) - waiting.length + 1;
+    const last = Number(item?.eventSequence ?? 0);
+    const first = last + 1;
     const batch = waiting.slice(0, SEQUENCE_BATCH);
     const writes: TxWrite[] = [
       txUpdate({
         Key: keys.ticket(ticketId),
-        UpdateExpression: `REMOVE ${batch.map((_, i) => `unsequenced[${i}]`).join(', ')}`,
-        ConditionExpression: 'unsequenced[0] = :head',
-        ExpressionAttributeValues: { ':head': batch[0] },
+        UpdateExpression: `SET eventSequence = :last REMOVE ${batch.map((_, i) => `unsequenced[${i}]`).join(', ')}`,
+        ConditionExpression: `unsequenced[0] = :head AND ${last === 0 ? '(attribute_not_exists(eventSequence) OR eventSequence = :read)' : 'eventSequence = :read'}`,
+        ExpressionAttributeValues: { ':head': batch[0], ':last': last + batch.length, ':read': last },
       }),
       ...batch.map((key, i) =>
         txUpdate(
@@ -177,8 +188,12 @@ export async function assignSequences(ticketId: string): Promise<number> {
     try {
       await transact(writes);
     } catch (error) {
-      // Someone else numbered them first: read again and go on with what is left.
-      if (error instanceof StaleStateError) continue;
+      // Someone else numbered some first (or, in AWS, wrote the ticket at that moment): read
+      // again, after a pause of a few milliseconds so that two numberers do not keep colliding.
+      if (error instanceof StaleStateError) {
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (round + 1)));
+        continue;
+      }
       throw error;
     }
     numbered += batch.length;

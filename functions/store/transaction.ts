@@ -47,6 +47,13 @@ export class StaleStateError extends ConflictError {
 }
 
 /**
+ * Another transaction was writing one of the same items at that moment (real DynamoDB; DynamoDB
+ * Local runs transactions one at a time). Nothing was decided against our conditions: the same
+ * write may simply be tried again.
+ */
+export class TransactionConflictError extends StaleStateError {}
+
+/**
  * Writes all or nothing. A failed condition becomes the domain error of the item that failed;
  * a conflicting concurrent transaction becomes StaleStateError; throttling that outlasted the
  * SDK's retries becomes UnavailableError (503 with Retry-After). Anything else is rethrown.
@@ -74,7 +81,7 @@ export function translateWriteError(error: unknown, writes: TxWrite[] = []): unk
     const reasons = error.CancellationReasons ?? [];
     const failed = reasons.findIndex((r) => r.Code === 'ConditionalCheckFailed');
     if (failed >= 0) return writes[failed]?.onConditionFailed?.(reasons[failed]?.Item) ?? new StaleStateError({ cause: error });
-    if (reasons.some((r) => r.Code === 'TransactionConflict')) return new StaleStateError({ cause: error });
+    if (reasons.some((r) => r.Code === 'TransactionConflict')) return new TransactionConflictError({ cause: error });
     if (reasons.some((r) => r.Code === 'ThrottlingError' || r.Code === 'ProvisionedThroughputExceeded')) {
       return new UnavailableError('The service is busy; please retry shortly.', 2, { cause: error });
     }
@@ -82,7 +89,7 @@ export function translateWriteError(error: unknown, writes: TxWrite[] = []): unk
   }
   const name = (error as { name?: string } | null)?.name;
   if (isConditionFailed(error)) return new StaleStateError({ cause: error });
-  if (name === 'TransactionConflictException') return new StaleStateError({ cause: error });
+  if (name === 'TransactionConflictException') return new TransactionConflictError({ cause: error });
   if (name === 'ProvisionedThroughputExceededException' || name === 'ThrottlingException' || name === 'RequestLimitExceeded') {
     return new UnavailableError('The service is busy; please retry shortly.', 2, { cause: error });
   }
