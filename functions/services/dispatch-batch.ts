@@ -2,7 +2,7 @@ import * as config from '../config.js';
 import type { WebhookEventType } from '../domain/webhook-events.js';
 import { logger } from '../logger.js';
 import { redactError } from '../redact.js';
-import { assignSequences } from '../store/event-outbox.js';
+import { assignSequencesOf } from '../store/event-outbox.js';
 import { listEndpoints } from '../store/webhook-repository.js';
 import { eachWithConcurrency } from './concurrency.js';
 import { dispatchEvent } from './dispatcher.js';
@@ -70,16 +70,21 @@ export async function dispatchBatch<T extends BatchEvent>(events: T[], options: 
   const endpoints = listEndpoints();
   // Each dispatch awaits it; a failed listing fails them, not the process.
   endpoints.catch(() => {});
+  // The batch's tickets' events still without a sequence are numbered first, all together.
+  let unnumbered: Map<string, unknown>;
+  try {
+    unnumbered = await assignSequencesOf(events.flatMap((e) => (e.unnumberedOf ? [e.unnumberedOf] : [])));
+  } catch (error) {
+    logger.error("numbering the batch's events failed", { error: redactError(error) });
+    unnumbered = new Map(events.flatMap((e) => (e.unnumberedOf ? [[e.unnumberedOf, error] as const] : [])));
+  }
   await eachWithConcurrency(byGroup(events), DISPATCH_CONCURRENCY, async (group) => {
-    const ticketId = group.find((e) => e.unnumberedOf)?.unnumberedOf;
+    const ticketId = group.find((e) => e.unnumberedOf && unnumbered.has(e.unnumberedOf))?.unnumberedOf;
     if (ticketId) {
-      try {
-        await assignSequences(ticketId);
-      } catch (error) {
-        logger.error("numbering the ticket's events failed", { error: redactError(error), ticketId });
-        for (const event of group) failed.add(event);
-        return;
-      }
+      // Not numbered: none of the ticket's events goes ahead (the stream or the schedule hands them over again).
+      logger.error("numbering the ticket's events failed", { error: redactError(unnumbered.get(ticketId)), ticketId });
+      for (const event of group) failed.add(event);
+      return;
     }
     for (const [i, event] of group.entries()) {
       if (options.deadline !== undefined && Date.now() + config.webhookTimeoutMs() + EVENT_OVERHEAD_MS > options.deadline) {

@@ -1,6 +1,7 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { RequestStatus } from '../domain/types.js';
 import type { EventDraft, WebhookEvent, WebhookEventType } from '../domain/webhook-events.js';
+import { batchGet } from './batch-get.js';
 import { documents, tableName } from './client.js';
 import { conditionally } from './conditions.js';
 import { ulid } from './ids.js';
@@ -141,11 +142,52 @@ export async function readEventSequence(key: string): Promise<number | null> {
 const SEQUENCE_BATCH = MAX_TRANSACTION_ITEMS - 1;
 const MAX_ASSIGN_ROUNDS = 20;
 
+/** What a ticket item says about its events still to number: the last number given, and their keys. */
+interface Waiting {
+  ticketId: string;
+  last: number;
+  keys: string[];
+}
+
+const waitingOf = (ticketId: string, item: Record<string, unknown> | undefined): Waiting => ({
+  ticketId,
+  last: Number(item?.eventSequence ?? 0),
+  keys: (item?.unsequenced as string[] | undefined) ?? [],
+});
+
+/**
+ * The writes that number a ticket's first `count` waiting events: each gets its number on its own
+ * item, and they leave the ticket's list, while the list's head and the last number are still
+ * the ones read (two numberers at once cannot hand out a number twice).
+ */
+function numberingWrites({ ticketId, last, keys: waiting }: Waiting, count: number): TxWrite[] {
+  const batch = waiting.slice(0, count);
+  return [
+    txUpdate({
+      Key: keys.ticket(ticketId),
+      UpdateExpression: `SET eventSequence = :last REMOVE ${batch.map((_, i) => `unsequenced[${i}]`).join(', ')}`,
+      ConditionExpression: `unsequenced[0] = :head AND ${last === 0 ? '(attribute_not_exists(eventSequence) OR eventSequence = :read)' : 'eventSequence = :read'}`,
+      ExpressionAttributeValues: { ':head': batch[0], ':last': last + batch.length, ':read': last },
+    }),
+    ...batch.map((key, i) =>
+      txUpdate(
+        {
+          Key: eventKeys.event(key),
+          UpdateExpression: 'SET #body.#data.#sequence = :sequence',
+          // Written with its key in the same transaction, so it is there; never create a stub.
+          ConditionExpression: 'attribute_exists(pk)',
+          ExpressionAttributeNames: { '#body': 'body', '#data': 'data', '#sequence': 'sequence' },
+          ExpressionAttributeValues: { ':sequence': last + 1 + i },
+        },
+        () => new Error(`event ${key} of ticket ${ticketId} is missing; its sequence number cannot be given`),
+      ),
+    ),
+  ];
+}
+
 /**
  * Numbers the ticket's events still without a `sequence`, oldest first, in the order their
- * changes committed: each gets its number on its own item, and leaves the ticket's list, in one
- * transaction. Two at once (the stream and the sweep) cannot hand out a number twice: the list's
- * head must still be the one read. Returns how many this call numbered.
+ * changes committed. Returns how many this call numbered.
  */
 export async function assignSequences(ticketId: string): Promise<number> {
   let numbered = 0;
@@ -159,34 +201,11 @@ export async function assignSequences(ticketId: string): Promise<number> {
         ProjectionExpression: 'eventSequence, unsequenced',
       }),
     );
-    const waiting = (item?.unsequenced as string[] | undefined) ?? [];
-    if (waiting.length === 0) return numbered;
-    const last = Number(item?.eventSequence ?? 0);
-    const first = last + 1;
-    const batch = waiting.slice(0, SEQUENCE_BATCH);
-    const writes: TxWrite[] = [
-      txUpdate({
-        Key: keys.ticket(ticketId),
-        UpdateExpression: `SET eventSequence = :last REMOVE ${batch.map((_, i) => `unsequenced[${i}]`).join(', ')}`,
-        ConditionExpression: `unsequenced[0] = :head AND ${last === 0 ? '(attribute_not_exists(eventSequence) OR eventSequence = :read)' : 'eventSequence = :read'}`,
-        ExpressionAttributeValues: { ':head': batch[0], ':last': last + batch.length, ':read': last },
-      }),
-      ...batch.map((key, i) =>
-        txUpdate(
-          {
-            Key: eventKeys.event(key),
-            UpdateExpression: 'SET #body.#data.#sequence = :sequence',
-            // Written with its key in the same transaction, so it is there; never create a stub.
-            ConditionExpression: 'attribute_exists(pk)',
-            ExpressionAttributeNames: { '#body': 'body', '#data': 'data', '#sequence': 'sequence' },
-            ExpressionAttributeValues: { ':sequence': first + i },
-          },
-          () => new Error(`event ${key} of ticket ${ticketId} is missing; its sequence number cannot be given`),
-        ),
-      ),
-    ];
+    const waiting = waitingOf(ticketId, item);
+    if (waiting.keys.length === 0) return numbered;
+    const count = Math.min(waiting.keys.length, SEQUENCE_BATCH);
     try {
-      await transact(writes);
+      await transact(numberingWrites(waiting, count));
     } catch (error) {
       // Someone else numbered some first (or, in AWS, wrote the ticket at that moment): read
       // again, after a pause of a few milliseconds so that two numberers do not keep colliding.
@@ -196,9 +215,64 @@ export async function assignSequences(ticketId: string): Promise<number> {
       }
       throw error;
     }
-    numbered += batch.length;
+    numbered += count;
   }
   throw new Error(`ticket ${ticketId}: events still waiting for their sequence after ${MAX_ASSIGN_ROUNDS} rounds`);
+}
+
+/**
+ * assignSequences for many tickets at once (a dispatcher batch's): one BatchGetItem of their
+ * items and as few transactions as their waiting events fill, so a batch of fifty tickets
+ * costs two or three calls, not a hundred. A transaction that fails (another numberer, a
+ * ticket written at that moment, more waiting than fits) leaves its tickets to assignSequences,
+ * one by one. Returns the tickets that could not be numbered, with why.
+ */
+export async function assignSequencesOf(ticketIds: string[]): Promise<Map<string, unknown>> {
+  const failed = new Map<string, unknown>();
+  const unique = [...new Set(ticketIds)];
+  if (unique.length === 0) return failed;
+  const items = await batchGet(
+    unique.map((id) => keys.ticket(id)),
+    { projection: 'pk, eventSequence, unsequenced', consistent: true },
+  );
+  const byKey = new Map(items.map((item) => [item.pk as string, item]));
+  const waiting = unique.map((id) => waitingOf(id, byKey.get(keys.ticket(id).pk))).filter((w) => w.keys.length > 0);
+  // Tickets whose waiting events fit, packed into transactions; the rest go one by one.
+  const chunks: Waiting[][] = [];
+  let size = MAX_TRANSACTION_ITEMS;
+  const alone: Waiting[] = [];
+  for (const w of waiting) {
+    if (w.keys.length > SEQUENCE_BATCH) {
+      alone.push(w);
+      continue;
+    }
+    if (size + 1 + w.keys.length > MAX_TRANSACTION_ITEMS) {
+      chunks.push([]);
+      size = 0;
+    }
+    chunks.at(-1)!.push(w);
+    size += 1 + w.keys.length;
+  }
+  const oneByOne = async (tickets: Waiting[]) => {
+    await Promise.all(
+      tickets.map((w) =>
+        assignSequences(w.ticketId).catch((error: unknown) => {
+          failed.set(w.ticketId, error);
+        }),
+      ),
+    );
+  };
+  await Promise.all([
+    ...chunks.map(async (chunk) => {
+      try {
+        await transact(chunk.flatMap((w) => numberingWrites(w, w.keys.length)));
+      } catch {
+        await oneByOne(chunk);
+      }
+    }),
+    oneByOne(alone),
+  ]);
+  return failed;
 }
 
 function toEvent(item: Record<string, unknown>): OutboxEvent {

@@ -140,8 +140,10 @@ describe('the dispatcher under faults', () => {
 });
 
 /** A ticket's events, written to the outbox as saveChange writes them (numbered when dispatched); their stream records. */
-async function ticketEvents(types: WebhookEventType[]): Promise<{ ticketId: string; ids: string[]; records: DynamoDBRecord[] }> {
-  const ticketId = `T-${randomBytes(4).toString('hex')}`;
+async function ticketEvents(
+  types: WebhookEventType[],
+  ticketId = `T-${randomBytes(4).toString('hex')}`,
+): Promise<{ ticketId: string; ids: string[]; records: DynamoDBRecord[] }> {
   const at = new Date().toISOString();
   const { keys, writes } = m.outbox.eventWrites(
     types.map((type) => ({
@@ -279,5 +281,41 @@ describe('the stream handler: a batch of several tickets', () => {
       const due = await dueEvents(new Date(Date.now() + 3600_000));
       for (const id of [...c.ids, ...d.ids]) expect(due).not.toContain(id.replace(/^evt_/, ''));
     });
+  });
+});
+
+describe("numbering tickets' events", () => {
+  /** The sequence each of these events was given, read from its outbox item. */
+  async function sequencesOf(ids: string[]): Promise<(number | null)[]> {
+    return Promise.all(ids.map((id) => m.outbox.readEventSequence(id.replace(/^evt_/, ''))));
+  }
+
+  it('numbers many tickets in one go, 1…n per ticket in commit order, including one with more than a transaction holds', async () => {
+    const small = await Promise.all(Array.from({ length: 30 }, () => ticketEvents(['approval.requested', 'approval.responded'])));
+    // 120 waiting on one ticket, written by two changes (a transaction holds 100 writes).
+    const first = await ticketEvents(Array.from({ length: 60 }, () => 'approval.responded' as const));
+    const second = await ticketEvents(
+      Array.from({ length: 60 }, () => 'approval.responded' as const),
+      first.ticketId,
+    );
+    const big = { ticketId: first.ticketId, ids: [...first.ids, ...second.ids] };
+    const failed = await m.outbox.assignSequencesOf([...small.map((t) => t.ticketId), big.ticketId]);
+    expect(failed.size).toBe(0);
+    for (const t of small) expect(await sequencesOf(t.ids)).toEqual([1, 2]);
+    expect(await sequencesOf(big.ids)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
+    // Later events of the same ticket go on from there.
+    const more = await ticketEvents(['approval.approved'], small[0]!.ticketId);
+    expect(await m.outbox.assignSequencesOf([more.ticketId])).toEqual(new Map());
+    expect(await sequencesOf(more.ids)).toEqual([3]);
+  });
+
+  it('two numberers at once (the stream and the schedule) never give a number twice', async () => {
+    const tickets = await Promise.all(
+      Array.from({ length: 10 }, () => ticketEvents(['approval.requested', 'approval.responded', 'approval.approved'])),
+    );
+    const ids = tickets.map((t) => t.ticketId);
+    const [a, b] = await Promise.all([m.outbox.assignSequencesOf(ids), m.outbox.assignSequencesOf([...ids].reverse())]);
+    expect([...a.keys(), ...b.keys()]).toEqual([]);
+    for (const t of tickets) expect(await sequencesOf(t.ids)).toEqual([1, 2, 3]);
   });
 });
