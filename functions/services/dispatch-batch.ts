@@ -13,7 +13,8 @@ import { dispatchEvent } from './dispatcher.js';
  * due events). Each dispatch mostly waits (DynamoDB, the receiver's answer, up to its 10 s
  * timeout), and a batch ends with its slowest ticket, so a batch takes about as long as its
  * longest ticket, not as the sum of its events; one slow receiver holds up only its own tickets.
- * An endpoint gets at most this many requests at once from one shard's batch.
+ * An endpoint gets at most this many requests at once from one batch (the stream runs up to
+ * STREAM_SOURCES.dispatcher.parallelization batches of a shard at once).
  */
 export const DISPATCH_CONCURRENCY = 50;
 

@@ -60,7 +60,7 @@ async function respond(approver: TestApprover, requestId: string, body: unknown)
 }
 
 describe('webhooks', () => {
-  it('delivers requested … approved in sequence order, each signed and with its event id as webhook-id', async () => {
+  it('delivers requested … approved, numbered in the order they happened, each signed and with its event id as webhook-id', async () => {
     const inbox = await receiver();
     const endpoint = await register(inbox.url, { description: 'helpdesk' });
     expect(endpoint).toMatchObject({ status: 'active', events: null, description: 'helpdesk', secret: expect.stringMatching(/^whsec_/) });
@@ -74,8 +74,9 @@ describe('webhooks', () => {
     await respond(ann, created.body.id, { decision: 'approve', feedback: 'Fine by me.' });
     await respond(bob, created.body.id, { decision: 'approve' });
 
-    const got = forTicket(ticketId)(
-      await inbox.waitFor((all) => forTicket(ticketId)(all).some((r) => r.event.type === 'approval.approved')),
+    // Ordered by `sequence`, as the contract tells a receiver to (concurrent batches may deliver out of order).
+    const got = forTicket(ticketId)(await inbox.waitFor((all) => forTicket(ticketId)(all).length >= 6)).sort(
+      (a, b) => a.event.data.sequence - b.event.data.sequence,
     );
     expect(got.map((r) => [r.event.data.sequence, r.event.type])).toEqual([
       [1, 'approval.requested'],
