@@ -7,7 +7,7 @@ import type { IndexName } from '../store/table-definition.js';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'DELETE';
 
-export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem';
+export type TableAction = 'GetItem' | 'BatchGetItem' | 'Query' | 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'ConditionCheckItem';
 
 export type CognitoAction =
   | 'AdminCreateUser'
@@ -27,7 +27,8 @@ export type Setting = 'userPool' | 'portalClient' | 'portalUrl' | 'mail';
  *
  * DynamoDB authorises a TransactWriteItems per item: each Put, Update, Delete or ConditionCheck
  * in it needs PutItem, UpdateItem, DeleteItem or ConditionCheckItem on the table. Our conditions
- * ride on the writes themselves, so nothing needs ConditionCheckItem; and nothing ever Scans.
+ * ride on the writes themselves, but for one: an answer checks the caller's login item in its
+ * transaction (ConditionCheckItem) instead of reading it first. Nothing ever Scans.
  */
 export interface Grants {
   /** Actions on the table itself (Query here means a Query on the base table). */

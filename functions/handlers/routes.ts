@@ -141,7 +141,7 @@ export const createApproval = {
   entry: 'functions/handlers/tickets/create-approval.ts',
   access: ['technicians'],
   // getApproversAndDelegations (one BatchGetItem: who is listed, who is away; the substitutes'
-  // entries when someone is), saveChange (GetItem of the ticket's event sequence: idempotency's grant).
+  // entries when someone is), saveChange (one transaction; GetItem: idempotency's grant).
   grants: { table: ['BatchGetItem', 'PutItem', 'UpdateItem'] },
 } as const satisfies RouteDefinition;
 
@@ -231,14 +231,15 @@ export const respond = {
   path: '/portal/approvals/{requestId}/responses',
   entry: 'functions/handlers/portal/respond.ts',
   access: ['users', 'contacts'],
-  // approverOf (GetItem), loadRequest with the conversation (Query), saveChange (GetItem of the
-  // event sequence); after a lost race, loadConversation (GetItem).
-  grants: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem'] },
+  // answerAs: loadRequest with the conversation (Query), the answer's transaction (Put, Update,
+  // and the ConditionCheck of the caller's login); the usual way first reads the login (GetItem);
+  // after a lost race, loadConversation (GetItem).
+  grants: { table: ['GetItem', 'Query', 'PutItem', 'UpdateItem', 'ConditionCheckItem'] },
 } as const satisfies RouteDefinition;
 
 // Delegation (out of office). Grants: the directory entries and delegations (GetItem); set:
 // putDelegation (Put); handOverOpenRequests: the waiting requests (Query gsi1), loadRequest
-// (Query), saveChange (Put, Update; GetItem for the event sequence), markDelegationStarted (Update).
+// (Query), saveChange (Put, Update), markDelegationStarted (Update).
 
 export const putMyDelegation = {
   name: 'put-my-delegation',
@@ -467,7 +468,7 @@ export const JOBS = {
     // (BatchGetItem) for an escalation; deliverOutbox; a delegation's start (GetItem it and the
     // substitute, Query gsi1 for the waiting requests, hand them over).
     grants: {
-      // GetItem: the ticket's event sequence, for a deadline's approval.expired/escalated events.
+      // GetItem: a delegation's start reads it and the substitute's entry.
       table: ['Query', 'UpdateItem', 'PutItem', 'BatchGetItem', 'GetItem'],
       indexes: ['gsi3', 'gsi1'],
       sendMail: true,

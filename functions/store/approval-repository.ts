@@ -271,7 +271,7 @@ function guardFieldsOf(item: Record<string, unknown> | undefined): QuickAnswerRe
  * a condition that other answers could fail, the activity and the events. The request's write
  * comes first, so a refusal reports the request item as it is now (QuickAnswerRefused).
  */
-export async function saveQuickAnswer(change: Change, quick: QuickAnswer): Promise<void> {
+export async function saveQuickAnswer(change: Change, quick: QuickAnswer, extra: TxWrite[] = []): Promise<void> {
   const { before, after } = change;
   const baseVersion = before ? baseVersions.get(before) : undefined;
   const recipient = after.recipients.find((r) => r.approverId === quick.approverId);
@@ -303,6 +303,7 @@ export async function saveQuickAnswer(change: Change, quick: QuickAnswer): Promi
     ...(ticket ? [ticket] : []),
     ...activityWrites(after.ticketId, change.events),
     ...events.writes,
+    ...extra,
   ]);
 }
 

@@ -6,7 +6,7 @@ import { documents, tableName } from './client.js';
 import { indexKeys, keys } from './keys.js';
 import { queryPage } from './paging.js';
 import { INDEX } from './table-definition.js';
-import { StaleStateError, type TxWrite, transact } from './transaction.js';
+import { StaleStateError, type TxWrite, transact, txConditionCheck } from './transaction.js';
 
 /** A directory entry: the approver and their portal login. */
 export interface DirectoryEntry extends Approver {
@@ -59,6 +59,24 @@ export async function getLogin(sub: string): Promise<LoginRecord | null> {
   const result = await documents.send(new GetCommand({ TableName: tableName(), Key: keys.login(sub), ConsistentRead: true }));
   const item = result.Item;
   return item ? { approverId: item.approverId as string, kind: item.kind as ApproverKind, listed: item.listed === true } : null;
+}
+
+/** The login is no longer (or never was) the listed approver a write assumed. */
+export class LoginNotConfirmed extends Error {}
+
+/**
+ * A transaction's check that this login is still the listed approver `approverId`: the write
+ * commits only if the directory says so at that moment, so it needs no read of the login first.
+ */
+export function loginCheck(sub: string, approverId: string): TxWrite {
+  return txConditionCheck(
+    {
+      Key: keys.login(sub),
+      ConditionExpression: 'listed = :listed AND approverId = :approverId',
+      ExpressionAttributeValues: { ':listed': true, ':approverId': approverId },
+    },
+    () => new LoginNotConfirmed(),
+  );
 }
 
 /** Many directory entries in one BatchGetItem (a recipient list is at most 50). */

@@ -17,7 +17,7 @@ export interface TxWrite {
   onConditionFailed?: OnConditionFailed;
 }
 
-type TableWrite<K extends 'Put' | 'Update'> = Omit<NonNullable<TransactItem[K]>, 'TableName'>;
+type TableWrite<K extends 'Put' | 'Update' | 'ConditionCheck'> = Omit<NonNullable<TransactItem[K]>, 'TableName'>;
 
 /** `onConditionFailed` only when given: without it a failed condition is transact()'s StaleStateError. */
 const txWrite = (item: TransactItem, onConditionFailed: OnConditionFailed | undefined): TxWrite => ({
@@ -32,6 +32,10 @@ export const txPut = (put: TableWrite<'Put'>, onConditionFailed?: OnConditionFai
 /** An Update of one item of the table, as a write of transact(). */
 export const txUpdate = (update: TableWrite<'Update'>, onConditionFailed?: OnConditionFailed): TxWrite =>
   txWrite({ Update: { TableName: tableName(), ...update } }, onConditionFailed);
+
+/** A condition on an item the transaction does not write: it commits only while the condition holds. */
+export const txConditionCheck = (check: TableWrite<'ConditionCheck'>, onConditionFailed?: OnConditionFailed): TxWrite =>
+  txWrite({ ConditionCheck: { TableName: tableName(), ...check } }, onConditionFailed);
 
 /** DynamoDB's limit of actions in one TransactWriteItems. */
 export const MAX_TRANSACTION_ITEMS = 100;

@@ -9,7 +9,7 @@ import { savedRequest } from '../support/saved-request.js';
 let store: typeof import('../../functions/store/approval-repository.js');
 let activity: typeof import('../../functions/store/activity-repository.js');
 let due: typeof import('../../functions/services/reminders.js');
-let portal: typeof import('../../functions/services/portal.js');
+let portal: typeof import('../../functions/services/answers.js');
 let client: typeof import('../../functions/store/client.js');
 
 beforeAll(async () => {
@@ -17,7 +17,7 @@ beforeAll(async () => {
   store = await import('../../functions/store/approval-repository.js');
   activity = await import('../../functions/store/activity-repository.js');
   due = await import('../../functions/services/reminders.js');
-  portal = await import('../../functions/services/portal.js');
+  portal = await import('../../functions/services/answers.js');
   client = await import('../../functions/store/client.js');
 });
 

@@ -171,6 +171,10 @@ describe('errors', () => {
     );
     expectError(await call('GET', '/portal/approvals', { token }), 403, 'delisted');
     expect((await allApprovers(technician)).map((a) => a.approverId)).not.toContain(leaving.approverId);
+    // Nothing of the refused answer was recorded (the answer's transaction checks the login).
+    const tab = await call('GET', `/tickets/${ticketId}/approval`, { token: technician });
+    expect(tab.body.recipients.find((r: { approverId: string }) => r.approverId === leaving.approverId).status).toBe('pending');
+    expect(tab.body.status).toBe('pending');
   });
 
   it('an approver neither sees nor answers a request that is not theirs', async () => {

@@ -172,7 +172,9 @@ describe('every handler, run for real', () => {
     expect((await put({ kind: 'user', email: annEmail, name: ann })).status).toBe(422); // key reused
     const annNew = `${ann}.new@example.com`;
     await listed(ann, 'contact', annNew);
-    const annClaims = { sub: (await m.directory.getApprover(ann))!.login!.sub, 'cognito:groups': ['contacts'] };
+    const annEntry = (await m.directory.getApprover(ann))!;
+    // As Cognito's ID token carries them: the login's sub and email (an answer is checked against the login in its transaction).
+    const annClaims = { sub: annEntry.login!.sub, email: annEntry.email, 'cognito:groups': ['contacts'] };
     const bob = u('bob');
     const bobClaims = await listed(bob, 'user', `${bob}@example.com`);
     const duplicate = await withKey({

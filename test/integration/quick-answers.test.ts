@@ -9,9 +9,11 @@ import { savedRequest } from '../support/saved-request.js';
  */
 type Modules = {
   portal: typeof import('../../functions/services/portal.js');
+  answers: typeof import('../../functions/services/answers.js');
   client: typeof import('../../functions/store/client.js');
   keys: typeof import('../../functions/store/keys.js');
   requestIds: typeof import('../../functions/domain/request-id.js');
+  directory: typeof import('../../functions/store/directory-repository.js');
 };
 let m: Modules;
 
@@ -20,9 +22,11 @@ beforeAll(async () => {
   process.env.LOG_LEVEL = 'SILENT';
   m = {
     portal: await import('../../functions/services/portal.js'),
+    answers: await import('../../functions/services/answers.js'),
     client: await import('../../functions/store/client.js'),
     keys: await import('../../functions/store/keys.js'),
     requestIds: await import('../../functions/domain/request-id.js'),
+    directory: await import('../../functions/store/directory-repository.js'),
   };
 });
 
@@ -44,7 +48,8 @@ async function requestItem(requestId: string) {
   return Item as { status: string; version: number; baseVersion?: number; approvalsToGo?: number };
 }
 
-const approve = (requestId: string, approverId: string) => m.portal.recordResponse(requestId, session(approverId), { decision: 'approve' });
+const approve = (requestId: string, approverId: string) =>
+  m.answers.recordResponse(requestId, session(approverId), { decision: 'approve' });
 
 describe('quick answers', () => {
   it('approvals that leave others to approve move only the version and the count; the completing one is written whole', async () => {
@@ -105,5 +110,59 @@ describe('quick answers', () => {
     expect(await requestItem(requestId)).toMatchObject({ version: 7, approvalsToGo: 3 });
     // Through the service, the answer is decided again on a fresh read and recorded.
     expect((await approve(requestId, 'a')).recipient.status).toBe('approved');
+  });
+});
+
+describe('an answer found by its token', () => {
+  const caller = (sub: string, email: string) => ({ sub, email, name: null, groups: ['users'], authTime: null });
+
+  async function listed(approverId: string, sub: string, email = `${approverId}@example.com`) {
+    const { listedEntry } = await import('../support/own-table.js');
+    const entry = listedEntry({ approverId, name: approverId, email, sub });
+    await m.directory.saveApprover(entry, null);
+    return entry;
+  }
+
+  it('costs a Query and a transaction, the login checked in the transaction', async () => {
+    await listed('tok-a', 'sub-tok-a');
+    const { requestId } = await savedRequest(['tok-a', 'tok-b']);
+    const calls: string[] = [];
+    m.client.dynamodb.middlewareStack.add(
+      (next, context) => async (args) => {
+        calls.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'countCalls' },
+    );
+    try {
+      const { recipient } = await m.answers.answerAs(requestId, caller('sub-tok-a', 'TOK-A@example.com'), { decision: 'approve' });
+      expect(recipient.status).toBe('approved');
+    } finally {
+      m.client.dynamodb.middlewareStack.remove('countCalls');
+    }
+    expect(calls).toEqual(['QueryCommand', 'TransactWriteItemsCommand']);
+  });
+
+  it('is refused for a delisted approver, and writes nothing', async () => {
+    const entry = await listed('tok-c', 'sub-tok-c');
+    const { requestId } = await savedRequest(['tok-c', 'tok-d']);
+    await m.directory.delistApprover(entry, new Date().toISOString());
+    await expect(m.answers.answerAs(requestId, caller('sub-tok-c', 'tok-c@example.com'), { decision: 'approve' })).rejects.toMatchObject({
+      name: 'ForbiddenError',
+      code: 'delisted',
+    });
+    expect(await requestItem(requestId)).toMatchObject({ status: 'pending', version: 1 });
+  });
+
+  it("cannot answer for another approver's place whose email the token carries", async () => {
+    await listed('tok-e', 'sub-tok-e');
+    await listed('tok-z', 'sub-tok-z', 'zed@example.com');
+    const { requestId } = await savedRequest(['tok-e', 'tok-f']);
+    // tok-z's login, with tok-e's email in the token: the place found is tok-e's, the login is not.
+    await expect(m.answers.answerAs(requestId, caller('sub-tok-z', 'tok-e@example.com'), { decision: 'approve' })).rejects.toMatchObject({
+      name: 'NotFoundError',
+      code: 'not_found',
+    });
+    expect(await requestItem(requestId)).toMatchObject({ status: 'pending', version: 1 });
   });
 });
