@@ -180,18 +180,24 @@ export const indexKeys = {
  *   sort key `<dueAt>#<id>` as `indexKeys.due` builds it;
  * - status (gsi2): `STATUS#<status>`, sort key `<updatedAt>#<ticketId>` as `indexKeys.ticketStatus`.
  */
+/** A `<time>#<id>` sort key's two parts, or null when it is not one. */
+function timeAndId(sortKey: string): [string, string] | null {
+  const at = sortKey.indexOf('#');
+  return at > 0 && at < sortKey.length - 1 ? [sortKey.slice(0, at), sortKey.slice(at + 1)] : null;
+}
+
 export const legacyIndexKeys = {
   duePks: ['DUE', 'REMIND'],
   ticketStatusPk: (status: RequestStatus) => `STATUS#${status}`,
   /** The shard key of an item found on a legacy due partition, from its sort key (null if it is not `<dueAt>#<id>`). */
   dueOnShard: (gsi3sk: string) => {
-    const at = gsi3sk.indexOf('#');
-    return at > 0 && at < gsi3sk.length - 1 ? indexKeys.due(gsi3sk.slice(0, at), gsi3sk.slice(at + 1)) : null;
+    const parts = timeAndId(gsi3sk);
+    return parts ? indexKeys.due(...parts) : null;
   },
   /** The shard key of a ticket found on a legacy status partition (null if its sort key is not `<updatedAt>#<ticketId>`). */
   statusOnShard: (status: RequestStatus, gsi2sk: string) => {
-    const at = gsi2sk.indexOf('#');
-    return at > 0 && at < gsi2sk.length - 1 ? indexKeys.ticketStatus(status, gsi2sk.slice(0, at), gsi2sk.slice(at + 1)) : null;
+    const parts = timeAndId(gsi2sk);
+    return parts ? indexKeys.ticketStatus(status, ...parts) : null;
   },
 } as const;
 
