@@ -10,7 +10,7 @@ import { ulid } from './ids.js';
 import { indexKeys, keys } from './keys.js';
 import { queryAll } from './query.js';
 import { INDEX } from './table-definition.js';
-import { type TxWrite, transact, txPut } from './transaction.js';
+import { type TxWrite, transact, txPut, txUpdate } from './transaction.js';
 
 /**
  * One mail of an outbox entry with its state. The entry (written in the change's transaction)
@@ -179,22 +179,24 @@ export async function markMailDone(
   at: string,
   messageId?: string,
 ): Promise<void> {
-  await documents.send(
-    new UpdateCommand({
-      TableName: tableName(),
-      Key: keys.outboxMail(entry.id, index),
-      UpdateExpression: `SET entity = :entity, #index = :index, doneAt = :at, outcome = :outcome, expiresAt = :exp${messageId ? ', messageId = :messageId' : ''} REMOVE claimUntil`,
-      ExpressionAttributeNames: { '#index': 'index' },
-      ExpressionAttributeValues: {
-        ':entity': 'outboxMail',
-        ':index': index,
-        ':at': at,
-        ':outcome': outcome,
-        ':exp': expiresAt(at),
-        ...(messageId ? { ':messageId': messageId } : {}),
-      },
-    }),
-  );
+  await documents.send(new UpdateCommand({ TableName: tableName(), ...mailDone(entry, index, outcome, at, messageId) }));
+}
+
+/** The update that marks a mail done (`recorded`: and recorded on its recipient and in the log, in the same write). */
+function mailDone(entry: OutboxEntry, index: number, outcome: 'sent' | 'skipped', at: string, messageId?: string, recorded = false) {
+  return {
+    Key: keys.outboxMail(entry.id, index),
+    UpdateExpression: `SET entity = :entity, #index = :index, doneAt = :at, outcome = :outcome, expiresAt = :exp${recorded ? ', recordedAt = :at' : ''}${messageId ? ', messageId = :messageId' : ''} REMOVE claimUntil`,
+    ExpressionAttributeNames: { '#index': 'index' },
+    ExpressionAttributeValues: {
+      ':entity': 'outboxMail',
+      ':index': index,
+      ':at': at,
+      ':outcome': outcome,
+      ':exp': expiresAt(at),
+      ...(messageId ? { ':messageId': messageId } : {}),
+    },
+  };
 }
 
 function recipientKey(entry: OutboxEntry, approverId: string) {
@@ -252,47 +254,31 @@ class AlreadyRecorded extends Error {}
 /** `markDone`: the mails are marked done in the same write that marks them recorded (markSentAndRecord). */
 function recordWrites(entry: OutboxEntry, chunk: SentMail[], markDone = false): TxWrite[] {
   const writes: TxWrite[] = chunk.flatMap(({ mail, at }) => [
-    {
-      item: {
-        Update: {
-          TableName: tableName(),
-          Key: recipientKey(entry, mail.approverId),
-          // The latest mail's id decides which of SES's reports the recipient shows (delivery-repository.ts).
-          UpdateExpression: `SET ${mail.kind === 'request' ? 'sentAt = :at, ' : ''}lastMessageId = :messageId, mailError = :null`,
-          ConditionExpression: 'attribute_exists(pk)',
-          ExpressionAttributeValues: {
-            ...(mail.kind === 'request' ? { ':at': at } : {}),
-            ':null': null,
-            ':messageId': mail.messageId ?? null,
-          },
-        },
+    txUpdate({
+      Key: recipientKey(entry, mail.approverId),
+      // The latest mail's id decides which of SES's reports the recipient shows (delivery-repository.ts).
+      UpdateExpression: `SET ${mail.kind === 'request' ? 'sentAt = :at, ' : ''}lastMessageId = :messageId, mailError = :null`,
+      ConditionExpression: 'attribute_exists(pk)',
+      ExpressionAttributeValues: {
+        ...(mail.kind === 'request' ? { ':at': at } : {}),
+        ':null': null,
+        ':messageId': mail.messageId ?? null,
       },
-    },
-    {
-      item: {
-        Update: {
-          TableName: tableName(),
-          Key: keys.outboxMail(entry.id, mail.index),
-          ...(markDone
-            ? {
-                UpdateExpression: `SET entity = :entity, #index = :index, doneAt = :at, outcome = :outcome, expiresAt = :exp, recordedAt = :at${mail.messageId ? ', messageId = :messageId' : ''} REMOVE claimUntil`,
-                ExpressionAttributeNames: { '#index': 'index' },
-                ExpressionAttributeValues: {
-                  ':entity': 'outboxMail',
-                  ':index': mail.index,
-                  ':at': at,
-                  ':outcome': 'sent',
-                  ':exp': expiresAt(at),
-                  ...(mail.messageId ? { ':messageId': mail.messageId } : {}),
-                },
-              }
-            : { UpdateExpression: 'SET recordedAt = :at', ExpressionAttributeValues: { ':at': at } }),
-          // Recorded once, even when two senders found it unrecorded.
-          ConditionExpression: 'attribute_not_exists(recordedAt)',
-        },
+    }),
+    txUpdate(
+      {
+        ...(markDone
+          ? mailDone(entry, mail.index, 'sent', at, mail.messageId, true)
+          : {
+              Key: keys.outboxMail(entry.id, mail.index),
+              UpdateExpression: 'SET recordedAt = :at',
+              ExpressionAttributeValues: { ':at': at },
+            }),
+        // Recorded once, even when two senders found it unrecorded.
+        ConditionExpression: 'attribute_not_exists(recordedAt)',
       },
-      onConditionFailed: () => new AlreadyRecorded(),
-    },
+      () => new AlreadyRecorded(),
+    ),
   ]);
   writes.push(
     ...activityWrites(
