@@ -114,13 +114,18 @@ function openRequestOf(tab: Tab): ApprovalRequest {
 }
 
 /** Read, decide, write; again on a concurrent change, so no update is ever lost. */
-async function changeOpenRequest(
+async function changeOpenRequest<Context = undefined>(
   ticketId: string,
-  decide: (request: ApprovalRequest) => Promise<Change> | Change,
+  decide: (request: ApprovalRequest, context: Context) => Promise<Change> | Change,
+  /** What is read for the decision: the tab, and anything read with it in the same call. */
+  read: (ticketId: string) => Promise<{ tab: Tab; context: Context }> = async (id) => ({
+    tab: await loadTab(id),
+    context: undefined as Context,
+  }),
 ): Promise<ApprovalRequest> {
   return retryOnStaleState(async () => {
-    const tab = await loadTab(ticketId);
-    const change = await decide(openRequestOf(tab));
+    const { tab, context } = await read(ticketId);
+    const change = await decide(openRequestOf(tab), context);
     await saveChange(change);
     return change.after;
   });
@@ -170,19 +175,22 @@ export async function updateStageRecipients(
 export async function sendReminder(ticketId: string, approverId: string, actor: Actor): Promise<ApprovalRequest> {
   // The tab and the recipient's directory entry in one read: a delisted approver can no longer
   // answer, so a mail asking them to would only mislead.
-  return retryOnStaleState(async () => {
-    const { tab, approver } = await loadTabAndApprover(ticketId, approverId);
-    const request = openRequestOf(tab);
-    if (!approver?.listed && request.recipients.some((r) => r.approverId === approverId && r.status === 'pending')) {
-      throw new ConflictError('approver_delisted', `${approverId} is no longer a listed approver and cannot answer.`);
-    }
-    if (!request.recipients.some((r) => r.approverId === approverId)) {
-      throw new NotFoundError('not_found', `${approverId} is not a recipient of this request.`);
-    }
-    const change = remind({ request, approverId, actor, now: now() });
-    await saveChange(change);
-    return change.after;
-  });
+  return changeOpenRequest<DirectoryEntry | null>(
+    ticketId,
+    (request, approver) => {
+      if (!approver?.listed && request.recipients.some((r) => r.approverId === approverId && r.status === 'pending')) {
+        throw new ConflictError('approver_delisted', `${approverId} is no longer a listed approver and cannot answer.`);
+      }
+      if (!request.recipients.some((r) => r.approverId === approverId)) {
+        throw new NotFoundError('not_found', `${approverId} is not a recipient of this request.`);
+      }
+      return remind({ request, approverId, actor, now: now() });
+    },
+    async (id) => {
+      const { tab, approver } = await loadTabAndApprover(id, approverId);
+      return { tab, context: approver };
+    },
+  );
 }
 
 export async function cancelApproval(ticketId: string, actor: Actor): Promise<void> {
