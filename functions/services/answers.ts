@@ -48,7 +48,10 @@ export async function answerAs(requestId: string, caller: Caller, answer: Answer
 async function answerByToken(requestId: string, caller: Caller, answer: Answer, options: { deadline?: number }) {
   const email = caller.email?.toLowerCase();
   if (!email) throw new ReadTheDirectory();
-  const request = await loadRequest(requestId);
+  // A malformed id (404) is told the usual way too, after the directory.
+  const request = await loadRequest(requestId).catch((error: unknown) => {
+    throw error instanceof SignoffError ? new ReadTheDirectory() : error;
+  });
   const bound = request?.recipients.filter((r) => r.loginSub === caller.sub) ?? [];
   const places =
     bound.length > 0 ? bound : (request?.recipients.filter((r) => r.loginSub === null && r.email.toLowerCase() === email) ?? []);

@@ -297,13 +297,14 @@ export async function saveQuickAnswer(change: Change, quick: QuickAnswer, extra:
   );
   const events = eventWrites(eventsOfChange(change), after.ticketId);
   const ticket = ticketWrite(change, undefined, events.keys.length > 0 ? sequenceAppend(events.keys) : null);
+  // `extra` first: a failed check of the caller's login wins over the request's conditions (answers.ts).
   await transact([
+    ...extra,
     request,
     recipientWrite(after, recipient, { condition: '#status = :was', values: { ':was': 'pending' } }),
     ...(ticket ? [ticket] : []),
     ...activityWrites(after.ticketId, change.events),
     ...events.writes,
-    ...extra,
   ]);
 }
 
@@ -321,7 +322,9 @@ export async function saveChange(
   } = {},
 ): Promise<void> {
   if (change.before === change.after && !options.extra?.length) return;
-  const writes: TxWrite[] = [];
+  // The extra writes first: when theirs and the change's conditions fail together, theirs is the
+  // error (an answer's check of the caller's login, answers.ts).
+  const writes: TxWrite[] = [...(options.extra ?? [])];
   if (change.before !== change.after) {
     const events = eventWrites(eventsOfChange(change), change.after.ticketId);
     writes.push(requestWrite(change), ...recipientWrites(change));
@@ -337,7 +340,6 @@ export async function saveChange(
     // A request that closes gets its receipt, unsigned, in the same transaction: never lost.
     if (change.before && isOpen(change.before.status) && !isOpen(change.after.status)) writes.push(pendingReceiptWrite(change.after));
   }
-  writes.push(...(options.extra ?? []));
   await transact(writes);
 }
 

@@ -166,3 +166,37 @@ describe('an answer found by its token', () => {
     expect(await requestItem(requestId)).toMatchObject({ status: 'pending', version: 1 });
   });
 });
+
+describe('a failed login check among failed conditions', () => {
+  it('is the error, so a delisted caller is told 403 the usual way, not 409 for a race', async () => {
+    const { listedEntry } = await import('../support/own-table.js');
+    const entry = listedEntry({ approverId: 'tok-g', name: 'G', email: 'tok-g@example.com', sub: 'sub-tok-g' });
+    await m.directory.saveApprover(entry, null);
+    const { requestId } = await savedRequest(['tok-g', 'tok-h']);
+    const stale = await m.portal.requestFor(requestId, session('tok-g'));
+    await m.directory.delistApprover(entry, new Date().toISOString());
+    // And another kind of change since the read: the request's own guard fails too.
+    await m.client.documents.send(
+      new UpdateCommand({
+        TableName: m.client.tableName(),
+        Key: requestKeyOf(requestId),
+        UpdateExpression: 'SET baseVersion = :v, version = :v',
+        ExpressionAttributeValues: { ':v': 9 },
+      }),
+    );
+    const { respond } = await import('../../functions/domain/approval-request.js');
+    const { quickAnswerOf } = await import('../../functions/domain/quick-answer.js');
+    const { saveQuickAnswer } = await import('../../functions/store/approval-repository.js');
+    const change = respond({
+      request: stale.request,
+      approverId: 'tok-g',
+      decision: 'approve',
+      actor: { kind: 'approver', id: 'tok-g' },
+      now: new Date().toISOString(),
+    });
+    const failed = await saveQuickAnswer(change, quickAnswerOf(change, 'tok-g')!, [m.directory.loginCheck('sub-tok-g', 'tok-g')]).catch(
+      (e: unknown) => e,
+    );
+    expect(failed).toBeInstanceOf(m.directory.LoginNotConfirmed);
+  });
+});
