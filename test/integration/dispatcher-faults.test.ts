@@ -319,3 +319,27 @@ describe("numbering tickets' events", () => {
     for (const t of tickets) expect(await sequencesOf(t.ids)).toEqual([1, 2, 3]);
   });
 });
+
+describe('the scheduled round', () => {
+  it('numbers the events it finds due without a sequence (the stream never handed them over) and delivers them numbered', async () => {
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'eb-7' }] });
+    const hooks = await startReceiver();
+    const endpointId = (await m.webhooks.registerWebhook({ url: hooks.url, events: ['approval.requested', 'approval.responded'] })).id;
+    try {
+      const e = await ticketEvents(['approval.requested', 'approval.responded']);
+      // Scheduled rounds (no Records): what is due, 50 at a time, oldest first, from the due index
+      // (this file's earlier tests left events due ahead of these).
+      for (let round = 0; round < 20 && hooks.received.filter((r) => e.ids.includes(r.id)).length < 2; round++) {
+        await m.job.handler({});
+      }
+      const got = hooks.received.filter((r) => e.ids.includes(r.id));
+      expect(got.map((r) => [r.id, r.event.data.sequence])).toEqual([
+        [e.ids[0], 1],
+        [e.ids[1], 2],
+      ]);
+    } finally {
+      await hooks.close();
+      await m.webhooks.deleteWebhook(endpointId);
+    }
+  });
+});
