@@ -70,7 +70,7 @@ export async function createApproval(ticketId: string, input: CreateApprovalInpu
   );
   // Recipients away: their places go to their substitutes (domain/delegation.ts).
   const handovers = await handoversFrom(delegations, named, now());
-  // Again on a race for the ticket's event sequence (a mail report's event written meanwhile).
+  // Again after a same-moment TransactionConflict on the ticket item (AWS): a fresh id, a fresh try.
   return retryOnStaleState(async () => {
     const at = now();
     const created = createRequest({

@@ -267,7 +267,7 @@ function guardFieldsOf(item: Record<string, unknown> | undefined): QuickAnswerRe
 
 /**
  * Writes a quick answer (domain/quick-answer.ts): the request item by deltas under its guards,
- * the answering recipient under its own, the ticket's status column and event sequence without
+ * the answering recipient under its own, the ticket's status column and its events to number without
  * a condition that other answers could fail, the activity and the events. The request's write
  * comes first, so a refusal reports the request item as it is now (QuickAnswerRefused).
  */
@@ -310,7 +310,7 @@ export async function saveQuickAnswer(change: Change, quick: QuickAnswer, extra:
 
 /**
  * Writes one command's change atomically: the request (guarded by its version), the recipients
- * it touched, the ticket's status column and event sequence, the activity entries, the mail
+ * it touched, the ticket's status column and its events to number, the activity entries, the mail
  * outbox entry, one outbox item per webhook event and, when the request closes, its receipt
  * (unsigned: the receipt job signs it).
  */
