@@ -267,9 +267,10 @@ function guardFieldsOf(item: Record<string, unknown> | undefined): QuickAnswerRe
 
 /**
  * Writes a quick answer (domain/quick-answer.ts): the request item by deltas under its guards,
- * the answering recipient under its own, the ticket's status column and its events to number without
- * a condition that other answers could fail, the activity and the events. The request's write
- * comes first, so a refusal reports the request item as it is now (QuickAnswerRefused).
+ * the answering recipient under its own, the ticket's status column and its events to number
+ * without a condition that other answers could fail, the activity and the events. A refusal by
+ * the request's guards reports the request item as it is now (QuickAnswerRefused); `extra`
+ * writes go first, so that their failure is the error when both fail (answers.ts).
  */
 export async function saveQuickAnswer(change: Change, quick: QuickAnswer, extra: TxWrite[] = []): Promise<void> {
   const { before, after } = change;
