@@ -48,6 +48,18 @@ async function requestItem(requestId: string) {
   return Item as { status: string; version: number; baseVersion?: number; approvalsToGo?: number };
 }
 
+/** What a whole write (an edit, a reminder) does to the request item's guards, as if one came between a read and an answer. */
+async function wroteWhole(requestId: string, version: number) {
+  await m.client.documents.send(
+    new UpdateCommand({
+      TableName: m.client.tableName(),
+      Key: requestKeyOf(requestId),
+      UpdateExpression: 'SET baseVersion = :v, version = :v',
+      ExpressionAttributeValues: { ':v': version },
+    }),
+  );
+}
+
 const approve = (requestId: string, approverId: string) =>
   m.answers.recordResponse(requestId, session(approverId), { decision: 'approve' });
 
@@ -83,14 +95,7 @@ describe('quick answers', () => {
     const { requestId } = await savedRequest(['a', 'b', 'c']);
     // A whole write (as an edit or a reminder makes) moves baseVersion between a read and the answer.
     const stale = await m.portal.requestFor(requestId, session('a'));
-    await m.client.documents.send(
-      new UpdateCommand({
-        TableName: m.client.tableName(),
-        Key: requestKeyOf(requestId),
-        UpdateExpression: 'SET baseVersion = :v, version = :v',
-        ExpressionAttributeValues: { ':v': 7 },
-      }),
-    );
+    await wroteWhole(requestId, 7);
     const { respond } = await import('../../functions/domain/approval-request.js');
     const { quickAnswerOf } = await import('../../functions/domain/quick-answer.js');
     const { saveQuickAnswer, QuickAnswerRefused } = await import('../../functions/store/approval-repository.js');
@@ -176,14 +181,7 @@ describe('a failed login check among failed conditions', () => {
     const stale = await m.portal.requestFor(requestId, session('tok-g'));
     await m.directory.delistApprover(entry, new Date().toISOString());
     // And another kind of change since the read: the request's own guard fails too.
-    await m.client.documents.send(
-      new UpdateCommand({
-        TableName: m.client.tableName(),
-        Key: requestKeyOf(requestId),
-        UpdateExpression: 'SET baseVersion = :v, version = :v',
-        ExpressionAttributeValues: { ':v': 9 },
-      }),
-    );
+    await wroteWhole(requestId, 9);
     const { respond } = await import('../../functions/domain/approval-request.js');
     const { quickAnswerOf } = await import('../../functions/domain/quick-answer.js');
     const { saveQuickAnswer } = await import('../../functions/store/approval-repository.js');
