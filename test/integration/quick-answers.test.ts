@@ -1,5 +1,6 @@
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { beforeAll, describe, expect, it } from 'vitest';
+import type { ApprovalRequest } from '../../functions/domain/types.js';
 import { useOwnTable } from '../support/own-table.js';
 import { savedRequest } from '../support/saved-request.js';
 
@@ -60,6 +61,20 @@ async function wroteWhole(requestId: string, version: number) {
   );
 }
 
+/** An approval decided on `request` as it was read, and its quick form (null: it must be written whole). */
+async function approvalOn(request: ApprovalRequest, approverId: string) {
+  const { respond } = await import('../../functions/domain/approval-request.js');
+  const { quickAnswerOf } = await import('../../functions/domain/quick-answer.js');
+  const change = respond({
+    request,
+    approverId,
+    decision: 'approve',
+    actor: { kind: 'approver', id: approverId },
+    now: new Date().toISOString(),
+  });
+  return { change, quick: quickAnswerOf(change, approverId) };
+}
+
 const approve = (requestId: string, approverId: string) =>
   m.answers.recordResponse(requestId, session(approverId), { decision: 'approve' });
 
@@ -96,17 +111,8 @@ describe('quick answers', () => {
     // A whole write (as an edit or a reminder makes) moves baseVersion between a read and the answer.
     const stale = await m.portal.requestFor(requestId, session('a'));
     await wroteWhole(requestId, 7);
-    const { respond } = await import('../../functions/domain/approval-request.js');
-    const { quickAnswerOf } = await import('../../functions/domain/quick-answer.js');
     const { saveQuickAnswer, QuickAnswerRefused } = await import('../../functions/store/approval-repository.js');
-    const change = respond({
-      request: stale.request,
-      approverId: 'a',
-      decision: 'approve',
-      actor: { kind: 'approver', id: 'a' },
-      now: new Date().toISOString(),
-    });
-    const quick = quickAnswerOf(change, 'a');
+    const { change, quick } = await approvalOn(stale.request, 'a');
     expect(quick).not.toBeNull();
     const refused = await saveQuickAnswer(change, quick!).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(QuickAnswerRefused);
@@ -182,19 +188,9 @@ describe('a failed login check among failed conditions', () => {
     await m.directory.delistApprover(entry, new Date().toISOString());
     // And another kind of change since the read: the request's own guard fails too.
     await wroteWhole(requestId, 9);
-    const { respond } = await import('../../functions/domain/approval-request.js');
-    const { quickAnswerOf } = await import('../../functions/domain/quick-answer.js');
     const { saveQuickAnswer } = await import('../../functions/store/approval-repository.js');
-    const change = respond({
-      request: stale.request,
-      approverId: 'tok-g',
-      decision: 'approve',
-      actor: { kind: 'approver', id: 'tok-g' },
-      now: new Date().toISOString(),
-    });
-    const failed = await saveQuickAnswer(change, quickAnswerOf(change, 'tok-g')!, [m.directory.loginCheck('sub-tok-g', 'tok-g')]).catch(
-      (e: unknown) => e,
-    );
+    const { change, quick } = await approvalOn(stale.request, 'tok-g');
+    const failed = await saveQuickAnswer(change, quick!, [m.directory.loginCheck('sub-tok-g', 'tok-g')]).catch((e: unknown) => e);
     expect(failed).toBeInstanceOf(m.directory.LoginNotConfirmed);
   });
 });
