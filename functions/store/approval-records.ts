@@ -12,8 +12,6 @@ export interface TicketRecord {
   currentRequestKey: string | null;
   openRequestKey: string | null;
   updatedAt: string | null;
-  /** The sequence of the ticket's last webhook event (0 before the first). */
-  eventSequence: number;
   /** How far the current request's stages have come (domain/stages.ts); null without stages. */
   stageProgress: StageProgress | null;
 }
@@ -40,7 +38,6 @@ export function toTicketRecord(ticketId: string, item: Item | undefined): Ticket
     currentRequestKey: str(item?.currentRequestKey),
     openRequestKey: str(item?.openRequestKey),
     updatedAt: str(item?.updatedAt),
-    eventSequence: Number(item?.eventSequence ?? 0),
     stageProgress: (item?.stageProgress as StageProgress | undefined) ?? null,
   };
 }
