@@ -21,9 +21,7 @@ import type { ApprovalRequest } from './types.js';
  */
 export interface QuickAnswer {
   approverId: string;
-  /** The status the request has after it: `partially_approved`. */
-  status: ApprovalRequest['status'];
-  /** The status it must have when written: `pending` when this is the first approval. */
+  /** The status it must have when written: `pending` when this is the first approval. It has `partially_approved` after. */
   from: ApprovalRequest['status'];
 }
 
@@ -48,5 +46,5 @@ export function quickAnswerOf(change: Change, approverId: string): QuickAnswer |
   // approved, and with no feedback.
   if (changed.length !== 1 || !was || now?.approverId !== approverId || was.onBehalfOf || was.delegatedTo) return null;
   if (was.status !== 'pending' || now.status !== 'approved' || now.feedback.length !== was.feedback.length) return null;
-  return { approverId, status: after.status, from: before.status };
+  return { approverId, from: before.status };
 }

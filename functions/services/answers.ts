@@ -48,30 +48,28 @@ export async function answerAs(requestId: string, caller: Caller, answer: Answer
 async function answerByToken(requestId: string, caller: Caller, answer: Answer, options: { deadline?: number }) {
   const email = caller.email?.toLowerCase();
   if (!email) throw new ReadTheDirectory();
-  // A malformed id (404) is told the usual way too, after the directory.
-  const request = await loadRequest(requestId).catch((error: unknown) => {
-    throw error instanceof SignoffError ? new ReadTheDirectory() : error;
-  });
-  const bound = request?.recipients.filter((r) => r.loginSub === caller.sub) ?? [];
-  const places =
-    bound.length > 0 ? bound : (request?.recipients.filter((r) => r.loginSub === null && r.email.toLowerCase() === email) ?? []);
-  if (!request || places.length !== 1) throw new ReadTheDirectory();
-  const recipient = places[0]!;
-  const session: PortalSession = {
-    approverId: recipient.approverId,
-    signedInAs: { sub: caller.sub, email: caller.email },
-    authTime: caller.authTime ?? null,
-  };
   try {
+    const request = await loadRequest(requestId);
+    const bound = request?.recipients.filter((r) => r.loginSub === caller.sub) ?? [];
+    const places =
+      bound.length > 0 ? bound : (request?.recipients.filter((r) => r.loginSub === null && r.email.toLowerCase() === email) ?? []);
+    if (!request || places.length !== 1) throw new ReadTheDirectory();
+    const recipient = places[0]!;
     assertSeen(request, recipient);
     assertBoundTo(recipient, caller.sub);
+    const session: PortalSession = {
+      approverId: recipient.approverId,
+      signedInAs: { sub: caller.sub, email: caller.email },
+      authTime: caller.authTime ?? null,
+    };
     return await recordResponse(requestId, session, answer, {
       ...options,
       read: { request, recipient },
       extra: [loginCheck(caller.sub, recipient.approverId)],
     });
   } catch (error) {
-    // Nothing was written: refusals and a login that is not that listed approver are told the usual way.
+    // Nothing was written: a malformed id, refusals and a login that is not that listed approver
+    // are told the usual way, after the directory.
     if (error instanceof SignoffError && !(error instanceof StaleStateError)) throw new ReadTheDirectory();
     if (error instanceof LoginNotConfirmed) throw new ReadTheDirectory();
     throw error;

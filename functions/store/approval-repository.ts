@@ -287,7 +287,7 @@ export async function saveQuickAnswer(change: Change, quick: QuickAnswer, extra:
       ExpressionAttributeValues: {
         ':base': baseVersion,
         ':from': quick.from,
-        ':status': quick.status,
+        ':status': 'partially_approved',
         ':now': after.updatedAt,
         ':one': 1,
         ':minusOne': -1,

@@ -23,18 +23,11 @@ describe('quickAnswerOf: which answers skip the version check', () => {
   it('an approval that leaves others to approve is quick, and counts down approvalsToGo', () => {
     const request = approvedBy(newRequest(ids(4)), ['a0']);
     expect(approvalsToGo(request)).toBe(3);
-    expect(quickAnswerOf(answer(request, 'a1', 'approve'), 'a1')).toEqual({
-      approverId: 'a1',
-      status: 'partially_approved',
-      from: 'partially_approved',
-    });
+    expect(quickAnswerOf(answer(request, 'a1', 'approve'), 'a1')).toEqual({ approverId: 'a1', from: 'partially_approved' });
   });
 
   it('the first approval is quick too, guarded on the request still being pending', () => {
-    expect(quickAnswerOf(answer(newRequest(ids(3)), 'a0', 'approve'), 'a0')).toMatchObject({
-      status: 'partially_approved',
-      from: 'pending',
-    });
+    expect(quickAnswerOf(answer(newRequest(ids(3)), 'a0', 'approve'), 'a0')).toEqual({ approverId: 'a0', from: 'pending' });
   });
 
   it("an answer with feedback is written whole: only a whole write sees the request's feedback cap", () => {
@@ -108,7 +101,7 @@ describe('a quick answer never leaves a status unmoved', () => {
           const toGo = approvalsToGo(real);
           if (real.status !== quick.from || (toGo ?? 0) <= 1) return;
           const truth = answer(real, me, 'approve').after;
-          expect(truth.status).toBe(quick.status);
+          expect(truth.status).toBe('partially_approved');
           expect(truth.status).toBe(decideStatus(policy, truth.recipients));
           expect(approvalsToGo(truth)).toBe((toGo ?? 0) - 1);
         },
