@@ -1,7 +1,8 @@
 /**
  * Caps on the lists that live inside one item (docs/scale.md has the size budget they give).
- * A change that would pass a cap is refused with 422 and writes nothing; what the cap keeps
- * out of the item is still said elsewhere (the activity log keeps every event).
+ * A change that would pass a cap is refused with 422 and writes nothing (503 for the one cap that
+ * only a stalled dispatcher can reach); what the cap keeps out of the item is still said
+ * elsewhere (the activity log keeps every event).
  */
 export const GROWTH_LIMITS = {
   /**
@@ -27,4 +28,13 @@ export const GROWTH_LIMITS = {
    * mails keep bouncing has told the technician what there is to know.
    */
   reportsPerRecipient: 20,
+  /**
+   * Events of one ticket waiting for their number (the ticket item's `unsequenced` list, ≈ 30 B a
+   * key: ≤ 150 KB). The dispatcher numbers them at once, from the stream and from its schedule,
+   * so the list holds a handful; it reaches this only if both stop for long while the ticket
+   * keeps changing. A change past it is refused with 503 and Retry-After (not the caller's doing)
+   * and writes nothing, rather than growing the ticket item towards DynamoDB's 400 KB, where
+   * every change on the ticket would fail.
+   */
+  unnumberedEventsPerTicket: 5_000,
 } as const;

@@ -24,7 +24,7 @@ import {
 import { batchGet } from './batch-get.js';
 import { documents, tableName } from './client.js';
 import { type DirectoryEntry, toDirectoryEntry } from './directory-repository.js';
-import { eventWrites, sequenceAppend } from './event-outbox.js';
+import { backlogRefusal, eventWrites, sequenceAppend } from './event-outbox.js';
 import { ulid } from './ids.js';
 import { indexKeys, keys } from './keys.js';
 import { outboxWrite } from './outbox-repository.js';
@@ -163,6 +163,7 @@ function ticketWrite(change: Change, snapshot: TicketSnapshot | undefined, seque
     set.push('currentRequestKey = :key');
     condition = 'attribute_not_exists(openRequestKey)';
   }
+  if (sequence) condition = `${condition} AND ${sequence.condition}`;
   if (snapshot) {
     // The column's item: the headline only (an older item's conversation goes).
     set.push('#number = :number', 'subject = :subject', 'requester = :requester');
@@ -176,9 +177,13 @@ function ticketWrite(change: Change, snapshot: TicketSnapshot | undefined, seque
       ConditionExpression: condition,
       ExpressionAttributeValues: values,
       ...(set.some((s) => s.startsWith('#number')) ? { ExpressionAttributeNames: { '#number': 'number' } } : {}),
+      ...(sequence ? { ReturnValuesOnConditionCheckFailure: 'ALL_OLD' as const } : {}),
     },
-    // A later change: the request was closed or replaced meanwhile (retried from a fresh read).
-    before ? () => new StaleStateError() : () => new ConflictError('open_request_exists', OPEN_REQUEST_EXISTS),
+    (item) =>
+      // The ticket's events wait for the dispatcher (its list is full): 503, nothing written.
+      (sequence ? backlogRefusal(item, sequence.eventCount) : null) ??
+      // A later change: the request was closed or replaced meanwhile (retried from a fresh read).
+      (before ? new StaleStateError() : new ConflictError('open_request_exists', OPEN_REQUEST_EXISTS)),
   );
 }
 

@@ -1,4 +1,6 @@
 import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { UnavailableError } from '../domain/errors.js';
+import { GROWTH_LIMITS } from '../domain/limits.js';
 import type { RequestStatus } from '../domain/types.js';
 import type { EventDraft, WebhookEvent, WebhookEventType } from '../domain/webhook-events.js';
 import { batchGet } from './batch-get.js';
@@ -62,16 +64,44 @@ export async function readTicketStanding(ticketId: string): Promise<TicketStandi
  * never shares a number with it.
  */
 export function sequenceAppend(eventKeys: string[], condition?: { expression: string; values: Record<string, unknown> }) {
+  // The list's cap (limits.ts): a size check, which other writers' appends cannot fail the way a
+  // check of what they change would.
+  const room = '(attribute_not_exists(unsequenced) OR size(unsequenced) <= :backlogRoom)';
   return {
     set: 'unsequenced = list_append(if_not_exists(unsequenced, :noEvents), :eventKeys)',
-    values: { ':noEvents': [], ':eventKeys': eventKeys, ...condition?.values },
-    ...(condition ? { condition: condition.expression } : {}),
+    values: {
+      ':noEvents': [],
+      ':eventKeys': eventKeys,
+      ':backlogRoom': GROWTH_LIMITS.unnumberedEventsPerTicket - eventKeys.length,
+      ...condition?.values,
+    },
+    condition: condition ? `${condition.expression} AND ${room}` : room,
+    /** For backlogRefusal, when the condition fails. */
+    eventCount: eventKeys.length,
   };
+}
+
+/** How long a change refused for a full list should wait: the dispatcher's schedule numbers a ticket's events every round. */
+const BACKLOG_RETRY_AFTER_SECONDS = 60;
+
+/**
+ * The error for an append refused because the ticket's list is full, from the ticket item the
+ * failed condition returned (ALL_OLD, in DynamoDB's own attribute values); null when the list
+ * has room, so another part of the condition failed.
+ */
+export function backlogRefusal(item: Record<string, unknown> | undefined, eventCount: number): UnavailableError | null {
+  const waiting = (item?.unsequenced as { L?: unknown[] } | undefined)?.L?.length ?? 0;
+  if (waiting + eventCount <= GROWTH_LIMITS.unnumberedEventsPerTicket) return null;
+  return new UnavailableError(
+    `This ticket has ${waiting} webhook events waiting to be dispatched; nothing was changed. Try again shortly.`,
+    BACKLOG_RETRY_AFTER_SECONDS,
+  );
 }
 
 /**
  * The ticket item's part of a change that emits these events (sequenceAppend), as a write of its
- * own; with a `condition` on the ticket (what the caller read of it), a failed one is a StaleStateError.
+ * own; with a `condition` on the ticket (what the caller read of it), a failed one is a
+ * StaleStateError. A full list is backlogRefusal's 503.
  */
 export function sequenceAppendWrite(
   ticketId: string,
@@ -79,12 +109,16 @@ export function sequenceAppendWrite(
   condition?: { expression: string; values: Record<string, unknown> },
 ): TxWrite {
   const append = sequenceAppend(eventKeys, condition);
-  return txUpdate({
-    Key: keys.ticket(ticketId),
-    UpdateExpression: `SET ${append.set}`,
-    ExpressionAttributeValues: append.values,
-    ...(append.condition ? { ConditionExpression: append.condition } : {}),
-  });
+  return txUpdate(
+    {
+      Key: keys.ticket(ticketId),
+      UpdateExpression: `SET ${append.set}`,
+      ExpressionAttributeValues: append.values,
+      ConditionExpression: append.condition,
+      ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
+    },
+    (item) => backlogRefusal(item, append.eventCount) ?? new StaleStateError(),
+  );
 }
 
 /** Outbox items of new events, with their keys (for the ticket's sequenceAppend). */
