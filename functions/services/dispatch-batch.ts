@@ -2,7 +2,7 @@ import * as config from '../config.js';
 import type { WebhookEventType } from '../domain/webhook-events.js';
 import { logger } from '../logger.js';
 import { redactError } from '../redact.js';
-import { assignSequencesOf } from '../store/event-outbox.js';
+import { assignSequencesOf, type GivenSequences } from '../store/event-outbox.js';
 import { listEndpoints } from '../store/webhook-repository.js';
 import { eachWithConcurrency } from './concurrency.js';
 import { dispatchEvent } from './dispatcher.js';
@@ -36,15 +36,20 @@ export interface BatchEvent<Source = unknown> {
 /** The group of a ticket's event; an event outside any ticket (a test event) has no order to keep. */
 export const groupOf = (key: string, ticketId: string | null | undefined): string => (ticketId ? `ticket:${ticketId}` : `event:${key}`);
 
-/** The events by group, each group in the order given; groups in the order of their first event. */
-function byGroup<T extends BatchEvent>(events: T[]): T[][] {
+/**
+ * The events by group, groups in the order of their first event. Within a group, the events this
+ * batch numbered go in their sequence's order, after those numbered before (which keep the order
+ * given): stream records of different events' items do not come in commit order.
+ */
+function byGroup<T extends BatchEvent>(events: T[], given: GivenSequences): T[][] {
   const groups = new Map<string, T[]>();
   for (const event of events) {
     const group = groups.get(event.group);
     if (group) group.push(event);
     else groups.set(event.group, [event]);
   }
-  return [...groups.values()];
+  const place = (event: T) => given.get(event.key) ?? -1;
+  return [...groups.values()].map((group) => group.toSorted((a, b) => place(a) - place(b)));
 }
 
 /**
@@ -73,13 +78,14 @@ export async function dispatchBatch<T extends BatchEvent>(events: T[], options: 
   endpoints.catch(() => {});
   // The batch's tickets' events still without a sequence are numbered first, all together.
   let unnumbered: Map<string, unknown>;
+  let given: GivenSequences = new Map();
   try {
-    unnumbered = await assignSequencesOf(events.flatMap((e) => (e.unnumberedOf ? [e.unnumberedOf] : [])));
+    ({ failed: unnumbered, given } = await assignSequencesOf(events.flatMap((e) => (e.unnumberedOf ? [e.unnumberedOf] : []))));
   } catch (error) {
     logger.error("numbering the batch's events failed", { error: redactError(error) });
     unnumbered = new Map(events.flatMap((e) => (e.unnumberedOf ? [[e.unnumberedOf, error] as const] : [])));
   }
-  await eachWithConcurrency(byGroup(events), DISPATCH_CONCURRENCY, async (group) => {
+  await eachWithConcurrency(byGroup(events, given), DISPATCH_CONCURRENCY, async (group) => {
     const ticketId = group.find((e) => e.unnumberedOf && unnumbered.has(e.unnumberedOf))?.unnumberedOf;
     if (ticketId) {
       // Not numbered: none of the ticket's events goes ahead (the stream or the schedule hands them over again).

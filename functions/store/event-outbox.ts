@@ -3,6 +3,7 @@ import { UnavailableError } from '../domain/errors.js';
 import { GROWTH_LIMITS } from '../domain/limits.js';
 import type { RequestStatus } from '../domain/types.js';
 import type { EventDraft, WebhookEvent, WebhookEventType } from '../domain/webhook-events.js';
+import { logger } from '../logger.js';
 import { batchGet } from './batch-get.js';
 import { documents, tableName } from './client.js';
 import { conditionally } from './conditions.js';
@@ -174,7 +175,10 @@ export async function readEventSequence(key: string): Promise<number | null> {
 
 /** Keys numbered in one transaction: DynamoDB's limit less the ticket item's own write. */
 const SEQUENCE_BATCH = MAX_TRANSACTION_ITEMS - 1;
-const MAX_ASSIGN_ROUNDS = 20;
+/** Rounds of assignSequences that may find the list's head taken by another numberer before it gives up. */
+const MAX_LOST_ROUNDS = 20;
+/** Rounds that number a full batch: enough for a list at its cap, with room for what is appended meanwhile. */
+const MAX_NUMBERING_ROUNDS = Math.ceil(GROWTH_LIMITS.unnumberedEventsPerTicket / SEQUENCE_BATCH) + 5;
 
 /** What a ticket item says about its events still to number: the last number given, and their keys. */
 interface Waiting {
@@ -189,21 +193,39 @@ const waitingOf = (ticketId: string, item: Record<string, unknown> | undefined):
   keys: (item?.unsequenced as string[] | undefined) ?? [],
 });
 
+/** A key on the ticket's list whose event item is not there (deleted by hand, restored from an older backup). */
+class EventMissing extends Error {
+  constructor(readonly key: string) {
+    super(`event ${key} is missing`);
+  }
+}
+
+/** The numbers a call gave, by event key. */
+export type GivenSequences = Map<string, number>;
+
 /**
  * The writes that number a ticket's first `count` waiting events: each gets its number on its own
  * item, and they leave the ticket's list, while the list's head and the last number are still
- * the ones read (two numberers at once cannot hand out a number twice).
+ * the ones read (two numberers at once cannot hand out a number twice). A `missing` key leaves
+ * the list without a number: there is no event to give it to, and no gap is left for it.
  */
-function numberingWrites({ ticketId, last, keys: waiting }: Waiting, count: number): TxWrite[] {
+function numberingWrites(
+  { ticketId, last, keys: waiting }: Waiting,
+  count: number,
+  missing: ReadonlySet<string>,
+  given: GivenSequences,
+): TxWrite[] {
   const batch = waiting.slice(0, count);
+  const numbered = batch.filter((key) => !missing.has(key));
+  for (const [i, key] of numbered.entries()) given.set(key, last + 1 + i);
   return [
     txUpdate({
       Key: keys.ticket(ticketId),
       UpdateExpression: `SET eventSequence = :last REMOVE ${batch.map((_, i) => `unsequenced[${i}]`).join(', ')}`,
       ConditionExpression: `unsequenced[0] = :head AND ${last === 0 ? '(attribute_not_exists(eventSequence) OR eventSequence = :read)' : 'eventSequence = :read'}`,
-      ExpressionAttributeValues: { ':head': batch[0], ':last': last + batch.length, ':read': last },
+      ExpressionAttributeValues: { ':head': batch[0], ':last': last + numbered.length, ':read': last },
     }),
-    ...batch.map((key, i) =>
+    ...numbered.map((key, i) =>
       txUpdate(
         {
           Key: eventKeys.event(key),
@@ -213,7 +235,7 @@ function numberingWrites({ ticketId, last, keys: waiting }: Waiting, count: numb
           ExpressionAttributeNames: { '#body': 'body', '#data': 'data', '#sequence': 'sequence' },
           ExpressionAttributeValues: { ':sequence': last + 1 + i },
         },
-        () => new Error(`event ${key} of ticket ${ticketId} is missing; its sequence number cannot be given`),
+        () => new EventMissing(key),
       ),
     ),
   ];
@@ -221,12 +243,15 @@ function numberingWrites({ ticketId, last, keys: waiting }: Waiting, count: numb
 
 /**
  * Numbers the ticket's events still without a `sequence`, oldest first, in the order their
- * changes committed. Returns how many this call numbered.
+ * changes committed. Returns the numbers it gave, by event key.
  */
-export async function assignSequences(ticketId: string): Promise<number> {
-  let numbered = 0;
-  // Each round numbers up to SEQUENCE_BATCH or finds the head taken by another: a bound, not a spin.
-  for (let round = 0; round < MAX_ASSIGN_ROUNDS; round++) {
+export async function assignSequences(ticketId: string, given: GivenSequences = new Map()): Promise<GivenSequences> {
+  const missing = new Set<string>();
+  let lost = 0;
+  let rounds = 0;
+  // Each round numbers up to SEQUENCE_BATCH, or finds the head taken by another (a bounded number
+  // of times), or finds a key without its event: a bound, not a spin.
+  while (rounds < MAX_NUMBERING_ROUNDS && lost < MAX_LOST_ROUNDS) {
     const { Item: item } = await documents.send(
       new GetCommand({
         TableName: tableName(),
@@ -236,22 +261,32 @@ export async function assignSequences(ticketId: string): Promise<number> {
       }),
     );
     const waiting = waitingOf(ticketId, item);
-    if (waiting.keys.length === 0) return numbered;
+    if (waiting.keys.length === 0) return given;
     const count = Math.min(waiting.keys.length, SEQUENCE_BATCH);
+    const tried = new Map<string, number>();
     try {
-      await transact(numberingWrites(waiting, count));
+      await transact(numberingWrites(waiting, count, missing, tried));
     } catch (error) {
+      if (error instanceof EventMissing && !missing.has(error.key)) {
+        // Not a race: the item is gone. Its key leaves the list unnumbered, or it would hold up
+        // every later event of the ticket for good.
+        logger.warn('an event on the ticket’s list has no item; its key is dropped without a number', { ticketId, eventKey: error.key });
+        missing.add(error.key);
+        continue;
+      }
       // Someone else numbered some first (or, in AWS, wrote the ticket at that moment): read
       // again, after a pause of a few milliseconds so that two numberers do not keep colliding.
       if (error instanceof StaleStateError) {
-        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * (round + 1)));
+        lost++;
+        await new Promise((resolve) => setTimeout(resolve, Math.random() * 20 * lost));
         continue;
       }
       throw error;
     }
-    numbered += count;
+    for (const [key, sequence] of tried) given.set(key, sequence);
+    rounds++;
   }
-  throw new Error(`ticket ${ticketId}: events still waiting for their sequence after ${MAX_ASSIGN_ROUNDS} rounds`);
+  throw new Error(`ticket ${ticketId}: events still waiting for their sequence after ${rounds} rounds (${lost} lost to other numberers)`);
 }
 
 /**
@@ -259,12 +294,13 @@ export async function assignSequences(ticketId: string): Promise<number> {
  * items and as few transactions as their waiting events fill, so a batch of fifty tickets
  * costs two or three calls, not a hundred. A transaction that fails (another numberer, a
  * ticket written at that moment, more waiting than fits) leaves its tickets to assignSequences,
- * one by one. Returns the tickets that could not be numbered, with why.
+ * one by one. Returns the tickets that could not be numbered, with why, and the numbers given.
  */
-export async function assignSequencesOf(ticketIds: string[]): Promise<Map<string, unknown>> {
+export async function assignSequencesOf(ticketIds: string[]): Promise<{ failed: Map<string, unknown>; given: GivenSequences }> {
   const failed = new Map<string, unknown>();
+  const given: GivenSequences = new Map();
   const unique = [...new Set(ticketIds)];
-  if (unique.length === 0) return failed;
+  if (unique.length === 0) return { failed, given };
   const items = await batchGet(
     unique.map((id) => keys.ticket(id)),
     { projection: 'pk, eventSequence, unsequenced', consistent: true },
@@ -290,23 +326,27 @@ export async function assignSequencesOf(ticketIds: string[]): Promise<Map<string
   const oneByOne = async (tickets: Waiting[]) => {
     await Promise.all(
       tickets.map((w) =>
-        assignSequences(w.ticketId).catch((error: unknown) => {
+        assignSequences(w.ticketId, given).catch((error: unknown) => {
           failed.set(w.ticketId, error);
         }),
       ),
     );
   };
+  const none = new Set<string>();
   await Promise.all([
     ...chunks.map(async (chunk) => {
+      const tried: GivenSequences = new Map();
       try {
-        await transact(chunk.flatMap((w) => numberingWrites(w, w.keys.length)));
+        await transact(chunk.flatMap((w) => numberingWrites(w, w.keys.length, none, tried)));
       } catch {
         await oneByOne(chunk);
+        return;
       }
+      for (const [key, sequence] of tried) given.set(key, sequence);
     }),
     oneByOne(alone),
   ]);
-  return failed;
+  return { failed, given };
 }
 
 function toEvent(item: Record<string, unknown>): OutboxEvent {

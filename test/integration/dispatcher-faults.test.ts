@@ -25,6 +25,7 @@ type Modules = {
   outbox: typeof import('../../functions/store/event-outbox.js');
   log: typeof import('../../functions/store/delivery-log.js');
   client: typeof import('../../functions/store/client.js');
+  keys: typeof import('../../functions/store/keys.js');
 };
 
 let m: Modules;
@@ -54,6 +55,7 @@ beforeAll(async () => {
     outbox: await import('../../functions/store/event-outbox.js'),
     log: await import('../../functions/store/delivery-log.js'),
     client: await import('../../functions/store/client.js'),
+    keys: await import('../../functions/store/keys.js'),
   };
   receiver = await startReceiver();
 });
@@ -187,6 +189,18 @@ describe('the stream handler: a batch of several tickets', () => {
     }
   }
 
+  it("delivers a ticket's events in sequence order when the stream hands them over in another", async () => {
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'eb-8' }] });
+    await withEndpoint(async (hooks) => {
+      const a = await ticketEvents(['approval.requested', 'approval.responded', 'approval.responded']);
+      // Records of different items (each event is its own) come in no particular order.
+      const result = await m.job.handler({ Records: [...a.records].reverse() });
+      expect(result).toEqual({ batchItemFailures: [] });
+      expect(hooks.received.map((r) => r.id)).toEqual(a.ids);
+      expect(hooks.received.map((r) => r.event.data.sequence)).toEqual([1, 2, 3]);
+    });
+  });
+
   it("dispatches different tickets' events at once, each ticket's in sequence order", async () => {
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'eb-4' }] });
     await withEndpoint(async (hooks) => {
@@ -299,13 +313,15 @@ describe("numbering tickets' events", () => {
       first.ticketId,
     );
     const big = { ticketId: first.ticketId, ids: [...first.ids, ...second.ids] };
-    const failed = await m.outbox.assignSequencesOf([...small.map((t) => t.ticketId), big.ticketId]);
+    const { failed, given } = await m.outbox.assignSequencesOf([...small.map((t) => t.ticketId), big.ticketId]);
     expect(failed.size).toBe(0);
+    // What it gave is what the items say.
+    expect(given.get(big.ids[119]!.replace(/^evt_/, ''))).toBe(120);
     for (const t of small) expect(await sequencesOf(t.ids)).toEqual([1, 2]);
     expect(await sequencesOf(big.ids)).toEqual(Array.from({ length: 120 }, (_, i) => i + 1));
     // Later events of the same ticket go on from there.
     const more = await ticketEvents(['approval.approved'], small[0]!.ticketId);
-    expect(await m.outbox.assignSequencesOf([more.ticketId])).toEqual(new Map());
+    expect((await m.outbox.assignSequencesOf([more.ticketId])).failed).toEqual(new Map());
     expect(await sequencesOf(more.ids)).toEqual([3]);
   });
 
@@ -315,8 +331,24 @@ describe("numbering tickets' events", () => {
     );
     const ids = tickets.map((t) => t.ticketId);
     const [a, b] = await Promise.all([m.outbox.assignSequencesOf(ids), m.outbox.assignSequencesOf([...ids].reverse())]);
-    expect([...a.keys(), ...b.keys()]).toEqual([]);
+    expect([...a.failed.keys(), ...b.failed.keys()]).toEqual([]);
     for (const t of tickets) expect(await sequencesOf(t.ids)).toEqual([1, 2, 3]);
+    // Between them, each number was given once.
+    expect(a.given.size + b.given.size).toBe(30);
+  });
+
+  it('drops a key whose event item is gone, without a number and without holding up the rest', async () => {
+    const { ticketId, ids } = await ticketEvents(['approval.requested', 'approval.responded', 'approval.approved']);
+    const gone = ids[1]!.replace(/^evt_/, '');
+    const { DeleteCommand } = await import('@aws-sdk/lib-dynamodb');
+    await m.client.documents.send(new DeleteCommand({ TableName: m.client.tableName(), Key: m.keys.eventKeys.event(gone) }));
+    const { failed } = await m.outbox.assignSequencesOf([ticketId]);
+    expect(failed).toEqual(new Map());
+    // No gap: the events that are there are 1 and 2.
+    expect(await sequencesOf([ids[0]!, ids[2]!])).toEqual([1, 2]);
+    const later = await ticketEvents(['approval.canceled'], ticketId);
+    await m.outbox.assignSequences(ticketId);
+    expect(await sequencesOf(later.ids)).toEqual([3]);
   });
 });
 

@@ -19,6 +19,8 @@ type Modules = {
   activity: typeof import('../../functions/store/activity-repository.js');
   errors: typeof import('../../functions/domain/errors.js');
   http: typeof import('../../functions/http/errors.js');
+  outbox: typeof import('../../functions/store/event-outbox.js');
+  transaction: typeof import('../../functions/store/transaction.js');
 };
 let m: Modules;
 
@@ -34,6 +36,8 @@ beforeAll(async () => {
     activity: await import('../../functions/store/activity-repository.js'),
     errors: await import('../../functions/domain/errors.js'),
     http: await import('../../functions/http/errors.js'),
+    outbox: await import('../../functions/store/event-outbox.js'),
+    transaction: await import('../../functions/store/transaction.js'),
   };
 });
 
@@ -95,4 +99,34 @@ describe('events waiting for their number, at the cap', () => {
     expect(answered.request.status).toBe('partially_approved');
     expect(((await item(m.keys.keys.ticket(ticketId))).unsequenced as string[]).length).toBe(CAP);
   });
+});
+
+describe('a backlog at the cap', () => {
+  it('is numbered by one call, 1…n in commit order', async () => {
+    const ticketId = `T-backlog-${m.ids.ulid()}`;
+    const keys: string[] = [];
+    // Written 99 at a time, as changes would (a transaction holds 100 writes, one of them the ticket's).
+    for (let left = CAP; left > 0; left -= 99) {
+      const at = new Date().toISOString();
+      const drafts = Array.from({ length: Math.min(99, left) }, () => ({
+        type: 'approval.responded' as const,
+        timestamp: at,
+        data: {
+          ticketId,
+          requestId: `${ticketId}~r`,
+          status: 'pending' as const,
+          previousStatus: null,
+          actor: { type: 'system' } as never,
+        },
+      }));
+      const events = m.outbox.eventWrites(drafts, ticketId);
+      await m.transaction.transact([m.outbox.sequenceAppendWrite(ticketId, events.keys), ...events.writes]);
+      keys.push(...events.keys);
+    }
+    const given = await m.outbox.assignSequences(ticketId);
+    expect(given.size).toBe(CAP);
+    expect([given.get(keys[0]!), given.get(keys.at(-1)!)]).toEqual([1, CAP]);
+    expect(await m.outbox.readEventSequence(keys.at(-1)!)).toBe(CAP);
+    expect((await item(m.keys.keys.ticket(ticketId))).unsequenced).toEqual([]);
+  }, 120_000);
 });
