@@ -1,5 +1,5 @@
 import { assertBoundTo, respond } from '../domain/approval-request.js';
-import { SignoffError } from '../domain/errors.js';
+import { SignoffError, UnavailableError } from '../domain/errors.js';
 import { quickAnswerOf } from '../domain/quick-answer.js';
 import { assertSeen } from '../domain/stages.js';
 import type { ApprovalRequest, Recipient } from '../domain/types.js';
@@ -68,6 +68,9 @@ async function answerByToken(requestId: string, caller: Caller, answer: Answer, 
       extra: [loginCheck(caller.sub, recipient.approverId)],
     });
   } catch (error) {
+    // Busy (throttled, or the ticket's events wait for the dispatcher): the same 503 the usual way
+    // would meet, at twice the load; told at once. It says nothing of the caller or the request.
+    if (error instanceof UnavailableError) throw error;
     // Nothing was written: a malformed id, refusals and a login that is not that listed approver
     // are told the usual way, after the directory.
     if (error instanceof SignoffError && !(error instanceof StaleStateError)) throw new ReadTheDirectory();

@@ -20,6 +20,7 @@ type Modules = {
   errors: typeof import('../../functions/domain/errors.js');
   http: typeof import('../../functions/http/errors.js');
   outbox: typeof import('../../functions/store/event-outbox.js');
+  directory: typeof import('../../functions/store/directory-repository.js');
   transaction: typeof import('../../functions/store/transaction.js');
 };
 let m: Modules;
@@ -37,6 +38,7 @@ beforeAll(async () => {
     errors: await import('../../functions/domain/errors.js'),
     http: await import('../../functions/http/errors.js'),
     outbox: await import('../../functions/store/event-outbox.js'),
+    directory: await import('../../functions/store/directory-repository.js'),
     transaction: await import('../../functions/store/transaction.js'),
   };
 });
@@ -98,6 +100,32 @@ describe('events waiting for their number, at the cap', () => {
     const answered = await m.answers.recordResponse(requestId, session('a'), { decision: 'approve' });
     expect(answered.request.status).toBe('partially_approved');
     expect(((await item(m.keys.keys.ticket(ticketId))).unsequenced as string[]).length).toBe(CAP);
+  });
+});
+
+describe('an answer found by its token, at the cap', () => {
+  it('is told 503 at once, without a second try the usual way', async () => {
+    const { listedEntry } = await import('../support/own-table.js');
+    await m.directory.saveApprover(listedEntry({ approverId: 'tok', name: 'tok', email: 'tok@example.com', sub: 'sub-tok' }), null);
+    const { ticketId, requestId } = await savedRequest(['tok', 'other']);
+    await waitingEvents(ticketId, CAP);
+    const calls: string[] = [];
+    m.client.dynamodb.middlewareStack.add(
+      (next, context) => async (args) => {
+        calls.push(String(context.commandName));
+        return next(args);
+      },
+      { step: 'initialize', name: 'countBacklogCalls' },
+    );
+    let refused: unknown;
+    try {
+      const caller = { sub: 'sub-tok', email: 'tok@example.com', name: null, groups: ['users'], authTime: null };
+      refused = await m.answers.answerAs(requestId, caller, { decision: 'approve' }).catch((error: unknown) => error);
+    } finally {
+      m.client.dynamodb.middlewareStack.remove('countBacklogCalls');
+    }
+    expect(refused).toBeInstanceOf(m.errors.UnavailableError);
+    expect(calls).toEqual(['QueryCommand', 'TransactWriteItemsCommand']);
   });
 });
 
