@@ -377,9 +377,12 @@ export async function saveTicketSnapshot(
       txUpdate(
         {
           Key: keys.request(ticketId, fromRequestId(open.id).requestKey),
-          UpdateExpression: 'SET ticket = :ticket, version = version + :one',
+          // A whole write's move of baseVersion too (on an item that has one): an answer read
+          // before it is decided again on a fresh read, so its reply shows the ticket as it is now
+          // (domain/quick-answer.ts).
+          UpdateExpression: `SET ticket = :ticket, version = :next${baseVersions.has(open) ? ', baseVersion = :next' : ''}`,
           ConditionExpression: 'version = :version',
-          ExpressionAttributeValues: { ':ticket': ticketHeadline(snapshot), ':one': 1, ':version': open.version },
+          ExpressionAttributeValues: { ':ticket': ticketHeadline(snapshot), ':next': open.version + 1, ':version': open.version },
         },
         () => new StaleStateError(),
       ),

@@ -124,6 +124,30 @@ describe('quick answers', () => {
   });
 });
 
+describe('a ticket snapshot refreshed between a read and an answer', () => {
+  it('moves baseVersion, so the answer is decided again on a fresh read', async () => {
+    const { ticketId, requestId } = await savedRequest(['s1', 's2', 's3']);
+    const stale = await m.portal.requestFor(requestId, session('s1'));
+    const { saveTicketSnapshot, saveQuickAnswer, QuickAnswerRefused } = await import('../../functions/store/approval-repository.js');
+    const { activity } = await import('../../functions/domain/activity.js');
+    const at = new Date().toISOString();
+    await saveTicketSnapshot(
+      ticketId,
+      { ...stale.request.ticket, subject: 'renamed' },
+      stale.request,
+      activity('ticket_updated', { at, actor: { kind: 'technician', id: 'tech' } as never, requestId }, {}),
+    );
+    expect(await requestItem(requestId)).toMatchObject({ version: 2, baseVersion: 2 });
+    const { change, quick } = await approvalOn(stale.request, 's1');
+    const refused = await saveQuickAnswer(change, quick!).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(QuickAnswerRefused);
+    // Through the service: read afresh, written, and the reply shows the ticket as it is now.
+    const answered = await approve(requestId, 's1');
+    expect(answered.recipient.status).toBe('approved');
+    expect(answered.request.ticket.subject).toBe('renamed');
+  });
+});
+
 describe('an answer found by its token', () => {
   const caller = (sub: string, email: string) => ({ sub, email, name: null, groups: ['users'], authTime: null });
 
