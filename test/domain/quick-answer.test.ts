@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { respond } from '../../functions/domain/approval-request.js';
-import { decideStatus } from '../../functions/domain/policy.js';
+import { ConflictError } from '../../functions/domain/errors.js';
 import { approvalsToGo, quickAnswerOf } from '../../functions/domain/quick-answer.js';
 import type { ApprovalRequest, Policy } from '../../functions/domain/types.js';
 import { approver, newRequest } from './fixtures.js';
@@ -67,6 +67,7 @@ describe('a quick answer never leaves a status unmoved', () => {
    * the status exactly as the quick write does.
    */
   it('holds for every policy, list size and set of approvals written meanwhile', () => {
+    let reached = 0;
     fc.assert(
       fc.property(
         fc.integer({ min: 1, max: 8 }),
@@ -83,30 +84,30 @@ describe('a quick answer never leaves a status unmoved', () => {
           const later = approvers.filter((id, i) => id !== me && !seenFlags[i] && laterFlags[i]);
           let stale: ApprovalRequest;
           let real: ApprovalRequest;
+          let change: ReturnType<typeof answer>;
           try {
             stale = approvedBy(fresh, seen);
             real = approvedBy(stale, later);
-          } catch {
-            return; // the request closed on the way: no answer of mine to write
-          }
-          let change: ReturnType<typeof answer>;
-          try {
             change = answer(stale, me, 'approve');
-          } catch {
-            return;
+          } catch (error) {
+            // The request closed on the way (the policy was met): no answer of mine to write.
+            if (error instanceof ConflictError) return;
+            throw error;
           }
           const quick = quickAnswerOf(change, me);
           if (!quick) return;
           // The guards, checked against the request as it really is when written.
           const toGo = approvalsToGo(real);
           if (real.status !== quick.from || (toGo ?? 0) <= 1) return;
+          reached++;
           const truth = answer(real, me, 'approve').after;
           expect(truth.status).toBe('partially_approved');
-          expect(truth.status).toBe(decideStatus(policy, truth.recipients));
           expect(approvalsToGo(truth)).toBe((toGo ?? 0) - 1);
         },
       ),
       { numRuns: 500 },
     );
+    // Enough of the runs get past the cases the guards rule out to say something.
+    expect(reached).toBeGreaterThan(50);
   });
 });

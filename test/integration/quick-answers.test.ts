@@ -86,7 +86,7 @@ describe('quick answers', () => {
     expect(await requestItem(requestId)).toMatchObject({ status: 'partially_approved', version: 2, baseVersion: 1, approvalsToGo: 2 });
     await approve(requestId, 'b');
     expect(await requestItem(requestId)).toMatchObject({ version: 3, baseVersion: 1, approvalsToGo: 1 });
-    // The last approval is refused the quick way (one to go) and written whole: a new baseVersion.
+    // The last approval completes the request (its read says one to go): written whole, a new baseVersion.
     expect((await approve(requestId, 'c')).request.status).toBe('approved');
     expect(await requestItem(requestId)).toMatchObject({ status: 'approved', version: 4, baseVersion: 4, approvalsToGo: 0 });
   });
@@ -121,6 +121,62 @@ describe('quick answers', () => {
     expect(await requestItem(requestId)).toMatchObject({ version: 7, approvalsToGo: 3 });
     // Through the service, the answer is decided again on a fresh read and recorded.
     expect((await approve(requestId, 'a')).recipient.status).toBe('approved');
+  });
+});
+
+describe('an approval read before another one came first', () => {
+  /** The DynamoDB calls `work` makes, by command name. */
+  async function callsOf(work: () => Promise<unknown>): Promise<string[]> {
+    const calls: string[] = [];
+    m.client.dynamodb.middlewareStack.add(
+      (next, context) => async (args) => {
+        calls.push(String(context.commandName).replace(/Command$/, ''));
+        return next(args);
+      },
+      { step: 'initialize', name: 'countRaceCalls' },
+    );
+    try {
+      await work();
+    } finally {
+      m.client.dynamodb.middlewareStack.remove('countRaceCalls');
+    }
+    return calls;
+  }
+
+  async function statusChanges(ticketId: string) {
+    const { listActivity } = await import('../../functions/store/activity-repository.js');
+    return (await listActivity(ticketId)).filter((e) => e.type === 'status_changed').map((e) => (e as { to: string }).to);
+  }
+
+  it('is decided again on what the refusal returned, without a read, and the status changes once', async () => {
+    const { ticketId, requestId } = await savedRequest(['r1', 'r2', 'r3']);
+    const stale = await m.portal.requestFor(requestId, session('r2'));
+    await approve(requestId, 'r1');
+    let reply: Awaited<ReturnType<typeof approve>> | undefined;
+    const calls = await callsOf(async () => {
+      reply = await m.answers.recordResponse(requestId, session('r2'), { decision: 'approve' }, { read: stale });
+    });
+    // The write from `pending` refused, the same answer written from `partially_approved`.
+    expect(calls).toEqual(['TransactWriteItems', 'TransactWriteItems']);
+    expect(reply).toMatchObject({ request: { status: 'partially_approved' }, recipient: { approverId: 'r2', status: 'approved' } });
+    expect(await requestItem(requestId)).toMatchObject({ status: 'partially_approved', version: 3, baseVersion: 1, approvalsToGo: 1 });
+    expect(await statusChanges(ticketId)).toEqual(['partially_approved']);
+  });
+
+  it('that completes the request is read afresh and written whole', async () => {
+    const { ticketId, requestId } = await savedRequest(['w1', 'w2']);
+    const stale = await m.portal.requestFor(requestId, session('w2'));
+    await approve(requestId, 'w1');
+    let reply: Awaited<ReturnType<typeof approve>> | undefined;
+    const calls = await callsOf(async () => {
+      reply = await m.answers.recordResponse(requestId, session('w2'), { decision: 'approve' }, { read: stale });
+    });
+    // Refused (one to go now), read afresh (without the conversation), written whole; then the
+    // conversation, once, for the reply.
+    expect(calls).toEqual(['TransactWriteItems', 'Query', 'TransactWriteItems', 'GetItem']);
+    expect(reply).toMatchObject({ request: { status: 'approved' }, recipient: { approverId: 'w2', status: 'approved' } });
+    expect(await requestItem(requestId)).toMatchObject({ status: 'approved', version: 3, baseVersion: 3, approvalsToGo: 0 });
+    expect(await statusChanges(ticketId)).toEqual(['partially_approved', 'approved']);
   });
 });
 
