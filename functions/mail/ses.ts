@@ -26,10 +26,13 @@ export const pacing = new SendPacing(ses, config.mailSenders());
  * once the pacing token is in hand, right before each attempt (the mailer claims the mail there,
  * and throws to give the send up).
  *
- * One SendEmail per mail, not SendBulkEmail: bulk sending takes a template stored in SES and
- * per-destination replacement data, so every mail would be rendered by SES's template language
- * instead of render.ts (escaping, per-recipient links, the snapshot tests), and each destination
- * counts against the same MaxSendRate: it saves API calls, not sending time, once sends are paced.
+ * One SendEmail per mail, not SendBulkEmail. Bulk sending could carry render.ts's mails as they
+ * are (an inline template of `{{subject}}`, `{{html}}` and `{{text}}`, each mail's own rendering
+ * as its entry's replacement data: SES does not HTML-escape substitutions), and would save API
+ * calls and the mailer's time. But each destination counts against the same MaxSendRate, so
+ * once sends are paced it saves no sending time; and it brings its own failure modes (per-entry
+ * statuses, asynchronous rendering failures, 256 KB of data per entry). Not worth them yet:
+ * docs/scale.md, section 4, has what it would and would not change.
  */
 export async function sendMail(
   to: string,
