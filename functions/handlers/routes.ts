@@ -490,7 +490,7 @@ export const JOBS = {
     // A batch of events, each to every endpoint in parallel, each attempt within 10 s.
     timeoutSeconds: 120,
     // listDueEventsWithTickets (Query the due index), assignSequences (Get the ticket; Update it
-    // and its events in one transaction), readEventSequence (Get), claim/progress/reschedule/
+    // and its events in one transaction), readEventSequence (Get), claim/progress/reschedule/defer/
     // complete (Update), listEndpoints (Query the webhook list index), getDeliveries (BatchGet),
     // saveDelivery (Put), setEndpointStatus (Update); opens secrets; puts each event on the bus.
     grants: {

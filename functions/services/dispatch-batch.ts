@@ -2,7 +2,7 @@ import * as config from '../config.js';
 import type { WebhookEventType } from '../domain/webhook-events.js';
 import { logger } from '../logger.js';
 import { redactError } from '../redact.js';
-import { assignSequencesOf, type GivenSequences } from '../store/event-outbox.js';
+import { assignSequencesOf, deferEvent, type GivenSequences, listDueEventsWithTickets } from '../store/event-outbox.js';
 import { listEndpoints } from '../store/webhook-repository.js';
 import { eachWithConcurrency } from './concurrency.js';
 import { dispatchEvent } from './dispatcher.js';
@@ -112,4 +112,38 @@ export async function dispatchBatch<T extends BatchEvent>(events: T[], options: 
     }
   });
   return failed;
+}
+
+/** How far a scheduled round defers what it could not deliver: about one round of the schedule. */
+export const DEFER_UNDELIVERED_MS = 60_000;
+
+/**
+ * A scheduled round: the events due by `now`, oldest first (a ticket's events that fall due
+ * together go in the order they were written), dispatched as a batch. What the round could not
+ * deliver (its ticket could not be numbered, it waited behind a failed event, the time ran out)
+ * goes behind the rest for the next round (deferEvent): the oldest fifty are all a round reads.
+ */
+export async function dispatchDue(now: Date, options: { deadline?: number } = {}): Promise<number> {
+  const due = await listDueEventsWithTickets(now);
+  const failed = await dispatchBatch(
+    due.map(({ key, type, ticketId, numbered }) => ({
+      key,
+      type,
+      group: groupOf(key, ticketId),
+      ...(ticketId && !numbered ? { unnumberedOf: ticketId } : {}),
+    })),
+    options,
+  );
+  const later = new Date(now.getTime() + DEFER_UNDELIVERED_MS);
+  await Promise.all(
+    [...failed].map((event) =>
+      deferEvent(event.key, later).catch((error: unknown) => {
+        logger.warn('could not defer an undelivered event; it stays at its place in the due index', {
+          eventKey: event.key,
+          error: redactError(error),
+        });
+      }),
+    ),
+  );
+  return due.length;
 }

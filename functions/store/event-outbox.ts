@@ -416,6 +416,29 @@ export async function noteEventProgress(key: string, progress: { targets?: strin
   );
 }
 
+/**
+ * A due event this round could not deliver goes behind the events due before `dueAt`, so that
+ * fifty which keep failing do not hold the due index's head (the sweep takes the oldest fifty)
+ * and hide the rest. Only while it is still due and due earlier; its lease, if it has one, is
+ * left as it is (it may be another dispatcher's).
+ */
+export async function deferEvent(key: string, dueAt: Date): Promise<void> {
+  const due = eventKeys.due(dueAt.toISOString(), key);
+  await conditionally(
+    () =>
+      documents.send(
+        new UpdateCommand({
+          TableName: tableName(),
+          Key: eventKeys.event(key),
+          UpdateExpression: 'SET gsi3sk = :due',
+          ConditionExpression: 'gsi3pk = :pk AND gsi3sk < :due',
+          ExpressionAttributeValues: { ':pk': due.gsi3pk, ':due': due.gsi3sk },
+        }),
+      ),
+    () => undefined,
+  );
+}
+
 /** Some deliveries wait for a retry: the event is due again then, and released. */
 export async function rescheduleEvent(key: string, dueAt: Date): Promise<void> {
   await documents.send(

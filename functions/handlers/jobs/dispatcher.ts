@@ -1,7 +1,6 @@
 import type { Context, DynamoDBBatchResponse, DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 import type { WebhookEventType } from '../../domain/webhook-events.js';
-import { type BatchEvent, dispatchBatch, groupOf } from '../../services/dispatch-batch.js';
-import { listDueEventsWithTickets } from '../../store/event-outbox.js';
+import { type BatchEvent, dispatchBatch, dispatchDue, groupOf } from '../../services/dispatch-batch.js';
 import { invocationDeadline } from './invocation-deadline.js';
 
 /** An event insert of the stream: its key, ticket and type (from the item, no read). */
@@ -27,20 +26,7 @@ export const handler = async (
 ): Promise<DynamoDBBatchResponse | { dispatched: number }> => {
   // No event is started that could still run when the function times out.
   const options = invocationDeadline(context);
-  if (!event.Records) {
-    // Oldest due first: a ticket's events that fall due together go in the order they were written.
-    const due = await listDueEventsWithTickets(new Date());
-    await dispatchBatch(
-      due.map(({ key, type, ticketId, numbered }) => ({
-        key,
-        type,
-        group: groupOf(key, ticketId),
-        ...(ticketId && !numbered ? { unnumberedOf: ticketId } : {}),
-      })),
-      options,
-    );
-    return { dispatched: due.length };
-  }
+  if (!event.Records) return { dispatched: await dispatchDue(new Date(), options) };
   const events = event.Records.map(eventOf).filter((e): e is BatchEvent<DynamoDBRecord> => e !== null);
   const failed = await dispatchBatch(events, options);
   return {
