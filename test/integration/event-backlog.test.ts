@@ -95,7 +95,11 @@ describe('events waiting for their number, at the cap', () => {
     const declined = await m.answers.recordResponse(requestId, session('b'), { decision: 'decline' }).catch((error: unknown) => error);
     expect(declined).toBeInstanceOf(m.errors.UnavailableError);
 
-    // Room for exactly the answer's two events (approval.responded, approval.partially_approved).
+    // Room for one of the answer's two events (approval.responded, approval.partially_approved): refused.
+    await waitingEvents(ticketId, CAP - 1);
+    const oneShort = await m.answers.recordResponse(requestId, session('a'), { decision: 'approve' }).catch((error: unknown) => error);
+    expect(oneShort).toBeInstanceOf(m.errors.UnavailableError);
+    // Room for exactly both.
     await waitingEvents(ticketId, CAP - 2);
     const answered = await m.answers.recordResponse(requestId, session('a'), { decision: 'approve' });
     expect(answered.request.status).toBe('partially_approved');

@@ -197,8 +197,9 @@ describe('a ticket snapshot refreshed between a read and an answer', () => {
     const { change, quick } = await approvalOn(stale.request, 's1');
     const refused = await saveQuickAnswer(change, quick!).catch((error: unknown) => error);
     expect(refused).toBeInstanceOf(QuickAnswerRefused);
-    // Through the service: read afresh, written, and the reply shows the ticket as it is now.
-    const answered = await approve(requestId, 's1');
+    // Through the service, on the same stale read: refused, read afresh, written, and the reply
+    // shows the ticket as it is now.
+    const answered = await m.answers.recordResponse(requestId, session('s1'), { decision: 'approve' }, { read: stale });
     expect(answered.recipient.status).toBe('approved');
     expect(answered.request.ticket.subject).toBe('renamed');
   });
