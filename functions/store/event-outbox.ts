@@ -241,6 +241,16 @@ function numberingWrites(
   ];
 }
 
+/** Of these event keys, those whose item is not there. */
+async function missingEvents(eventKeyList: string[]): Promise<string[]> {
+  const found = await batchGet(
+    eventKeyList.map((key) => eventKeys.event(key)),
+    { projection: 'pk', consistent: true },
+  );
+  const there = new Set(found.map((item) => item.pk as string));
+  return eventKeyList.filter((key) => !there.has(eventKeys.event(key).pk));
+}
+
 /**
  * Numbers the ticket's events still without a `sequence`, oldest first, in the order their
  * changes committed. Returns the numbers it gave, by event key.
@@ -269,8 +279,12 @@ export async function assignSequences(ticketId: string, given: GivenSequences = 
     } catch (error) {
       if (error instanceof EventMissing && !missing.has(error.key)) {
         // Not a race: the item is gone. Its key leaves the list unnumbered, or it would hold up
-        // every later event of the ticket for good.
-        logger.warn('an event on the ticket’s list has no item; its key is dropped without a number', { ticketId, eventKey: error.key });
+        // every later event of the ticket for good. The transaction named only the first such
+        // key: the batch's others are found with one read, so that many cost one round.
+        for (const key of await missingEvents(waiting.keys.slice(0, count))) {
+          logger.warn('an event on the ticket’s list has no item; its key is dropped without a number', { ticketId, eventKey: key });
+          missing.add(key);
+        }
         missing.add(error.key);
         continue;
       }
