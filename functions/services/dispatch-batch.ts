@@ -2,7 +2,7 @@ import * as config from '../config.js';
 import type { WebhookEventType } from '../domain/webhook-events.js';
 import { logger } from '../logger.js';
 import { redactError } from '../redact.js';
-import { assignSequencesOf, deferEvent, type GivenSequences, listDueEventsWithTickets } from '../store/event-outbox.js';
+import { assignSequencesOf, deferEvent, type GivenSequences, listDueEventsWithTickets, readEventSequences } from '../store/event-outbox.js';
 import { listEndpoints } from '../store/webhook-repository.js';
 import { eachWithConcurrency } from './concurrency.js';
 import { dispatchEvent } from './dispatcher.js';
@@ -29,6 +29,8 @@ export interface BatchEvent<Source = unknown> {
    * events (assignSequences) before it delivers the first.
    */
   unnumberedOf?: string;
+  /** Its `sequence`, when the caller read it (the due index projects it). */
+  sequence?: number;
   /** Where the caller got it (a stream record), handed back with the failures. */
   source?: Source;
 }
@@ -37,19 +39,35 @@ export interface BatchEvent<Source = unknown> {
 export const groupOf = (key: string, ticketId: string | null | undefined): string => (ticketId ? `ticket:${ticketId}` : `event:${key}`);
 
 /**
- * The events by group, groups in the order of their first event. Within a group, the events this
- * batch numbered go in their sequence's order, after those numbered before (which keep the order
- * given): stream records of different events' items do not come in commit order.
+ * The events by group, groups in the order of their first event, each group in `sequence` order
+ * (stream records of different events' items do not come in commit order); events whose number
+ * is not known keep their place after the numbered ones (a test event's group is itself).
  */
-function byGroup<T extends BatchEvent>(events: T[], given: GivenSequences): T[][] {
+function byGroup<T extends BatchEvent>(events: T[], sequences: GivenSequences): T[][] {
   const groups = new Map<string, T[]>();
   for (const event of events) {
     const group = groups.get(event.group);
     if (group) group.push(event);
     else groups.set(event.group, [event]);
   }
-  const place = (event: T) => given.get(event.key) ?? -1;
-  return [...groups.values()].map((group) => group.toSorted((a, b) => place(a) - place(b)));
+  const place = (event: T) => sequences.get(event.key) ?? event.sequence ?? Number.POSITIVE_INFINITY;
+  return [...groups.values()].map((group) => group.toSorted((a, b) => (place(a) === place(b) ? 0 : place(a) < place(b) ? -1 : 1)));
+}
+
+/**
+ * The numbers of the batch's events: those this batch gave, and, for the events it found
+ * without one that another numberer numbered meanwhile, one read.
+ */
+async function sequencesOf(events: BatchEvent[], given: GivenSequences, unnumbered: Map<string, unknown>): Promise<GivenSequences> {
+  const unknown = events.filter((e) => e.unnumberedOf && !unnumbered.has(e.unnumberedOf) && !given.has(e.key)).map((e) => e.key);
+  if (unknown.length === 0) return given;
+  try {
+    return new Map([...given, ...(await readEventSequences(unknown))]);
+  } catch (error) {
+    // Only the order within a ticket is at stake; its events still go, numbered.
+    logger.warn("reading the batch's sequence numbers failed; a ticket's events may go out of order", { error: redactError(error) });
+    return given;
+  }
 }
 
 /**
@@ -85,7 +103,8 @@ export async function dispatchBatch<T extends BatchEvent>(events: T[], options: 
     logger.error("numbering the batch's events failed", { error: redactError(error) });
     unnumbered = new Map(events.flatMap((e) => (e.unnumberedOf ? [[e.unnumberedOf, error] as const] : [])));
   }
-  await eachWithConcurrency(byGroup(events, given), DISPATCH_CONCURRENCY, async (group) => {
+  const sequences = await sequencesOf(events, given, unnumbered);
+  await eachWithConcurrency(byGroup(events, sequences), DISPATCH_CONCURRENCY, async (group) => {
     const ticketId = group.find((e) => e.unnumberedOf && unnumbered.has(e.unnumberedOf))?.unnumberedOf;
     if (ticketId) {
       // Not numbered: none of the ticket's events goes ahead (the stream or the schedule hands them over again).
@@ -126,18 +145,19 @@ export const DEFER_UNDELIVERED_MS = 60_000;
 export async function dispatchDue(now: Date, options: { deadline?: number } = {}): Promise<number> {
   const due = await listDueEventsWithTickets(now);
   const failed = await dispatchBatch(
-    due.map(({ key, type, ticketId, numbered }) => ({
+    due.map(({ key, type, ticketId, sequence, due: place }) => ({
       key,
       type,
       group: groupOf(key, ticketId),
-      ...(ticketId && !numbered ? { unnumberedOf: ticketId } : {}),
+      ...(sequence !== null ? { sequence } : ticketId ? { unnumberedOf: ticketId } : {}),
+      place,
     })),
     options,
   );
   const later = new Date(now.getTime() + DEFER_UNDELIVERED_MS);
   await Promise.all(
     [...failed].map((event) =>
-      deferEvent(event.key, later).catch((error: unknown) => {
+      deferEvent(event.key, event.place, later).catch((error: unknown) => {
         logger.warn('could not defer an undelivered event; it stays at its place in the due index', {
           eventKey: event.key,
           error: redactError(error),

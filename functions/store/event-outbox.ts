@@ -433,10 +433,11 @@ export async function noteEventProgress(key: string, progress: { targets?: strin
 /**
  * A due event this round could not deliver goes behind the events due before `dueAt`, so that
  * fifty which keep failing do not hold the due index's head (the sweep takes the oldest fifty)
- * and hide the rest. Only while it is still due and due earlier; its lease, if it has one, is
- * left as it is (it may be another dispatcher's).
+ * and hide the rest. Only while its place is still the one the round read (`readDue`, its
+ * gsi3sk): not over a retry or a completion another dispatcher wrote meanwhile. Its lease, if
+ * it has one, is left as it is.
  */
-export async function deferEvent(key: string, dueAt: Date): Promise<void> {
+export async function deferEvent(key: string, readDue: string, dueAt: Date): Promise<void> {
   const due = eventKeys.due(dueAt.toISOString(), key);
   await conditionally(
     () =>
@@ -445,12 +446,30 @@ export async function deferEvent(key: string, dueAt: Date): Promise<void> {
           TableName: tableName(),
           Key: eventKeys.event(key),
           UpdateExpression: 'SET gsi3sk = :due',
-          ConditionExpression: 'gsi3pk = :pk AND gsi3sk < :due',
-          ExpressionAttributeValues: { ':pk': due.gsi3pk, ':due': due.gsi3sk },
+          ConditionExpression: 'gsi3pk = :pk AND gsi3sk = :read',
+          ExpressionAttributeValues: { ':pk': due.gsi3pk, ':due': due.gsi3sk, ':read': readDue },
         }),
       ),
     () => undefined,
   );
+}
+
+/** The sequence numbers these events have, by key (those without one are left out). */
+export async function readEventSequences(keysOf: string[]): Promise<GivenSequences> {
+  const items = await batchGet(
+    keysOf.map((key) => eventKeys.event(key)),
+    {
+      projection: '#id, #body.#data.#sequence',
+      names: { '#id': 'id', '#body': 'body', '#data': 'data', '#sequence': 'sequence' },
+      consistent: true,
+    },
+  );
+  const sequences: GivenSequences = new Map();
+  for (const item of items) {
+    const sequence = (item.body as { data?: { sequence?: unknown } } | undefined)?.data?.sequence;
+    if (typeof sequence === 'number') sequences.set(item.id as string, sequence);
+  }
+  return sequences;
 }
 
 /** Some deliveries wait for a retry: the event is due again then, and released. */
@@ -482,8 +501,10 @@ export interface DueEvent {
   key: string;
   type: WebhookEventType;
   ticketId: string | null;
-  /** Whether it has its `sequence` yet (assignSequences). */
-  numbered: boolean;
+  /** Its `sequence`, null until assignSequences gave it one. */
+  sequence: number | null;
+  /** Its place in the due index as read (gsi3sk): deferEvent moves it only from there. */
+  due: string;
 }
 
 /** Events due by `now`, oldest first, with their types and tickets (the index projects the whole item). */
@@ -494,14 +515,21 @@ export async function listDueEventsWithTickets(now: Date, limit = 50): Promise<D
       IndexName: 'gsi3',
       KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :now',
       ExpressionAttributeValues: { ':pk': eventKeys.duePk, ':now': `${now.toISOString()}~` },
-      ProjectionExpression: '#id, #body.#type, #body.#data.ticketId, #body.#data.#sequence',
+      ProjectionExpression: '#id, gsi3sk, #body.#type, #body.#data.ticketId, #body.#data.#sequence',
       ExpressionAttributeNames: { '#id': 'id', '#body': 'body', '#type': 'type', '#data': 'data', '#sequence': 'sequence' },
       Limit: limit,
     }),
   );
   return (result.Items ?? []).map((item) => {
     const body = item.body as { type: WebhookEventType; data?: { ticketId?: string; sequence?: number } };
-    return { key: item.id as string, type: body.type, ticketId: body.data?.ticketId ?? null, numbered: body.data?.sequence !== undefined };
+    const sequence = body.data?.sequence;
+    return {
+      key: item.id as string,
+      type: body.type,
+      ticketId: body.data?.ticketId ?? null,
+      sequence: typeof sequence === 'number' ? sequence : null,
+      due: item.gsi3sk as string,
+    };
   });
 }
 

@@ -201,6 +201,18 @@ describe('the stream handler: a batch of several tickets', () => {
     });
   });
 
+  it("delivers in sequence order a ticket's events that another numberer numbered first", async () => {
+    eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'eb-9' }] });
+    await withEndpoint(async (hooks) => {
+      const a = await ticketEvents(['approval.requested', 'approval.responded', 'approval.responded']);
+      // The schedule (or another batch) numbered them between the writes and this batch.
+      await m.outbox.assignSequences(a.ticketId);
+      const result = await m.job.handler({ Records: [...a.records].reverse() });
+      expect(result).toEqual({ batchItemFailures: [] });
+      expect(hooks.received.map((r) => r.event.data.sequence)).toEqual([1, 2, 3]);
+    });
+  });
+
   it("dispatches different tickets' events at once, each ticket's in sequence order", async () => {
     eventBridge.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'eb-4' }] });
     await withEndpoint(async (hooks) => {

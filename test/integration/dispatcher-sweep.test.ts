@@ -112,4 +112,19 @@ describe('a scheduled round', () => {
     const stuckOnes = receiver.received.filter((r) => r.event.data.ticketId === stuck);
     expect(stuckOnes.map((r) => r.event.data.sequence)).toEqual(Array.from({ length: 60 }, (_, i) => i + 1));
   });
+
+  it('defers an event only from the place it read, never over a retry written meanwhile', async () => {
+    const [key] = await ticketEvents(`T-race-${randomBytes(3).toString('hex')}`, ['approval.requested'], new Date().toISOString());
+    const read = (await m.outbox.listDueEventsWithTickets(new Date(Date.now() + 1000), 100)).find((e) => e.key === key)!;
+    // Another dispatcher reschedules it for a retry in 5 s, after this round read it.
+    const retryAt = new Date(Date.now() + 5000);
+    await m.outbox.rescheduleEvent(key!, retryAt);
+    await m.outbox.deferEvent(key!, read.due, new Date(Date.now() + 60_000));
+    const place = async () =>
+      (await m.outbox.listDueEventsWithTickets(new Date(Date.now() + 3600_000), 100)).find((e) => e.key === key)?.due;
+    expect(await place()).toBe(m.keys.eventKeys.due(retryAt.toISOString(), key!).gsi3sk);
+    // From the place it read, it moves.
+    await m.outbox.deferEvent(key!, (await place())!, new Date(Date.now() + 60_000));
+    expect(await place()).not.toBe(m.keys.eventKeys.due(retryAt.toISOString(), key!).gsi3sk);
+  });
 });
