@@ -56,17 +56,33 @@ const installExitHook = (): void => {
   });
 };
 
-export const freePort = async (host = '127.0.0.1'): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('no port assigned'))));
-    });
-  });
+/**
+ * `count` distinct free ports: each is held until all are chosen, so two calls to the OS cannot
+ * hand out the same one (asking one port at a time can, once the first is released).
+ */
+export async function freePorts(count: number, host = '127.0.0.1'): Promise<number[]> {
+  const servers = Array.from({ length: count }, () => createServer());
+  try {
+    return await Promise.all(
+      servers.map(
+        (server) =>
+          new Promise<number>((resolve, reject) => {
+            server.unref();
+            server.once('error', reject);
+            server.listen(0, host, () => {
+              const address = server.address();
+              if (typeof address === 'object' && address) resolve(address.port);
+              else reject(new Error('no port assigned'));
+            });
+          }),
+      ),
+    );
+  } finally {
+    await Promise.all(
+      servers.map((server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()))),
+    );
+  }
+}
 
 export const isPortOpen = async (port: number, host = '127.0.0.1'): Promise<boolean> =>
   new Promise((resolve) => {

@@ -2,7 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { freePort } from '../local/child-process.js';
+import { freePorts } from '../local/child-process.js';
 import type { LocalInfo } from '../local/local-info.js';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -19,14 +19,15 @@ export interface StackProcess {
 }
 
 export async function stackEnv(stateDir = mkdtempSync(join(tmpdir(), 'signoff-test-'))): Promise<NodeJS.ProcessEnv> {
+  const [api, dynamodb, cognito, ses, inbox] = (await freePorts(5)).map(String);
   return {
     ...process.env,
     SIGNOFF_STATE_DIR: stateDir,
-    PORT: String(await freePort()),
-    DYNAMODB_PORT: String(await freePort()),
-    COGNITO_PORT: String(await freePort()),
-    SES_PORT: String(await freePort()),
-    WEBHOOK_INBOX_PORT: String(await freePort()),
+    PORT: api,
+    DYNAMODB_PORT: dynamodb,
+    COGNITO_PORT: cognito,
+    SES_PORT: ses,
+    WEBHOOK_INBOX_PORT: inbox,
     SWEEP_INTERVAL_MS: '1000',
     // Webhook retries in seconds instead of a day, and a short receiver timeout, so the tests
     // can watch a delivery be retried, time out and fail (the schedule is config, not code).

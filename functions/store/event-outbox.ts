@@ -178,7 +178,9 @@ const SEQUENCE_BATCH = MAX_TRANSACTION_ITEMS - 1;
 /** Rounds of assignSequences that may find the list's head taken by another numberer before it gives up. */
 const MAX_LOST_ROUNDS = 20;
 /** Rounds that number a full batch: enough for a list at its cap, with room for what is appended meanwhile. */
-const MAX_NUMBERING_ROUNDS = Math.ceil(GROWTH_LIMITS.unnumberedEventsPerTicket / SEQUENCE_BATCH) + 5;
+export const MAX_NUMBERING_ROUNDS = Math.ceil(GROWTH_LIMITS.unnumberedEventsPerTicket / SEQUENCE_BATCH) + 5;
+/** Keys one round numbers at most. */
+export const NUMBERED_PER_ROUND = SEQUENCE_BATCH;
 
 /** What a ticket item says about its events still to number: the last number given, and their keys. */
 interface Waiting {
