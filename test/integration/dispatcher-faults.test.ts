@@ -10,6 +10,7 @@ import type { WebhookEventType } from '../../functions/domain/webhook-events.js'
 import { technician } from '../domain/fixtures.js';
 import { useOwnTable } from '../support/own-table.js';
 import { savedRequest } from '../support/saved-request.js';
+import { writeTicketEvents } from '../support/ticket-events.js';
 import { type Receiver, startReceiver } from '../support/webhook-receiver.js';
 
 /**
@@ -146,17 +147,7 @@ async function ticketEvents(
   types: WebhookEventType[],
   ticketId = `T-${randomBytes(4).toString('hex')}`,
 ): Promise<{ ticketId: string; ids: string[]; records: DynamoDBRecord[] }> {
-  const at = new Date().toISOString();
-  const { keys, writes } = m.outbox.eventWrites(
-    types.map((type) => ({
-      type,
-      timestamp: at,
-      data: { ticketId, requestId: `${ticketId}~r`, status: 'pending', previousStatus: null, actor: { type: 'system' } as never },
-    })),
-    ticketId,
-  );
-  await m.transaction.transact([m.outbox.sequenceAppendWrite(ticketId, keys), ...writes]);
-  const items = writes.map((w) => w.item.Put!.Item as { id: string; body: { id: string; type: string } });
+  const { items } = await writeTicketEvents(m, ticketId, types);
   return {
     ticketId,
     ids: items.map((item) => item.body.id),

@@ -7,6 +7,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { WebhookEventType } from '../../functions/domain/webhook-events.js';
 import { useOwnTable } from '../support/own-table.js';
+import { writeTicketEvents } from '../support/ticket-events.js';
 import { type Receiver, startReceiver } from '../support/webhook-receiver.js';
 
 /**
@@ -54,18 +55,9 @@ afterAll(async () => {
   await receiver.close();
 });
 
-/** Events of one ticket, written as a change writes them (their keys on the ticket's list); due at `at`. */
+/** Events of one ticket, as a change writes them; due at `at`. */
 async function ticketEvents(ticketId: string, types: WebhookEventType[], at: string): Promise<string[]> {
-  const { keys, writes } = m.outbox.eventWrites(
-    types.map((type) => ({
-      type,
-      timestamp: at,
-      data: { ticketId, requestId: `${ticketId}~r`, status: 'pending', previousStatus: null, actor: { type: 'system' } as never },
-    })),
-    ticketId,
-  );
-  await m.transaction.transact([m.outbox.sequenceAppendWrite(ticketId, keys), ...writes]);
-  return keys;
+  return (await writeTicketEvents(m, ticketId, types, at)).keys;
 }
 
 describe('a scheduled round', () => {
