@@ -61,27 +61,27 @@ const installExitHook = (): void => {
  * hand out the same one (asking one port at a time can, once the first is released).
  */
 export async function freePorts(count: number, host = '127.0.0.1'): Promise<number[]> {
-  const servers = Array.from({ length: count }, () => createServer());
-  try {
-    return await Promise.all(
-      servers.map(
-        (server) =>
-          new Promise<number>((resolve, reject) => {
-            server.unref();
-            server.once('error', reject);
-            server.listen(0, host, () => {
-              const address = server.address();
-              if (typeof address === 'object' && address) resolve(address.port);
-              else reject(new Error('no port assigned'));
-            });
-          }),
-      ),
-    );
-  } finally {
-    await Promise.all(
-      servers.map((server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()))),
-    );
-  }
+  const servers = Array.from({ length: count }, () => createServer().unref());
+  const listened = await Promise.allSettled(
+    servers.map(
+      (server) =>
+        new Promise<number>((resolve, reject) => {
+          server.once('error', reject);
+          server.listen(0, host, () => {
+            const address = server.address();
+            if (typeof address === 'object' && address) resolve(address.port);
+            else reject(new Error('no port assigned'));
+          });
+        }),
+    ),
+  );
+  // Every server has listened or failed by now: none is left open behind the answer.
+  await Promise.all(
+    servers.map((server) => new Promise<void>((resolve) => (server.listening ? server.close(() => resolve()) : resolve()))),
+  );
+  const failed = listened.find((r) => r.status === 'rejected');
+  if (failed) throw failed.reason;
+  return listened.map((r) => (r as PromiseFulfilledResult<number>).value);
 }
 
 export const isPortOpen = async (port: number, host = '127.0.0.1'): Promise<boolean> =>

@@ -10,8 +10,10 @@ function eventOf(record: DynamoDBRecord): BatchEvent<DynamoDBRecord> | null {
   const body = image.body?.M;
   const type = body?.type?.S as WebhookEventType | undefined;
   const ticketId = body?.data?.M?.ticketId?.S;
-  const unnumbered = ticketId && !body?.data?.M?.sequence ? { unnumberedOf: ticketId } : {};
-  return { key: image.id.S, group: groupOf(image.id.S, ticketId), ...(type ? { type } : {}), ...unnumbered, source: record };
+  // A sequence already on the item (a writer of the kind that numbered its own events) places it.
+  const sequence = body?.data?.M?.sequence?.N;
+  const place = sequence !== undefined ? { sequence: Number(sequence) } : ticketId ? { unnumberedOf: ticketId } : {};
+  return { key: image.id.S, group: groupOf(image.id.S, ticketId), ...(type ? { type } : {}), ...place, source: record };
 }
 
 /**
